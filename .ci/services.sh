@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Makes sure the services the tests talk to are installed and running on this machine:
+# PostgreSQL (127.0.0.1:5432, trust auth, database "test"), Redis (127.0.0.1:6379) and
+# Debian's Chromium for the browser tests. Idempotent; installs with apt-get only if missing.
+set -euo pipefail
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# PostgreSQL
+if [ -z "${FACTORKIT_PG_URL:-}" ]; then
+  if ! port_open 5432; then
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+      apt_install postgresql
+    fi
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    for _ in $(seq 1 30); do port_open 5432 && break; sleep 1; done
+  fi
+  port_open 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+  # Trust auth on 127.0.0.1 and a database named "test", as on the development machines.
+  if ! psql -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
+    hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n1)
+    if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+      sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main reload || true
+    fi
+    su postgres -c "psql -c 'create database test'" >/dev/null 2>&1 || true
+  fi
+fi
+
+# Redis
+if [ -z "${FACTORKIT_REDIS_URL:-}" ]; then
+  if ! port_open 6379; then
+    command -v redis-server >/dev/null || apt_install redis-server
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+    for _ in $(seq 1 30); do port_open 6379 && break; sleep 1; done
+  fi
+  port_open 6379 || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+fi
+
+# Chromium for the end-to-end and browser runtime tests (never downloaded by a test tool).
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi

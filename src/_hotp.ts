@@ -1,0 +1,84 @@
+// The HOTP computation itself (RFC 4226 §5.3), kept apart from validation so that TOTP and
+// HOTP verification can key the HMAC once and reuse it for every candidate counter.
+import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import type { HashAlgorithm } from './_options.js';
+
+const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+const TWO_POW_32 = 2 ** 32;
+
+type KeyedHmac = _HMAC<any>;
+
+/**
+ * An HMAC keyed once (the inner and outer pads hashed once), cloned per counter. Keying is
+ * most of the cost of a short HMAC, so a window of 3 or 21 candidates pays for it once.
+ */
+export class HotpKey {
+  private readonly keyed: KeyedHmac;
+  private scratch: KeyedHmac | undefined;
+  private readonly message = new Uint8Array(8);
+  private readonly view = new DataView(this.message.buffer);
+  private readonly digest: Uint8Array;
+
+  constructor(secret: Uint8Array, algorithm: HashAlgorithm) {
+    const hash = HASHES[algorithm];
+    this.keyed = hmac.create(hash, secret) as KeyedHmac;
+    this.digest = new Uint8Array(hash.outputLen);
+  }
+
+  /** The RFC 4226 §5.3 truncated value (31 bits) for an 8-byte big-endian counter. */
+  truncated(counter: number | bigint): number {
+    if (typeof counter === 'bigint') {
+      this.view.setBigUint64(0, counter);
+    } else {
+      this.view.setUint32(0, Math.floor(counter / TWO_POW_32));
+      this.view.setUint32(4, counter % TWO_POW_32);
+    }
+    const mac = this.keyed._cloneInto(this.scratch);
+    this.scratch = mac;
+    mac.update(this.message).digestInto(this.digest);
+    const d = this.digest;
+    const offset = d[d.length - 1]! & 0x0f;
+    return (
+      ((d[offset]! & 0x7f) << 24) | (d[offset + 1]! << 16) | (d[offset + 2]! << 8) | d[offset + 3]!
+    );
+  }
+
+  /** The code as a number below 10^digits. */
+  value(counter: number | bigint, digits: number): number {
+    return this.truncated(counter) % POWERS_OF_TEN[digits]!;
+  }
+}
+
+export function formatCode(value: number, digits: number): string {
+  return value.toString().padStart(digits, '0');
+}
+
+/**
+ * Parses a user-typed code: spaces removed, then exactly `digits` ASCII digits. Returns the
+ * numeric value split into two halves below 10^5 (so every half fits a 32-bit XOR), or
+ * undefined when malformed. Deliberately not parseInt/Number: they accept '1e6', ' 12', '0x1f'.
+ */
+export function parseCode(code: unknown, digits: number): [number, number] | undefined {
+  if (typeof code !== 'string') return undefined;
+  const compact = code.replace(/ /g, '');
+  if (compact.length !== digits) return undefined;
+  let value = 0;
+  for (let i = 0; i < compact.length; i++) {
+    const c = compact.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    value = value * 10 + c;
+  }
+  return splitValue(value);
+}
+
+export function splitValue(value: number): [number, number] {
+  return [Math.floor(value / 1e5), value % 1e5];
+}
+
+/** Zero when equal; computed without data-dependent branches. */
+export function differs(expected: [number, number], value: number): number {
+  return (expected[0] ^ Math.floor(value / 1e5)) | (expected[1] ^ value % 1e5);
+}

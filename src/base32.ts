@@ -1,0 +1,71 @@
+import base32Decode from 'base32-decode';
+import base32Encode from 'base32-encode';
+import { FactorkitError } from './errors.js';
+
+// RFC 4648 §6: each 8-character block carries 5 bytes; a final partial block can only hold
+// 2, 4, 5 or 7 data characters (1, 2, 3 or 4 bytes). Any other remainder cannot be produced
+// by an encoder, so we refuse it instead of silently dropping bits.
+const VALID_REMAINDERS = new Set([0, 2, 4, 5, 7]);
+const PADDING_FOR_REMAINDER: Record<number, number> = { 0: 0, 2: 6, 4: 4, 5: 3, 7: 1 };
+const ALPHABET = /^[A-Z2-7]*$/;
+
+/**
+ * Encodes bytes as RFC 4648 base32 without padding, the form authenticator apps expect in
+ * `otpauth://` URIs and manual entry.
+ *
+ * @param bytes - the bytes to encode
+ * @returns upper-case base32 text with no `=` padding
+ * @throws {@link FactorkitError} `INVALID_ARGUMENT` when `bytes` is not a `Uint8Array`
+ * @example
+ * ```ts
+ * import { encodeBase32 } from 'factorkit';
+ *
+ * encodeBase32(new TextEncoder().encode('12345678901234567890'));
+ * // 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
+ * ```
+ */
+export function encodeBase32(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'bytes must be a Uint8Array');
+  }
+  return base32Encode(bytes, 'RFC4648', { padding: false });
+}
+
+/**
+ * Decodes RFC 4648 base32 as people type it: lower case, spaces and dashes used for
+ * grouping, and missing or complete `=` padding are all accepted. Anything else is refused.
+ *
+ * @param text - base32 text, e.g. a secret typed in from a manual entry key
+ * @returns the decoded bytes
+ * @throws {@link FactorkitError} `INVALID_BASE32` for an empty input, a character outside the
+ * alphabet, a length no encoder produces (`M`, `MZX`), or padding that is misplaced or too long
+ * @example
+ * ```ts
+ * import { decodeBase32 } from 'factorkit';
+ *
+ * decodeBase32('gezd gnbv-gy3t qojq'); // Uint8Array of '1234567890'
+ * ```
+ */
+export function decodeBase32(text: string): Uint8Array {
+  if (typeof text !== 'string') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'text must be a string');
+  }
+  const compact = text.replace(/[\s-]/g, '').toUpperCase();
+  const firstPad = compact.indexOf('=');
+  const data = firstPad === -1 ? compact : compact.slice(0, firstPad);
+  const padding = firstPad === -1 ? '' : compact.slice(firstPad);
+  if (data.length === 0) {
+    throw new FactorkitError('INVALID_BASE32', 'base32 text is empty');
+  }
+  if (!ALPHABET.test(data)) {
+    throw new FactorkitError('INVALID_BASE32', 'base32 text contains a character outside A-Z and 2-7');
+  }
+  const remainder = data.length % 8;
+  if (!VALID_REMAINDERS.has(remainder)) {
+    throw new FactorkitError('INVALID_BASE32', `base32 text has an impossible length (${data.length} characters)`);
+  }
+  if (padding.length > 0 && (!/^=+$/.test(padding) || padding.length !== PADDING_FOR_REMAINDER[remainder])) {
+    throw new FactorkitError('INVALID_BASE32', 'base32 padding is misplaced or of the wrong length');
+  }
+  return new Uint8Array(base32Decode(data, 'RFC4648'));
+}

@@ -1,0 +1,104 @@
+/**
+ * Every stable error code factorkit throws. Match on `error.code`, never on the message:
+ * messages may be reworded, codes only change in a major release.
+ *
+ * Core: `INVALID_ARGUMENT` (wrong type or shape), `INVALID_SECRET`, `WEAK_SECRET`,
+ * `INVALID_BASE32`, `INVALID_ALGORITHM`, `INVALID_DIGITS`, `INVALID_PERIOD`, `INVALID_TIME`,
+ * `INVALID_COUNTER`, `INVALID_WINDOW`.
+ * Key URIs: `INVALID_LABEL` (building) and the `URI_*` codes (parsing).
+ * Backup codes: `INVALID_BACKUP_SET`.
+ * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
+ * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`.
+ */
+export type FactorkitErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_SECRET'
+  | 'WEAK_SECRET'
+  | 'INVALID_BASE32'
+  | 'INVALID_ALGORITHM'
+  | 'INVALID_DIGITS'
+  | 'INVALID_PERIOD'
+  | 'INVALID_TIME'
+  | 'INVALID_COUNTER'
+  | 'INVALID_WINDOW'
+  | 'INVALID_LABEL'
+  | 'URI_MALFORMED'
+  | 'URI_INVALID_SCHEME'
+  | 'URI_INVALID_TYPE'
+  | 'URI_MISSING_SECRET'
+  | 'URI_INVALID_SECRET'
+  | 'URI_MISSING_COUNTER'
+  | 'URI_INVALID_COUNTER'
+  | 'URI_DUPLICATE_PARAMETER'
+  | 'URI_ISSUER_MISMATCH'
+  | 'URI_INVALID_DIGITS'
+  | 'URI_INVALID_PERIOD'
+  | 'URI_INVALID_ALGORITHM'
+  | 'URI_MALFORMED_ENCODING'
+  | 'INVALID_BACKUP_SET'
+  | 'STORE_ERROR'
+  | 'STORE_CONFLICT'
+  | 'NOT_ENROLLED'
+  | 'ALREADY_ENROLLED'
+  | 'NO_PENDING_ENROLLMENT'
+  | 'ENROLLMENT_EXPIRED'
+  | 'INVALID_KEYRING'
+  | 'DECRYPTION_FAILED';
+
+/**
+ * The one error class factorkit throws. It signals misuse by the caller (a bad secret,
+ * `digits: 5`, a corrupt stored record) or a failing store; a wrong code typed by a user is
+ * never an error, it is a `{ valid: false }` result.
+ *
+ * Messages never contain secrets, codes or other key material.
+ *
+ * @example
+ * ```ts
+ * import { FactorkitError, decodeBase32 } from 'factorkit';
+ *
+ * try {
+ *   decodeBase32('not base32!');
+ * } catch (error) {
+ *   if (error instanceof FactorkitError && error.code === 'INVALID_BASE32') {
+ *     console.log('please re-type the key');
+ *   }
+ * }
+ * ```
+ */
+export class FactorkitError extends Error {
+  /** Stable machine-readable reason; see {@link FactorkitErrorCode}. */
+  readonly code: FactorkitErrorCode;
+
+  /**
+   * @param code - the stable reason
+   * @param message - human-readable detail; must not include secrets or codes
+   * @param options - `cause`: the underlying error, if any
+   */
+  constructor(code: FactorkitErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FactorkitError';
+    this.code = code;
+  }
+}
+
+/**
+ * True when `error` is a {@link FactorkitError}, optionally with the given code. Works across
+ * bundle copies (ESM and CJS builds loaded side by side), where `instanceof` would not.
+ *
+ * @example
+ * ```ts
+ * import { isFactorkitError, generateTotp } from 'factorkit';
+ *
+ * try {
+ *   generateTotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', { digits: 5 });
+ * } catch (error) {
+ *   console.log(isFactorkitError(error, 'INVALID_DIGITS')); // true
+ * }
+ * ```
+ */
+export function isFactorkitError(error: unknown, code?: FactorkitErrorCode): error is FactorkitError {
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { name?: unknown; code?: unknown };
+  if (candidate.name !== 'FactorkitError' || typeof candidate.code !== 'string') return false;
+  return code === undefined || candidate.code === code;
+}

@@ -1,0 +1,20 @@
+export { FactorkitError, isFactorkitError, type FactorkitErrorCode } from './errors.js';
+export { encodeBase32, decodeBase32 } from './base32.js';
+export { generateSecret, generateSecretBytes, type GenerateSecretOptions } from './secret.js';
+export {
+  generateHotp,
+  verifyHotp,
+  type OtpOptions,
+  type VerifyHotpOptions,
+  type VerifyHotpResult,
+  type OtpFailureReason,
+} from './hotp.js';
+export {
+  generateTotp,
+  verifyTotp,
+  totpStep,
+  type TotpOptions,
+  type VerifyTotpOptions,
+  type VerifyTotpResult,
+} from './totp.js';
+export type { HashAlgorithm } from './_options.js';
