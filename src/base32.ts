@@ -7,7 +7,11 @@ import { FactorkitError } from './errors.js';
 // by an encoder, so we refuse it instead of silently dropping bits.
 const VALID_REMAINDERS = new Set([0, 2, 4, 5, 7]);
 const PADDING_FOR_REMAINDER: Record<number, number> = { 0: 0, 2: 6, 4: 4, 5: 3, 7: 1 };
-const ALPHABET = /^[A-Z2-7]*$/;
+// Checked before upper-casing: toUpperCase maps some non-ASCII letters into the alphabet
+// ('ſ' -> 'S', 'ı' -> 'I'), which would silently accept a mistyped key.
+const ALPHABET = /^[A-Za-z2-7]*$/;
+// ASCII whitespace and dashes only; Unicode spaces (NBSP, U+3000) are refused like any other character.
+const GROUPING = /[ \t\r\n-]/g;
 
 /**
  * Encodes bytes as RFC 4648 base32 without padding, the form authenticator apps expect in
@@ -50,7 +54,7 @@ export function decodeBase32(text: string): Uint8Array {
   if (typeof text !== 'string') {
     throw new FactorkitError('INVALID_ARGUMENT', 'text must be a string');
   }
-  const compact = text.replace(/[\s-]/g, '').toUpperCase();
+  const compact = text.replace(GROUPING, '');
   const firstPad = compact.indexOf('=');
   const data = firstPad === -1 ? compact : compact.slice(0, firstPad);
   const padding = firstPad === -1 ? '' : compact.slice(firstPad);
@@ -67,5 +71,5 @@ export function decodeBase32(text: string): Uint8Array {
   if (padding.length > 0 && (!/^=+$/.test(padding) || padding.length !== PADDING_FOR_REMAINDER[remainder])) {
     throw new FactorkitError('INVALID_BASE32', 'base32 padding is misplaced or of the wrong length');
   }
-  return new Uint8Array(base32Decode(data, 'RFC4648'));
+  return new Uint8Array(base32Decode(data.toUpperCase(), 'RFC4648'));
 }

@@ -114,7 +114,8 @@ export function verifyHotp(
   const digits = checkDigits(opts.digits);
   const key = resolveSecret(secret, checkBoolean('allowWeakSecret', opts.allowWeakSecret));
   const start = checkCounter(counter);
-  const lookAhead = opts.lookAhead ?? 5;
+  // Not `??`: an explicit null is a caller bug, not a request for the default.
+  const lookAhead = opts.lookAhead === undefined ? 5 : opts.lookAhead;
   if (typeof lookAhead !== 'number' || !Number.isInteger(lookAhead) || lookAhead < 0 || lookAhead > MAX_HOTP_LOOK_AHEAD) {
     throw new FactorkitError('INVALID_WINDOW', `lookAhead must be an integer from 0 to ${MAX_HOTP_LOOK_AHEAD}`);
   }

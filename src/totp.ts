@@ -57,7 +57,12 @@ function resolveStep(opts: Record<string, unknown>): ResolvedTime {
     throw new FactorkitError('INVALID_TIME', 'time must not be before epoch');
   }
   // RFC 6238 §4.2: T = floor((Current Unix time - T0) / X)
-  return { step: Math.floor((time - epoch) / (period * 1000)) };
+  const step = Math.floor((time - epoch) / (period * 1000));
+  // Past 2^53 the step loses precision and the 8-byte counter would silently be wrong.
+  if (!Number.isSafeInteger(step)) {
+    throw new FactorkitError('INVALID_TIME', 'time is too far in the future for a time step');
+  }
+  return { step };
 }
 
 function checkWindow(window: unknown): [number, number] {
@@ -161,16 +166,21 @@ export function verifyTotp(code: string, secret: string | Uint8Array, options?: 
   if (expected === undefined) return { valid: false, reason: 'malformed' };
 
   const hotp = new HotpKey(key, algorithm);
-  // Prefer the match closest to now that is not a replay; remember replayed matches only to
-  // report them. All candidates are computed whatever matches.
-  let best: number | undefined;
-  let replayed = false;
+  // First compute and compare every candidate (no early exit), then pick: the match closest
+  // to now that is not a replay wins; replayed matches only decide the failure reason.
+  const misses: number[] = [];
   for (let delta = -past; delta <= future; delta++) {
     const candidate = step + delta;
-    if (candidate < 0) continue;
-    const miss = differs(expected, hotp.value(candidate, digits));
-    if (miss !== 0) continue;
-    if (afterStep !== undefined && candidate <= afterStep) {
+    // Steps before T0 or past 2^53 do not exist; a sentinel keeps the loop shape the same.
+    const exists = candidate >= 0 && Number.isSafeInteger(candidate);
+    misses.push(exists ? differs(expected, hotp.value(candidate, digits)) : 1);
+  }
+  let best: number | undefined;
+  let replayed = false;
+  for (let i = 0; i < misses.length; i++) {
+    if (misses[i] !== 0) continue;
+    const delta = i - past;
+    if (afterStep !== undefined && step + delta <= afterStep) {
       replayed = true;
     } else if (best === undefined || Math.abs(delta) < Math.abs(best)) {
       best = delta;
