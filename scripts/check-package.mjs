@@ -1,0 +1,30 @@
+// Packaging checks over the built package (run `npm run build` first): publint (strict: warnings
+// fail too), @arethetypeswrong/cli on the packed tarball, and the size-limit budgets.
+// Exits non-zero when any of them fails; `test/package.test.ts` runs it under `npm test`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+const checks = [
+  { name: 'publint', command: bin('publint'), args: ['--strict'] },
+  { name: 'attw --pack', command: bin('attw'), args: ['--pack', '.', '--format', 'ascii'] },
+  { name: 'size-limit', command: bin('size-limit'), args: [] },
+];
+
+if (!existsSync(`${root}dist/index.js`)) {
+  console.error('dist/ is missing: run `npm run build` first');
+  process.exit(1);
+}
+
+let failed = 0;
+for (const { name, command, args } of checks) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  const ok = result.status === 0;
+  if (!ok) failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
+  if (!ok || process.argv.includes('--verbose')) console.log(`${result.stdout}${result.stderr}`);
+}
+process.exit(failed === 0 ? 0 : 1);
