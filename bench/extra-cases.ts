@@ -1,0 +1,5 @@
+import type { BenchCase } from './harness.js';
+
+export async function extraCases(): Promise<BenchCase[]> {
+  return [];
+}
