@@ -8,7 +8,8 @@
  * Key URIs: `INVALID_LABEL` (building) and the `URI_*` codes (parsing).
  * Backup codes: `INVALID_BACKUP_SET`.
  * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
- * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`.
+ * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`,
+ * `CORRUPT_RECORD` (stored 2FA data that fails validation).
  */
 export type FactorkitErrorCode =
   | 'INVALID_ARGUMENT'
@@ -43,7 +44,8 @@ export type FactorkitErrorCode =
   | 'NO_PENDING_ENROLLMENT'
   | 'ENROLLMENT_EXPIRED'
   | 'INVALID_KEYRING'
-  | 'DECRYPTION_FAILED';
+  | 'DECRYPTION_FAILED'
+  | 'CORRUPT_RECORD';
 
 /**
  * The one error class factorkit throws. It signals misuse by the caller (a bad secret,
