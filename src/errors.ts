@@ -6,7 +6,7 @@
  * `INVALID_BASE32`, `INVALID_ALGORITHM`, `INVALID_DIGITS`, `INVALID_PERIOD`, `INVALID_TIME`,
  * `INVALID_COUNTER`, `INVALID_WINDOW`.
  * Key URIs: `INVALID_LABEL` (building) and the `URI_*` codes (parsing).
- * Backup codes: `INVALID_BACKUP_SET`.
+ * Backup codes: `INVALID_BACKUP_SET`, `WEAK_KDF` (KDF parameters below the OWASP minimum).
  * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
  * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`,
  * `CORRUPT_RECORD` (stored 2FA data that fails validation).
@@ -37,6 +37,7 @@ export type FactorkitErrorCode =
   | 'URI_INVALID_ALGORITHM'
   | 'URI_MALFORMED_ENCODING'
   | 'INVALID_BACKUP_SET'
+  | 'WEAK_KDF'
   | 'STORE_ERROR'
   | 'STORE_CONFLICT'
   | 'NOT_ENROLLED'

@@ -18,3 +18,17 @@ export {
   type VerifyTotpResult,
 } from './totp.js';
 export type { HashAlgorithm } from './_options.js';
+export {
+  generateBackupCodes,
+  verifyBackupCode,
+  consumeBackupCode,
+  remainingBackupCodes,
+  serializeBackupCodeSet,
+  parseBackupCodeSet,
+  type BackupCodeSet,
+  type BackupCodeFailureReason,
+  type GenerateBackupCodesOptions,
+  type GeneratedBackupCodes,
+  type ScryptParams,
+  type VerifyBackupCodeResult,
+} from './backup-codes.js';
