@@ -58,7 +58,14 @@ export function checkBoolean(name: string, value: unknown): boolean {
 
 export function checkOptionsObject(options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  // Byte arrays are refused too: they are a shifted argument (secret bytes passed as options).
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    Array.isArray(options) ||
+    ArrayBuffer.isView(options) ||
+    options instanceof ArrayBuffer
+  ) {
     throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
   }
   return options as Record<string, unknown>;
