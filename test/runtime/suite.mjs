@@ -1,0 +1,170 @@
+// One runtime-independent suite, run against the built package on every runtime of the matrix
+// (Node import and require, Bun, Deno, Chromium, workerd). Plain ESM JavaScript with no imports,
+// so each runtime can load it as is; the runner hands in the library's namespace.
+//
+// run(lib) never throws: it returns one { name, ok, error? } per case, so a runtime that fails
+// one case still reports all the others.
+
+const ascii = (text) => new TextEncoder().encode(text);
+
+// RFC 4226 Appendix D: secret ASCII "12345678901234567890", HMAC-SHA-1, 6 digits, counts 0..9.
+const RFC4226_SECRET_BASE32 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+const RFC4226_CODES = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+
+// RFC 6238 Appendix B: T0 = 0, X = 30 s, 8 digits, seeds from the Appendix A reference code.
+const RFC6238_SECRETS = {
+  SHA1: ascii('12345678901234567890'),
+  SHA256: ascii('12345678901234567890123456789012'),
+  SHA512: ascii('1234567890123456789012345678901234567890123456789012345678901234'),
+};
+const RFC6238_TABLE = [
+  [59, '94287082', '46119246', '90693936'],
+  [1111111109, '07081804', '68084774', '25091201'],
+  [1111111111, '14050471', '67062674', '99943326'],
+  [1234567890, '89005924', '91819424', '93441116'],
+  [2000000000, '69279037', '90698825', '38618901'],
+  [20000000000, '65353130', '77737706', '47863826'],
+];
+
+// RFC 4648 §10 base32 test vectors (padding stripped: factorkit encodes without it).
+const RFC4648_BASE32 = [
+  ['f', 'MY'],
+  ['fo', 'MZXQ'],
+  ['foo', 'MZXW6'],
+  ['foob', 'MZXW6YQ'],
+  ['fooba', 'MZXW6YTB'],
+  ['foobar', 'MZXW6YTBOI'],
+];
+
+function assertEqual(actual, expected, what) {
+  const a = typeof actual === 'bigint' ? `${actual}n` : JSON.stringify(actual);
+  const e = typeof expected === 'bigint' ? `${expected}n` : JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+function assertThrowsCode(lib, fn, code, what) {
+  try {
+    fn();
+  } catch (error) {
+    if (!lib.isFactorkitError(error, code)) {
+      throw new Error(`${what}: expected FactorkitError ${code}, got ${error && error.name} ${error && error.code}`);
+    }
+    if (!(error instanceof lib.FactorkitError)) throw new Error(`${what}: not an instance of FactorkitError`);
+    return;
+  }
+  throw new Error(`${what}: expected FactorkitError ${code}, nothing thrown`);
+}
+
+function bytesEqual(a, b) {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+function cases(lib) {
+  const list = [];
+  const add = (name, fn) => list.push([name, fn]);
+
+  RFC4226_CODES.forEach((code, count) => {
+    add(`RFC 4226 Appendix D count ${count}`, () => {
+      assertEqual(lib.generateHotp(RFC4226_SECRET_BASE32, count), code, 'generateHotp');
+      assertEqual(lib.verifyHotp(code, RFC4226_SECRET_BASE32, count, { lookAhead: 0 }), { valid: true, counter: count, delta: 0 }, 'verifyHotp');
+    });
+  });
+  add('HOTP bigint counter and look-ahead', () => {
+    assertEqual(lib.generateHotp(RFC4226_SECRET_BASE32, 9n), '520489', 'bigint counter');
+    assertEqual(lib.verifyHotp('520489', RFC4226_SECRET_BASE32, 5, { lookAhead: 5 }), { valid: true, counter: 9, delta: 4 }, 'look-ahead');
+    assertEqual(lib.verifyHotp('520489', RFC4226_SECRET_BASE32, 5, { lookAhead: 3 }), { valid: false, reason: 'invalid' }, 'outside look-ahead');
+  });
+
+  for (const [timeSeconds, ...codes] of RFC6238_TABLE) {
+    ['SHA1', 'SHA256', 'SHA512'].forEach((algorithm, i) => {
+      add(`RFC 6238 Appendix B ${algorithm} T=${timeSeconds}`, () => {
+        const options = { algorithm, digits: 8, time: timeSeconds * 1000 };
+        const secret = RFC6238_SECRETS[algorithm];
+        assertEqual(lib.generateTotp(secret, options), codes[i], 'generateTotp');
+        const result = lib.verifyTotp(codes[i], secret, { ...options, window: 0 });
+        assertEqual(result.valid, true, 'verifyTotp');
+      });
+    });
+  }
+
+  add('TOTP window, delta and replay guard', () => {
+    const secret = RFC4226_SECRET_BASE32;
+    const code = lib.generateTotp(secret, { time: 89_000 });
+    assertEqual(lib.verifyTotp(code, secret, { time: 59_000 }), { valid: true, step: 2, delta: 1 }, 'one step ahead');
+    assertEqual(lib.verifyTotp(code, secret, { time: 59_000, window: 0 }), { valid: false, reason: 'invalid' }, 'window 0');
+    assertEqual(lib.verifyTotp(code, secret, { time: 89_000, afterStep: 2 }), { valid: false, reason: 'replayed' }, 'replay');
+    assertEqual(lib.verifyTotp('12a456', secret, { time: 89_000 }), { valid: false, reason: 'malformed' }, 'malformed');
+    assertEqual(lib.totpStep({ time: 59_000 }), 1, 'totpStep');
+  });
+  add('TOTP defaults to the current time', () => {
+    const secret = lib.generateSecret();
+    const code = lib.generateTotp(secret);
+    assertEqual(lib.verifyTotp(code, secret).valid, true, 'verify now');
+  });
+
+  add('base32 RFC 4648 §10 vectors', () => {
+    for (const [text, encoded] of RFC4648_BASE32) {
+      assertEqual(lib.encodeBase32(ascii(text)), encoded, `encode ${text}`);
+      if (!bytesEqual(lib.decodeBase32(encoded), ascii(text))) throw new Error(`decode ${encoded}`);
+    }
+    if (!bytesEqual(lib.decodeBase32('mzxw 6ytb-oi======'), ascii('foobar'))) throw new Error('lenient decode');
+    assertThrowsCode(lib, () => lib.decodeBase32('MZX'), 'INVALID_BASE32', 'impossible length');
+  });
+
+  add('secrets from the platform CSPRNG', () => {
+    const a = lib.generateSecret();
+    const b = lib.generateSecret();
+    assertEqual(/^[A-Z2-7]{32}$/.test(a), true, 'default secret shape');
+    assertEqual(a === b, false, 'two secrets differ');
+    assertEqual(lib.decodeBase32(a).length, 20, 'default 160 bits');
+    assertEqual(lib.generateSecretBytes({ bytes: 32 }).length, 32, 'generateSecretBytes');
+  });
+
+  add('misuse throws FactorkitError with a stable code', () => {
+    assertThrowsCode(lib, () => lib.generateTotp(RFC4226_SECRET_BASE32, { digits: 5 }), 'INVALID_DIGITS', 'digits 5');
+    assertThrowsCode(lib, () => lib.generateTotp('GEZDGNBV'), 'WEAK_SECRET', 'weak secret');
+    assertThrowsCode(lib, () => lib.generateHotp(RFC4226_SECRET_BASE32, -1), 'INVALID_COUNTER', 'negative counter');
+    assertThrowsCode(lib, () => lib.generateTotp(RFC4226_SECRET_BASE32, { algorithm: 'MD5' }), 'INVALID_ALGORITHM', 'MD5');
+  });
+
+  // The Key URI functions arrive with issue 3; test them wherever the build exports them.
+  if (typeof lib.buildOtpauthUri === 'function' && typeof lib.parseOtpauthUri === 'function') {
+    add('otpauth URI build and parse round trip', () => {
+      const record = {
+        type: 'totp',
+        issuer: 'ACME Co',
+        account: 'john.doe@email.com',
+        secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ',
+        algorithm: 'SHA256',
+        digits: 8,
+        period: 60,
+      };
+      const uri = lib.buildOtpauthUri(record);
+      assertEqual(uri.startsWith('otpauth://totp/'), true, 'scheme');
+      const parsed = lib.parseOtpauthUri(uri);
+      for (const key of Object.keys(record)) assertEqual(parsed[key], record[key], `round trip ${key}`);
+      assertEqual(lib.buildOtpauthUri(parsed), uri, 'rebuilt URI');
+    });
+  }
+  return list;
+}
+
+/**
+ * Runs every case against `lib` (the package namespace as this runtime loads it).
+ * @returns {Promise<Array<{ name: string, ok: boolean, error?: string }>>}
+ */
+export async function run(lib) {
+  const results = [];
+  for (const [name, fn] of cases(lib)) {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+    } catch (error) {
+      results.push({ name, ok: false, error: String(error && error.stack ? error.stack : error) });
+    }
+  }
+  return results;
+}
+
+/** The marker runners print before the JSON results, so stray runtime output cannot confuse the parser. */
+export const RESULT_MARKER = 'FACTORKIT_RUNTIME_RESULTS ';
