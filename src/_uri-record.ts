@@ -1,0 +1,149 @@
+// Validation shared by buildOtpauthUri, parseOtpauthUri and lintOtpauthUri, so that every
+// record the parser returns is one the builder accepts (except for weak secrets, which real
+// services still hand out).
+import { decodeBase32, encodeBase32 } from './base32.js';
+import { FactorkitError, type FactorkitErrorCode } from './errors.js';
+import { ALGORITHMS, MAX_DIGITS, MIN_DIGITS, MIN_SECRET_BYTES, type HashAlgorithm } from './_options.js';
+
+/** The two `otpauth://` types of the Key-Uri-Format. */
+export type OtpauthType = 'totp' | 'hotp';
+
+/**
+ * One authenticator entry, the content of an `otpauth://` Key URI.
+ *
+ * `secret` is unpadded upper-case base32. `period` only applies to `totp`, `counter` only to
+ * `hotp` (where it is required). Leave `algorithm`, `digits` and `period` out for the defaults
+ * (`'SHA1'`, 6, 30 s), the only settings every authenticator app honours.
+ */
+export interface OtpauthRecord {
+  /** `'totp'` (time-based, RFC 6238) or `'hotp'` (counter-based, RFC 4226). */
+  type: OtpauthType;
+  /** The service name shown above the account, e.g. `'Example Co'`. No colons. */
+  issuer?: string;
+  /** The user's account name, e.g. an email address. No colons. */
+  account: string;
+  /** The shared secret as unpadded upper-case base32. */
+  secret: string;
+  /** HMAC hash. Default `'SHA1'`. */
+  algorithm?: HashAlgorithm;
+  /** Code length, 6 to 10. Default 6. */
+  digits?: number;
+  /** TOTP step in seconds. Default 30. Only for `totp`. */
+  period?: number;
+  /** The HOTP counter the token starts at. Required for `hotp`, refused for `totp`. */
+  counter?: number;
+}
+
+/** A record with every default spelled out: what {@link parseOtpauthUri} returns. */
+export interface CompleteOtpauthRecord extends OtpauthRecord {
+  algorithm: HashAlgorithm;
+  digits: number;
+}
+
+export const DEFAULT_ALGORITHM: HashAlgorithm = 'SHA1';
+export const DEFAULT_DIGITS = 6;
+export const DEFAULT_PERIOD_SECONDS = 30;
+
+// Lone surrogates cannot be percent-encoded (encodeURIComponent throws) and control characters
+// cannot be displayed by any authenticator app.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The reason a label part is unusable, or undefined. The label is `issuer:account`, so a colon
+ * in either part would make it ambiguous (Key-Uri-Format: "Neither issuer nor account name may
+ * themselves contain a colon"); the parser strips spaces around the parts, so edge whitespace
+ * could not survive a round trip.
+ */
+export function labelPartProblem(value: string): string | undefined {
+  if (value.length === 0) return 'is empty';
+  if (value.includes(':')) return 'contains a colon';
+  if (value.trim() !== value) return 'starts or ends with whitespace';
+  if (CONTROL.test(value)) return 'contains a control character';
+  if (LONE_SURROGATE.test(value)) return 'contains an unpaired surrogate';
+  return undefined;
+}
+
+function fail(code: FactorkitErrorCode, message: string): never {
+  throw new FactorkitError(code, message);
+}
+
+/** Canonical secret (unpadded upper-case base32) and its length in bytes, or undefined if invalid. */
+export function canonicalSecret(secret: string): { secret: string; bytes: number } | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = decodeBase32(secret);
+  } catch {
+    return undefined;
+  }
+  return { secret: encodeBase32(bytes), bytes: bytes.length };
+}
+
+/**
+ * Checks a caller's record and returns it complete (defaults filled in, secret canonical).
+ * Throws the core codes: INVALID_ARGUMENT, INVALID_LABEL, INVALID_SECRET, WEAK_SECRET,
+ * INVALID_ALGORITHM, INVALID_DIGITS, INVALID_PERIOD, INVALID_COUNTER.
+ */
+export function checkRecord(record: unknown, allowWeakSecret: boolean): CompleteOtpauthRecord {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    fail('INVALID_ARGUMENT', 'record must be an object');
+  }
+  const r = record as Record<string, unknown>;
+  const type = r.type;
+  if (type !== 'totp' && type !== 'hotp') fail('INVALID_ARGUMENT', "record.type must be 'totp' or 'hotp'");
+
+  if (typeof r.account !== 'string') fail('INVALID_ARGUMENT', 'record.account must be a string');
+  const accountProblem = labelPartProblem(r.account);
+  if (accountProblem) fail('INVALID_LABEL', `record.account ${accountProblem}`);
+  if (r.issuer !== undefined) {
+    if (typeof r.issuer !== 'string') fail('INVALID_ARGUMENT', 'record.issuer must be a string');
+    const issuerProblem = labelPartProblem(r.issuer);
+    if (issuerProblem) fail('INVALID_LABEL', `record.issuer ${issuerProblem}`);
+  }
+
+  if (typeof r.secret !== 'string') fail('INVALID_SECRET', 'record.secret must be a base32 string');
+  const secret = canonicalSecret(r.secret);
+  if (secret === undefined) fail('INVALID_SECRET', 'record.secret is not valid base32');
+  if (secret.bytes < MIN_SECRET_BYTES && !allowWeakSecret) {
+    fail(
+      'WEAK_SECRET',
+      `record.secret is shorter than ${MIN_SECRET_BYTES * 8} bits; pass allowWeakSecret: true only for legacy secrets`,
+    );
+  }
+
+  const algorithm = r.algorithm ?? DEFAULT_ALGORITHM;
+  if (typeof algorithm !== 'string' || !(ALGORITHMS as readonly string[]).includes(algorithm)) {
+    fail('INVALID_ALGORITHM', "record.algorithm must be 'SHA1', 'SHA256' or 'SHA512'");
+  }
+  const digits = r.digits ?? DEFAULT_DIGITS;
+  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < MIN_DIGITS || digits > MAX_DIGITS) {
+    fail('INVALID_DIGITS', `record.digits must be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}`);
+  }
+
+  const out: CompleteOtpauthRecord = {
+    type,
+    account: r.account,
+    secret: secret.secret,
+    algorithm: algorithm as HashAlgorithm,
+    digits,
+  };
+  if (r.issuer !== undefined) out.issuer = r.issuer as string;
+
+  if (type === 'totp') {
+    if (r.counter !== undefined) fail('INVALID_COUNTER', 'record.counter only applies to hotp');
+    const period = r.period ?? DEFAULT_PERIOD_SECONDS;
+    if (typeof period !== 'number' || !Number.isSafeInteger(period) || period < 1) {
+      fail('INVALID_PERIOD', 'record.period must be a positive whole number of seconds');
+    }
+    out.period = period;
+  } else {
+    if (r.period !== undefined) fail('INVALID_PERIOD', 'record.period only applies to totp');
+    const counter = r.counter;
+    if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0) {
+      fail('INVALID_COUNTER', 'record.counter is required for hotp and must be a non-negative safe integer');
+    }
+    out.counter = counter;
+  }
+  return out;
+}

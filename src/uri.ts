@@ -1,0 +1,260 @@
+import { FactorkitError, type FactorkitErrorCode } from './errors.js';
+import { ALGORITHMS, MAX_DIGITS, MIN_DIGITS, checkBoolean, checkOptionsObject, type HashAlgorithm } from './_options.js';
+import {
+  DEFAULT_ALGORITHM,
+  DEFAULT_DIGITS,
+  DEFAULT_PERIOD_SECONDS,
+  canonicalSecret,
+  checkRecord,
+  labelPartProblem,
+  type CompleteOtpauthRecord,
+  type OtpauthRecord,
+} from './_uri-record.js';
+
+export type { CompleteOtpauthRecord, OtpauthRecord, OtpauthType } from './_uri-record.js';
+
+/** Options for {@link buildOtpauthUri}. */
+export interface BuildOtpauthUriOptions {
+  /**
+   * Accept a secret shorter than 128 bits (RFC 4226 §4 R6). Only for re-exporting legacy
+   * secrets; new enrolments should use {@link generateSecret}. Default false.
+   */
+  allowWeakSecret?: boolean;
+}
+
+// Far beyond the 2953 bytes the largest QR code holds; only a guard against absurd input.
+const MAX_URI_LENGTH = 16_384;
+const KNOWN_PARAMETERS = new Set(['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter']);
+const DECIMAL = /^[0-9]+$/;
+
+/**
+ * Builds an `otpauth://` Key URI (Google Authenticator Key-Uri-Format) for a QR code or a link.
+ *
+ * The label is `Issuer:account`, each part percent-encoded with `encodeURIComponent` (a space
+ * becomes `%20`, never `+`), and the `issuer` parameter repeats the issuer, as the format
+ * recommends for old and new apps alike. The secret is written as unpadded upper-case base32.
+ * Only non-default settings are written (`algorithm` unless SHA1, `digits` unless 6, `period`
+ * unless 30), so the URI stays short and its QR code easy to scan; `counter` is always written
+ * for `hotp`.
+ *
+ * @param record - the entry; see {@link OtpauthRecord}
+ * @param options - `allowWeakSecret` (default false)
+ * @returns the Key URI
+ * @throws {@link FactorkitError} `INVALID_LABEL` when the issuer or account is empty, contains
+ * a colon or a control character, or starts or ends with whitespace; `INVALID_SECRET`,
+ * `WEAK_SECRET` (under 128 bits), `INVALID_ALGORITHM`, `INVALID_DIGITS` (outside 6..10),
+ * `INVALID_PERIOD`, `INVALID_COUNTER` (missing for hotp, or given for totp),
+ * `INVALID_ARGUMENT` (wrong types)
+ * @example
+ * ```ts
+ * import { buildOtpauthUri } from 'factorkit';
+ *
+ * buildOtpauthUri({
+ *   type: 'totp',
+ *   issuer: 'ACME Co',
+ *   account: 'jane@example.com',
+ *   secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ',
+ * });
+ * // 'otpauth://totp/ACME%20Co:jane%40example.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co'
+ * ```
+ */
+export function buildOtpauthUri(record: OtpauthRecord, options?: BuildOtpauthUriOptions): string {
+  const opts = checkOptionsObject(options);
+  const r = checkRecord(record, checkBoolean('allowWeakSecret', opts.allowWeakSecret));
+  const account = encodeURIComponent(r.account);
+  const label = r.issuer === undefined ? account : `${encodeURIComponent(r.issuer)}:${account}`;
+  const params = [`secret=${r.secret}`];
+  if (r.issuer !== undefined) params.push(`issuer=${encodeURIComponent(r.issuer)}`);
+  if (r.algorithm !== DEFAULT_ALGORITHM) params.push(`algorithm=${r.algorithm}`);
+  if (r.digits !== DEFAULT_DIGITS) params.push(`digits=${r.digits}`);
+  if (r.type === 'totp' && r.period !== DEFAULT_PERIOD_SECONDS) params.push(`period=${r.period}`);
+  if (r.type === 'hotp') params.push(`counter=${r.counter}`);
+  return `otpauth://${r.type}/${label}?${params.join('&')}`;
+}
+
+function fail(code: FactorkitErrorCode, message: string): never {
+  // Messages name the part that is wrong but never echo the input: a URI carries a secret.
+  throw new FactorkitError(code, message);
+}
+
+function decodeComponent(raw: string, what: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return fail('URI_MALFORMED_ENCODING', `${what} has malformed percent-encoding`);
+  }
+}
+
+interface SplitUri {
+  type: string;
+  rawLabel: string;
+  query: string;
+}
+
+function splitUri(uri: string): SplitUri {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
+  if (!scheme) fail('URI_MALFORMED', 'uri has no scheme; expected otpauth://');
+  if (scheme[1]!.toLowerCase() !== 'otpauth') fail('URI_INVALID_SCHEME', 'uri scheme must be otpauth');
+  let rest = uri.slice(scheme[0].length);
+  if (!rest.startsWith('//')) fail('URI_MALFORMED', 'uri must start with otpauth://');
+  rest = rest.slice(2);
+  // RFC 3986 §3.5: the fragment is not part of the resource; apps drop it too.
+  const hash = rest.indexOf('#');
+  if (hash !== -1) rest = rest.slice(0, hash);
+  const question = rest.indexOf('?');
+  const path = question === -1 ? rest : rest.slice(0, question);
+  const query = question === -1 ? '' : rest.slice(question + 1);
+  const slash = path.indexOf('/');
+  return {
+    type: slash === -1 ? path : path.slice(0, slash),
+    rawLabel: slash === -1 ? '' : path.slice(slash + 1),
+    query,
+  };
+}
+
+function parseQuery(query: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const rawKey = equals === -1 ? pair : pair.slice(0, equals);
+    const rawValue = equals === -1 ? '' : pair.slice(equals + 1);
+    // application/x-www-form-urlencoded: '+' is a space in a query (Android's
+    // Uri.getQueryParameter reads it so), unlike in the label.
+    const key = decodeComponent(rawKey.replace(/\+/g, ' '), 'a parameter name').toLowerCase();
+    if (!KNOWN_PARAMETERS.has(key)) continue; // e.g. image=, icon=: not ours to judge
+    if (params.has(key)) fail('URI_DUPLICATE_PARAMETER', `parameter ${key} appears more than once`);
+    params.set(key, decodeComponent(rawValue.replace(/\+/g, ' '), `parameter ${key}`));
+  }
+  return params;
+}
+
+function parseLabel(rawLabel: string): { issuer?: string; account: string } {
+  // The path is not form-encoded: '+' stays a literal plus (alice+tag@example.com).
+  const label = decodeComponent(rawLabel, 'the label');
+  const colon = label.indexOf(':');
+  const issuer = colon === -1 ? undefined : label.slice(0, colon).trim();
+  // Key-Uri-Format: optional spaces may precede the account name.
+  const account = (colon === -1 ? label : label.slice(colon + 1)).trim();
+  if (account.length === 0) fail('URI_MALFORMED', 'the label has no account name');
+  const accountProblem = labelPartProblem(account);
+  if (accountProblem) fail('URI_MALFORMED', `the label's account name ${accountProblem}`);
+  if (issuer === undefined || issuer.length === 0) return { account };
+  const issuerProblem = labelPartProblem(issuer);
+  if (issuerProblem) fail('URI_MALFORMED', `the label's issuer ${issuerProblem}`);
+  return { issuer, account };
+}
+
+function parseInteger(value: string): number | undefined {
+  if (!DECIMAL.test(value)) return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * Parses an `otpauth://` Key URI into a complete record, with defaults filled in: `algorithm`
+ * and `digits` are always set, `period` for `totp`, `counter` for `hotp`; `issuer` is set when
+ * the label or the `issuer` parameter names one. So `parseOtpauthUri(buildOtpauthUri(r))`
+ * deep-equals `r` whenever `r` spells out its settings.
+ *
+ * Lenient where real services differ, strict where a guess could produce wrong codes:
+ * - the scheme and type are case-insensitive; surrounding whitespace is ignored;
+ * - the secret may be lower case or padded (Google issues lower-case secrets) and is returned
+ *   canonical; secrets shorter than 128 bits are accepted, since services such as GitHub
+ *   still issue 80-bit ones ({@link lintOtpauthUri} warns about them);
+ * - the label may use `:` or `%3A` and spaces before the account; `+` in the label is a literal
+ *   plus, in the query a space (form encoding); the issuer may be only in the label, only in
+ *   the `issuer` parameter, or in both, and then both must be equal;
+ * - `algorithm` is case-insensitive; unknown parameters (`image`, `icon`...) are ignored, and
+ *   so is `counter` in a `totp` URI and `period` in a `hotp` one.
+ *
+ * @param uri - the Key URI, e.g. decoded from a QR code
+ * @returns the record; see {@link CompleteOtpauthRecord}
+ * @throws {@link FactorkitError} with one code per problem, and a message that never contains
+ * the secret: `URI_INVALID_SCHEME` (not `otpauth:`), `URI_INVALID_TYPE` (not totp/hotp),
+ * `URI_MISSING_SECRET`, `URI_INVALID_SECRET` (not base32), `URI_MISSING_COUNTER` (hotp
+ * without counter), `URI_INVALID_COUNTER`, `URI_DUPLICATE_PARAMETER` (`secret=A&secret=B`),
+ * `URI_ISSUER_MISMATCH` (label issuer differs from the parameter), `URI_INVALID_DIGITS`
+ * (outside 6..10), `URI_INVALID_PERIOD`, `URI_INVALID_ALGORITHM`, `URI_MALFORMED_ENCODING`
+ * (bad `%` escapes), `URI_MALFORMED` (anything else: no `//`, no account name, a colon in a
+ * label part, too long); `INVALID_ARGUMENT` when `uri` is not a string
+ * @example
+ * ```ts
+ * import { parseOtpauthUri } from 'factorkit';
+ *
+ * const record = parseOtpauthUri(
+ *   'otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example',
+ * );
+ * // { type: 'totp', issuer: 'Example', account: 'alice@google.com',
+ * //   secret: 'JBSWY3DPEHPK3PXP', algorithm: 'SHA1', digits: 6, period: 30 }
+ * ```
+ */
+export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
+  if (typeof uri !== 'string') fail('INVALID_ARGUMENT', 'uri must be a string');
+  const text = uri.trim();
+  if (text.length > MAX_URI_LENGTH) fail('URI_MALFORMED', `uri is longer than ${MAX_URI_LENGTH} characters`);
+
+  const parts = splitUri(text);
+  const type = parts.type.toLowerCase();
+  if (type !== 'totp' && type !== 'hotp') fail('URI_INVALID_TYPE', "uri type must be 'totp' or 'hotp'");
+
+  const params = parseQuery(parts.query);
+  const label = parseLabel(parts.rawLabel);
+
+  const rawSecret = params.get('secret');
+  if (rawSecret === undefined || rawSecret.trim() === '') fail('URI_MISSING_SECRET', 'uri has no secret parameter');
+  const secret = canonicalSecret(rawSecret);
+  if (secret === undefined) fail('URI_INVALID_SECRET', 'the secret parameter is not valid base32');
+
+  let issuer = label.issuer;
+  const issuerParam = params.get('issuer')?.trim();
+  if (issuerParam !== undefined && issuerParam !== '') {
+    const problem = labelPartProblem(issuerParam);
+    if (problem) fail('URI_MALFORMED', `the issuer parameter ${problem}`);
+    if (issuer !== undefined && issuer !== issuerParam) {
+      fail('URI_ISSUER_MISMATCH', 'the issuer in the label differs from the issuer parameter');
+    }
+    issuer = issuerParam;
+  }
+
+  let algorithm: HashAlgorithm = DEFAULT_ALGORITHM;
+  const rawAlgorithm = params.get('algorithm');
+  if (rawAlgorithm !== undefined) {
+    const upper = rawAlgorithm.toUpperCase();
+    if (!(ALGORITHMS as readonly string[]).includes(upper)) {
+      fail('URI_INVALID_ALGORITHM', "the algorithm parameter must be SHA1, SHA256 or SHA512");
+    }
+    algorithm = upper as HashAlgorithm;
+  }
+
+  let digits = DEFAULT_DIGITS;
+  const rawDigits = params.get('digits');
+  if (rawDigits !== undefined) {
+    const n = parseInteger(rawDigits);
+    if (n === undefined || n < MIN_DIGITS || n > MAX_DIGITS) {
+      fail('URI_INVALID_DIGITS', `the digits parameter must be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}`);
+    }
+    digits = n;
+  }
+
+  const record: CompleteOtpauthRecord = { type, account: label.account, secret: secret.secret, algorithm, digits };
+  if (issuer !== undefined) record.issuer = issuer;
+
+  if (type === 'totp') {
+    let period = DEFAULT_PERIOD_SECONDS;
+    const rawPeriod = params.get('period');
+    if (rawPeriod !== undefined) {
+      const n = parseInteger(rawPeriod);
+      if (n === undefined || n < 1) fail('URI_INVALID_PERIOD', 'the period parameter must be a positive whole number');
+      period = n;
+    }
+    record.period = period;
+  } else {
+    const rawCounter = params.get('counter');
+    if (rawCounter === undefined) fail('URI_MISSING_COUNTER', 'a hotp uri needs a counter parameter');
+    const n = parseInteger(rawCounter);
+    if (n === undefined) fail('URI_INVALID_COUNTER', 'the counter parameter must be a non-negative safe integer');
+    record.counter = n;
+  }
+  return record;
+}
