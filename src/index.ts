@@ -19,6 +19,17 @@ export {
 } from './totp.js';
 export type { HashAlgorithm } from './_options.js';
 export {
+  buildOtpauthUri,
+  parseOtpauthUri,
+  type BuildOtpauthUriOptions,
+  type CompleteOtpauthRecord,
+  type OtpauthRecord,
+  type OtpauthType,
+} from './uri.js';
+export { lintOtpauthUri, type OtpauthWarning, type OtpauthWarningCode } from './lint-uri.js';
+export { renderQrSvg, renderQrDataUrl, type QrOptions, type QrErrorCorrectionLevel } from './qr.js';
+export { formatManualKey } from './manual-key.js';
+export {
   generateBackupCodes,
   verifyBackupCode,
   consumeBackupCode,
