@@ -3,6 +3,7 @@
 import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { HmacSha1Counter } from './_hmac-sha1.js';
 import type { HashAlgorithm } from './_options.js';
 
 const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
@@ -14,9 +15,11 @@ type KeyedHmac = _HMAC<any>;
 /**
  * An HMAC keyed once (the inner and outer pads hashed once), cloned per counter. Keying is
  * most of the cost of a short HMAC, so a window of 3 or 21 candidates pays for it once.
+ * SHA1 takes a dedicated path (src/_hmac-sha1.ts): two bare compressions per counter.
  */
 export class HotpKey {
-  private readonly keyed: KeyedHmac;
+  private readonly keyed: KeyedHmac | undefined;
+  private readonly sha1: HmacSha1Counter | undefined;
   private scratch: KeyedHmac | undefined;
   private readonly message = new Uint8Array(8);
   private readonly view = new DataView(this.message.buffer);
@@ -24,19 +27,29 @@ export class HotpKey {
 
   constructor(secret: Uint8Array, algorithm: HashAlgorithm) {
     const hash = HASHES[algorithm];
-    this.keyed = hmac.create(hash, secret) as KeyedHmac;
+    if (algorithm === 'SHA1') {
+      // RFC 2104 §2: a key longer than the 64-byte block is replaced by its hash.
+      this.sha1 = new HmacSha1Counter(secret.length > 64 ? sha1(secret) : secret);
+    } else {
+      this.keyed = hmac.create(hash, secret) as KeyedHmac;
+    }
     this.digest = new Uint8Array(hash.outputLen);
   }
 
   /** The RFC 4226 §5.3 truncated value (31 bits) for an 8-byte big-endian counter. */
   truncated(counter: number | bigint): number {
+    if (this.sha1 !== undefined) {
+      return typeof counter === 'bigint'
+        ? this.sha1.truncated(Number(counter >> 32n), Number(counter & 0xffffffffn))
+        : this.sha1.truncated(Math.floor(counter / TWO_POW_32), counter % TWO_POW_32);
+    }
     if (typeof counter === 'bigint') {
       this.view.setBigUint64(0, counter);
     } else {
       this.view.setUint32(0, Math.floor(counter / TWO_POW_32));
       this.view.setUint32(4, counter % TWO_POW_32);
     }
-    const mac = this.keyed._cloneInto(this.scratch);
+    const mac = this.keyed!._cloneInto(this.scratch);
     this.scratch = mac;
     mac.update(this.message).digestInto(this.digest);
     const d = this.digest;
