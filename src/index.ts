@@ -43,3 +43,27 @@ export {
   type ScryptParams,
   type VerifyBackupCodeResult,
 } from './backup-codes.js';
+export type {
+  TwoFactorStore,
+  TwoFactorStatus,
+  StoredRecord,
+  RecordWrite,
+  ListRecordsOptions,
+  ListRecordsPage,
+} from './store/types.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory.js';
+export {
+  createTwoFactor,
+  type TwoFactor,
+  type TwoFactorOptions,
+  type TwoFactorFailure,
+  type BeginEnrollmentResult,
+  type VerifyResult,
+  type BackupCodesResult,
+  type TwoFactorUser,
+  type ListUsersOptions,
+  type ThrottleStatus,
+} from './lifecycle/two-factor.js';
+export type { TwoFactorEvent } from './lifecycle/events.js';
+export type { Keyring } from './lifecycle/crypto.js';
+export type { ThrottleOptions } from './lifecycle/throttle.js';

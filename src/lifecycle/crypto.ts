@@ -1,0 +1,139 @@
+// Encryption at rest for TOTP secrets: AES-256-GCM through Web Crypto, with a keyring so keys
+// can rotate. The additional authenticated data binds each ciphertext to its user, so a
+// secret copied into another user's record fails to decrypt instead of being accepted.
+import { decodeBase64url, encodeBase64url } from '../_backup-base64url.js';
+import { FactorkitError } from '../errors.js';
+import { randomBytes } from '../secret.js';
+
+/**
+ * AES-256-GCM keys for TOTP secrets at rest. New secrets are encrypted under `currentKeyId`;
+ * every key in `keys` still decrypts, so rotating is: add a new key, make it current, and keep
+ * the old one until every record has been written again (each write re-encrypts under the
+ * current key).
+ *
+ * @example
+ * ```ts
+ * import type { Keyring } from 'factorkit';
+ *
+ * const keyring: Keyring = {
+ *   currentKeyId: '2026-01',
+ *   keys: { '2026-01': crypto.getRandomValues(new Uint8Array(32)) },
+ * };
+ * ```
+ */
+export interface Keyring {
+  /** The id of the key new secrets are encrypted under; must be a key of `keys`. */
+  currentKeyId: string;
+  /** Key id (1..64 characters) to 32 random bytes. */
+  keys: Record<string, Uint8Array>;
+}
+
+/** A TOTP secret as kept in a record: AES-256-GCM ciphertext, or (no keyring) plain base32. */
+export type SealedSecret =
+  | { enc: 'A256GCM'; keyId: string; iv: string; ct: string }
+  | { enc: 'none'; secret: string };
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const AAD_PREFIX = 'factorkit:totp-secret:v1:';
+
+/** Encrypts and decrypts secrets for one keyring (or none: then secrets are stored in clear). */
+export class SecretSealer {
+  private readonly keyBytes = new Map<string, Uint8Array<ArrayBuffer>>();
+  private readonly cryptoKeys = new Map<string, Promise<CryptoKey>>();
+  readonly currentKeyId: string | undefined;
+
+  constructor(keyring: unknown) {
+    if (keyring === undefined) return;
+    if (typeof keyring !== 'object' || keyring === null) {
+      throw new FactorkitError('INVALID_KEYRING', 'keyring must be { currentKeyId, keys }');
+    }
+    const { currentKeyId, keys } = keyring as Partial<Keyring>;
+    if (typeof keys !== 'object' || keys === null) {
+      throw new FactorkitError('INVALID_KEYRING', 'keyring.keys must be an object of key id to 32-byte Uint8Array');
+    }
+    for (const [keyId, key] of Object.entries(keys)) {
+      if (keyId.length === 0 || keyId.length > 64) {
+        throw new FactorkitError('INVALID_KEYRING', 'keyring key ids must be 1 to 64 characters');
+      }
+      if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
+        throw new FactorkitError('INVALID_KEYRING', `keyring key '${keyId}' must be a Uint8Array of exactly 32 bytes`);
+      }
+      // A copy, so later changes to the caller's array cannot change the key in use.
+      this.keyBytes.set(keyId, new Uint8Array(key));
+    }
+    if (typeof currentKeyId !== 'string' || !this.keyBytes.has(currentKeyId)) {
+      throw new FactorkitError('INVALID_KEYRING', 'keyring.currentKeyId must name one of keyring.keys');
+    }
+    this.currentKeyId = currentKeyId;
+  }
+
+  get encrypts(): boolean {
+    return this.currentKeyId !== undefined;
+  }
+
+  /** Seals raw secret bytes for `userId` under the current key (or in clear without a keyring). */
+  async seal(userId: string, secret: Uint8Array): Promise<SealedSecret> {
+    const keyId = this.currentKeyId;
+    if (keyId === undefined) return { enc: 'none', secret: encodeBase64url(secret) };
+    const iv = randomBytes(IV_BYTES);
+    const ciphertext = await globalThis.crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: new Uint8Array(iv), additionalData: aad(userId) },
+      await this.cryptoKey(keyId),
+      new Uint8Array(secret),
+    );
+    return { enc: 'A256GCM', keyId, iv: encodeBase64url(iv), ct: encodeBase64url(new Uint8Array(ciphertext)) };
+  }
+
+  /**
+   * Opens a sealed secret of `userId`.
+   * @throws FactorkitError `DECRYPTION_FAILED` for an unknown key id or a tampered, swapped or
+   * garbled ciphertext
+   */
+  async open(userId: string, sealed: SealedSecret): Promise<Uint8Array> {
+    if (sealed.enc === 'none') {
+      const bytes = decodeBase64url(sealed.secret);
+      if (bytes === undefined) throw new FactorkitError('DECRYPTION_FAILED', 'stored secret is not valid base64url');
+      return bytes;
+    }
+    if (!this.keyBytes.has(sealed.keyId)) {
+      throw new FactorkitError('DECRYPTION_FAILED', `stored secret is encrypted under key '${sealed.keyId}', which is not in the keyring`);
+    }
+    const iv = decodeBase64url(sealed.iv);
+    const ciphertext = decodeBase64url(sealed.ct);
+    if (iv === undefined || iv.length !== IV_BYTES || ciphertext === undefined) {
+      throw new FactorkitError('DECRYPTION_FAILED', 'stored secret has a malformed IV or ciphertext');
+    }
+    try {
+      const plain = await globalThis.crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: new Uint8Array(iv), additionalData: aad(userId) },
+        await this.cryptoKey(sealed.keyId),
+        new Uint8Array(ciphertext),
+      );
+      return new Uint8Array(plain);
+    } catch (error) {
+      throw new FactorkitError('DECRYPTION_FAILED', 'stored secret failed authentication (tampered, or not this user\'s)', {
+        cause: error,
+      });
+    }
+  }
+
+  /** True when `sealed` is not under the current key, so the next write should re-seal it. */
+  isStale(sealed: SealedSecret): boolean {
+    if (this.currentKeyId === undefined) return false;
+    return sealed.enc === 'none' || sealed.keyId !== this.currentKeyId;
+  }
+
+  private cryptoKey(keyId: string): Promise<CryptoKey> {
+    let key = this.cryptoKeys.get(keyId);
+    if (key === undefined) {
+      key = globalThis.crypto.subtle.importKey('raw', this.keyBytes.get(keyId)!, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      this.cryptoKeys.set(keyId, key);
+    }
+    return key;
+  }
+}
+
+function aad(userId: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(AAD_PREFIX + userId);
+}
