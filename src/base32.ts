@@ -36,8 +36,9 @@ export function encodeBase32(bytes: Uint8Array): string {
 }
 
 /**
- * Decodes RFC 4648 base32 as people type it: lower case, spaces and dashes used for
- * grouping, and missing or complete `=` padding are all accepted. Anything else is refused.
+ * Decodes RFC 4648 base32 as people type it: lower case, spaces (ASCII whitespace) and
+ * dashes used for grouping, and missing or complete `=` padding are all accepted. Anything
+ * else is refused, including non-ASCII look-alikes and Unicode spaces.
  *
  * @param text - base32 text, e.g. a secret typed in from a manual entry key
  * @returns the decoded bytes
