@@ -27,7 +27,6 @@ const MAX_SIZE_PX = 8192;
 const MAX_MARGIN_MODULES = 64;
 // Only forms that cannot break out of an XML attribute.
 const COLOR = /^(?:#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{1,32})$/;
-const ASCII = /^[\x00-\x7f]*$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 interface ResolvedQrOptions {
@@ -82,15 +81,13 @@ function qrModules(text: string, ecl: QrErrorCorrectionLevel): boolean[][] {
   if (LONE_SURROGATE.test(text)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'text contains an unpaired surrogate and has no UTF-8 form');
   }
+  // qrcode-svg 1.1 mis-encodes non-ASCII text (code points at the 0x80/0x800 boundaries,
+  // astral characters as CESU-8), prepends a BOM, and sizes every symbol for 3 bytes more than
+  // the text holds (so the largest codes are refused). So size the symbol with an ASCII
+  // stand-in that it will count as exactly our byte length, then encode the real UTF-8 bytes.
+  const bytes = new TextEncoder().encode(text);
   try {
-    if (ASCII.test(text)) {
-      return new QRCode({ content: text, ecl, padding: 0 }).qrcode.modules;
-    }
-    // qrcode-svg 1.1 mis-encodes non-ASCII text (code points at the 0x80/0x800 boundaries,
-    // astral characters as CESU-8) and prepends a BOM. So size the symbol for the exact byte
-    // count with an ASCII stand-in, then encode the real UTF-8 bytes into it.
-    const bytes = new TextEncoder().encode(text);
-    const qr = new QRCode({ content: 'a'.repeat(bytes.length), ecl, padding: 0 });
+    const qr = new QRCode({ content: 'a'.repeat(Math.max(1, bytes.length - 3)), ecl, padding: 0 });
     const segment = qr.qrcode.dataList[0]!;
     segment.parsedData = Array.from(bytes);
     qr.qrcode.dataCache = null;
