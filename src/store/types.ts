@@ -112,9 +112,14 @@ export interface ListRecordsPage {
  * ```
  */
 export interface TwoFactorStore {
+  /** The latest committed record for `userId`, or `null` when there is none. */
   get(userId: string): Promise<StoredRecord | null>;
+  /** Inserts a record with version 1 and returns it; `null` (nothing written) if the user already has one. */
   create(userId: string, write: RecordWrite): Promise<StoredRecord | null>;
+  /** Writes only if the current version is `expectedVersion`; returns the new record (version + 1) or `null`. */
   compareAndSet(userId: string, expectedVersion: number, write: RecordWrite): Promise<StoredRecord | null>;
+  /** Removes the record only if its current version is `expectedVersion`; returns whether it did. */
   delete(userId: string, expectedVersion: number): Promise<boolean>;
+  /** One page of records ordered by `userId`, optionally filtered by `status`. */
   list(options: ListRecordsOptions): Promise<ListRecordsPage>;
 }
