@@ -89,6 +89,7 @@ function textWarnings(uri: string): OtpauthWarning[] {
   for (const pair of query.split('&')) {
     const equals = pair.indexOf('=');
     const key = decodeURIComponent((equals === -1 ? pair : pair.slice(0, equals)).replace(/\+/g, ' ')).toLowerCase();
+    if (key !== 'issuer' && key !== 'secret') continue; // unknown values may not even decode
     const value = decodeURIComponent((equals === -1 ? '' : pair.slice(equals + 1)).replace(/\+/g, ' '));
     if (key === 'issuer' && value.trim() !== '') hasIssuerParam = true;
     if (key === 'secret') rawSecret = value;
