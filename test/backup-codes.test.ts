@@ -15,6 +15,7 @@ import {
 import { backupKdf } from '../src/_backup-kdf.js';
 import { CODE_ALPHABET, CODE_ENTROPY_BITS, normaliseCode, randomCode } from '../src/_backup-code.js';
 import { decodeBase64url, encodeBase64url } from '../src/_backup-base64url.js';
+import { BAD_VALUES, OBJECT_LIKE, badValuesExcept } from './_bad-values.js';
 
 // Cheap parameters so the suite stays fast; the default (OWASP) parameters have their own file.
 const FAST = { kdf: { N: 16, r: 8, p: 1 }, allowWeakKdf: true } as const;
@@ -544,5 +545,56 @@ describe('base64url', () => {
     expect(decodeBase64url('AA==')).toBeUndefined();
     expect(decodeBase64url('AA+/')).toBeUndefined();
     expect(decodeBase64url('AQ')).toEqual(new Uint8Array([1]));
+  });
+});
+
+describe('the shared bad-value list, at every argument', () => {
+  const TIME_VALID = ['undefined', '0', '1.5', '2^53', '1e300'];
+
+  it('generateBackupCodes options', async () => {
+    const spy = vi.spyOn(backupKdf, 'derive');
+    for (const { label, value } of badValuesExcept('undefined', ...OBJECT_LIKE)) {
+      await expectRejectCode(generateBackupCodes(value as never), 'INVALID_ARGUMENT').catch((error) => {
+        throw new Error(`options = ${label}: ${String(error)}`);
+      });
+    }
+    for (const { label, value } of badValuesExcept('undefined')) {
+      for (const key of ['count', 'kdf'] as const) {
+        await expectRejectCode(generateBackupCodes({ ...FAST, [key]: value }), 'INVALID_ARGUMENT').catch((error) => {
+          throw new Error(`${key} = ${label}: ${String(error)}`);
+        });
+      }
+    }
+    for (const { label, value } of badValuesExcept('undefined', 'true', 'false')) {
+      await expectRejectCode(generateBackupCodes({ ...FAST, allowWeakKdf: value as boolean }), 'INVALID_ARGUMENT').catch((error) => {
+        throw new Error(`allowWeakKdf = ${label}: ${String(error)}`);
+      });
+    }
+    for (const { label, value } of badValuesExcept(...TIME_VALID)) {
+      await expectRejectCode(generateBackupCodes({ ...FAST, now: value as number }), 'INVALID_TIME').catch((error) => {
+        throw new Error(`now = ${label}: ${String(error)}`);
+      });
+    }
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('verifyBackupCode input is malformed, the set argument INVALID_BACKUP_SET', async () => {
+    const { set } = await generateBackupCodes({ ...FAST, count: 1 });
+    for (const { label, value } of BAD_VALUES) {
+      expect(await verifyBackupCode(value as string, set), label).toEqual({ valid: false, reason: 'malformed' });
+      await expectRejectCode(verifyBackupCode('22222-22222-22222', value as BackupCodeSet), 'INVALID_BACKUP_SET');
+    }
+  });
+
+  it('consumeBackupCode, remainingBackupCodes, serializeBackupCodeSet, parseBackupCodeSet', async () => {
+    const { set } = await generateBackupCodes({ ...FAST, count: 1 });
+    for (const { value } of badValuesExcept('0')) expectCode(() => consumeBackupCode(set, value as number), 'INVALID_ARGUMENT');
+    for (const { value } of badValuesExcept(...TIME_VALID)) expectCode(() => consumeBackupCode(set, 0, value as number), 'INVALID_TIME');
+    for (const { value } of BAD_VALUES) {
+      expectCode(() => consumeBackupCode(value as BackupCodeSet, 0), 'INVALID_BACKUP_SET');
+      expectCode(() => remainingBackupCodes(value as BackupCodeSet), 'INVALID_BACKUP_SET');
+      expectCode(() => serializeBackupCodeSet(value as BackupCodeSet), 'INVALID_BACKUP_SET');
+      expectCode(() => parseBackupCodeSet(value), 'INVALID_BACKUP_SET');
+    }
   });
 });
