@@ -1,0 +1,441 @@
+// The Express example: password sign-up and log-in, then 2FA with factorkit on top.
+//
+// Session states (express-session; its MemoryStore by default, which is fine for an example and
+// wrong for production: it leaks and forgets everything on restart):
+//   anonymous -> password OK, 2FA activated -> `pendingUserId` (NOT signed in: no page but the
+//   second step accepts it) -> code OK -> `userId` (signed in). The session id is regenerated at
+//   each transition, so a session id planted before log-in is worthless after it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
+import {
+  createTwoFactor,
+  type Keyring,
+  type ScryptParams,
+  type TwoFactorEvent,
+  type TwoFactorFailure,
+  type TwoFactorStore,
+} from 'factorkit';
+import { csrfToken, requireCsrfToken } from './csrf.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
+import { UserSessionIndex } from './sessions.js';
+import type { User, UserStore } from './users.js';
+import * as views from './views.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    csrfToken: string;
+    /** Signed in: both factors (or the password alone when 2FA is off) passed. */
+    userId: string;
+    /** Password passed, second factor still owed. Grants nothing else. */
+    pendingUserId: string;
+    pendingSince: number;
+    /** One-shot message shown on the next page. */
+    flash: string;
+  }
+}
+
+export interface ExampleAppOptions {
+  /** Where factorkit keeps 2FA state: `new MemoryStore()` or `new PostgresStore({ client })`. */
+  store: TwoFactorStore;
+  users: UserStore;
+  /** Encrypts TOTP secrets at rest; must stay the same across restarts for a persistent store. */
+  keyring: Keyring;
+  /** Signs the session cookie. */
+  sessionSecret: string;
+  issuer?: string;
+  /** Unix ms; injectable so tests can step through TOTP periods. */
+  clock?: () => number;
+  sessionStore?: Store;
+  backupCodes?: { kdf?: ScryptParams; allowWeakKdf?: boolean };
+  /** Audit lines. Never given secrets, codes or passwords. */
+  log?: (line: string) => void;
+}
+
+const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
+const USERNAME = /^[a-z0-9._-]{3,32}$/;
+const MIN_PASSWORD_LENGTH = 10;
+const MAX_PASSWORD_LENGTH = 256;
+
+const TIME_SYNC_HELP =
+  "That code is not right. If you typed it carefully, your phone's clock is probably off: codes depend on the exact time, " +
+  'so turn on automatic date and time (network time) in the phone settings, then enter the newest code.';
+
+function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
+  // Backup codes contain letters; TOTP codes are digits only.
+  const backupCode = /[a-z]/i.test(input);
+  const text = ((): string => {
+    switch (failure.reason) {
+      case 'malformed':
+        return 'That does not look like a code: enter the six digits from your app, or a backup code.';
+      case 'invalid':
+        return backupCode
+          ? 'That backup code is not valid, or it has already been used or replaced by newer codes.'
+          : TIME_SYNC_HELP;
+      case 'replayed':
+        if (backupCode) return 'That backup code has already been used: each one works once.';
+        return 'That code was already used. Wait for your app to show the next code (a new one every 30 seconds) and enter it.';
+      case 'locked':
+        return `Too many wrong codes. Wait ${Math.ceil((failure.retryAfterMs ?? 1000) / 1000)} seconds, then try again.`;
+      case 'expired':
+        return 'This QR code has expired. Start again with a new one.';
+      case 'not-enrolled':
+        return 'Two-factor authentication is not set up for this account.';
+    }
+  })();
+  return { kind: 'error', text };
+}
+
+function promisify(run: (done: (error?: unknown) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
+}
+
+const regenerate = (req: Request) => promisify((done) => req.session.regenerate(done));
+const destroy = (req: Request) => promisify((done) => req.session.destroy(done));
+
+function text(body: unknown, key: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'string' ? value : '';
+}
+
+export function createExampleApp(options: ExampleAppOptions) {
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const issuer = options.issuer ?? 'factorkit example';
+  const sessionStore = options.sessionStore ?? new SessionMemoryStore();
+  const sessionIndex = new UserSessionIndex(sessionStore);
+  // Lets the 'enabled' event handler know which request (and so which session) caused it.
+  const currentRequest = new AsyncLocalStorage<Request>();
+
+  const onEvent = async (event: TwoFactorEvent): Promise<void> => {
+    log(`2FA event ${event.type} for user ${event.userId}`);
+    if (event.type === 'enabled') {
+      const ended = await sessionIndex.endOtherSessions(event.userId, currentRequest.getStore()?.sessionID);
+      log(`Ended ${ended} other session(s) of user ${event.userId} after enabling 2FA`);
+    }
+  };
+
+  const twoFactor = createTwoFactor({
+    store: options.store,
+    issuer,
+    keyring: options.keyring,
+    clock,
+    onEvent,
+    ...(options.backupCodes ? { backupCodes: options.backupCodes } : {}),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use((_req, res, next) => {
+    const nonce = randomBytes(16).toString('base64');
+    res.locals.nonce = nonce;
+    res.set({
+      // The QR code is inline SVG whose shapes carry style attributes, hence style-src-attr.
+      'Content-Security-Policy':
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; style-src-attr 'unsafe-inline'; ` +
+        "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      // Pages show secrets (QR code, backup codes) and per-user data: never cache them.
+      'Cache-Control': 'no-store',
+    });
+    next();
+  });
+
+  app.use(
+    session({
+      name: 'factorkit.sid',
+      secret: options.sessionSecret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      // `secure: false` only because the example serves plain HTTP on 127.0.0.1; set it to true
+      // (and `app.set('trust proxy', 1)` behind a proxy) in production.
+      cookie: { httpOnly: true, sameSite: 'lax', secure: false, maxAge: 8 * 60 * 60 * 1000 },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '10kb' }));
+  app.use(requireCsrfToken);
+  app.use((req, _res, next) => currentRequest.run(req, next));
+
+  const ctx = (req: Request, res: Response, username?: string): views.PageContext => {
+    const flash = req.session.flash;
+    delete req.session.flash;
+    return {
+      csrfToken: csrfToken(req),
+      nonce: String(res.locals.nonce),
+      ...(username ? { username } : {}),
+      ...(flash ? { flash } : {}),
+    };
+  };
+
+  async function signIn(req: Request, user: User): Promise<void> {
+    await regenerate(req);
+    req.session.userId = user.id;
+    sessionIndex.add(user.id, req.sessionID);
+  }
+
+  /** The signed-in user, or a redirect to the log-in page. A pending session is NOT signed in. */
+  async function requireUser(req: Request, res: Response): Promise<User | undefined> {
+    const userId = req.session.userId;
+    const user = userId ? await options.users.findById(userId) : null;
+    if (!user) {
+      res.redirect(req.session.pendingUserId ? '/login/2fa' : '/login');
+      return undefined;
+    }
+    return user;
+  }
+
+  async function pendingUser(req: Request): Promise<User | null> {
+    const { pendingUserId, pendingSince } = req.session;
+    if (!pendingUserId || pendingSince === undefined || clock() - pendingSince > PENDING_SECOND_FACTOR_TTL_MS) {
+      return null;
+    }
+    return options.users.findById(pendingUserId);
+  }
+
+  app.get('/', (req, res) => res.redirect(req.session.userId ? '/profile' : '/login'));
+
+  app.get('/signup', (req, res) => {
+    res.send(views.signupPage(ctx(req, res)));
+  });
+
+  app.post('/signup', async (req, res) => {
+    const username = text(req.body, 'username').trim().toLowerCase();
+    const password = text(req.body, 'password');
+    const retry = (message: string) =>
+      res.status(400).send(views.signupPage(ctx(req, res), { kind: 'error', text: message }, username));
+    if (!USERNAME.test(username)) return retry('User names are 3 to 32 letters, digits, dots, dashes or underscores.');
+    if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+      return retry(`Passwords are ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`);
+    }
+    const user = await options.users.create(username, await hashPassword(password), clock());
+    if (!user) return retry('That user name is taken.');
+    log(`User ${user.id} signed up`);
+    await signIn(req, user);
+    req.session.flash = 'Welcome! Your account is ready. Consider enabling 2FA below.';
+    res.redirect('/profile');
+  });
+
+  app.get('/login', (req, res) => {
+    if (req.session.userId) return res.redirect('/profile');
+    if (req.session.pendingUserId) return res.redirect('/login/2fa');
+    res.send(views.loginPage(ctx(req, res)));
+  });
+
+  app.post('/login', async (req, res) => {
+    const username = text(req.body, 'username').trim().toLowerCase();
+    const password = text(req.body, 'password');
+    const user = await options.users.findByUsername(username);
+    if (!user) await burnPasswordCheck(password);
+    if (!user || !(await verifyPassword(password, user.passwordHash))) {
+      return res
+        .status(401)
+        .send(views.loginPage(ctx(req, res), { kind: 'error', text: 'Wrong user name or password.' }, username));
+    }
+    if ((await twoFactor.status(user.id)) === 'activated') {
+      await regenerate(req);
+      req.session.pendingUserId = user.id;
+      req.session.pendingSince = clock();
+      return res.redirect('/login/2fa');
+    }
+    await signIn(req, user);
+    log(`User ${user.id} logged in with a password (2FA not activated)`);
+    res.redirect('/profile');
+  });
+
+  app.get('/login/2fa', async (req, res) => {
+    const user = await pendingUser(req);
+    if (!user) {
+      delete req.session.pendingUserId;
+      return res.redirect('/login');
+    }
+    res.send(views.secondFactorPage(ctx(req, res), user.username));
+  });
+
+  app.post('/login/2fa', async (req, res) => {
+    const user = await pendingUser(req);
+    if (!user) {
+      delete req.session.pendingUserId;
+      req.session.flash = 'Your log-in attempt timed out. Please log in again.';
+      return res.redirect('/login');
+    }
+    const code = text(req.body, 'code');
+    const result = await twoFactor.verify(user.id, code);
+    if (!result.ok) {
+      if (result.reason === 'not-enrolled') {
+        // 2FA was turned off meanwhile: start over so the normal password path applies.
+        await regenerate(req);
+        return res.redirect('/login');
+      }
+      return res.status(401).send(views.secondFactorPage(ctx(req, res), user.username, failureNotice(result, code)));
+    }
+    await signIn(req, user);
+    log(`User ${user.id} logged in with a password and ${result.method === 'backup' ? 'a backup code' : 'a TOTP code'}`);
+    if (result.method === 'backup') {
+      const left = result.remainingBackupCodes;
+      req.session.flash =
+        `Signed in with a backup code. ${left} backup ${left === 1 ? 'code' : 'codes'} left.` +
+        (left <= 2 ? ' Generate new backup codes soon.' : '');
+    }
+    res.redirect('/profile');
+  });
+
+  app.post('/login/cancel', async (req, res) => {
+    await regenerate(req);
+    res.redirect('/login');
+  });
+
+  app.post('/logout', async (req, res) => {
+    const userId = req.session.userId;
+    if (userId) sessionIndex.remove(userId, req.sessionID);
+    await destroy(req);
+    res.clearCookie('factorkit.sid');
+    res.redirect('/login');
+  });
+
+  app.get('/profile', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const [status, remainingBackupCodes] = await Promise.all([
+      twoFactor.status(user.id),
+      twoFactor.remainingBackupCodes(user.id),
+    ]);
+    res.send(
+      views.profilePage(ctx(req, res, user.username), {
+        username: user.username,
+        status,
+        remainingBackupCodes,
+        createdAt: user.createdAt,
+      }),
+    );
+  });
+
+  app.get('/2fa/enable', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    if ((await twoFactor.status(user.id)) === 'activated') {
+      req.session.flash = '2FA is already activated.';
+      return res.redirect('/profile');
+    }
+    const enrollment = await twoFactor.beginEnrollment(user.id, { account: user.username });
+    res.send(
+      views.enablePage(ctx(req, res, user.username), {
+        qrSvg: enrollment.qrSvg,
+        manualKey: enrollment.manualKey,
+        issuer,
+        username: user.username,
+      }),
+    );
+  });
+
+  app.post('/2fa/enable', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const code = text(req.body, 'code');
+    const result = await twoFactor.confirmEnrollment(user.id, code);
+    if (!result.ok) {
+      if (result.reason === 'not-enrolled' || result.reason === 'expired') {
+        req.session.flash = failureNotice(result, code).text;
+        return res.redirect(result.reason === 'expired' ? '/2fa/enable' : '/profile');
+      }
+      return res.status(400).send(views.enablePage(ctx(req, res, user.username), undefined, failureNotice(result, code)));
+    }
+    res.send(views.backupCodesPage(ctx(req, res, user.username), user.username, result.backupCodes, '2FA is on: your backup codes'));
+  });
+
+  const backupCodesForm = {
+    title: 'Generate backup codes',
+    action: '/2fa/backup-codes',
+    intro: 'New backup codes replace all your current ones, used or not. Confirm with a code.',
+    button: 'Generate backup codes',
+  };
+
+  app.get('/2fa/backup-codes', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    res.send(views.codeConfirmPage(ctx(req, res, user.username), backupCodesForm));
+  });
+
+  app.post('/2fa/backup-codes', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const code = text(req.body, 'code');
+    const result = await twoFactor.regenerateBackupCodes(user.id, code);
+    if (!result.ok) {
+      return res
+        .status(400)
+        .send(views.codeConfirmPage(ctx(req, res, user.username), backupCodesForm, failureNotice(result, code)));
+    }
+    res.send(views.backupCodesPage(ctx(req, res, user.username), user.username, result.backupCodes, 'Your new backup codes'));
+  });
+
+  const disableForm = {
+    title: 'Disable 2FA',
+    action: '/2fa/disable',
+    intro: 'Your account will be protected by your password only. Confirm with a code.',
+    button: 'Disable 2FA',
+  };
+
+  app.get('/2fa/disable', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    res.send(views.codeConfirmPage(ctx(req, res, user.username), disableForm));
+  });
+
+  app.post('/2fa/disable', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const code = text(req.body, 'code');
+    const result = await twoFactor.disable(user.id, code);
+    if (!result.ok) {
+      return res.status(400).send(views.codeConfirmPage(ctx(req, res, user.username), disableForm, failureNotice(result, code)));
+    }
+    req.session.flash = '2FA is now off for your account.';
+    res.redirect('/profile');
+  });
+
+  app.get('/users', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const query = req.query.status;
+    const filter: views.UserFilter = query === 'activated' || query === 'not-activated' ? query : 'all';
+    // factorkit only knows users who ever enrolled; everyone else is "Not activated".
+    const statusById = new Map<string, string>();
+    let cursor: string | undefined;
+    do {
+      const page = await twoFactor.listUsers({ limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const entry of page.users) statusById.set(entry.userId, entry.status);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const rows = (await options.users.list())
+      .map((u) => ({
+        username: u.username,
+        activated: statusById.get(u.id) === 'activated',
+        setupStarted: statusById.get(u.id) === 'pending',
+        createdAt: u.createdAt,
+      }))
+      .filter((row) => filter === 'all' || row.activated === (filter === 'activated'));
+    res.send(views.usersPage(ctx(req, res, user.username), filter, rows));
+  });
+
+  app.use((req, res) => {
+    res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no page here.'));
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // Name and code only: messages of third-party errors might echo request data.
+    const code = (error as { code?: unknown } | null)?.code;
+    log(`Request failed: ${req.method} ${req.path}: ${error instanceof Error ? error.name : 'error'}${code ? ` (${String(code)})` : ''}`);
+    if (res.headersSent) return;
+    if (!req.session) {
+      res.status(500).type('text/plain').send('Something went wrong. Please try again.');
+      return;
+    }
+    res.status(500).send(views.errorPage(ctx(req, res), 'Something went wrong', 'Please try again.'));
+  });
+
+  return { app, twoFactor, sessionStore };
+}

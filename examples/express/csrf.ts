@@ -1,0 +1,25 @@
+// Synchronizer-token CSRF protection: one random token per session, embedded in every form and
+// compared in constant time on every POST. SameSite=Lax cookies alone would leave older
+// browsers and same-site subdomains exposed.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export function csrfToken(req: Request): string {
+  req.session.csrfToken ??= randomBytes(32).toString('base64url');
+  return req.session.csrfToken;
+}
+
+function matches(expected: string | undefined, actual: unknown): boolean {
+  if (typeof expected !== 'string' || typeof actual !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(actual);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Refuses any state-changing request whose form does not carry this session's token. */
+export function requireCsrfToken(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'GET' || req.method === 'HEAD') return next();
+  const body = req.body as Record<string, unknown> | undefined;
+  if (matches(req.session.csrfToken, body?._csrf)) return next();
+  res.status(403).type('text/plain').send('Invalid or missing CSRF token. Reload the page and try again.');
+}

@@ -1,0 +1,263 @@
+// Every page of the example as a plain function returning escaped HTML (see html.ts).
+import { html, trusted, type SafeHtml } from './html.js';
+
+export interface PageContext {
+  csrfToken: string;
+  /** Per-response CSP nonce for the one inline script and the stylesheet. */
+  nonce: string;
+  username?: string;
+  flash?: string;
+}
+
+export type Notice = { kind: 'error' | 'info'; text: string };
+
+const STYLE = `
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
+header { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ddd; margin-bottom: 1rem; }
+header nav { margin-left: auto; display: flex; gap: .75rem; align-items: baseline; }
+form.inline { display: inline; }
+label { display: block; margin: .75rem 0 .25rem; }
+input[type=text], input[type=password] { font: inherit; padding: .35rem .5rem; width: 16rem; }
+button { font: inherit; padding: .35rem .9rem; margin-top: .75rem; cursor: pointer; }
+.notice { padding: .5rem .75rem; border-radius: 4px; }
+.error { background: #fde8e8; border: 1px solid #e0a0a0; }
+.info { background: #e8f1fd; border: 1px solid #a0bfe0; }
+#qr svg { width: 220px; height: 220px; }
+code, .codes { font-family: ui-monospace, monospace; }
+.codes { font-size: 1.15rem; }
+table { border-collapse: collapse; } td, th { padding: .25rem .75rem; border-bottom: 1px solid #eee; text-align: left; }
+`;
+
+function layout(ctx: PageContext, title: string, body: SafeHtml, notice?: Notice): string {
+  const flash = ctx.flash ? { kind: 'info' as const, text: ctx.flash } : undefined;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · factorkit example</title>
+<style nonce="${ctx.nonce}">${trusted(STYLE)}</style>
+</head>
+<body>
+<header>
+  <strong>factorkit example</strong>
+  <nav>${
+    ctx.username
+      ? html`<a href="/profile">Profile</a> <a href="/users">All users</a>
+    <span>Signed in as <b id="whoami">${ctx.username}</b></span>
+    <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`
+      : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`
+  }</nav>
+</header>
+<main>
+<h1>${title}</h1>
+${[flash, notice].map((n) => (n ? html`<p class="notice ${n.kind}" role="${n.kind === 'error' ? 'alert' : 'status'}">${n.text}</p>` : ''))}
+${body}
+</main>
+</body>
+</html>`.value;
+}
+
+function csrf(ctx: PageContext): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
+}
+
+function codeField(label: string, numericOnly: boolean): SafeHtml {
+  return html`<label for="code">${label}</label>
+<input id="code" name="code" type="text" autocomplete="one-time-code" autofocus required maxlength="32"
+  inputmode="${numericOnly ? 'numeric' : 'text'}" spellcheck="false">`;
+}
+
+export function signupPage(ctx: PageContext, notice?: Notice, username = ''): string {
+  return layout(
+    ctx,
+    'Sign up',
+    html`<form method="post" action="/signup">${csrf(ctx)}
+<label for="username">User name (3 to 32 letters, digits, . _ -)</label>
+<input id="username" name="username" type="text" autocomplete="username" required value="${username}">
+<label for="password">Password (at least 10 characters)</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required>
+<div><button type="submit">Sign up</button></div>
+</form>
+<p>Already have an account? <a href="/login">Log in</a>.</p>`,
+    notice,
+  );
+}
+
+export function loginPage(ctx: PageContext, notice?: Notice, username = ''): string {
+  return layout(
+    ctx,
+    'Log in',
+    html`<form method="post" action="/login">${csrf(ctx)}
+<label for="username">User name</label>
+<input id="username" name="username" type="text" autocomplete="username" required value="${username}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<div><button type="submit">Log in</button></div>
+</form>
+<p>No account yet? <a href="/signup">Sign up</a>.</p>`,
+    notice,
+  );
+}
+
+export function secondFactorPage(ctx: PageContext, username: string, notice?: Notice): string {
+  return layout(
+    ctx,
+    'Two-factor authentication',
+    html`<p>Password accepted for <b>${username}</b>. One more step: enter the six-digit code from your
+authenticator app, or one of your backup codes if you do not have your phone.</p>
+<form method="post" action="/login/2fa">${csrf(ctx)}
+${codeField('Code or backup code', false)}
+<div><button type="submit">Verify</button></div>
+</form>
+<form method="post" action="/login/cancel">${csrf(ctx)}<button type="submit">Cancel</button></form>`,
+    notice,
+  );
+}
+
+export interface ProfileView {
+  username: string;
+  status: 'activated' | 'not-activated' | 'pending';
+  remainingBackupCodes: number;
+  createdAt: number;
+}
+
+export function profilePage(ctx: PageContext, view: ProfileView, notice?: Notice): string {
+  const activated = view.status === 'activated';
+  return layout(
+    ctx,
+    'Profile',
+    html`<p>User name: <b>${view.username}</b></p>
+<p>Two-factor authentication: <b id="two-factor-status">${activated ? 'Activated' : 'Not activated'}</b></p>
+${
+  activated
+    ? html`<p>Backup codes left: <b id="backup-codes-left">${view.remainingBackupCodes}</b></p>
+<ul>
+  <li><a href="/2fa/backup-codes">Generate backup codes</a> (replaces all your current backup codes)</li>
+  <li><a href="/2fa/disable">Disable 2FA</a></li>
+</ul>`
+    : html`<p>Protect your account with a code from an authenticator app.</p>
+<p><a href="/2fa/enable">Enable 2FA</a></p>`
+}`,
+    notice,
+  );
+}
+
+export interface EnrollmentView {
+  qrSvg: string;
+  manualKey: string;
+  issuer: string;
+  username: string;
+}
+
+export function enablePage(ctx: PageContext, enrollment: EnrollmentView | undefined, notice?: Notice): string {
+  return layout(
+    ctx,
+    'Enable 2FA',
+    html`${
+      enrollment
+        ? html`<p>1. Scan this QR code with an authenticator app (Google Authenticator, Aegis, 1Password, ...):</p>
+<figure id="qr" aria-label="QR code for your authenticator app">${trusted(enrollment.qrSvg)}</figure>
+<p>Cannot scan? Type this key instead (account <b>${enrollment.issuer}: ${enrollment.username}</b>, time-based):</p>
+<p><code id="manual-key">${enrollment.manualKey}</code></p>`
+        : html`<p>Enter the newest code shown by the authenticator app you just set up, or
+<a href="/2fa/enable">start again with a new QR code</a>.</p>`
+    }
+<form method="post" action="/2fa/enable">${csrf(ctx)}
+${codeField('2. Enter the six-digit code the app shows', true)}
+<div><button type="submit">Check</button></div>
+</form>`,
+    notice,
+  );
+}
+
+export function backupCodesPage(ctx: PageContext, username: string, codes: string[], heading: string): string {
+  const text = [
+    `factorkit example: backup codes for ${username}`,
+    `Generated ${new Date().toISOString()}. Each code works once.`,
+    '',
+    ...codes,
+    '',
+  ].join('\n');
+  return layout(
+    ctx,
+    heading,
+    html`<p><b>Save these backup codes now: they are shown only once.</b> Each one lets you log in once
+if you lose your phone. Generating new codes makes these stop working.</p>
+<ol id="backup-codes" class="codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ol>
+<p>
+  <button type="button" id="copy-codes">Copy</button>
+  <a id="download-codes" download="backup-codes.txt" href="data:text/plain;charset=utf-8,${encodeURIComponent(text)}">Download as a text file</a>
+  <span id="copy-status" role="status"></span>
+</p>
+<p><a href="/profile">I have saved my codes: back to my profile</a></p>
+<script nonce="${ctx.nonce}">
+document.getElementById('copy-codes').addEventListener('click', async () => {
+  const codes = [...document.querySelectorAll('#backup-codes code')].map((node) => node.textContent).join('\\n');
+  const status = document.getElementById('copy-status');
+  try { await navigator.clipboard.writeText(codes + '\\n'); status.textContent = 'Copied.'; }
+  catch { status.textContent = 'Copy failed: select the codes and copy them by hand.'; }
+});
+</script>`,
+  );
+}
+
+export function codeConfirmPage(
+  ctx: PageContext,
+  options: { title: string; action: string; intro: string; button: string },
+  notice?: Notice,
+): string {
+  return layout(
+    ctx,
+    options.title,
+    html`<p>${options.intro}</p>
+<form method="post" action="${options.action}">${csrf(ctx)}
+${codeField('Code from your authenticator app or a backup code', false)}
+<div><button type="submit">${options.button}</button></div>
+</form>
+<p><a href="/profile">Back to my profile</a></p>`,
+    notice,
+  );
+}
+
+export type UserFilter = 'all' | 'activated' | 'not-activated';
+
+export interface UserRowView {
+  username: string;
+  activated: boolean;
+  setupStarted: boolean;
+  createdAt: number;
+}
+
+export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowView[]): string {
+  const filters: Array<[UserFilter, string]> = [
+    ['all', 'All'],
+    ['activated', 'Activated'],
+    ['not-activated', 'Not activated'],
+  ];
+  return layout(
+    ctx,
+    'All users',
+    html`<p class="notice info">Any signed-in user can see this page in the example; a real app would
+restrict it to administrators.</p>
+<nav aria-label="Filter by 2FA status">Show: ${filters.map(([value, label]) =>
+      value === filter
+        ? html`<b aria-current="page">${label}</b> `
+        : html`<a href="/users${value === 'all' ? '' : `?status=${value}`}">${label}</a> `,
+    )}</nav>
+<table id="users">
+<thead><tr><th>User</th><th>2FA</th><th>Signed up</th></tr></thead>
+<tbody>${rows.map(
+      (row) =>
+        html`<tr><td class="username">${row.username}</td><td class="status">${
+          row.activated ? 'Activated' : row.setupStarted ? 'Not activated (setup started)' : 'Not activated'
+        }</td><td>${new Date(row.createdAt).toISOString().slice(0, 10)}</td></tr>`,
+    )}</tbody>
+</table>
+<p id="user-count">${rows.length} ${rows.length === 1 ? 'user' : 'users'}</p>`,
+  );
+}
+
+export function errorPage(ctx: PageContext, title: string, message: string): string {
+  return layout(ctx, title, html`<p>${message}</p><p><a href="/">Home</a></p>`);
+}
