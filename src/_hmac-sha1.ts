@@ -63,6 +63,31 @@ function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
   out[4] = (e + state[4]!) | 0;
 }
 
+/** Plain SHA-1 of any input, for the rare key longer than one block (RFC 2104 §2). */
+function sha1(data: Uint8Array): Uint8Array {
+  // Message, 0x80, zeros, then the 64-bit bit length: a whole number of 64-byte blocks.
+  const blocks = Math.ceil((data.length + 9) / BLOCK_BYTES);
+  const padded = new Uint8Array(blocks * BLOCK_BYTES);
+  padded.set(data);
+  padded[data.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  view.setUint32(padded.length - 8, Math.floor(data.length / 0x20000000));
+  view.setUint32(padded.length - 4, (data.length * 8) >>> 0);
+  const state = Int32Array.from(IV);
+  const block = new Int32Array(16);
+  for (let offset = 0; offset < padded.length; offset += BLOCK_BYTES) {
+    for (let i = 0; i < 16; i++) block[i] = view.getInt32(offset + 4 * i);
+    compress(state, block, state);
+  }
+  const out = new Uint8Array(20);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < 5; i++) outView.setInt32(4 * i, state[i]!);
+  padded.fill(0);
+  block.fill(0);
+  W.fill(0);
+  return out;
+}
+
 /** An HMAC-SHA1 key prepared once; {@link HmacSha1Counter.truncated} per counter. */
 export class HmacSha1Counter {
   /** SHA-1 state after the (key XOR ipad) and (key XOR opad) blocks (RFC 2104 §2). */
@@ -71,9 +96,9 @@ export class HmacSha1Counter {
   private readonly block = new Int32Array(16);
   private readonly digest = new Int32Array(5);
 
-  /** @param key - at most 64 bytes: RFC 2104 §2 has longer keys hashed first, by the caller. */
-  constructor(key: Uint8Array) {
-    if (key.length > BLOCK_BYTES) throw new RangeError('key must be at most 64 bytes');
+  /** @param key - any length; RFC 2104 §2: a key longer than the 64-byte block is hashed first. */
+  constructor(secret: Uint8Array) {
+    const key = secret.length > BLOCK_BYTES ? sha1(secret) : secret;
     const block = this.block;
     for (let i = 0; i < key.length; i++) block[i >> 2]! |= key[i]! << (24 - 8 * (i & 3));
     const iv = Int32Array.from(IV);

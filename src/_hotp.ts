@@ -1,12 +1,11 @@
 // The HOTP computation itself (RFC 4226 §5.3), kept apart from validation so that TOTP and
 // HOTP verification can key the HMAC once and reuse it for every candidate counter.
 import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
-import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { HmacSha1Counter } from './_hmac-sha1.js';
 import type { HashAlgorithm } from './_options.js';
 
-const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const;
+const HASHES = { SHA256: sha256, SHA512: sha512 } as const;
 const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 const TWO_POW_32 = 2 ** 32;
 
@@ -26,14 +25,14 @@ export class HotpKey {
   private readonly digest: Uint8Array;
 
   constructor(secret: Uint8Array, algorithm: HashAlgorithm) {
-    const hash = HASHES[algorithm];
     if (algorithm === 'SHA1') {
-      // RFC 2104 §2: a key longer than the 64-byte block is replaced by its hash.
-      this.sha1 = new HmacSha1Counter(secret.length > 64 ? sha1(secret) : secret);
+      this.sha1 = new HmacSha1Counter(secret);
+      this.digest = new Uint8Array(0);
     } else {
+      const hash = HASHES[algorithm];
       this.keyed = hmac.create(hash, secret) as KeyedHmac;
+      this.digest = new Uint8Array(hash.outputLen);
     }
-    this.digest = new Uint8Array(hash.outputLen);
   }
 
   /** The RFC 4226 §5.3 truncated value (31 bits) for an 8-byte big-endian counter. */
