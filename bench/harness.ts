@@ -130,6 +130,53 @@ export function runCase(benchCase: BenchCase, options: HarnessOptions): CaseResu
       perCallNs.get(subject.name)!.push((timeBatch(subject.run, n) / n) * 1e6);
     }
   }
+  return summarise(benchCase, rounds, calls, perCallNs);
+}
+
+/** An asynchronous subject: each call is awaited before the next one starts. */
+export interface AsyncSubject {
+  name: string;
+  run: () => Promise<unknown>;
+  outcome: (result: unknown) => unknown;
+}
+
+export interface AsyncBenchCase extends Omit<BenchCase, 'subjects'> {
+  subjects: AsyncSubject[];
+  /** Calls per batch; slow subjects (a KDF) are timed one call at a time. */
+  callsPerBatch: number;
+}
+
+/** Like {@link runCase} for promise-returning subjects, without calibration (they are slow). */
+export async function runAsyncCase(benchCase: AsyncBenchCase, options: HarnessOptions): Promise<CaseResult> {
+  const expected = JSON.stringify(benchCase.expected);
+  for (const subject of benchCase.subjects) {
+    // The first call doubles as the warm-up.
+    const actual = JSON.stringify(subject.outcome(await subject.run()));
+    if (actual !== expected) {
+      throw new Error(`${benchCase.id}: ${subject.name} returned ${actual}, expected ${expected}`);
+    }
+  }
+  const rounds = benchCase.rounds ?? options.rounds;
+  const n = benchCase.callsPerBatch;
+  const calls = new Map(benchCase.subjects.map((s) => [s.name, n]));
+  const perCallNs = new Map<string, number[]>(benchCase.subjects.map((s) => [s.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of shuffle(benchCase.subjects)) {
+      const start = performance.now();
+      for (let i = 0; i < n; i++) sink = await subject.run();
+      perCallNs.get(subject.name)!.push(((performance.now() - start) / n) * 1e6);
+    }
+  }
+  return summarise(benchCase, rounds, calls, perCallNs);
+}
+
+function summarise(
+  benchCase: { id: string; title: string; reference: string; subjects: { name: string }[] },
+  rounds: number,
+  calls: Map<string, number>,
+  perCallNs: Map<string, number[]>,
+): CaseResult {
+  const subjects = benchCase.subjects;
   const referenceTimes = perCallNs.get(benchCase.reference);
   if (referenceTimes === undefined) throw new Error(`${benchCase.id}: no subject named ${benchCase.reference}`);
   return {

@@ -4,10 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatDuration, runCase, sinkValue, type CaseResult } from './harness.js';
+import { formatDuration, runAsyncCase, runCase, sinkValue, type CaseResult } from './harness.js';
 import { TIME_MS } from './fixtures.js';
 import { LIMIT, REFERENCE, otpCases } from './otp-cases.js';
-import { extraCases } from './extra-cases.js';
+import { backupCase, uriCase } from './extra-cases.js';
 import { measureBundleSizes, type BundleSize } from './size.js';
 
 const { values: args } = parseArgs({
@@ -77,9 +77,8 @@ function printSizes(sizes: BundleSize[]): void {
 async function main(): Promise<void> {
   // @oslojs/otp reads the clock itself; every other subject is given TIME_MS explicitly.
   Date.now = () => TIME_MS;
-  const cases = [...otpCases(), ...(await extraCases())].filter(
-    (c) => args.only === undefined || args.only.includes(c.id),
-  );
+  const wanted = (id: string) => args.only === undefined || args.only.includes(id);
+  const cases = [...otpCases(), uriCase()].filter((c) => wanted(c.id));
   console.log(
     `factorkit bench: node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ` +
       `${options.rounds} rounds, ~${options.batchMs} ms batches`,
@@ -87,6 +86,11 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   for (const benchCase of cases) {
     const result = runCase(benchCase, options);
+    results.push(result);
+    printCase(result);
+  }
+  if (wanted('backup-verify')) {
+    const result = await runAsyncCase(await backupCase(), options);
     results.push(result);
     printCase(result);
   }
