@@ -1,0 +1,125 @@
+// Fault injection: every lifecycle operation, with the store failing at its k-th call for every
+// k (before the call runs, and after it committed). Each must either complete or leave the
+// previous record untouched, and report the failure as STORE_ERROR, never as a wrong code.
+import { describe, expect, it } from 'vitest';
+import { isFactorkitError } from '../errors.js';
+import type { TwoFactor } from '../lifecycle/two-factor.js';
+import { FaultyStore, type FaultTiming } from '../store/faulty.js';
+import type { StoredRecord, TwoFactorStore } from '../store/types.js';
+import { TestClock, enroll, lifecycle, totpNow, uniquePrefix, type Enrolled } from './_harness.js';
+
+interface FaultCase {
+  name: string;
+  /** Brings the user to the state the operation starts from. */
+  setup(twoFactor: TwoFactor, userId: string, clock: TestClock): Promise<Enrolled | { secret: string }>;
+  /** The operation under test; must succeed when the store does not fail. */
+  run(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: Enrolled | { secret: string }): Promise<{ ok: boolean }>;
+  /** True when the operation's effect is in the store (checked with a healthy store). */
+  completed(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: Enrolled | { secret: string }): Promise<boolean>;
+}
+
+const MAX_CALLS = 20;
+
+const CASES: FaultCase[] = [
+  {
+    name: 'beginEnrollment',
+    setup: async () => ({ secret: '' }),
+    run: (tf, userId) => tf.beginEnrollment(userId, { account: 'ada@example.com' }).then(() => ({ ok: true })),
+    completed: async (tf, userId) => (await tf.status(userId)) === 'pending',
+  },
+  {
+    name: 'confirmEnrollment',
+    setup: async (tf, userId) => tf.beginEnrollment(userId, { account: 'ada@example.com' }),
+    run: (tf, userId, clock, ctx) => tf.confirmEnrollment(userId, totpNow({ secret: ctx.secret, backupCodes: [] }, clock)),
+    completed: async (tf, userId) => (await tf.status(userId)) === 'activated' && (await tf.remainingBackupCodes(userId)) === 5,
+  },
+  {
+    name: 'verify (TOTP)',
+    setup: (tf, userId, clock) => enroll(tf, userId, clock),
+    run: (tf, userId, clock, ctx) => tf.verify(userId, totpNow(ctx as Enrolled, clock)),
+    completed: async (tf, userId, clock, ctx) => {
+      const again = await tf.verify(userId, totpNow(ctx as Enrolled, clock));
+      return !again.ok && again.reason === 'replayed';
+    },
+  },
+  {
+    name: 'verify (backup code, consumed)',
+    setup: (tf, userId, clock) => enroll(tf, userId, clock),
+    run: (tf, userId, _clock, ctx) => tf.verify(userId, (ctx as Enrolled).backupCodes[0]!),
+    completed: async (tf, userId, _clock, ctx) => {
+      const again = await tf.verify(userId, (ctx as Enrolled).backupCodes[0]!);
+      return !again.ok && again.reason === 'replayed' && (await tf.remainingBackupCodes(userId)) === 4;
+    },
+  },
+  {
+    name: 'regenerateBackupCodes',
+    setup: (tf, userId, clock) => enroll(tf, userId, clock),
+    run: (tf, userId, clock, ctx) => tf.regenerateBackupCodes(userId, totpNow(ctx as Enrolled, clock)),
+    completed: async (tf, userId, _clock, ctx) => !(await tf.verify(userId, (ctx as Enrolled).backupCodes[1]!)).ok,
+  },
+  {
+    name: 'disable',
+    setup: (tf, userId, clock) => enroll(tf, userId, clock),
+    run: (tf, userId, _clock, ctx) => tf.disable(userId, (ctx as Enrolled).backupCodes[3]!),
+    completed: async (tf, userId) => (await tf.status(userId)) === 'not-activated',
+  },
+];
+
+export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
+  describe('store faults at every call: complete or leave the state whole', () => {
+    for (const testCase of CASES) {
+      for (const timing of ['before', 'after'] as FaultTiming[]) {
+        it(`${testCase.name}, fault ${timing} the k-th store call, every k`, async () => {
+          const store = await useStore();
+          const prefix = uniquePrefix();
+          let faultsHit = 0;
+          for (let k = 1; k <= MAX_CALLS; k++) {
+            const clock = new TestClock();
+            const faulty = new FaultyStore(store);
+            const twoFactor = lifecycle(faulty, clock, { throttle: { maxFailures: 1000 } });
+            const userId = `${prefix}${k}`;
+            const ctx = await testCase.setup(twoFactor, userId, clock);
+            const before: StoredRecord | null = await store.get(userId);
+
+            faulty.arm(k, timing);
+            let outcome: { ok: boolean } | undefined;
+            let error: unknown;
+            try {
+              outcome = await testCase.run(twoFactor, userId, clock, ctx);
+            } catch (caught) {
+              error = caught;
+            }
+            const hit = faulty.calls >= k;
+            faulty.disarm();
+
+            const after = await store.get(userId);
+            const unchanged = JSON.stringify(after) === JSON.stringify(before);
+            if (!hit) {
+              // The operation made fewer than k calls: nothing failed, so it must have completed.
+              expect(error).toBeUndefined();
+              expect(outcome?.ok).toBe(true);
+              expect(await testCase.completed(twoFactor, userId, clock, ctx)).toBe(true);
+              break;
+            }
+            faultsHit++;
+            // A store failure is reported as STORE_ERROR, never as a refused code.
+            expect(outcome).toBeUndefined();
+            expect(isFactorkitError(error, 'STORE_ERROR')).toBe(true);
+            if (timing === 'before') {
+              expect(unchanged).toBe(true);
+            } else if (!unchanged) {
+              expect(await testCase.completed(twoFactor, userId, clock, ctx)).toBe(true);
+            }
+            if (unchanged) {
+              // The previous state is whole: the operation can simply be retried.
+              const retried = await testCase.run(twoFactor, userId, clock, ctx);
+              expect(retried.ok).toBe(true);
+              expect(await testCase.completed(twoFactor, userId, clock, ctx)).toBe(true);
+            }
+          }
+          expect(faultsHit).toBeGreaterThanOrEqual(2);
+        });
+      }
+    }
+  });
+}

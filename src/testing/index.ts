@@ -1,0 +1,49 @@
+/**
+ * `factorkit/testing`: the conformance suite for {@link TwoFactorStore} adapters, and a
+ * fault-injecting store wrapper. Needs vitest (an optional peer dependency).
+ *
+ * @module
+ */
+import { describe } from 'vitest';
+import type { TwoFactorStore } from '../store/types.js';
+import { storeProvider, type StoreConformanceOptions } from './_harness.js';
+import { faultsSuite } from './faults.js';
+import { lifecycleRacesSuite } from './lifecycle-races.js';
+import { storeSemanticsSuite } from './store-semantics.js';
+
+export type { StoreConformanceOptions } from './_harness.js';
+export { FaultyStore, InjectedStoreFault, type FaultTiming } from '../store/faulty.js';
+
+/**
+ * Registers vitest `describe`/`it` blocks that check a {@link TwoFactorStore} adapter: the
+ * store contract (create, get, compareAndSet conflicts, delete, list paging and filtering, data
+ * kept byte for byte), the lifecycle's guarantees over it with real parallel calls (20 uses of
+ * one backup code: exactly 1 succeeds; 20 verifies of one TOTP code: exactly 1; 50 wrong codes:
+ * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets),
+ * and fault injection (every operation failing at every store call: it completes or leaves the
+ * previous state whole, and reports `STORE_ERROR`).
+ *
+ * Call it at the top level of a test file. `makeStore` is called once per test; each test uses
+ * user ids with a fresh random prefix, so a shared database works too.
+ *
+ * @param makeStore - returns a store to test (connected and ready)
+ * @param options - `name` of the outer describe, `teardown` after each test, `faults` (default true)
+ * @example
+ * ```ts
+ * import { MemoryStore } from 'factorkit';
+ * import { runStoreConformance } from 'factorkit/testing';
+ *
+ * runStoreConformance(() => new MemoryStore({ latencyMs: 1 }), { name: 'MemoryStore' });
+ * ```
+ */
+export function runStoreConformance(
+  makeStore: () => TwoFactorStore | Promise<TwoFactorStore>,
+  options: StoreConformanceOptions = {},
+): void {
+  describe(options.name ?? 'TwoFactorStore conformance', () => {
+    const useStore = storeProvider(makeStore, options);
+    storeSemanticsSuite(useStore);
+    lifecycleRacesSuite(useStore);
+    if (options.faults !== false) faultsSuite(useStore);
+  });
+}
