@@ -3,7 +3,19 @@
 // whatever the number of codes) without a test-only option on the public API.
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 
-/** scrypt cost parameters (RFC 7914 §2). `dkLen` is fixed at {@link DIGEST_BYTES}. */
+/**
+ * scrypt cost parameters (RFC 7914 §2) for backup codes. Memory per derivation is
+ * 128·N·r bytes; the derived length is fixed at 32 bytes.
+ *
+ * @example
+ * ```ts
+ * import { generateBackupCodes, type ScryptParams } from 'factorkit';
+ *
+ * // OWASP's 64 MiB row: less parallel work, more memory than the default.
+ * const kdf: ScryptParams = { N: 2 ** 16, r: 8, p: 2 };
+ * const { set } = await generateBackupCodes({ kdf });
+ * ```
+ */
 export interface ScryptParams {
   /** CPU/memory cost, a power of two. */
   N: number;

@@ -181,7 +181,7 @@ function checkRandomField(value: unknown, name: string): Uint8Array {
  * partial or tampered set must never degrade into "every code is valid".
  */
 function checkSet(value: unknown): CheckedSet {
-  if (!isRecord(value)) throw invalidSet('must be an object');
+  if (!isRecord(value)) throw invalidSet('must be an object (parseBackupCodeSet reads JSON text)');
   checkKeys(value, SET_KEYS, 'set');
   const { version, generationId, createdAt, kdf, salt, codes } = value;
   if (version !== 1) throw invalidSet('unsupported version');
@@ -320,7 +320,7 @@ export async function generateBackupCodes(options?: GenerateBackupCodesOptions):
  *
  * Verifying does not change the set: on success call {@link consumeBackupCode} and store the
  * result before granting access, so the code cannot be used twice. Rate-limit attempts per
- * account (NIST SP 800-63B requires it for look-up secrets).
+ * account (NIST SP 800-63B-4 §3.1.2.2 requires it for look-up secrets).
  *
  * @param input - what the user typed
  * @param set - the stored set (validated as by {@link parseBackupCodeSet})
