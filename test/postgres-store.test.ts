@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFactorkitError } from 'factorkit';
+import { runStoreConformance } from 'factorkit/testing';
 import { POSTGRES_SCHEMA_SQL, PostgresStore, postgresSchemaSql } from 'factorkit/postgres';
 import { PG_URL, UNICODE_SAMPLES, connectPostgres, describeAdapterBehaviour, uniqueSuffix } from './_services.js';
 
@@ -25,6 +26,7 @@ async function makeStore(): Promise<PostgresStore> {
   return store;
 }
 
+runStoreConformance(makeStore, { name: 'PostgresStore conformance (pg Pool, 8 connections)' });
 describeAdapterBehaviour('PostgresStore (pg Pool, 8 connections)', makeStore);
 
 describe('PostgresStore specifics', () => {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFactorkitError } from 'factorkit';
 import { RedisStore, fromIoredis, fromNodeRedis, type RedisScriptRunner } from 'factorkit/redis';
+import { runStoreConformance } from 'factorkit/testing';
 import {
   UNICODE_SAMPLES,
   connectIoredis,
@@ -47,13 +48,13 @@ function roundRobin(runners: RedisScriptRunner[]): RedisScriptRunner {
   return { runScript: (script, keys, args) => runners[next++ % runners.length]!.runScript(script, keys, args) };
 }
 
-describeAdapterBehaviour('RedisStore (ioredis, 5 connections round-robin)', async () =>
-  new RedisStore({ client: roundRobin(ioredisClients.map(fromIoredis)), prefix: nextPrefix() }),
-);
+const viaIoredis = async () => new RedisStore({ client: roundRobin(ioredisClients.map(fromIoredis)), prefix: nextPrefix() });
+const viaNodeRedis = async () => new RedisStore({ client: nodeRedisPool, prefix: nextPrefix() });
 
-describeAdapterBehaviour('RedisStore (node-redis pool of 5)', async () =>
-  new RedisStore({ client: nodeRedisPool, prefix: nextPrefix() }),
-);
+runStoreConformance(viaIoredis, { name: 'RedisStore conformance (ioredis, 5 connections round-robin)' });
+runStoreConformance(viaNodeRedis, { name: 'RedisStore conformance (node-redis pool of 5)' });
+describeAdapterBehaviour('RedisStore (ioredis, 5 connections round-robin)', viaIoredis);
+describeAdapterBehaviour('RedisStore (node-redis pool of 5)', viaNodeRedis);
 
 describe('RedisStore specifics', () => {
   it('accepts ioredis and node-redis clients directly, and they share the data', async () => {

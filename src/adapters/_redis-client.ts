@@ -76,7 +76,7 @@ export interface IoredisLike {
 }
 
 /**
- * The part of a `redis` (node-redis 4 or 5) client, pool or cluster that {@link fromNodeRedis} uses.
+ * The part of a `redis` (node-redis 5) client, pool or cluster that {@link fromNodeRedis} uses.
  *
  * @example
  * ```ts
