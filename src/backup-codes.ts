@@ -25,6 +25,8 @@ const DEFAULT_COUNT = 5;
 /** 128 bits: NIST SP 800-63B §5.1.1.2 asks for salts of at least 32 bits; we use four times that. */
 const SALT_BYTES = 16;
 const GENERATION_ID_BYTES = 16;
+/** Stored salts and generation ids: at least 128 bits, and no absurd lengths. */
+const MIN_RANDOM_FIELD_BYTES = 16;
 const MAX_RANDOM_FIELD_BYTES = 64;
 /** A real set serialises to under 2 KiB; refusing far larger text bounds parsing work. */
 const MAX_JSON_LENGTH = 64 * 1024;
@@ -169,8 +171,8 @@ function checkTimestamp(value: unknown): value is number {
 
 function checkRandomField(value: unknown, name: string): Uint8Array {
   const bytes = typeof value === 'string' ? decodeBase64url(value) : undefined;
-  if (bytes === undefined || bytes.length < SALT_BYTES || bytes.length > MAX_RANDOM_FIELD_BYTES) {
-    throw invalidSet(`${name} must be base64url of ${SALT_BYTES} to ${MAX_RANDOM_FIELD_BYTES} bytes`);
+  if (bytes === undefined || bytes.length < MIN_RANDOM_FIELD_BYTES || bytes.length > MAX_RANDOM_FIELD_BYTES) {
+    throw invalidSet(`${name} must be base64url of ${MIN_RANDOM_FIELD_BYTES} to ${MAX_RANDOM_FIELD_BYTES} bytes`);
   }
   return bytes;
 }
