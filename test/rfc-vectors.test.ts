@@ -49,6 +49,11 @@ describe('RFC 4226 Appendix D (HOTP)', () => {
             counter: vector.count,
             delta: vector.count - from,
           });
+          expect(verifyHotp(vector.hotp, secret, BigInt(from), { lookAhead: 3 })).toEqual({
+            valid: true,
+            counter: BigInt(vector.count),
+            delta: vector.count - from,
+          });
           // Look-ahead only: a code for an earlier counter is never accepted.
           expect(verifyHotp(vector.hotp, secret, vector.count + 1, { lookAhead: 10 })).toMatchObject({ valid: false });
         });
@@ -61,6 +66,17 @@ describe('RFC 4226 Appendix D (HOTP)', () => {
       });
     });
   }
+});
+
+describe('HOTP at the top of the 64-bit counter range', () => {
+  const max = 2n ** 64n - 1n;
+  it('computes the last counter and never wraps around to counter 0', () => {
+    const last = generateHotp(RFC4226_SECRET, max);
+    expect(last).toMatch(/^\d{6}$/);
+    expect(verifyHotp(last, RFC4226_SECRET, max - 2n, { lookAhead: 5 })).toEqual({ valid: true, counter: max, delta: 2 });
+    // Candidates past 2^64 - 1 do not exist: the counter-0 code is not found by wrapping.
+    expect(verifyHotp('755224', RFC4226_SECRET, max, { lookAhead: 5 })).toEqual({ valid: false, reason: 'invalid' });
+  });
 });
 
 describe('RFC 6238 Appendix B (TOTP)', () => {
