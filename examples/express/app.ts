@@ -70,9 +70,12 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
       case 'malformed':
         return 'That does not look like a code: enter the six digits from your app, or a backup code.';
       case 'invalid':
-        return backupCode
-          ? 'That backup code is not valid, or it has already been used or replaced by newer codes.'
-          : TIME_SYNC_HELP;
+        return (
+          (backupCode
+            ? 'That backup code is not valid, or it has been replaced by newer codes.'
+            : TIME_SYNC_HELP) +
+          (failure.retryAfterMs ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.` : '')
+        );
       case 'replayed':
         if (backupCode) return 'That backup code has already been used: each one works once.';
         return 'That code was already used. Wait for your app to show the next code (a new one every 30 seconds) and enter it.';
@@ -182,6 +185,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const userId = req.session.userId;
     const user = userId ? await options.users.findById(userId) : null;
     if (!user) {
+      delete req.session.userId; // an account deleted under a live session
       res.redirect(req.session.pendingUserId ? '/login/2fa' : '/login');
       return undefined;
     }

@@ -2,7 +2,7 @@
 // download): the whole 2FA life of a user through the Express example, with the QR code read
 // back from a screenshot by an independent decoder (pngjs + jsQR) and codes computed by the
 // independent `otpauth` package. Screenshots land in test-artifacts/e2e/.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';
@@ -91,6 +91,9 @@ async function backupCodesOnPage(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/services.sh does this). No browser is downloaded.`);
+  }
   mkdirSync(ARTIFACTS, { recursive: true });
   const { app } = createExampleApp({
     store: new MemoryStore(),

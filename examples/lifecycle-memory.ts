@@ -1,0 +1,28 @@
+// The 2FA lifecycle in memory, without a web server: enrol a user, confirm with the code an
+// authenticator app would show, then sign in with a TOTP code and with a backup code.
+// `npx tsx examples/lifecycle-memory.ts`. The Express example (`npm start`) does the same in pages.
+import { createTwoFactor, generateTotp, MemoryStore } from 'factorkit';
+
+const twoFactor = createTwoFactor({
+  store: new MemoryStore(),
+  issuer: 'Example',
+  // Encrypts TOTP secrets at rest. A real app loads this key from its secret manager.
+  keyring: { currentKeyId: 'k1', keys: { k1: crypto.getRandomValues(new Uint8Array(32)) } },
+  onEvent: (event) => console.log('event:', event.type),
+});
+
+const enrollment = await twoFactor.beginEnrollment('user-1', { account: 'ada@example.com' });
+console.log('Show the QR code (SVG, %d characters) or the manual key to the user.', enrollment.qrSvg.length);
+
+// The authenticator app computes this from the scanned secret.
+const code = generateTotp(enrollment.secret);
+const confirmed = await twoFactor.confirmEnrollment('user-1', code);
+if (!confirmed.ok) throw new Error(`confirmation refused: ${confirmed.reason}`);
+console.log('2FA on; %d backup codes to show the user once.', confirmed.backupCodes.length);
+
+// A code is good once: the next sign-in needs the app's next code.
+console.log('Same code again:', await twoFactor.verify('user-1', code));
+
+const [firstBackupCode] = confirmed.backupCodes;
+if (firstBackupCode) console.log('Backup code:', await twoFactor.verify('user-1', firstBackupCode));
+console.log('Status:', await twoFactor.status('user-1'));
