@@ -1,0 +1,121 @@
+// The example's PostgreSQL wiring (DATABASE_URL): users and 2FA state survive a restart of the
+// app, and the TOTP secret is stored encrypted. Plain HTTP, no browser; the full browser flow is
+// e2e.test.ts. Runs in its own schema of the test database, dropped afterwards.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as OTPAuth from 'otpauth';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectPostgres, PG_URL, uniqueSuffix } from '../../test/_services.js';
+import { createExampleApp } from './app.js';
+import { openStorage, type Storage } from './storage.js';
+
+const PERIOD_MS = 30_000;
+const PASSWORD = 'correct horse battery staple';
+const keyring = { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(9) } };
+const schema = `example_${uniqueSuffix()}`;
+let nowMs = Math.floor(Date.now() / PERIOD_MS) * PERIOD_MS + 5_000;
+
+function databaseUrl(): string {
+  const url = new URL(PG_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+/** A minimal cookie-keeping HTTP client that does not follow redirects. */
+class Client {
+  #cookie = '';
+  csrf = '';
+  constructor(private readonly baseUrl: string) {}
+
+  async request(path: string, form?: Record<string, string>) {
+    const response = await fetch(this.baseUrl + path, {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: { cookie: this.#cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      ...(form ? { body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString() } : {}),
+    });
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('factorkit.sid='));
+    if (setCookie) this.#cookie = setCookie.split(';')[0]!;
+    const body = await response.text();
+    this.csrf = /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? this.csrf;
+    return { status: response.status, location: response.headers.get('location'), body };
+  }
+}
+
+async function start(storage: Storage): Promise<{ server: Server; client: Client }> {
+  const { app } = createExampleApp({
+    store: storage.store,
+    users: storage.users,
+    keyring,
+    sessionSecret: 'postgres-test',
+    clock: () => nowMs,
+    backupCodes: { kdf: { N: 2 ** 10, r: 8, p: 1 }, allowWeakKdf: true },
+    log: () => {},
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return { server, client: new Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`) };
+}
+
+async function stop(server: Server, storage: Storage): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await storage.close();
+}
+
+beforeAll(async () => {
+  const pool = await connectPostgres(1);
+  await pool.query(`CREATE SCHEMA ${schema}`);
+  await pool.end();
+});
+
+afterAll(async () => {
+  const pool = await connectPostgres(1);
+  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool.end();
+});
+
+it('keeps users and 2FA across a restart, with the TOTP secret encrypted at rest', async () => {
+  // First run: sign up and enable 2FA, reading the manual key as a user would type it.
+  const first = await openStorage(databaseUrl());
+  expect(first.kind).toBe('postgres');
+  const run1 = await start(first);
+  await run1.client.request('/signup');
+  expect((await run1.client.request('/signup', { username: 'pat', password: PASSWORD })).location).toBe('/profile');
+  const enablePage = (await run1.client.request('/2fa/enable')).body;
+  const secret = /<code id="manual-key">([A-Z2-7 ]+)<\/code>/.exec(enablePage)![1]!.replace(/ /g, '');
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+  const confirmed = await run1.client.request('/2fa/enable', { code: totp.generate({ timestamp: nowMs }) });
+  expect(confirmed.status).toBe(200);
+  expect(confirmed.body).toContain('id="backup-codes"');
+  await stop(run1.server, first);
+
+  // Second run on the same database: the password alone is not enough any more.
+  nowMs += PERIOD_MS;
+  const second = await openStorage(databaseUrl());
+  const run2 = await start(second);
+  try {
+    await run2.client.request('/login');
+    expect((await run2.client.request('/login', { username: 'pat', password: PASSWORD })).location).toBe('/login/2fa');
+    expect((await run2.client.request('/profile')).location).toBe('/login/2fa');
+    expect((await run2.client.request('/login/2fa')).body).toContain('One more step');
+    const signedIn = await run2.client.request('/login/2fa', { code: totp.generate({ timestamp: nowMs }) });
+    expect(signedIn.location).toBe('/profile');
+    expect((await run2.client.request('/profile')).body).toContain('<b id="two-factor-status">Activated</b>');
+  } finally {
+    await stop(run2.server, second);
+  }
+
+  const pool = await connectPostgres(1);
+  try {
+    const rows = (await pool.query(`SELECT status, data FROM ${schema}.factorkit_two_factor`)).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].status).toBe('activated');
+    expect(String(rows[0].data)).not.toContain(secret);
+    const users = (await pool.query(`SELECT username FROM ${schema}.example_users`)).rows;
+    expect(users).toEqual([{ username: 'pat' }]);
+  } finally {
+    await pool.end();
+  }
+}, 60_000);
