@@ -8,9 +8,12 @@
 // test/hmac-sha1.test.ts, and by the RFC 4226/6238 vectors.
 
 const BLOCK_BYTES = 64;
-/** The message schedule, shared (JS is single-threaded per realm) and zeroed after every use. */
+const IV = Int32Array.from([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
+// Scratch words shared by every key (JS runs one computation at a time per realm, and none of
+// them awaits), zeroed after every use: the message schedule, the block, the digest.
 const W = new Int32Array(80);
-const IV = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+const BLOCK = new Int32Array(16);
+const DIGEST = new Int32Array(5);
 
 function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
   for (let i = 0; i < 16; i++) W[i] = block[i]!;
@@ -93,19 +96,17 @@ export class HmacSha1Counter {
   /** SHA-1 state after the (key XOR ipad) and (key XOR opad) blocks (RFC 2104 §2). */
   private readonly inner = new Int32Array(5);
   private readonly outer = new Int32Array(5);
-  private readonly block = new Int32Array(16);
-  private readonly digest = new Int32Array(5);
 
   /** @param key - any length; RFC 2104 §2: a key longer than the 64-byte block is hashed first. */
   constructor(secret: Uint8Array) {
     const key = secret.length > BLOCK_BYTES ? sha1(secret) : secret;
-    const block = this.block;
+    const block = BLOCK;
+    block.fill(0);
     for (let i = 0; i < key.length; i++) block[i >> 2]! |= key[i]! << (24 - 8 * (i & 3));
-    const iv = Int32Array.from(IV);
     for (let i = 0; i < 16; i++) block[i] = block[i]! ^ 0x36363636;
-    compress(iv, block, this.inner);
+    compress(IV, block, this.inner);
     for (let i = 0; i < 16; i++) block[i] = block[i]! ^ 0x36363636 ^ 0x5c5c5c5c;
-    compress(iv, block, this.outer);
+    compress(IV, block, this.outer);
     block.fill(0);
     W.fill(0);
   }
@@ -115,8 +116,8 @@ export class HmacSha1Counter {
    * as its high and low 32-bit halves (big-endian on the wire).
    */
   truncated(counterHigh: number, counterLow: number): number {
-    const block = this.block;
-    const digest = this.digest;
+    const block = BLOCK;
+    const digest = DIGEST;
     // Inner: one block holding the 8-byte counter, then 0x80, zeros, and the bit length of
     // (64-byte key block + 8-byte message) = 576 (FIPS 180-4 §5.1.1).
     block[0] = counterHigh;

@@ -11,27 +11,37 @@ const TWO_POW_32 = 2 ** 32;
 
 type KeyedHmac = _HMAC<any>;
 
+/** The @noble/hashes HMAC state for SHA-256/512: keyed once, cloned into `scratch` per counter. */
+interface NobleHmac {
+  keyed: KeyedHmac;
+  scratch: KeyedHmac | undefined;
+  message: Uint8Array;
+  view: DataView;
+  digest: Uint8Array;
+}
+
 /**
  * An HMAC keyed once (the inner and outer pads hashed once), cloned per counter. Keying is
  * most of the cost of a short HMAC, so a window of 3 or 21 candidates pays for it once.
  * SHA1 takes a dedicated path (src/_hmac-sha1.ts): two bare compressions per counter.
  */
 export class HotpKey {
-  private readonly keyed: KeyedHmac | undefined;
   private readonly sha1: HmacSha1Counter | undefined;
-  private scratch: KeyedHmac | undefined;
-  private readonly message = new Uint8Array(8);
-  private readonly view = new DataView(this.message.buffer);
-  private readonly digest: Uint8Array;
+  private readonly noble: NobleHmac | undefined;
 
   constructor(secret: Uint8Array, algorithm: HashAlgorithm) {
     if (algorithm === 'SHA1') {
       this.sha1 = new HmacSha1Counter(secret);
-      this.digest = new Uint8Array(0);
     } else {
       const hash = HASHES[algorithm];
-      this.keyed = hmac.create(hash, secret) as KeyedHmac;
-      this.digest = new Uint8Array(hash.outputLen);
+      const message = new Uint8Array(8);
+      this.noble = {
+        keyed: hmac.create(hash, secret) as KeyedHmac,
+        scratch: undefined,
+        message,
+        view: new DataView(message.buffer),
+        digest: new Uint8Array(hash.outputLen),
+      };
     }
   }
 
@@ -42,16 +52,17 @@ export class HotpKey {
         ? this.sha1.truncated(Number(counter >> 32n), Number(counter & 0xffffffffn))
         : this.sha1.truncated(Math.floor(counter / TWO_POW_32), counter % TWO_POW_32);
     }
+    const noble = this.noble!;
     if (typeof counter === 'bigint') {
-      this.view.setBigUint64(0, counter);
+      noble.view.setBigUint64(0, counter);
     } else {
-      this.view.setUint32(0, Math.floor(counter / TWO_POW_32));
-      this.view.setUint32(4, counter % TWO_POW_32);
+      noble.view.setUint32(0, Math.floor(counter / TWO_POW_32));
+      noble.view.setUint32(4, counter % TWO_POW_32);
     }
-    const mac = this.keyed!._cloneInto(this.scratch);
-    this.scratch = mac;
-    mac.update(this.message).digestInto(this.digest);
-    const d = this.digest;
+    const mac = noble.keyed._cloneInto(noble.scratch);
+    noble.scratch = mac;
+    mac.update(noble.message).digestInto(noble.digest);
+    const d = noble.digest;
     const offset = d[d.length - 1]! & 0x0f;
     return (
       ((d[offset]! & 0x7f) << 24) | (d[offset + 1]! << 16) | (d[offset + 2]! << 8) | d[offset + 3]!
