@@ -1,6 +1,11 @@
 // PostgreSQL store. Every write is one conditional statement (INSERT ... ON CONFLICT DO
 // NOTHING, UPDATE/DELETE ... WHERE version = $n), so concurrent writers on any number of
 // pooled connections serialise on the row lock and exactly one of them wins; no app-side locks.
+/**
+ * `factorkit/postgres`: a TwoFactorStore on a PostgreSQL table, for `pg` or any client with its `query(text, values)` shape.
+ *
+ * @module factorkit/postgres
+ */
 import { FactorkitError } from '../errors.js';
 import type {
   ListRecordsOptions,
@@ -117,7 +122,7 @@ CREATE INDEX IF NOT EXISTS ${names.statusIndex} ON ${names.qualified} (status, s
  *
  * @param table - the table name, as in {@link PostgresStoreOptions.table}; default `factorkit_two_factor`
  * @returns `CREATE TABLE IF NOT EXISTS ...` and its two `CREATE INDEX IF NOT EXISTS` statements
- * @throws {@link FactorkitError} `INVALID_ARGUMENT` for a table name that is not a plain identifier
+ * @throws `FactorkitError` `INVALID_ARGUMENT` for a table name that is not a plain identifier
  * @example
  * ```ts
  * import { postgresSchemaSql } from 'factorkit/postgres';
@@ -184,7 +189,7 @@ export class PostgresStore implements TwoFactorStore {
 
   /**
    * @param options - the client and, optionally, the table name
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for a missing client or a bad table name
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for a missing client or a bad table name
    */
   constructor(options: PostgresStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -226,7 +231,7 @@ export class PostgresStore implements TwoFactorStore {
   /**
    * @param userId - the application's user id
    * @returns the user's record, or `null` if there is none
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for a bad user id; the driver's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for a bad user id; the driver's error on failure
    * @example
    * ```ts
    * import pg from 'pg';
@@ -251,7 +256,7 @@ export class PostgresStore implements TwoFactorStore {
    * @param userId - the application's user id
    * @param write - status, data and updatedAt
    * @returns the new record, or `null` if the user already has one (nothing written)
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad arguments; the driver's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad arguments; the driver's error on failure
    * @example
    * ```ts
    * import pg from 'pg';
@@ -282,7 +287,7 @@ export class PostgresStore implements TwoFactorStore {
    * @param expectedVersion - the version the caller read
    * @param write - status, data and updatedAt
    * @returns the new record (version + 1), or `null` if the version changed or the record is gone
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad arguments; the driver's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad arguments; the driver's error on failure
    * @example
    * ```ts
    * import pg from 'pg';
@@ -316,7 +321,7 @@ export class PostgresStore implements TwoFactorStore {
    * @param userId - the application's user id
    * @param expectedVersion - the version the caller read
    * @returns whether a record was deleted
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad arguments; the driver's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad arguments; the driver's error on failure
    * @example
    * ```ts
    * import pg from 'pg';
@@ -343,7 +348,7 @@ export class PostgresStore implements TwoFactorStore {
    *
    * @param options - `limit` (1..1000), optional `status` and the previous page's `nextCursor`
    * @returns the records and, when more follow, `nextCursor`
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad options; the driver's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad options; the driver's error on failure
    * @example
    * ```ts
    * import pg from 'pg';

@@ -2,6 +2,11 @@
 // for listing (ZRANGEBYLEX), overall and per status. Every operation is one Lua script, so
 // the record and its index entries change together and a version check and its write cannot
 // interleave with another client's, however many connections are in use. Nothing expires.
+/**
+ * `factorkit/redis`: a TwoFactorStore on Redis, for `ioredis` or `redis` (node-redis), atomic through Lua scripts.
+ *
+ * @module factorkit/redis
+ */
 import { FactorkitError } from '../errors.js';
 import type {
   ListRecordsOptions,
@@ -154,7 +159,7 @@ export class RedisStore implements TwoFactorStore {
 
   /**
    * @param options - the client and, optionally, the key prefix
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for an unrecognised client or a bad prefix
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for an unrecognised client or a bad prefix
    */
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -177,7 +182,7 @@ export class RedisStore implements TwoFactorStore {
   /**
    * @param userId - the application's user id
    * @returns the user's record, or `null` if there is none
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for a bad user id; the client's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for a bad user id; the client's error on failure
    * @example
    * ```ts
    * import { Redis } from 'ioredis';
@@ -198,7 +203,7 @@ export class RedisStore implements TwoFactorStore {
    * @param userId - the application's user id
    * @param write - status, data and updatedAt
    * @returns the new record, or `null` if the user already has one (nothing written)
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad arguments; the client's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad arguments; the client's error on failure
    * @example
    * ```ts
    * import { Redis } from 'ioredis';
@@ -227,7 +232,7 @@ export class RedisStore implements TwoFactorStore {
    * @param expectedVersion - the version the caller read
    * @param write - status, data and updatedAt
    * @returns the new record (version + 1), or `null` if the version changed or the record is gone
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad arguments; the client's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad arguments; the client's error on failure
    * @example
    * ```ts
    * import { Redis } from 'ioredis';
@@ -261,7 +266,7 @@ export class RedisStore implements TwoFactorStore {
    * @param userId - the application's user id
    * @param expectedVersion - the version the caller read
    * @returns whether a record was deleted
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad arguments; the client's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad arguments; the client's error on failure
    * @example
    * ```ts
    * import { Redis } from 'ioredis';
@@ -288,7 +293,7 @@ export class RedisStore implements TwoFactorStore {
    *
    * @param options - `limit` (1..1000), optional `status` and the previous page's `nextCursor`
    * @returns the records and, when more follow, `nextCursor`
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad options; the client's error on failure
+   * @throws `FactorkitError` `INVALID_ARGUMENT` for bad options; the client's error on failure
    * @example
    * ```ts
    * import { Redis } from 'ioredis';
