@@ -28,6 +28,9 @@ const GENERATION_ID_BYTES = 16;
 /** Stored salts and generation ids: at least 128 bits, and no absurd lengths. */
 const MIN_RANDOM_FIELD_BYTES = 16;
 const MAX_RANDOM_FIELD_BYTES = 64;
+const MAX_RANDOM_FIELD_CHARS = Math.ceil((MAX_RANDOM_FIELD_BYTES * 4) / 3);
+/** Unpadded base64url of a 32-byte digest. */
+const DIGEST_CHARS = 43;
 /** A real set serialises to under 2 KiB; refusing far larger text bounds parsing work. */
 const MAX_JSON_LENGTH = 64 * 1024;
 
@@ -170,7 +173,8 @@ function checkTimestamp(value: unknown): value is number {
 }
 
 function checkRandomField(value: unknown, name: string): Uint8Array {
-  const bytes = typeof value === 'string' ? decodeBase64url(value) : undefined;
+  // Length first: decoding a megabyte of text to learn it is too long would be wasted work.
+  const bytes = typeof value === 'string' && value.length <= MAX_RANDOM_FIELD_CHARS ? decodeBase64url(value) : undefined;
   if (bytes === undefined || bytes.length < MIN_RANDOM_FIELD_BYTES || bytes.length > MAX_RANDOM_FIELD_BYTES) {
     throw invalidSet(`${name} must be base64url of ${MIN_RANDOM_FIELD_BYTES} to ${MAX_RANDOM_FIELD_BYTES} bytes`);
   }
@@ -207,7 +211,7 @@ function checkSet(value: unknown): CheckedSet {
     if (!isRecord(entry)) throw invalidSet(`codes[${i}] must be an object`);
     checkKeys(entry, CODE_KEYS, `codes[${i}]`);
     const { hash, usedAt } = entry;
-    const digest = typeof hash === 'string' ? decodeBase64url(hash) : undefined;
+    const digest = typeof hash === 'string' && hash.length === DIGEST_CHARS ? decodeBase64url(hash) : undefined;
     if (digest === undefined || digest.length !== DIGEST_BYTES) {
       throw invalidSet(`codes[${i}].hash must be base64url of ${DIGEST_BYTES} bytes`);
     }
