@@ -1,4 +1,15 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+// Every source module is also an ESM entry (under dist/lib/, not exported), so the ESM build
+// keeps one file per module and an app's bundler drops whole modules it never reaches
+// (sideEffects: false). Without it, code splitting merges the core, the lifecycle and the QR
+// encoder (with its CommonJS dependency) into one chunk that cannot be tree-shaken.
+const modules = Object.fromEntries(
+  (readdirSync('src', { recursive: true }) as string[])
+    .filter((path) => path.endsWith('.ts'))
+    .map((path) => [`lib/${path.slice(0, -3)}`, `src/${path}`]),
+);
 
 export default defineConfig({
   entry: {
@@ -16,4 +27,7 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
+  esbuildOptions(options, { format }) {
+    if (format === 'esm') options.entryPoints = { ...(options.entryPoints as Record<string, string>), ...modules };
+  },
 });
