@@ -60,8 +60,8 @@ export interface RedisStoreOptions {
    */
   client: IoredisLike | NodeRedisLike | RedisScriptRunner;
   /**
-   * Prepended to every key the store uses. Default `factorkit:`. On Redis Cluster, make it a
-   * hash tag (`{factorkit}:`) so that a script's keys share one slot.
+   * Prepended to every key the store uses. Default `factorkit:`. Redis Cluster is untested; there,
+   * a hash-tag prefix (`{factorkit}:`) would keep all of a script's keys in one slot.
    */
   prefix?: string;
 }
