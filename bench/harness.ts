@@ -31,6 +31,8 @@ export interface SubjectStats {
   callsPerBatch: number;
   /** Median time of one call over all rounds, in nanoseconds. */
   medianNs: number;
+  /** The fastest batch: on a loaded machine, the closest to the undisturbed cost. */
+  minNs: number;
   /** Interquartile range of the per-round times, in nanoseconds. */
   p25Ns: number;
   p75Ns: number;
@@ -191,6 +193,7 @@ function summarise(
         name: subject.name,
         callsPerBatch: calls.get(subject.name)!,
         medianNs: quantile(sorted, 0.5),
+        minNs: sorted[0]!,
         p25Ns: quantile(sorted, 0.25),
         p75Ns: quantile(sorted, 0.75),
         ratioToReference: median(times.map((t, i) => t / referenceTimes[i]!)),
