@@ -240,8 +240,12 @@ export interface TwoFactor {
    */
   confirmEnrollment(userId: string, code: string): Promise<BackupCodesResult>;
   /**
-   * Checks a sign-in code: a TOTP code (each time step accepted once) or a backup code
-   * (consumed), told apart by shape.
+   * Checks a sign-in code: a TOTP code or a backup code, told apart by shape (`digits` ASCII
+   * digits is a TOTP code). A TOTP code is accepted one step either side of now, widened
+   * towards the user's learned clock drift (at most two steps, learned from successful matches
+   * only); a step once accepted is never accepted again. A backup code is consumed. Success
+   * resets the throttle; a wrong code counts towards it. Parallel calls with one code: exactly
+   * one succeeds.
    * @param userId - your user id
    * @param code - what the user typed
    * @returns `{ ok: true, method, remainingBackupCodes }` or a {@link TwoFactorFailure}
