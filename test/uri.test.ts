@@ -501,3 +501,49 @@ describe('interoperability with the otpauth package (an independent implementati
     });
   });
 });
+
+describe('fuzzing parseOtpauthUri (fast-check)', () => {
+  // Valid URIs with random characters spliced in: every outcome is either a record that
+  // builds back to an equivalent URI, or a FactorkitError with a URI_* code, never a crash.
+  const noise = fc.string({
+    unit: fc.constantFrom(':', '%', '%3A', '%2', '&', '=', '?', '#', '/', '+', ' ', 'é', '\u0000', 'secret=', 'A', '7', '1'),
+    maxLength: 6,
+  });
+  const mutated = fc
+    .tuple(completeRecord, fc.nat(), noise)
+    .map(([record, at, insert]) => {
+      const uri = buildOtpauthUri(record);
+      const position = at % (uri.length + 1);
+      return uri.slice(0, position) + insert + uri.slice(position);
+    });
+
+  it('returns a buildable record or throws a typed URI error', () => {
+    fc.assert(
+      fc.property(mutated, (uri) => {
+        let record;
+        try {
+          record = parseOtpauthUri(uri);
+        } catch (error) {
+          expect(isFactorkitError(error)).toBe(true);
+          expect((error as { code: string }).code).toMatch(/^URI_/);
+          return;
+        }
+        const rebuilt = buildOtpauthUri(record, { allowWeakSecret: true });
+        expect(parseOtpauthUri(rebuilt)).toStrictEqual(record);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('build error messages do not echo the secret either', () => {
+    const secret = 'MYSECRETVALUE1';
+    try {
+      buildOtpauthUri({ type: 'totp', account: 'a', secret });
+    } catch (error) {
+      expect(isFactorkitError(error, 'INVALID_SECRET')).toBe(true);
+      expect(String(error) + String((error as Error).stack)).not.toContain(secret);
+      return;
+    }
+    expect.unreachable('the secret is not base32');
+  });
+});
