@@ -47,7 +47,6 @@ export const DEFAULT_PERIOD_SECONDS = 30;
 // Lone surrogates cannot be percent-encoded (encodeURIComponent throws) and control characters
 // cannot be displayed by any authenticator app.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

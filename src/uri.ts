@@ -160,8 +160,8 @@ function parseInteger(value: string): number | undefined {
  * Lenient where real services differ, strict where a guess could produce wrong codes:
  * - the scheme and type are case-insensitive; surrounding whitespace is ignored;
  * - the secret may be lower case or padded (Google issues lower-case secrets) and is returned
- *   canonical; secrets shorter than 128 bits are accepted, since services such as GitHub
- *   still issue 80-bit ones ({@link lintOtpauthUri} warns about them);
+ *   canonical; secrets shorter than 128 bits are accepted, since many services still
+ *   issue 80-bit (16-character) ones ({@link lintOtpauthUri} warns about them);
  * - the label may use `:` or `%3A` and spaces before the account; `+` in the label is a literal
  *   plus, in the query a space (form encoding); the issuer may be only in the label, only in
  *   the `issuer` parameter, or in both, and then both must be equal;

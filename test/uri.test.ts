@@ -9,6 +9,7 @@
 // - skaji/1password-otp, README.md: otpauth URIs exported from 1Password for Amazon Web Services
 //   (`Amazon%20Web%20Services:root-account-mfa-device@123456`) and Dropbox; secrets replaced here.
 // - MitchelAnthony/totp-cli, README.md: issuer only as a parameter (`John%20Doe?...&issuer=Acme%20Corp`).
+// - @otplib/uri 13, README.md: the GitHub shape `otpauth://totp/GitHub:user@example.com?...&issuer=GitHub`.
 import fc from 'fast-check';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
@@ -396,8 +397,7 @@ const labelChar = fc.oneof(special, nonAscii, fc.constantFrom('a', 'Z', '0', '_'
 const labelPart = fc
   .array(labelChar, { minLength: 1, maxLength: 12 })
   .map((chars) => chars.join(''))
-  // eslint-disable-next-line no-control-regex
-  .filter((s) => s.length > 0 && !s.includes(':') && s.trim() === s && !/[\u0000-\u001f\u007f-\u009f]/.test(s));
+    .filter((s) => s.length > 0 && !s.includes(':') && s.trim() === s && !/[\u0000-\u001f\u007f-\u009f]/.test(s));
 const secretArb = fc.uint8Array({ minLength: 16, maxLength: 64 }).map(encodeBase32);
 const algorithmArb = fc.constantFrom('SHA1' as const, 'SHA256' as const, 'SHA512' as const);
 
