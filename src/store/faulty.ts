@@ -7,7 +7,21 @@ import type { ListRecordsOptions, ListRecordsPage, RecordWrite, StoredRecord, Tw
  */
 export type FaultTiming = 'before' | 'after';
 
-/** The error a {@link FaultyStore} throws; `callNumber` is the 1-based call it struck. */
+/**
+ * The error a {@link FaultyStore} throws; `callNumber` is the 1-based call it struck. The
+ * lifecycle reports it as a `FactorkitError` with code `STORE_ERROR` and this as its `cause`.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore } from 'factorkit';
+ * import { FaultyStore, InjectedStoreFault } from 'factorkit/testing';
+ *
+ * const store = new FaultyStore(new MemoryStore());
+ * store.arm(1);
+ * const error = await store.get('user-1').catch((caught: unknown) => caught);
+ * console.log(error instanceof InjectedStoreFault && error.callNumber); // 1
+ * ```
+ */
 export class InjectedStoreFault extends Error {
   /** Which call since {@link FaultyStore.arm} failed, counting from 1. */
   readonly callNumber: number;
