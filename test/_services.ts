@@ -36,6 +36,43 @@ export function uniqueSuffix(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+// Test data is named after the run's start time, so leftovers of a run killed before its
+// cleanup can be recognised and swept by a later run, without touching a run in progress.
+const STALE_AFTER_MS = 60 * 60 * 1000;
+const RUN_NAME = /^([0-9a-z]+)_[0-9a-f]{12}$/;
+
+/** `<start time base36>_<random hex>`: lower-case, valid in a PostgreSQL identifier and a Redis key. */
+export function runName(): string {
+  return `${Date.now().toString(36)}_${uniqueSuffix()}`;
+}
+
+function isStale(name: string): boolean {
+  const match = RUN_NAME.exec(name);
+  return match !== null && Date.now() - Number.parseInt(match[1]!, 36) > STALE_AFTER_MS;
+}
+
+/** Drops the schemas `<prefix><runName>` of runs that started over an hour ago. */
+export async function sweepStaleSchemas(pool: pg.Pool, prefix: string): Promise<void> {
+  const { rows } = await pool.query<{ nspname: string }>(
+    'SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)',
+    [prefix],
+  );
+  for (const { nspname } of rows) {
+    if (isStale(nspname.slice(prefix.length))) await pool.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+  }
+}
+
+/** Deletes every key under `<prefix><runName>:` left by runs that started over an hour ago. */
+export async function sweepStaleKeys(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    const stale = keys.filter((key) => isStale(key.slice(prefix.length).split(':')[0] ?? ''));
+    if (stale.length > 0) await client.del(...stale);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 /** A pg Pool with several connections; throws loudly if PostgreSQL cannot be reached. */
 export async function connectPostgres(max = 5): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: PG_URL, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });

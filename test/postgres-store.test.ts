@@ -3,15 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFactorkitError } from 'factorkit';
 import { runStoreConformance } from 'factorkit/testing';
 import { POSTGRES_SCHEMA_SQL, PostgresStore, postgresSchemaSql } from 'factorkit/postgres';
-import { PG_URL, UNICODE_SAMPLES, connectPostgres, describeAdapterBehaviour, uniqueSuffix } from './_services.js';
+import { PG_URL, UNICODE_SAMPLES, connectPostgres, describeAdapterBehaviour, runName, sweepStaleSchemas } from './_services.js';
 
 // Every store in this file gets its own table in its own schema, dropped at the end.
-const schema = `factorkit_test_${uniqueSuffix()}`;
+const SCHEMA_PREFIX = 'factorkit_test_';
+const schema = `${SCHEMA_PREFIX}${runName()}`;
 let pool: pg.Pool;
 let tables = 0;
 
 beforeAll(async () => {
   pool = await connectPostgres(8);
+  await sweepStaleSchemas(pool, SCHEMA_PREFIX);
   await pool.query(`CREATE SCHEMA "${schema}"`);
 });
 

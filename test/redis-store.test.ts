@@ -9,17 +9,20 @@ import {
   connectNodeRedis,
   connectNodeRedisPool,
   describeAdapterBehaviour,
-  uniqueSuffix,
+  runName,
+  sweepStaleKeys,
 } from './_services.js';
 
 // Every store gets its own key prefix under this run's namespace; all of it is deleted at the end.
-const runPrefix = `factorkit-test:${uniqueSuffix()}:`;
+const KEY_PREFIX = 'factorkit-test:';
+const runPrefix = `${KEY_PREFIX}${runName()}:`;
 let stores = 0;
 let ioredisClients: Redis[];
 let nodeRedisPool: Awaited<ReturnType<typeof connectNodeRedisPool>>;
 
 beforeAll(async () => {
   ioredisClients = await connectIoredis(5);
+  await sweepStaleKeys(ioredisClients[0]!, KEY_PREFIX);
   nodeRedisPool = await connectNodeRedisPool(5);
 });
 
