@@ -69,4 +69,7 @@ export function afterFailure(
   return { throttle: { failures, lockedUntil: nowMs + lockMs }, lockMs };
 }
 
-export const RESET_THROTTLE: ThrottleState = Object.freeze({ failures: 0, lockedUntil: 0 }) as ThrottleState;
+/** The throttle state after a success: no failures, not locked. */
+export function resetThrottle(): ThrottleState {
+  return { failures: 0, lockedUntil: 0 };
+}

@@ -32,7 +32,7 @@ import {
   type RecordState,
   type TotpParams,
 } from './state.js';
-import { RESET_THROTTLE, afterFailure, lockRemainingMs, resolveThrottle, type ThrottleOptions } from './throttle.js';
+import { afterFailure, lockRemainingMs, resetThrottle, resolveThrottle, type ThrottleOptions } from './throttle.js';
 
 /**
  * Options of {@link createTwoFactor}.
@@ -539,10 +539,10 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     const active = state.active!;
     if (check.kind === 'totp') {
       const driftSteps = Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, check.delta));
-      return { ...state, active: { ...active, lastStep: check.step, driftSteps }, throttle: { ...RESET_THROTTLE } };
+      return { ...state, active: { ...active, lastStep: check.step, driftSteps }, throttle: resetThrottle() };
     }
     if (check.kind === 'backup') {
-      return { ...state, backupCodes: consumeBackupCode(state.backupCodes!, check.index, nowMs), throttle: { ...RESET_THROTTLE } };
+      return { ...state, backupCodes: consumeBackupCode(state.backupCodes!, check.index, nowMs), throttle: resetThrottle() };
     }
     return state;
   }
@@ -616,7 +616,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
             activatedAt: nowMs,
           },
           backupCodes: generated.set,
-          throttle: { ...RESET_THROTTLE },
+          throttle: resetThrottle(),
         };
         return {
           result: { ok: true, backupCodes: [...generated.codes] },
