@@ -12,7 +12,9 @@ interface FaultCase {
   name: string;
   /** Brings the user to the state the operation starts from. */
   setup(twoFactor: TwoFactor, userId: string, clock: TestClock): Promise<Enrolled | { secret: string }>;
-  /** The operation under test; must succeed when the store does not fail. */
+  /** The result the operation gives when the store does not fail. Default: `{ ok: true }`. */
+  expected?: object;
+  /** The operation under test. */
   run(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: Enrolled | { secret: string }): Promise<{ ok: boolean }>;
   /** True when the operation's effect is in the store (checked with a healthy store). */
   completed(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: Enrolled | { secret: string }): Promise<boolean>;
@@ -52,6 +54,13 @@ const CASES: FaultCase[] = [
     },
   },
   {
+    name: 'verify (wrong code, failure counted)',
+    setup: (tf, userId, clock) => enroll(tf, userId, clock),
+    expected: { ok: false, reason: 'invalid' },
+    run: (tf, userId, clock, ctx) => tf.verify(userId, wrongCode(totpNow(ctx as Enrolled, clock))),
+    completed: async (tf, userId) => (await tf.throttleStatus(userId)).failures === 1,
+  },
+  {
     name: 'regenerateBackupCodes',
     setup: (tf, userId, clock) => enroll(tf, userId, clock),
     run: (tf, userId, clock, ctx) => tf.regenerateBackupCodes(userId, totpNow(ctx as Enrolled, clock)),
@@ -64,6 +73,10 @@ const CASES: FaultCase[] = [
     completed: async (tf, userId) => (await tf.status(userId)) === 'not-activated',
   },
 ];
+
+function wrongCode(code: string): string {
+  return ((Number(code) + 1) % 1_000_000).toString().padStart(6, '0');
+}
 
 export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
   describe('store faults at every call: complete or leave the state whole', () => {
@@ -82,7 +95,7 @@ export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
             const before: StoredRecord | null = await store.get(userId);
 
             faulty.arm(k, timing);
-            let outcome: { ok: boolean } | undefined;
+            let outcome: object | undefined;
             let error: unknown;
             try {
               outcome = await testCase.run(twoFactor, userId, clock, ctx);
@@ -97,7 +110,7 @@ export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
             if (!hit) {
               // The operation made fewer than k calls: nothing failed, so it must have completed.
               expect(error).toBeUndefined();
-              expect(outcome?.ok).toBe(true);
+              expect(outcome).toMatchObject(testCase.expected ?? { ok: true });
               expect(await testCase.completed(twoFactor, userId, clock, ctx)).toBe(true);
               break;
             }
@@ -113,7 +126,8 @@ export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
             if (unchanged) {
               // The previous state is whole: the operation can simply be retried.
               const retried = await testCase.run(twoFactor, userId, clock, ctx);
-              expect(retried.ok).toBe(true);
+              if (testCase.expected !== undefined) expect(retried).toMatchObject(testCase.expected);
+              else expect(retried.ok).toBe(true);
               expect(await testCase.completed(twoFactor, userId, clock, ctx)).toBe(true);
             }
           }
