@@ -84,6 +84,16 @@ describe('createTwoFactor options', () => {
     expect(make({ period: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_PERIOD' }));
   });
 
+  it('refuses an issuer or account a Key URI cannot carry with INVALID_LABEL, writing nothing', async () => {
+    const store = new MemoryStore();
+    expect(() => createTwoFactor({ store, issuer: 'Acme: Inc', warn: () => {} })).toThrow(
+      expect.objectContaining({ code: 'INVALID_LABEL' }),
+    );
+    const { twoFactor } = setup({ store });
+    expect(await codeOf(twoFactor.beginEnrollment('u', { account: 'a:b' }))).toBe('INVALID_LABEL');
+    expect(await store.get('u')).toBeNull();
+  });
+
   it('refuses a bad keyring with INVALID_KEYRING', () => {
     const store = new MemoryStore();
     const keyrings: unknown[] = [

@@ -226,7 +226,8 @@ export interface TwoFactor {
    * @param userId - your user id, 1..255 characters
    * @param options - `account`: the label shown in the authenticator app, e.g. an e-mail
    * @returns the secret, Key URI, QR code, manual-entry key and expiry to show
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `INVALID_LABEL` (an account a Key URI cannot
+   * carry), `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
    */
   beginEnrollment(userId: string, options: { account: string }): Promise<BeginEnrollmentResult>;
   /**
@@ -323,8 +324,9 @@ type CodeCheck =
  *
  * @param options - see {@link TwoFactorOptions}
  * @returns the {@link TwoFactor} object
- * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad options, `INVALID_KEYRING` for a bad
- * keyring, `INVALID_ALGORITHM` / `INVALID_DIGITS` / `INVALID_PERIOD` for bad TOTP parameters
+ * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad options, `INVALID_LABEL` for an issuer
+ * a Key URI cannot carry, `INVALID_KEYRING` for a bad keyring, `INVALID_ALGORITHM` /
+ * `INVALID_DIGITS` / `INVALID_PERIOD` for bad TOTP parameters
  * @example
  * ```ts
  * import { MemoryStore, createTwoFactor } from 'factorkit';
@@ -377,6 +379,9 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   if (typeof backupOptions !== 'object' || backupOptions === null) {
     throw new FactorkitError('INVALID_ARGUMENT', 'backupCodes must be an object');
   }
+  // Build one Key URI now, so an issuer the URI format refuses fails here and not at the
+  // first enrollment.
+  buildOtpauthUri({ type: 'totp', issuer, account: 'check', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', ...totpParams });
   const throttle = resolveThrottle(options.throttle);
   const sealer = new SecretSealer(options.keyring);
   if (!sealer.encrypts) {
