@@ -2,22 +2,35 @@
 // fail too), @arethetypeswrong/cli on the packed tarball, and the size-limit budgets.
 // Exits non-zero when any of them fails; `test/package.test.ts` runs it under `npm test`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 
-const checks = [
-  { name: 'publint', command: bin('publint'), args: ['--strict'] },
-  { name: 'attw --pack', command: bin('attw'), args: ['--pack', '.', '--format', 'ascii'] },
-  { name: 'size-limit', command: bin('size-limit'), args: [] },
-];
-
 if (!existsSync(`${root}dist/index.js`)) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(1);
 }
+
+// Pack once, into a directory of our own: several checkouts' test runs may share the working
+// tree, and tools that pack into the package root race on the same factorkit-x.y.z.tgz.
+const packDir = mkdtempSync(join(tmpdir(), 'factorkit-pack-'));
+process.on('exit', () => rmSync(packDir, { recursive: true, force: true }));
+const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' });
+if (pack.status !== 0) {
+  console.error(`npm pack failed:\n${pack.stdout}${pack.stderr}`);
+  process.exit(1);
+}
+const tarball = join(packDir, JSON.parse(pack.stdout)[0].filename);
+
+const checks = [
+  { name: 'publint', command: bin('publint'), args: ['run', tarball, '--strict'] },
+  { name: 'attw --pack', command: bin('attw'), args: [tarball, '--format', 'ascii'] },
+  { name: 'size-limit', command: bin('size-limit'), args: [] },
+];
 
 let failed = 0;
 for (const { name, command, args } of checks) {

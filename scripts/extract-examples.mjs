@@ -1,6 +1,6 @@
 // Type-checks the code users copy: every ```ts block inside an `@example` of the TSDoc in
 // src/**/*.ts, and every ```ts block in README.md and docs/**/*.md. Each block becomes its own
-// module under node_modules/.cache/factorkit-examples/ and is compiled with tsc against the
+// module in a fresh directory under node_modules/.cache/ and is compiled with tsc against the
 // sources ('factorkit' and its subpaths resolve to src/ through the tsconfig paths).
 //
 // A block that is deliberately not a complete program (a fragment in prose) is fenced as
@@ -8,12 +8,12 @@
 //
 // Usage: node scripts/extract-examples.mjs [--list]. Exits non-zero when any example fails.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = join(root, 'node_modules', '.cache', 'factorkit-examples');
+const cacheDir = join(root, 'node_modules', '.cache');
 
 function walk(dir, predicate) {
   let files = [];
@@ -93,8 +93,18 @@ export function collectExamples() {
 
 export function checkExamples() {
   const examples = collectExamples();
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  // A fresh directory per run (inside the repository, so 'factorkit' and its dependencies
+  // resolve as for the sources): parallel runs never see each other's files.
+  mkdirSync(cacheDir, { recursive: true });
+  const outDir = mkdtempSync(join(cacheDir, 'factorkit-examples-'));
+  try {
+    return compile(examples, outDir);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function compile(examples, outDir) {
   const names = new Map();
   for (const example of examples) {
     const name = `${example.file.replace(/[\\/.]/g, '_')}_L${example.line}.ts`;
