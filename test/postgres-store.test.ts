@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFactorkitError } from 'factorkit';
@@ -83,6 +84,11 @@ describe('PostgresStore specifics', () => {
     expect(POSTGRES_SCHEMA_SQL).toContain('CREATE TABLE IF NOT EXISTS "factorkit_two_factor"');
     expect(POSTGRES_SCHEMA_SQL).toContain('CREATE INDEX IF NOT EXISTS "factorkit_two_factor_status_idx"');
     expect(postgresSchemaSql('Auth.TwoFactor')).toContain('CREATE TABLE IF NOT EXISTS "Auth"."TwoFactor"');
+  });
+
+  it('documents the exact schema it creates in docs/stores.md', () => {
+    const docs = readFileSync(new URL('../docs/stores.md', import.meta.url), 'utf8');
+    expect(docs).toContain(POSTGRES_SCHEMA_SQL.trim());
   });
 
   it('refuses table names that are not plain identifiers', () => {
