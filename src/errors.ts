@@ -88,6 +88,9 @@ export class FactorkitError extends Error {
  * True when `error` is a {@link FactorkitError}, optionally with the given code. Works across
  * bundle copies (ESM and CJS builds loaded side by side), where `instanceof` would not.
  *
+ * @param error - anything caught
+ * @param code - when given, also require this {@link FactorkitErrorCode}
+ * @returns whether `error` is a `FactorkitError` (with that code)
  * @example
  * ```ts
  * import { isFactorkitError, generateTotp } from 'factorkit';

@@ -37,7 +37,7 @@ describe('typedoc', () => {
     }
   });
 
-  it('builds with zero warnings, and every exported function and class has an @example', () => {
+  it('builds with zero warnings; every export has TSDoc, every function and class an @example, @param and @returns', () => {
     const json = join(out, 'api.json');
     const result = spawnSync(join(root, 'node_modules/.bin/typedoc'), ['--out', join(out, 'site'), '--json', json], {
       cwd: root,
@@ -62,5 +62,26 @@ describe('typedoc', () => {
       .filter((e) => !comments(e).some((c) => c!.blockTags?.some((tag) => tag.tag === '@example')))
       .map((e) => e.name);
     expect(withoutExample, 'functions and classes without @example').toEqual([]);
+
+    // Every parameter of an exported function or constructor is described, and every function
+    // that returns something says what (@returns).
+    const KIND_CONSTRUCTOR = 512;
+    const gaps: string[] = [];
+    for (const e of exports) {
+      const signatures =
+        e.kind === KIND_FUNCTION
+          ? (e.signatures ?? [])
+          : (e.children ?? []).filter((c) => c.kind === KIND_CONSTRUCTOR).flatMap((c) => c.signatures ?? []);
+      for (const signature of signatures as (Reflection & { parameters?: Reflection[]; type?: { name?: string } })[]) {
+        for (const parameter of signature.parameters ?? []) {
+          if (!parameter.comment) gaps.push(`${e.name}: @param ${parameter.name}`);
+        }
+        const returnsVoid = signature.type?.name === 'void';
+        if (e.kind === KIND_FUNCTION && !returnsVoid && !signature.comment?.blockTags?.some((t) => t.tag === '@returns')) {
+          gaps.push(`${e.name}: @returns`);
+        }
+      }
+    }
+    expect(gaps, 'undocumented parameters and return values').toEqual([]);
   }, 120_000);
 });
