@@ -1,6 +1,7 @@
 // The runtime matrix over the built dist/ (npm test builds first): the one shared suite in
 // test/runtime/suite.mjs, run on Node (import and require), Bun (import and require), Deno,
-// headless Chromium and Cloudflare's workerd. Every runtime must pass every case.
+// headless Chromium (plain and minified bundle) and Cloudflare's workerd. Every runtime must
+// pass every case.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as source from 'factorkit';
 import { RUNTIMES, distIsBuilt, type CaseResult } from './runtime/matrix.js';

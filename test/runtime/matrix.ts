@@ -87,13 +87,14 @@ export const runDeno = () =>
   runProcess('deno', join(BIN, 'deno'), ['run', '--allow-read', '--node-modules-dir=manual', '--no-lock', esmRunner], ['--version']);
 
 /** dist/index.js and the suite bundled into one file, as an app's bundler would. */
-async function bundle(entry: string, format: 'iife' | 'esm'): Promise<string> {
+async function bundle(entry: string, format: 'iife' | 'esm', minify = false): Promise<string> {
   const result = await build({
     stdin: { contents: entry, resolveDir: HERE, loader: 'js' },
     bundle: true,
     format,
     platform: 'browser',
     target: 'es2022',
+    minify,
     write: false,
     logLevel: 'silent',
   });
@@ -104,12 +105,14 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-export async function runChromium(): Promise<RuntimeReport> {
+/** @param minify - bundle minified, as a production build would: renaming must not break anything. */
+export async function runChromium(minify = false): Promise<RuntimeReport> {
   const { chromium } = await import('playwright-core');
   const script = await bundle(
     "import * as lib from '../../dist/index.js'; import { run } from './suite.mjs';" +
       'globalThis.__factorkitResults = run(lib);',
     'iife',
+    minify,
   );
   // Served over http://127.0.0.1, a secure context like a real deployment, not file:// or about:blank.
   const server = createServer((request, response) => {
@@ -142,7 +145,7 @@ export async function runChromium(): Promise<RuntimeReport> {
       () => (globalThis as unknown as { __factorkitResults?: Promise<CaseResult[]> }).__factorkitResults ?? null,
     );
     if (results === null) throw new Error(`chromium: the suite did not start: ${pageErrors.join('\n')}`);
-    return { runtime: 'chromium', version: browser.version(), results };
+    return { runtime: minify ? 'chromium (minified)' : 'chromium', version: browser.version(), results };
   } finally {
     await browser.close();
     server.close();
@@ -209,7 +212,8 @@ export const RUNTIMES: Record<string, () => Promise<RuntimeReport>> = {
   'bun (import)': runBunImport,
   'bun (require)': runBunRequire,
   deno: runDeno,
-  chromium: runChromium,
+  chromium: () => runChromium(),
+  'chromium (minified)': () => runChromium(true),
   workerd: runWorkerd,
 };
 
