@@ -6,18 +6,18 @@ const typings = readFileSync(`${__dirname}/dist/index.d.ts`, 'utf8');
 const uri = ['buildOtpauthUri', 'parseOtpauthUri'].filter((name) => typings.includes(`function ${name}(`));
 const core = ['generateSecret', 'generateTotp', 'verifyTotp', 'generateHotp', 'verifyHotp', 'encodeBase32', 'decodeBase32', ...uri];
 
-// The issue's target is 6 KB; the core measures 11.3 KB (esbuild, minified, gzip). Of that,
-// @noble/hashes' HMAC + SHA-1 + SHA-256 + SHA-512 alone is 5.6 KB (SHA-512 2.2 KB), the Key URI
-// functions about 2.9 KB and the dedicated HMAC-SHA1 path 0.9 KB; `npm run size:report` has
-// the breakdown and the peers measured the same way. 6 KB cannot be met without replacing the
-// SHA-2 hashes or making them tree-shakable, so this is a regression ceiling, not the target:
-// lower it whenever the core shrinks.
+// The issue's target is 6 KB; the core measures 7.1 KB (esbuild, minified, gzip) since the OTP
+// core computes HMAC over its own SHA-1/SHA-256/SHA-512 (SHA-256 and SHA-512 cost about 1.1 KB
+// of it). The largest remaining part is the Key URI code (src/uri.ts and src/_uri-record.ts,
+// 6 KB minified, about 2 KB gzip); `npm run size:report` has the breakdown and the peers
+// measured the same way. Until the core reaches 6 KB this is a regression ceiling, not the
+// target: lower it whenever the core shrinks.
 module.exports = [
   {
     name: `core: ${core.join(', ')} (SHA1, SHA256, SHA512)`,
     path: 'dist/index.js',
     import: `{ ${core.join(', ')} }`,
-    limit: '12 KB',
+    limit: '7.5 KB',
     gzip: true,
   },
   {
@@ -26,7 +26,7 @@ module.exports = [
     name: 'core, SHA1 users (generateSecret, generateTotp, verifyTotp)',
     path: 'dist/index.js',
     import: '{ generateSecret, generateTotp, verifyTotp }',
-    limit: '12 KB',
+    limit: '7.5 KB',
     gzip: true,
   },
 ];
