@@ -205,8 +205,8 @@ export class PostgresStore implements TwoFactorStore {
 
   /**
    * Creates the table and its indexes if they do not exist. Safe to call on every start and
-   * from several processes at once: the statements run as one implicit transaction holding
-   * a transaction-level advisory lock.
+   * from several processes at once: the statements run as one transaction holding a
+   * transaction-level advisory lock.
    *
    * @returns when the schema exists
    * @throws the driver's error if the statements fail (for example, no CREATE permission)
@@ -220,11 +220,11 @@ export class PostgresStore implements TwoFactorStore {
    * ```
    */
   async migrate(): Promise<void> {
-    // No values: pg uses the simple query protocol, which runs several statements in one
-    // transaction, so the advisory lock covers them all. CREATE ... IF NOT EXISTS alone
-    // still races on the catalog when two processes start together.
+    // One DO statement is one transaction on every client (pg's simple protocol, extended
+    // protocol, PGlite), so the advisory lock covers all of it: CREATE ... IF NOT EXISTS
+    // alone still races on the catalog when two processes start together.
     await this.#client.query(
-      `SELECT pg_advisory_xact_lock(hashtext('factorkit:migrate'));\n${schemaSql(this.#names)}`,
+      `DO $factorkit$ BEGIN\nPERFORM pg_advisory_xact_lock(hashtext('factorkit:migrate'));\n${schemaSql(this.#names)}END $factorkit$`,
     );
   }
 
