@@ -1,7 +1,7 @@
 // Validation shared by every public entry. Messages start with the argument's name and
 // never echo secrets or codes.
 import { decodeBase32 } from './base32.js';
-import { FactorkitError } from './errors.js';
+import { FactorkitError, type FactorkitErrorCode } from './errors.js';
 
 /** The HMAC hash functions RFC 6238 §1.2 allows. */
 export type HashAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -16,26 +16,32 @@ export const MAX_SECRET_BYTES = 64;
 export const MAX_TOTP_WINDOW = 10;
 export const MAX_HOTP_LOOK_AHEAD = 100;
 
-export function checkAlgorithm(algorithm: unknown): HashAlgorithm {
+/** An integer from `min` to `max`; with `max` at most 2^53 - 1 it is also a safe integer. */
+export function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+}
+
+// `name` and `code` let Key URI records and parameters share these checks with their own wording and codes.
+export function checkAlgorithm(algorithm: unknown, name = 'algorithm', code: FactorkitErrorCode = 'INVALID_ALGORITHM'): HashAlgorithm {
   if (algorithm === undefined) return 'SHA1';
-  if (typeof algorithm !== 'string' || !(ALGORITHMS as readonly string[]).includes(algorithm)) {
-    throw new FactorkitError('INVALID_ALGORITHM', "algorithm must be 'SHA1', 'SHA256' or 'SHA512'");
+  if (!ALGORITHMS.includes(algorithm as HashAlgorithm)) {
+    throw new FactorkitError(code, `${name} must be SHA1, SHA256 or SHA512`);
   }
   return algorithm as HashAlgorithm;
 }
 
-export function checkDigits(digits: unknown): number {
+export function checkDigits(digits: unknown, name = 'digits', code: FactorkitErrorCode = 'INVALID_DIGITS'): number {
   if (digits === undefined) return 6;
-  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < MIN_DIGITS || digits > MAX_DIGITS) {
-    throw new FactorkitError('INVALID_DIGITS', `digits must be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}`);
+  if (!isIntegerIn(digits, MIN_DIGITS, MAX_DIGITS)) {
+    throw new FactorkitError(code, `${name} must be an integer from 6 to 10`);
   }
   return digits;
 }
 
-export function checkPeriod(period: unknown): number {
+export function checkPeriod(period: unknown, name = 'period', code: FactorkitErrorCode = 'INVALID_PERIOD'): number {
   if (period === undefined) return 30;
-  if (typeof period !== 'number' || !Number.isSafeInteger(period) || period < 1) {
-    throw new FactorkitError('INVALID_PERIOD', 'period must be a positive whole number of seconds');
+  if (!isIntegerIn(period, 1, Number.MAX_SAFE_INTEGER)) {
+    throw new FactorkitError(code, `${name} must be a positive integer (seconds)`);
   }
   return period;
 }
@@ -43,7 +49,7 @@ export function checkPeriod(period: unknown): number {
 export function checkTimeMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new FactorkitError('INVALID_TIME', `${name} must be a finite, non-negative number of milliseconds`);
+    throw new FactorkitError('INVALID_TIME', `${name} must be a finite number of ms, 0 or more`);
   }
   return value;
 }
@@ -71,6 +77,13 @@ export function checkOptionsObject(options: unknown): Record<string, unknown> {
   return options as Record<string, unknown>;
 }
 
+/** RFC 4226 §4 R6: refuses a secret under 128 bits unless the caller explicitly allows it. */
+export function checkSecretLength(name: string, bytes: number, allowWeakSecret: boolean): void {
+  if (bytes < MIN_SECRET_BYTES && !allowWeakSecret) {
+    throw new FactorkitError('WEAK_SECRET', `${name} is under 128 bits; allowWeakSecret: true is for legacy secrets only`);
+  }
+}
+
 /**
  * Accepts a secret as base32 text or raw bytes and returns the bytes, refusing anything
  * shorter than 128 bits unless the caller explicitly allows it (RFC 4226 §4 R6).
@@ -91,11 +104,14 @@ export function resolveSecret(secret: unknown, allowWeakSecret: boolean): Uint8A
   if (bytes.length === 0) {
     throw new FactorkitError('INVALID_SECRET', 'secret is empty');
   }
-  if (bytes.length < MIN_SECRET_BYTES && !allowWeakSecret) {
-    throw new FactorkitError(
-      'WEAK_SECRET',
-      `secret is shorter than ${MIN_SECRET_BYTES * 8} bits; pass allowWeakSecret: true only for legacy secrets`,
-    );
-  }
+  checkSecretLength('secret', bytes.length, allowWeakSecret);
   return bytes;
+}
+
+/** The arguments every HOTP/TOTP function shares, checked in this order: options, algorithm, digits, secret. */
+export function resolveOtp(secret: unknown, options: unknown) {
+  const opts = checkOptionsObject(options);
+  const algorithm = checkAlgorithm(opts.algorithm);
+  const digits = checkDigits(opts.digits);
+  return { opts, algorithm, digits, key: resolveSecret(secret, checkBoolean('allowWeakSecret', opts.allowWeakSecret)) };
 }

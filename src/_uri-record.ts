@@ -3,7 +3,7 @@
 // services still hand out).
 import { decodeBase32, encodeBase32 } from './base32.js';
 import { FactorkitError, type FactorkitErrorCode } from './errors.js';
-import { ALGORITHMS, MAX_DIGITS, MIN_DIGITS, MIN_SECRET_BYTES, type HashAlgorithm } from './_options.js';
+import { checkAlgorithm, checkDigits, checkPeriod, checkSecretLength, isIntegerIn, type HashAlgorithm } from './_options.js';
 
 /** The two `otpauth://` types of the Key-Uri-Format. */
 export type OtpauthType = 'totp' | 'hotp';
@@ -55,7 +55,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * themselves contain a colon"); the parser strips spaces around the parts, so edge whitespace
  * could not survive a round trip.
  */
-export function labelPartProblem(value: string): string | undefined {
+function labelPartProblem(value: string): string | undefined {
   if (value.length === 0) return 'is empty';
   if (value.includes(':')) return 'contains a colon';
   if (value.trim() !== value) return 'starts or ends with whitespace';
@@ -64,8 +64,15 @@ export function labelPartProblem(value: string): string | undefined {
   return undefined;
 }
 
-function fail(code: FactorkitErrorCode, message: string): never {
+export function fail(code: FactorkitErrorCode, message: string): never {
+  // Messages name the part that is wrong but never echo the input: a URI carries a secret.
   throw new FactorkitError(code, message);
+}
+
+/** Throws `code` when a label part (`name`) is unusable; see {@link labelPartProblem}. */
+export function checkLabelPart(value: string, code: FactorkitErrorCode, name: string): void {
+  const problem = labelPartProblem(value);
+  if (problem) fail(code, `${name} ${problem}`);
 }
 
 /** Canonical secret (unpadded upper-case base32) and its length in bytes, or undefined if invalid. */
@@ -93,56 +100,36 @@ export function checkRecord(record: unknown, allowWeakSecret: boolean): Complete
   if (type !== 'totp' && type !== 'hotp') fail('INVALID_ARGUMENT', "record.type must be 'totp' or 'hotp'");
 
   if (typeof r.account !== 'string') fail('INVALID_ARGUMENT', 'record.account must be a string');
-  const accountProblem = labelPartProblem(r.account);
-  if (accountProblem) fail('INVALID_LABEL', `record.account ${accountProblem}`);
+  checkLabelPart(r.account, 'INVALID_LABEL', 'record.account');
   if (r.issuer !== undefined) {
     if (typeof r.issuer !== 'string') fail('INVALID_ARGUMENT', 'record.issuer must be a string');
-    const issuerProblem = labelPartProblem(r.issuer);
-    if (issuerProblem) fail('INVALID_LABEL', `record.issuer ${issuerProblem}`);
+    checkLabelPart(r.issuer, 'INVALID_LABEL', 'record.issuer');
   }
 
   if (typeof r.secret !== 'string') fail('INVALID_SECRET', 'record.secret must be a base32 string');
   const secret = canonicalSecret(r.secret);
   if (secret === undefined) fail('INVALID_SECRET', 'record.secret is not valid base32');
-  if (secret.bytes < MIN_SECRET_BYTES && !allowWeakSecret) {
-    fail(
-      'WEAK_SECRET',
-      `record.secret is shorter than ${MIN_SECRET_BYTES * 8} bits; pass allowWeakSecret: true only for legacy secrets`,
-    );
-  }
+  checkSecretLength('record.secret', secret.bytes, allowWeakSecret);
 
-  const algorithm = r.algorithm ?? DEFAULT_ALGORITHM;
-  if (typeof algorithm !== 'string' || !(ALGORITHMS as readonly string[]).includes(algorithm)) {
-    fail('INVALID_ALGORITHM', "record.algorithm must be 'SHA1', 'SHA256' or 'SHA512'");
-  }
-  const digits = r.digits ?? DEFAULT_DIGITS;
-  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < MIN_DIGITS || digits > MAX_DIGITS) {
-    fail('INVALID_DIGITS', `record.digits must be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}`);
-  }
-
+  // `??`: null is accepted as "the default" here, as it always was for records.
   const out: CompleteOtpauthRecord = {
     type,
     account: r.account,
     secret: secret.secret,
-    algorithm: algorithm as HashAlgorithm,
-    digits,
+    algorithm: checkAlgorithm(r.algorithm ?? undefined, 'record.algorithm'),
+    digits: checkDigits(r.digits ?? undefined, 'record.digits'),
   };
   if (r.issuer !== undefined) out.issuer = r.issuer as string;
 
   if (type === 'totp') {
     if (r.counter !== undefined) fail('INVALID_COUNTER', 'record.counter only applies to hotp');
-    const period = r.period ?? DEFAULT_PERIOD_SECONDS;
-    if (typeof period !== 'number' || !Number.isSafeInteger(period) || period < 1) {
-      fail('INVALID_PERIOD', 'record.period must be a positive whole number of seconds');
-    }
-    out.period = period;
+    out.period = checkPeriod(r.period ?? undefined, 'record.period');
   } else {
     if (r.period !== undefined) fail('INVALID_PERIOD', 'record.period only applies to totp');
-    const counter = r.counter;
-    if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0) {
-      fail('INVALID_COUNTER', 'record.counter is required for hotp and must be a non-negative safe integer');
+    if (!isIntegerIn(r.counter, 0, Number.MAX_SAFE_INTEGER)) {
+      fail('INVALID_COUNTER', 'record.counter must be a safe integer, 0 or more (required for hotp)');
     }
-    out.counter = counter;
+    out.counter = r.counter;
   }
   return out;
 }

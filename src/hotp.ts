@@ -1,14 +1,6 @@
 import { FactorkitError } from './errors.js';
 import { HotpKey, differs, formatCode, parseCode } from './_hotp.js';
-import {
-  MAX_HOTP_LOOK_AHEAD,
-  checkAlgorithm,
-  checkBoolean,
-  checkDigits,
-  checkOptionsObject,
-  resolveSecret,
-  type HashAlgorithm,
-} from './_options.js';
+import { MAX_HOTP_LOOK_AHEAD, isIntegerIn, resolveOtp, type HashAlgorithm } from './_options.js';
 
 /** Options shared by every HOTP and TOTP function. */
 export interface OtpOptions {
@@ -42,16 +34,10 @@ export type VerifyHotpResult =
 const MAX_COUNTER = 2n ** 64n - 1n;
 
 function checkCounter(counter: unknown): number | bigint {
-  if (typeof counter === 'bigint') {
-    if (counter < 0n || counter > MAX_COUNTER) {
-      throw new FactorkitError('INVALID_COUNTER', 'counter must fit in 64 unsigned bits');
-    }
-    return counter;
+  if (typeof counter === 'bigint' ? counter < 0n || counter > MAX_COUNTER : !isIntegerIn(counter, 0, Number.MAX_SAFE_INTEGER)) {
+    throw new FactorkitError('INVALID_COUNTER', 'counter must be a safe integer or bigint from 0 to 2^64 - 1');
   }
-  if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0) {
-    throw new FactorkitError('INVALID_COUNTER', 'counter must be a non-negative safe integer or a bigint');
-  }
-  return counter;
+  return counter as number | bigint;
 }
 
 /**
@@ -72,10 +58,7 @@ function checkCounter(counter: unknown): number | bigint {
  * ```
  */
 export function generateHotp(secret: string | Uint8Array, counter: number | bigint, options?: OtpOptions): string {
-  const opts = checkOptionsObject(options);
-  const algorithm = checkAlgorithm(opts.algorithm);
-  const digits = checkDigits(opts.digits);
-  const key = resolveSecret(secret, checkBoolean('allowWeakSecret', opts.allowWeakSecret));
+  const { algorithm, digits, key } = resolveOtp(secret, options);
   const checked = checkCounter(counter);
   return formatCode(new HotpKey(key, algorithm).value(checked, digits), digits);
 }
@@ -109,15 +92,12 @@ export function verifyHotp(
   counter: number | bigint,
   options?: VerifyHotpOptions,
 ): VerifyHotpResult {
-  const opts = checkOptionsObject(options);
-  const algorithm = checkAlgorithm(opts.algorithm);
-  const digits = checkDigits(opts.digits);
-  const key = resolveSecret(secret, checkBoolean('allowWeakSecret', opts.allowWeakSecret));
+  const { opts, algorithm, digits, key } = resolveOtp(secret, options);
   const start = checkCounter(counter);
   // Not `??`: an explicit null is a caller bug, not a request for the default.
   const lookAhead = opts.lookAhead === undefined ? 5 : opts.lookAhead;
-  if (typeof lookAhead !== 'number' || !Number.isInteger(lookAhead) || lookAhead < 0 || lookAhead > MAX_HOTP_LOOK_AHEAD) {
-    throw new FactorkitError('INVALID_WINDOW', `lookAhead must be an integer from 0 to ${MAX_HOTP_LOOK_AHEAD}`);
+  if (!isIntegerIn(lookAhead, 0, MAX_HOTP_LOOK_AHEAD)) {
+    throw new FactorkitError('INVALID_WINDOW', 'lookAhead must be an integer from 0 to 100');
   }
   const expected = parseCode(code, digits);
   if (expected === undefined) return { valid: false, reason: 'malformed' };

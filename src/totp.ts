@@ -1,15 +1,6 @@
 import { FactorkitError } from './errors.js';
 import { HotpKey, differs, formatCode, parseCode } from './_hotp.js';
-import {
-  MAX_TOTP_WINDOW,
-  checkAlgorithm,
-  checkBoolean,
-  checkDigits,
-  checkOptionsObject,
-  checkPeriod,
-  checkTimeMs,
-  resolveSecret,
-} from './_options.js';
+import { MAX_TOTP_WINDOW, checkOptionsObject, checkPeriod, checkTimeMs, isIntegerIn, resolveOtp } from './_options.js';
 import type { OtpFailureReason, OtpOptions } from './hotp.js';
 
 /** Options for {@link generateTotp} and {@link totpStep}. */
@@ -45,38 +36,25 @@ export type VerifyTotpResult =
   | { valid: true; step: number; delta: number }
   | { valid: false; reason: OtpFailureReason };
 
-interface ResolvedTime {
-  step: number;
-}
-
-function resolveStep(opts: Record<string, unknown>): ResolvedTime {
+function resolveStep(opts: Record<string, unknown>): number {
   const period = checkPeriod(opts.period);
   const epoch = checkTimeMs('epoch', opts.epoch, 0);
   const time = checkTimeMs('time', opts.time, Date.now());
-  if (time < epoch) {
-    throw new FactorkitError('INVALID_TIME', 'time must not be before epoch');
-  }
-  // RFC 6238 §4.2: T = floor((Current Unix time - T0) / X)
+  // RFC 6238 §4.2: T = floor((Current Unix time - T0) / X). Past 2^53 the step loses
+  // precision and the 8-byte counter would silently be wrong.
   const step = Math.floor((time - epoch) / (period * 1000));
-  // Past 2^53 the step loses precision and the 8-byte counter would silently be wrong.
-  if (!Number.isSafeInteger(step)) {
-    throw new FactorkitError('INVALID_TIME', 'time is too far in the future for a time step');
+  if (!isIntegerIn(step, 0, Number.MAX_SAFE_INTEGER)) {
+    throw new FactorkitError('INVALID_TIME', 'time must be from epoch to 2^53 periods after it');
   }
-  return { step };
+  return step;
 }
 
 function checkWindow(window: unknown): [number, number] {
-  if (window === undefined) return [1, 1];
-  const isSide = (n: unknown): n is number =>
-    typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_TOTP_WINDOW;
-  if (isSide(window)) return [window, window];
-  if (Array.isArray(window) && window.length === 2 && isSide(window[0]) && isSide(window[1])) {
-    return [window[0], window[1]];
+  const sides = window === undefined ? [1, 1] : Array.isArray(window) ? window : [window, window];
+  if (sides.length !== 2 || !isIntegerIn(sides[0], 0, MAX_TOTP_WINDOW) || !isIntegerIn(sides[1], 0, MAX_TOTP_WINDOW)) {
+    throw new FactorkitError('INVALID_WINDOW', 'window must be an integer from 0 to 10, or [past, future] of them');
   }
-  throw new FactorkitError(
-    'INVALID_WINDOW',
-    `window must be an integer from 0 to ${MAX_TOTP_WINDOW}, or [past, future] of such integers`,
-  );
+  return sides as [number, number];
 }
 
 /**
@@ -93,7 +71,7 @@ function checkWindow(window: unknown): [number, number] {
  * ```
  */
 export function totpStep(options?: Pick<TotpOptions, 'time' | 'period' | 'epoch'>): number {
-  return resolveStep(checkOptionsObject(options)).step;
+  return resolveStep(checkOptionsObject(options));
 }
 
 /**
@@ -114,11 +92,8 @@ export function totpStep(options?: Pick<TotpOptions, 'time' | 'period' | 'epoch'
  * ```
  */
 export function generateTotp(secret: string | Uint8Array, options?: TotpOptions): string {
-  const opts = checkOptionsObject(options);
-  const algorithm = checkAlgorithm(opts.algorithm);
-  const digits = checkDigits(opts.digits);
-  const key = resolveSecret(secret, checkBoolean('allowWeakSecret', opts.allowWeakSecret));
-  const { step } = resolveStep(opts);
+  const { opts, algorithm, digits, key } = resolveOtp(secret, options);
+  const step = resolveStep(opts);
   return formatCode(new HotpKey(key, algorithm).value(step, digits), digits);
 }
 
@@ -152,14 +127,11 @@ export function generateTotp(secret: string | Uint8Array, options?: TotpOptions)
  * ```
  */
 export function verifyTotp(code: string, secret: string | Uint8Array, options?: VerifyTotpOptions): VerifyTotpResult {
-  const opts = checkOptionsObject(options);
-  const algorithm = checkAlgorithm(opts.algorithm);
-  const digits = checkDigits(opts.digits);
-  const key = resolveSecret(secret, checkBoolean('allowWeakSecret', opts.allowWeakSecret));
-  const { step } = resolveStep(opts);
+  const { opts, algorithm, digits, key } = resolveOtp(secret, options);
+  const step = resolveStep(opts);
   const [past, future] = checkWindow(opts.window);
   const afterStep = opts.afterStep;
-  if (afterStep !== undefined && (typeof afterStep !== 'number' || !Number.isSafeInteger(afterStep))) {
+  if (afterStep !== undefined && !isIntegerIn(afterStep, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'afterStep must be a safe integer');
   }
   const expected = parseCode(code, digits);

@@ -1,12 +1,9 @@
-import { FactorkitError, type FactorkitErrorCode } from './errors.js';
-import { ALGORITHMS, MAX_DIGITS, MIN_DIGITS, checkBoolean, checkOptionsObject, type HashAlgorithm } from './_options.js';
+import { checkAlgorithm, checkBoolean, checkDigits, checkOptionsObject, checkPeriod, isIntegerIn } from './_options.js';
 import {
-  DEFAULT_ALGORITHM,
-  DEFAULT_DIGITS,
-  DEFAULT_PERIOD_SECONDS,
   canonicalSecret,
+  checkLabelPart,
   checkRecord,
-  labelPartProblem,
+  fail,
   type CompleteOtpauthRecord,
   type OtpauthRecord,
 } from './_uri-record.js';
@@ -65,16 +62,11 @@ export function buildOtpauthUri(record: OtpauthRecord, options?: BuildOtpauthUri
   const label = r.issuer === undefined ? account : `${encodeURIComponent(r.issuer)}:${account}`;
   const params = [`secret=${r.secret}`];
   if (r.issuer !== undefined) params.push(`issuer=${encodeURIComponent(r.issuer)}`);
-  if (r.algorithm !== DEFAULT_ALGORITHM) params.push(`algorithm=${r.algorithm}`);
-  if (r.digits !== DEFAULT_DIGITS) params.push(`digits=${r.digits}`);
-  if (r.type === 'totp' && r.period !== DEFAULT_PERIOD_SECONDS) params.push(`period=${r.period}`);
+  if (r.algorithm !== 'SHA1') params.push(`algorithm=${r.algorithm}`);
+  if (r.digits !== 6) params.push(`digits=${r.digits}`);
+  if (r.type === 'totp' && r.period !== 30) params.push(`period=${r.period}`);
   if (r.type === 'hotp') params.push(`counter=${r.counter}`);
   return `otpauth://${r.type}/${label}?${params.join('&')}`;
-}
-
-function fail(code: FactorkitErrorCode, message: string): never {
-  // Messages name the part that is wrong but never echo the input: a URI carries a secret.
-  throw new FactorkitError(code, message);
 }
 
 function decodeComponent(raw: string, what: string): string {
@@ -136,19 +128,10 @@ function parseLabel(rawLabel: string): { issuer?: string; account: string } {
   const issuer = colon === -1 ? undefined : label.slice(0, colon).trim();
   // Key-Uri-Format: optional spaces may precede the account name.
   const account = (colon === -1 ? label : label.slice(colon + 1)).trim();
-  if (account.length === 0) fail('URI_MALFORMED', 'the label has no account name');
-  const accountProblem = labelPartProblem(account);
-  if (accountProblem) fail('URI_MALFORMED', `the label's account name ${accountProblem}`);
+  checkLabelPart(account, 'URI_MALFORMED', "the label's account");
   if (issuer === undefined || issuer.length === 0) return { account };
-  const issuerProblem = labelPartProblem(issuer);
-  if (issuerProblem) fail('URI_MALFORMED', `the label's issuer ${issuerProblem}`);
+  checkLabelPart(issuer, 'URI_MALFORMED', "the label's issuer");
   return { issuer, account };
-}
-
-function parseInteger(value: string): number | undefined {
-  if (!DECIMAL.test(value)) return undefined;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /**
@@ -209,52 +192,33 @@ export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
   let issuer = label.issuer;
   const issuerParam = params.get('issuer')?.trim();
   if (issuerParam !== undefined && issuerParam !== '') {
-    const problem = labelPartProblem(issuerParam);
-    if (problem) fail('URI_MALFORMED', `the issuer parameter ${problem}`);
-    if (issuer !== undefined && issuer !== issuerParam) {
-      fail('URI_ISSUER_MISMATCH', 'the issuer in the label differs from the issuer parameter');
-    }
+    checkLabelPart(issuerParam, 'URI_MALFORMED', 'issuer');
+    if (issuer !== undefined && issuer !== issuerParam) fail('URI_ISSUER_MISMATCH', 'issuer differs from the label');
     issuer = issuerParam;
   }
 
-  let algorithm: HashAlgorithm = DEFAULT_ALGORITHM;
-  const rawAlgorithm = params.get('algorithm');
-  if (rawAlgorithm !== undefined) {
-    const upper = rawAlgorithm.toUpperCase();
-    if (!(ALGORITHMS as readonly string[]).includes(upper)) {
-      fail('URI_INVALID_ALGORITHM', "the algorithm parameter must be SHA1, SHA256 or SHA512");
-    }
-    algorithm = upper as HashAlgorithm;
-  }
-
-  let digits = DEFAULT_DIGITS;
-  const rawDigits = params.get('digits');
-  if (rawDigits !== undefined) {
-    const n = parseInteger(rawDigits);
-    if (n === undefined || n < MIN_DIGITS || n > MAX_DIGITS) {
-      fail('URI_INVALID_DIGITS', `the digits parameter must be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}`);
-    }
-    digits = n;
-  }
-
-  const record: CompleteOtpauthRecord = { type, account: label.account, secret: secret.secret, algorithm, digits };
+  // Parameters are checked like the options of the same name, with the URI codes. Integers must
+  // be plain decimal digits: Number() alone would take '0x10', '1e1' or ' 8'.
+  const integer = (key: string) => {
+    const raw = params.get(key);
+    return raw !== undefined && DECIMAL.test(raw) ? Number(raw) : raw;
+  };
+  const record: CompleteOtpauthRecord = {
+    type,
+    account: label.account,
+    secret: secret.secret,
+    algorithm: checkAlgorithm(params.get('algorithm')?.toUpperCase(), 'algorithm', 'URI_INVALID_ALGORITHM'),
+    digits: checkDigits(integer('digits'), 'digits', 'URI_INVALID_DIGITS'),
+  };
   if (issuer !== undefined) record.issuer = issuer;
 
   if (type === 'totp') {
-    let period = DEFAULT_PERIOD_SECONDS;
-    const rawPeriod = params.get('period');
-    if (rawPeriod !== undefined) {
-      const n = parseInteger(rawPeriod);
-      if (n === undefined || n < 1) fail('URI_INVALID_PERIOD', 'the period parameter must be a positive whole number');
-      period = n;
-    }
-    record.period = period;
+    record.period = checkPeriod(integer('period'), 'period', 'URI_INVALID_PERIOD');
   } else {
-    const rawCounter = params.get('counter');
-    if (rawCounter === undefined) fail('URI_MISSING_COUNTER', 'a hotp uri needs a counter parameter');
-    const n = parseInteger(rawCounter);
-    if (n === undefined) fail('URI_INVALID_COUNTER', 'the counter parameter must be a non-negative safe integer');
-    record.counter = n;
+    const counter = integer('counter');
+    if (counter === undefined) fail('URI_MISSING_COUNTER', 'counter is required for hotp');
+    if (!isIntegerIn(counter, 0, Number.MAX_SAFE_INTEGER)) fail('URI_INVALID_COUNTER', 'counter must be a safe integer, 0 or more');
+    record.counter = counter;
   }
   return record;
 }
