@@ -25,7 +25,7 @@ import {
 
 /**
  * The part of a `pg` `Pool` or `Client` the store uses: a parameterised query returning rows.
- * Anything with the same shape works (a `PoolClient`, a wrapper that adds tracing, ...).
+ * Anything with the same shape works (a `PoolClient`, a PGlite instance, a wrapper that adds tracing, ...).
  *
  * @example
  * ```ts
