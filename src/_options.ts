@@ -16,8 +16,8 @@ export const MAX_SECRET_BYTES = 64;
 export const MAX_TOTP_WINDOW = 10;
 export const MAX_HOTP_LOOK_AHEAD = 100;
 
-/** An integer from `min` to `max`; with `max` at most 2^53 - 1 it is also a safe integer. */
-export function isIntegerIn(value: unknown, min: number, max: number): value is number {
+/** An integer from `min` to `max` (default 2^53 - 1, so a safe integer). */
+export function isIntegerIn(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
   return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 }
 
@@ -40,7 +40,7 @@ export function checkDigits(digits: unknown, name = 'digits', code: FactorkitErr
 
 export function checkPeriod(period: unknown, name = 'period', code: FactorkitErrorCode = 'INVALID_PERIOD'): number {
   if (period === undefined) return 30;
-  if (!isIntegerIn(period, 1, Number.MAX_SAFE_INTEGER)) {
+  if (!isIntegerIn(period, 1)) {
     throw new FactorkitError(code, `${name} must be a positive integer (seconds)`);
   }
   return period;

@@ -44,10 +44,9 @@ export const DEFAULT_ALGORITHM: HashAlgorithm = 'SHA1';
 export const DEFAULT_DIGITS = 6;
 export const DEFAULT_PERIOD_SECONDS = 30;
 
-// Lone surrogates cannot be percent-encoded (encodeURIComponent throws) and control characters
-// cannot be displayed by any authenticator app.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Control characters cannot be displayed by any authenticator app, and lone surrogates cannot
+// be percent-encoded (encodeURIComponent throws).
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * The reason a label part is unusable, or undefined. The label is `issuer:account`, so a colon
@@ -57,10 +56,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  */
 function labelPartProblem(value: string): string | undefined {
   if (value.length === 0) return 'is empty';
-  if (value.includes(':')) return 'contains a colon';
-  if (value.trim() !== value) return 'starts or ends with whitespace';
-  if (CONTROL.test(value)) return 'contains a control character';
-  if (LONE_SURROGATE.test(value)) return 'contains an unpaired surrogate';
+  if (value.includes(':')) return 'has a colon';
+  if (value.trim() !== value) return 'has edge whitespace';
+  if (UNPRINTABLE.test(value)) return 'has a control character or lone surrogate';
   return undefined;
 }
 
@@ -126,7 +124,7 @@ export function checkRecord(record: unknown, allowWeakSecret: boolean): Complete
     out.period = checkPeriod(r.period ?? undefined, 'record.period');
   } else {
     if (r.period !== undefined) fail('INVALID_PERIOD', 'record.period only applies to totp');
-    if (!isIntegerIn(r.counter, 0, Number.MAX_SAFE_INTEGER)) {
+    if (!isIntegerIn(r.counter, 0)) {
       fail('INVALID_COUNTER', 'record.counter must be a safe integer, 0 or more (required for hotp)');
     }
     out.counter = r.counter;

@@ -34,7 +34,7 @@ export type VerifyHotpResult =
 const MAX_COUNTER = 2n ** 64n - 1n;
 
 function checkCounter(counter: unknown): number | bigint {
-  if (typeof counter === 'bigint' ? counter < 0n || counter > MAX_COUNTER : !isIntegerIn(counter, 0, Number.MAX_SAFE_INTEGER)) {
+  if (typeof counter === 'bigint' ? counter < 0n || counter > MAX_COUNTER : !isIntegerIn(counter, 0)) {
     throw new FactorkitError('INVALID_COUNTER', 'counter must be a safe integer or bigint from 0 to 2^64 - 1');
   }
   return counter as number | bigint;

@@ -1,6 +1,6 @@
 import { encodeBase32 } from './base32.js';
 import { FactorkitError } from './errors.js';
-import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, checkOptionsObject } from './_options.js';
+import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, checkOptionsObject, isIntegerIn } from './_options.js';
 
 /** Options for {@link generateSecret}. */
 export interface GenerateSecretOptions {
@@ -42,8 +42,8 @@ export function generateSecret(options?: GenerateSecretOptions): string {
  */
 export function generateSecretBytes(options?: GenerateSecretOptions): Uint8Array {
   const { bytes = 20 } = checkOptionsObject(options) as GenerateSecretOptions;
-  if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < MIN_SECRET_BYTES || bytes > MAX_SECRET_BYTES) {
-    throw new FactorkitError('INVALID_ARGUMENT', `bytes must be an integer from ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES}`);
+  if (!isIntegerIn(bytes, MIN_SECRET_BYTES, MAX_SECRET_BYTES)) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'bytes must be an integer from 16 to 64');
   }
   return randomBytes(bytes);
 }

@@ -43,7 +43,7 @@ function resolveStep(opts: Record<string, unknown>): number {
   // RFC 6238 §4.2: T = floor((Current Unix time - T0) / X). Past 2^53 the step loses
   // precision and the 8-byte counter would silently be wrong.
   const step = Math.floor((time - epoch) / (period * 1000));
-  if (!isIntegerIn(step, 0, Number.MAX_SAFE_INTEGER)) {
+  if (!isIntegerIn(step, 0)) {
     throw new FactorkitError('INVALID_TIME', 'time must be from epoch to 2^53 periods after it');
   }
   return step;
@@ -131,7 +131,7 @@ export function verifyTotp(code: string, secret: string | Uint8Array, options?: 
   const step = resolveStep(opts);
   const [past, future] = checkWindow(opts.window);
   const afterStep = opts.afterStep;
-  if (afterStep !== undefined && !isIntegerIn(afterStep, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
+  if (afterStep !== undefined && !isIntegerIn(afterStep, -Number.MAX_SAFE_INTEGER)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'afterStep must be a safe integer');
   }
   const expected = parseCode(code, digits);

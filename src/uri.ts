@@ -22,7 +22,6 @@ export interface BuildOtpauthUriOptions {
 // Far beyond the 2953 bytes the largest QR code holds; only a guard against absurd input.
 const MAX_URI_LENGTH = 16_384;
 const KNOWN_PARAMETERS = new Set(['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter']);
-const DECIMAL = /^[0-9]+$/;
 
 /**
  * Builds an `otpauth://` Key URI (Google Authenticator Key-Uri-Format) for a QR code or a link.
@@ -73,35 +72,21 @@ function decodeComponent(raw: string, what: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    return fail('URI_MALFORMED_ENCODING', `${what} has malformed percent-encoding`);
+    return fail('URI_MALFORMED_ENCODING', `${what} has bad %-encoding`);
   }
 }
 
-interface SplitUri {
-  type: string;
-  rawLabel: string;
-  query: string;
-}
+// Scheme, then after '//' the type, '/', the label, '?', the query; the fragment is dropped
+// (RFC 3986 §3.5: not part of the resource; apps drop it too).
+const URI_PARTS = /^([a-z][a-z\d+.-]*):(\/\/)?([^/?#]*)\/?([^?#]*)\??([^#]*)/i;
 
-function splitUri(uri: string): SplitUri {
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
-  if (!scheme) fail('URI_MALFORMED', 'uri has no scheme; expected otpauth://');
-  if (scheme[1]!.toLowerCase() !== 'otpauth') fail('URI_INVALID_SCHEME', 'uri scheme must be otpauth');
-  let rest = uri.slice(scheme[0].length);
-  if (!rest.startsWith('//')) fail('URI_MALFORMED', 'uri must start with otpauth://');
-  rest = rest.slice(2);
-  // RFC 3986 §3.5: the fragment is not part of the resource; apps drop it too.
-  const hash = rest.indexOf('#');
-  if (hash !== -1) rest = rest.slice(0, hash);
-  const question = rest.indexOf('?');
-  const path = question === -1 ? rest : rest.slice(0, question);
-  const query = question === -1 ? '' : rest.slice(question + 1);
-  const slash = path.indexOf('/');
-  return {
-    type: slash === -1 ? path : path.slice(0, slash),
-    rawLabel: slash === -1 ? '' : path.slice(slash + 1),
-    query,
-  };
+/** [type, raw label, raw query] */
+function splitUri(uri: string): [string, string, string] {
+  const parts = URI_PARTS.exec(uri);
+  if (!parts) fail('URI_MALFORMED', 'uri has no scheme');
+  if (parts[1]!.toLowerCase() !== 'otpauth') fail('URI_INVALID_SCHEME', 'uri scheme must be otpauth');
+  if (!parts[2]) fail('URI_MALFORMED', 'uri must start with otpauth://');
+  return [parts[3]!, parts[4]!, parts[5]!];
 }
 
 function parseQuery(query: string): Map<string, string> {
@@ -113,10 +98,10 @@ function parseQuery(query: string): Map<string, string> {
     const rawValue = equals === -1 ? '' : pair.slice(equals + 1);
     // application/x-www-form-urlencoded: '+' is a space in a query (Android's
     // Uri.getQueryParameter reads it so), unlike in the label.
-    const key = decodeComponent(rawKey.replace(/\+/g, ' '), 'a parameter name').toLowerCase();
+    const key = decodeComponent(rawKey.replace(/\+/g, ' '), 'a parameter').toLowerCase();
     if (!KNOWN_PARAMETERS.has(key)) continue; // e.g. image=, icon=: not ours to judge
-    if (params.has(key)) fail('URI_DUPLICATE_PARAMETER', `parameter ${key} appears more than once`);
-    params.set(key, decodeComponent(rawValue.replace(/\+/g, ' '), `parameter ${key}`));
+    if (params.has(key)) fail('URI_DUPLICATE_PARAMETER', `${key} appears twice`);
+    params.set(key, decodeComponent(rawValue.replace(/\+/g, ' '), key));
   }
   return params;
 }
@@ -175,19 +160,19 @@ function parseLabel(rawLabel: string): { issuer?: string; account: string } {
 export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
   if (typeof uri !== 'string') fail('INVALID_ARGUMENT', 'uri must be a string');
   const text = uri.trim();
-  if (text.length > MAX_URI_LENGTH) fail('URI_MALFORMED', `uri is longer than ${MAX_URI_LENGTH} characters`);
+  if (text.length > MAX_URI_LENGTH) fail('URI_MALFORMED', 'uri is too long');
 
-  const parts = splitUri(text);
-  const type = parts.type.toLowerCase();
-  if (type !== 'totp' && type !== 'hotp') fail('URI_INVALID_TYPE', "uri type must be 'totp' or 'hotp'");
+  const [rawType, rawLabel, query] = splitUri(text);
+  const type = rawType.toLowerCase();
+  if (type !== 'totp' && type !== 'hotp') fail('URI_INVALID_TYPE', 'uri type must be totp or hotp');
 
-  const params = parseQuery(parts.query);
-  const label = parseLabel(parts.rawLabel);
+  const params = parseQuery(query);
+  const label = parseLabel(rawLabel);
 
   const rawSecret = params.get('secret');
-  if (rawSecret === undefined || rawSecret.trim() === '') fail('URI_MISSING_SECRET', 'uri has no secret parameter');
+  if (rawSecret === undefined || rawSecret.trim() === '') fail('URI_MISSING_SECRET', 'secret is missing');
   const secret = canonicalSecret(rawSecret);
-  if (secret === undefined) fail('URI_INVALID_SECRET', 'the secret parameter is not valid base32');
+  if (secret === undefined) fail('URI_INVALID_SECRET', 'secret is not valid base32');
 
   let issuer = label.issuer;
   const issuerParam = params.get('issuer')?.trim();
@@ -201,7 +186,7 @@ export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
   // be plain decimal digits: Number() alone would take '0x10', '1e1' or ' 8'.
   const integer = (key: string) => {
     const raw = params.get(key);
-    return raw !== undefined && DECIMAL.test(raw) ? Number(raw) : raw;
+    return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : raw;
   };
   const record: CompleteOtpauthRecord = {
     type,
@@ -217,7 +202,7 @@ export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
   } else {
     const counter = integer('counter');
     if (counter === undefined) fail('URI_MISSING_COUNTER', 'counter is required for hotp');
-    if (!isIntegerIn(counter, 0, Number.MAX_SAFE_INTEGER)) fail('URI_INVALID_COUNTER', 'counter must be a safe integer, 0 or more');
+    if (!isIntegerIn(counter, 0)) fail('URI_INVALID_COUNTER', 'counter must be a safe integer, 0 or more');
     record.counter = counter;
   }
   return record;
