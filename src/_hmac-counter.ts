@@ -24,31 +24,26 @@ export const SCHEDULE = new Int32Array(160);
 const BLOCK = new Int32Array(32);
 const DIGEST = new Int32Array(16);
 
-/** The plain hash of any input, for the rare key longer than one block (RFC 2104 §2). */
-export function digest(hash: CounterHash, data: Uint8Array): Uint8Array {
-  const blockBytes = hash.blockWords * 4;
+/** Bytes into big-endian words that are zero beforehand. */
+function load(words: Int32Array, bytes: Uint8Array): void {
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
+}
+
+/** The plain hash of any input as words, for the rare key longer than one block (RFC 2104 §2). */
+export function digest(hash: CounterHash, data: Uint8Array): Int32Array {
+  const n = hash.blockWords;
   // Message, 0x80, zeros, then the bit length in the last 8 (SHA-512: 16) bytes, a whole
   // number of blocks (FIPS 180-4 §5.1).
-  const padded = new Uint8Array(Math.ceil((data.length + 1 + blockBytes / 8) / blockBytes) * blockBytes);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(data.length / 0x20000000));
-  view.setUint32(padded.length - 4, (data.length * 8) >>> 0);
+  const words = new Int32Array(Math.ceil((data.length + 1 + n / 2) / (4 * n)) * n);
+  load(words, data);
+  words[data.length >> 2]! |= 0x80 << (24 - 8 * (data.length & 3));
+  words[words.length - 2] = data.length / 0x20000000;
+  words[words.length - 1] = data.length * 8;
   const state = hash.iv().slice();
-  const block = new Int32Array(hash.blockWords);
-  for (let offset = 0; offset < padded.length; offset += blockBytes) {
-    for (let i = 0; i < block.length; i++) block[i] = view.getInt32(offset + 4 * i);
-    hash.compress(state, block, state);
-  }
-  const out = new Uint8Array(hash.digestWords * 4);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < hash.digestWords; i++) outView.setInt32(4 * i, state[i]!);
-  padded.fill(0);
-  block.fill(0);
-  state.fill(0);
+  for (let i = 0; i < words.length; i += n) hash.compress(state, words.subarray(i, i + n), state);
+  words.fill(0);
   SCHEDULE.fill(0);
-  return out;
+  return state;
 }
 
 /** An HMAC key prepared once; {@link HmacCounter.truncated} per counter. */
@@ -63,11 +58,15 @@ export class HmacCounter {
     secret: Uint8Array,
   ) {
     const words = hash.blockWords;
-    const key = secret.length > words * 4 ? digest(hash, secret) : secret;
     const block = BLOCK;
     block.fill(0);
-    for (let i = 0; i < key.length; i++) block[i >> 2]! |= key[i]! << (24 - 8 * (i & 3));
-    if (key !== secret) key.fill(0);
+    if (secret.length > words * 4) {
+      const key = digest(hash, secret);
+      block.set(key);
+      key.fill(0);
+    } else {
+      load(block, secret);
+    }
     for (let i = 0; i < words; i++) block[i] = block[i]! ^ 0x36363636;
     hash.compress(hash.iv(), block, (this.inner = new Int32Array(hash.digestWords)));
     for (let i = 0; i < words; i++) block[i] = block[i]! ^ 0x36363636 ^ 0x5c5c5c5c;

@@ -16,6 +16,7 @@ import { sha2Constants } from '../src/_sha2-constants.js';
 import { HotpKey } from '../src/_hotp.js';
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const hexWords = (words: Int32Array) => Array.from(words, (w) => (w >>> 0).toString(16).padStart(8, '0')).join('');
 
 const cases = [
   { name: 'SHA256', ours: SHA256, noble: sha256, blockBytes: 64, lengthBytes: 8 },
@@ -57,13 +58,13 @@ describe.each(cases)('HMAC-$name for 8-byte counters', ({ ours: hash, noble, blo
       blockBytes === 64
         ? 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
         : 'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f';
-    expect(hex(digest(hash, abc))).toBe(expected);
+    expect(hexWords(digest(hash, abc))).toBe(expected);
   });
 
   it('hashes messages of every length from 0 to 300 bytes like @noble/hashes', () => {
     for (let length = 0; length <= 300; length++) {
       const data = Uint8Array.from({ length }, (_, i) => (i * 151 + length * 7) & 0xff);
-      expect(hex(digest(hash, data)), `${length} bytes`).toBe(hex(noble(data)));
+      expect(hexWords(digest(hash, data)), `${length} bytes`).toBe(hex(noble(data)));
     }
   });
 
