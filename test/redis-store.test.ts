@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFactorkitError } from 'factorkit';
@@ -160,6 +161,17 @@ describe('RedisStore specifics', () => {
     const error = await store.create('x', { status: 'pending', data: '', updatedAt: 0 }).catch((caught: unknown) => caught);
     expect(isFactorkitError(error)).toBe(false);
     expect(String((error as Error).message)).toContain('WRONGTYPE');
+  });
+
+  it('adapters import no client package and no node: module (optional peers stay optional)', () => {
+    for (const file of ['postgres.ts', 'redis.ts', '_redis-client.ts', '_store-args.ts']) {
+      const source = readFileSync(new URL(`../src/adapters/${file}`, import.meta.url), 'utf8');
+      const imported = [...source.matchAll(/^(?:(?:import|export)\s[^;]*?from\s+|import\s+)'([^']+)'/gms)].map((match) => match[1]);
+      expect(imported.length, file).toBeGreaterThan(0);
+      for (const specifier of imported) {
+        expect(specifier, file).toMatch(/^(\.\.?\/|@noble\/hashes\/)/);
+      }
+    }
   });
 
   it('refuses unknown clients and bad prefixes', () => {

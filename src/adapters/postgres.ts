@@ -62,7 +62,16 @@ export interface PostgresStoreOptions {
   table?: string;
 }
 
-/** The default table name of {@link PostgresStore}. */
+/**
+ * The default table name of {@link PostgresStore}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_POSTGRES_TABLE, postgresSchemaSql } from 'factorkit/postgres';
+ *
+ * const sql = postgresSchemaSql(`app.${DEFAULT_POSTGRES_TABLE}`); // same name, in schema "app"
+ * ```
+ */
 export const DEFAULT_POSTGRES_TABLE = 'factorkit_two_factor';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -66,7 +66,16 @@ export interface RedisStoreOptions {
   prefix?: string;
 }
 
-/** The default key prefix of {@link RedisStore}. */
+/**
+ * The default key prefix of {@link RedisStore}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REDIS_PREFIX } from 'factorkit/redis';
+ *
+ * console.log(`${DEFAULT_REDIS_PREFIX}index:all`); // 'factorkit:index:all', the key listing every user
+ * ```
+ */
 export const DEFAULT_REDIS_PREFIX = 'factorkit:';
 
 const MAX_PREFIX_LENGTH = 256;
