@@ -1,7 +1,8 @@
 // Validation shared by every public entry. Messages start with the argument's name and
 // never echo secrets or codes.
 import { decodeBase32 } from './base32.js';
-import { FactorkitError, type FactorkitErrorCode } from './errors.js';
+import type { FactorkitErrorCode } from './errors.js';
+import { fail } from './_fail.js';
 
 /** The HMAC hash functions RFC 6238 §1.2 allows. */
 export type HashAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -25,7 +26,7 @@ export function isIntegerIn(value: unknown, min: number, max = Number.MAX_SAFE_I
 export function checkAlgorithm(algorithm: unknown, name = 'algorithm', code: FactorkitErrorCode = 'INVALID_ALGORITHM'): HashAlgorithm {
   if (algorithm === undefined) return 'SHA1';
   if (!ALGORITHMS.includes(algorithm as HashAlgorithm)) {
-    throw new FactorkitError(code, `${name} must be SHA1, SHA256 or SHA512`);
+    fail(code, `${name} must be SHA1, SHA256 or SHA512`);
   }
   return algorithm as HashAlgorithm;
 }
@@ -33,7 +34,7 @@ export function checkAlgorithm(algorithm: unknown, name = 'algorithm', code: Fac
 export function checkDigits(digits: unknown, name = 'digits', code: FactorkitErrorCode = 'INVALID_DIGITS'): number {
   if (digits === undefined) return 6;
   if (!isIntegerIn(digits, MIN_DIGITS, MAX_DIGITS)) {
-    throw new FactorkitError(code, `${name} must be an integer from 6 to 10`);
+    fail(code, `${name} must be an integer from 6 to 10`);
   }
   return digits;
 }
@@ -41,7 +42,7 @@ export function checkDigits(digits: unknown, name = 'digits', code: FactorkitErr
 export function checkPeriod(period: unknown, name = 'period', code: FactorkitErrorCode = 'INVALID_PERIOD'): number {
   if (period === undefined) return 30;
   if (!isIntegerIn(period, 1)) {
-    throw new FactorkitError(code, `${name} must be a positive integer (seconds)`);
+    fail(code, `${name} must be an integer from 1 (seconds)`);
   }
   return period;
 }
@@ -49,7 +50,7 @@ export function checkPeriod(period: unknown, name = 'period', code: FactorkitErr
 export function checkTimeMs(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new FactorkitError('INVALID_TIME', `${name} must be a finite number of ms, 0 or more`);
+    fail('INVALID_TIME', `${name} must be a finite number >= 0 (ms)`);
   }
   return value;
 }
@@ -57,7 +58,7 @@ export function checkTimeMs(name: string, value: unknown, fallback: number): num
 export function checkBoolean(name: string, value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') {
-    throw new FactorkitError('INVALID_ARGUMENT', `${name} must be a boolean`);
+    fail('INVALID_ARGUMENT', `${name} must be a boolean`);
   }
   return value;
 }
@@ -72,7 +73,7 @@ export function checkOptionsObject(options: unknown): Record<string, unknown> {
     ArrayBuffer.isView(options) ||
     options instanceof ArrayBuffer
   ) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
+    fail('INVALID_ARGUMENT', 'options must be an object');
   }
   return options as Record<string, unknown>;
 }
@@ -80,7 +81,7 @@ export function checkOptionsObject(options: unknown): Record<string, unknown> {
 /** RFC 4226 §4 R6: refuses a secret under 128 bits unless the caller explicitly allows it. */
 export function checkSecretLength(name: string, bytes: number, allowWeakSecret: boolean): void {
   if (bytes < MIN_SECRET_BYTES && !allowWeakSecret) {
-    throw new FactorkitError('WEAK_SECRET', `${name} is under 128 bits; allowWeakSecret: true is for legacy secrets only`);
+    fail('WEAK_SECRET', `${name} is under 128 bits (see allowWeakSecret)`);
   }
 }
 
@@ -94,15 +95,15 @@ export function resolveSecret(secret: unknown, allowWeakSecret: boolean): Uint8A
     try {
       bytes = decodeBase32(secret);
     } catch (error) {
-      throw new FactorkitError('INVALID_SECRET', 'secret is not valid base32', { cause: error });
+      fail('INVALID_SECRET', 'secret is not valid base32', error);
     }
   } else if (secret instanceof Uint8Array) {
     bytes = secret;
   } else {
-    throw new FactorkitError('INVALID_SECRET', 'secret must be a base32 string or a Uint8Array');
+    fail('INVALID_SECRET', 'secret must be a base32 string or a Uint8Array');
   }
   if (bytes.length === 0) {
-    throw new FactorkitError('INVALID_SECRET', 'secret is empty');
+    fail('INVALID_SECRET', 'secret is empty');
   }
   checkSecretLength('secret', bytes.length, allowWeakSecret);
   return bytes;

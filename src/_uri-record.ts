@@ -2,7 +2,8 @@
 // record the parser returns is one the builder accepts (except for weak secrets, which real
 // services still hand out).
 import { decodeBase32, encodeBase32 } from './base32.js';
-import { FactorkitError, type FactorkitErrorCode } from './errors.js';
+import type { FactorkitErrorCode } from './errors.js';
+import { fail } from './_fail.js';
 import { checkAlgorithm, checkDigits, checkPeriod, checkSecretLength, isIntegerIn, type HashAlgorithm } from './_options.js';
 
 /** The two `otpauth://` types of the Key-Uri-Format. */
@@ -58,13 +59,8 @@ function labelPartProblem(value: string): string | undefined {
   if (value.length === 0) return 'is empty';
   if (value.includes(':')) return 'has a colon';
   if (value.trim() !== value) return 'has edge whitespace';
-  if (UNPRINTABLE.test(value)) return 'has a control character or lone surrogate';
+  if (UNPRINTABLE.test(value)) return 'has an unprintable character';
   return undefined;
-}
-
-export function fail(code: FactorkitErrorCode, message: string): never {
-  // Messages name the part that is wrong but never echo the input: a URI carries a secret.
-  throw new FactorkitError(code, message);
 }
 
 /** Throws `code` when a label part (`name`) is unusable; see {@link labelPartProblem}. */
@@ -125,7 +121,7 @@ export function checkRecord(record: unknown, allowWeakSecret: boolean): Complete
   } else {
     if (r.period !== undefined) fail('INVALID_PERIOD', 'record.period only applies to totp');
     if (!isIntegerIn(r.counter, 0)) {
-      fail('INVALID_COUNTER', 'record.counter must be a safe integer, 0 or more (required for hotp)');
+      fail('INVALID_COUNTER', 'record.counter must be a safe integer >= 0 for hotp');
     }
     out.counter = r.counter;
   }

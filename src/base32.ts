@@ -1,6 +1,6 @@
 import base32Decode from 'base32-decode';
 import base32Encode from 'base32-encode';
-import { FactorkitError } from './errors.js';
+import { fail } from './_fail.js';
 
 // RFC 4648 §6: each 8-character block carries 5 bytes; a final partial block can only hold
 // 2, 4, 5 or 7 data characters (1, 2, 3 or 4 bytes). Any other remainder cannot be produced
@@ -29,7 +29,7 @@ const GROUPING = /[ \t\r\n-]/g;
  */
 export function encodeBase32(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'bytes must be a Uint8Array');
+    fail('INVALID_ARGUMENT', 'bytes must be a Uint8Array');
   }
   return base32Encode(bytes, 'RFC4648', { padding: false });
 }
@@ -52,19 +52,19 @@ export function encodeBase32(bytes: Uint8Array): string {
  */
 export function decodeBase32(text: string): Uint8Array {
   if (typeof text !== 'string') {
-    throw new FactorkitError('INVALID_ARGUMENT', 'text must be a string');
+    fail('INVALID_ARGUMENT', 'text must be a string');
   }
   const compact = text.replace(GROUPING, '');
   const firstPad = compact.indexOf('=');
   const data = firstPad === -1 ? compact : compact.slice(0, firstPad);
   const padding = compact.slice(data.length);
   const remainder = data.length % 8;
-  if (data.length === 0) throw new FactorkitError('INVALID_BASE32', 'text is empty');
-  if (!ALPHABET.test(data)) throw new FactorkitError('INVALID_BASE32', 'text has a character outside A-Z, 2-7');
-  if (!(remainder in PADDING_FOR_REMAINDER)) throw new FactorkitError('INVALID_BASE32', 'text has an impossible length');
+  if (data.length === 0) fail('INVALID_BASE32', 'text is empty');
+  if (!ALPHABET.test(data)) fail('INVALID_BASE32', 'text has a character outside A-Z, 2-7');
+  if (!(remainder in PADDING_FOR_REMAINDER)) fail('INVALID_BASE32', 'text has an impossible length');
   // Padding, when present, is exactly what an encoder writes: all '=', to a multiple of 8.
   if (padding && padding !== '='.repeat(PADDING_FOR_REMAINDER[remainder]!)) {
-    throw new FactorkitError('INVALID_BASE32', 'text has misplaced or wrong padding');
+    fail('INVALID_BASE32', 'text has misplaced or wrong padding');
   }
   return new Uint8Array(base32Decode(data.toUpperCase(), 'RFC4648'));
 }

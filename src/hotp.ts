@@ -1,4 +1,4 @@
-import { FactorkitError } from './errors.js';
+import { fail } from './_fail.js';
 import { HotpKey, differs, formatCode, parseCode } from './_hotp.js';
 import { MAX_HOTP_LOOK_AHEAD, isIntegerIn, resolveOtp, type HashAlgorithm } from './_options.js';
 
@@ -35,7 +35,7 @@ const MAX_COUNTER = 2n ** 64n - 1n;
 
 function checkCounter(counter: unknown): number | bigint {
   if (typeof counter === 'bigint' ? counter < 0n || counter > MAX_COUNTER : !isIntegerIn(counter, 0)) {
-    throw new FactorkitError('INVALID_COUNTER', 'counter must be a safe integer or bigint from 0 to 2^64 - 1');
+    fail('INVALID_COUNTER', 'counter must be an integer from 0 to 2^64 - 1');
   }
   return counter as number | bigint;
 }
@@ -97,7 +97,7 @@ export function verifyHotp(
   // Not `??`: an explicit null is a caller bug, not a request for the default.
   const lookAhead = opts.lookAhead === undefined ? 5 : opts.lookAhead;
   if (!isIntegerIn(lookAhead, 0, MAX_HOTP_LOOK_AHEAD)) {
-    throw new FactorkitError('INVALID_WINDOW', 'lookAhead must be an integer from 0 to 100');
+    fail('INVALID_WINDOW', 'lookAhead must be an integer from 0 to 100');
   }
   const expected = parseCode(code, digits);
   if (expected === undefined) return { valid: false, reason: 'malformed' };

@@ -1,5 +1,5 @@
 import { encodeBase32 } from './base32.js';
-import { FactorkitError } from './errors.js';
+import { fail } from './_fail.js';
 import { MAX_SECRET_BYTES, MIN_SECRET_BYTES, checkOptionsObject, isIntegerIn } from './_options.js';
 
 /** Options for {@link generateSecret}. */
@@ -43,7 +43,7 @@ export function generateSecret(options?: GenerateSecretOptions): string {
 export function generateSecretBytes(options?: GenerateSecretOptions): Uint8Array {
   const { bytes = 20 } = checkOptionsObject(options) as GenerateSecretOptions;
   if (!isIntegerIn(bytes, MIN_SECRET_BYTES, MAX_SECRET_BYTES)) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'bytes must be an integer from 16 to 64');
+    fail('INVALID_ARGUMENT', 'bytes must be an integer from 16 to 64');
   }
   return randomBytes(bytes);
 }

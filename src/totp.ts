@@ -1,4 +1,4 @@
-import { FactorkitError } from './errors.js';
+import { fail } from './_fail.js';
 import { HotpKey, differs, formatCode, parseCode } from './_hotp.js';
 import { MAX_TOTP_WINDOW, checkOptionsObject, checkPeriod, checkTimeMs, isIntegerIn, resolveOtp } from './_options.js';
 import type { OtpFailureReason, OtpOptions } from './hotp.js';
@@ -44,7 +44,7 @@ function resolveStep(opts: Record<string, unknown>): number {
   // precision and the 8-byte counter would silently be wrong.
   const step = Math.floor((time - epoch) / (period * 1000));
   if (!isIntegerIn(step, 0)) {
-    throw new FactorkitError('INVALID_TIME', 'time must be from epoch to 2^53 periods after it');
+    fail('INVALID_TIME', 'time must be from epoch to 2^53 periods on');
   }
   return step;
 }
@@ -52,7 +52,7 @@ function resolveStep(opts: Record<string, unknown>): number {
 function checkWindow(window: unknown): [number, number] {
   const sides = window === undefined ? [1, 1] : Array.isArray(window) ? window : [window, window];
   if (sides.length !== 2 || !isIntegerIn(sides[0], 0, MAX_TOTP_WINDOW) || !isIntegerIn(sides[1], 0, MAX_TOTP_WINDOW)) {
-    throw new FactorkitError('INVALID_WINDOW', 'window must be an integer from 0 to 10, or [past, future] of them');
+    fail('INVALID_WINDOW', 'window must be an integer from 0 to 10 or [past, future]');
   }
   return sides as [number, number];
 }
@@ -132,7 +132,7 @@ export function verifyTotp(code: string, secret: string | Uint8Array, options?: 
   const [past, future] = checkWindow(opts.window);
   const afterStep = opts.afterStep;
   if (afterStep !== undefined && !isIntegerIn(afterStep, -Number.MAX_SAFE_INTEGER)) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'afterStep must be a safe integer');
+    fail('INVALID_ARGUMENT', 'afterStep must be a safe integer');
   }
   const expected = parseCode(code, digits);
   if (expected === undefined) return { valid: false, reason: 'malformed' };

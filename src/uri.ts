@@ -1,9 +1,9 @@
+import { fail } from './_fail.js';
 import { checkAlgorithm, checkBoolean, checkDigits, checkOptionsObject, checkPeriod, isIntegerIn } from './_options.js';
 import {
   canonicalSecret,
   checkLabelPart,
   checkRecord,
-  fail,
   type CompleteOtpauthRecord,
   type OtpauthRecord,
 } from './_uri-record.js';
@@ -202,7 +202,7 @@ export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
   } else {
     const counter = integer('counter');
     if (counter === undefined) fail('URI_MISSING_COUNTER', 'counter is required for hotp');
-    if (!isIntegerIn(counter, 0)) fail('URI_INVALID_COUNTER', 'counter must be a safe integer, 0 or more');
+    if (!isIntegerIn(counter, 0)) fail('URI_INVALID_COUNTER', 'counter must be a safe integer >= 0');
     record.counter = counter;
   }
   return record;
