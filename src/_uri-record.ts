@@ -64,16 +64,17 @@ function labelPartProblem(value: string): string | undefined {
 }
 
 /** Throws `code` when a label part (`name`) is unusable; see {@link labelPartProblem}. */
-export function checkLabelPart(value: string, code: FactorkitErrorCode, name: string): void {
+export function checkLabelPart(value: unknown, code: FactorkitErrorCode, name: string): asserts value is string {
+  if (typeof value !== 'string') fail('INVALID_ARGUMENT', `${name} must be a string`);
   const problem = labelPartProblem(value);
   if (problem) fail(code, `${name} ${problem}`);
 }
 
 /** Canonical secret (unpadded upper-case base32) and its length in bytes, or undefined if invalid. */
-export function canonicalSecret(secret: string): { secret: string; bytes: number } | undefined {
+export function canonicalSecret(secret: unknown): { secret: string; bytes: number } | undefined {
   let bytes: Uint8Array;
   try {
-    bytes = decodeBase32(secret);
+    bytes = decodeBase32(secret as string);
   } catch {
     return undefined;
   }
@@ -89,20 +90,16 @@ export function checkRecord(record: unknown, allowWeakSecret: boolean): Complete
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     fail('INVALID_ARGUMENT', 'record must be an object');
   }
-  const r = record as Record<string, unknown>;
+  const r = record as Record<string, unknown> & { account: unknown };
   const type = r.type;
   if (type !== 'totp' && type !== 'hotp') fail('INVALID_ARGUMENT', "record.type must be 'totp' or 'hotp'");
 
-  if (typeof r.account !== 'string') fail('INVALID_ARGUMENT', 'record.account must be a string');
   checkLabelPart(r.account, 'INVALID_LABEL', 'record.account');
-  if (r.issuer !== undefined) {
-    if (typeof r.issuer !== 'string') fail('INVALID_ARGUMENT', 'record.issuer must be a string');
-    checkLabelPart(r.issuer, 'INVALID_LABEL', 'record.issuer');
-  }
+  if (r.issuer !== undefined) checkLabelPart(r.issuer, 'INVALID_LABEL', 'record.issuer');
 
-  if (typeof r.secret !== 'string') fail('INVALID_SECRET', 'record.secret must be a base32 string');
+  // decodeBase32 refuses a non-string too.
   const secret = canonicalSecret(r.secret);
-  if (secret === undefined) fail('INVALID_SECRET', 'record.secret is not valid base32');
+  if (secret === undefined) fail('INVALID_SECRET', 'record.secret must be a base32 string');
   checkSecretLength('record.secret', secret.bytes, allowWeakSecret);
 
   // `??`: null is accepted as "the default" here, as it always was for records.

@@ -93,15 +93,14 @@ function parseQuery(query: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const pair of query.split('&')) {
     if (pair === '') continue;
-    const equals = pair.indexOf('=');
-    const rawKey = equals === -1 ? pair : pair.slice(0, equals);
-    const rawValue = equals === -1 ? '' : pair.slice(equals + 1);
+    // The name runs to the first '=', the value is the rest (it may hold '=' itself).
+    const [, rawKey, rawValue] = /^([^=]*)=?(.*)$/s.exec(pair)!;
     // application/x-www-form-urlencoded: '+' is a space in a query (Android's
     // Uri.getQueryParameter reads it so), unlike in the label.
-    const key = decodeComponent(rawKey.replace(/\+/g, ' '), 'a parameter').toLowerCase();
+    const key = decodeComponent(rawKey!.replace(/\+/g, ' '), 'a parameter').toLowerCase();
     if (!KNOWN_PARAMETERS.has(key)) continue; // e.g. image=, icon=: not ours to judge
     if (params.has(key)) fail('URI_DUPLICATE_PARAMETER', `${key} appears twice`);
-    params.set(key, decodeComponent(rawValue.replace(/\+/g, ' '), key));
+    params.set(key, decodeComponent(rawValue!.replace(/\+/g, ' '), key));
   }
   return params;
 }
@@ -112,7 +111,7 @@ function parseLabel(rawLabel: string): { issuer?: string; account: string } {
   const colon = label.indexOf(':');
   const issuer = colon === -1 ? undefined : label.slice(0, colon).trim();
   // Key-Uri-Format: optional spaces may precede the account name.
-  const account = (colon === -1 ? label : label.slice(colon + 1)).trim();
+  const account = label.slice(colon + 1).trim();
   checkLabelPart(account, 'URI_MALFORMED', "the label's account");
   if (issuer === undefined || issuer.length === 0) return { account };
   checkLabelPart(issuer, 'URI_MALFORMED', "the label's issuer");
