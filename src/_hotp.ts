@@ -42,22 +42,13 @@ export function formatCode(value: number, digits: number): string {
 /**
  * Parses a user-typed code: spaces removed, then exactly `digits` ASCII digits. Returns the
  * numeric value split into two halves below 10^5 (so every half fits a 32-bit XOR), or
- * undefined when malformed. Deliberately not parseInt/Number: they accept '1e6', ' 12', '0x1f'.
+ * undefined when malformed. Digits are checked first: Number alone accepts '1e6', ' 12', '0x1f'.
  */
 export function parseCode(code: unknown, digits: number): [number, number] | undefined {
   if (typeof code !== 'string') return undefined;
   const compact = code.replace(/ /g, '');
-  if (compact.length !== digits) return undefined;
-  let value = 0;
-  for (let i = 0; i < compact.length; i++) {
-    const c = compact.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    value = value * 10 + c;
-  }
-  return splitValue(value);
-}
-
-export function splitValue(value: number): [number, number] {
+  if (compact.length !== digits || !/^\d+$/.test(compact)) return undefined;
+  const value = Number(compact);
   return [Math.floor(value / 1e5), value % 1e5];
 }
 
