@@ -6,18 +6,16 @@ const typings = readFileSync(`${__dirname}/dist/index.d.ts`, 'utf8');
 const uri = ['buildOtpauthUri', 'parseOtpauthUri'].filter((name) => typings.includes(`function ${name}(`));
 const core = ['generateSecret', 'generateTotp', 'verifyTotp', 'generateHotp', 'verifyHotp', 'encodeBase32', 'decodeBase32', ...uri];
 
-// The issue's target is 6 KB; the core measures 7.1 KB (esbuild, minified, gzip) since the OTP
-// core computes HMAC over its own SHA-1/SHA-256/SHA-512 (SHA-256 and SHA-512 cost about 1.1 KB
-// of it). The largest remaining part is the Key URI code (src/uri.ts and src/_uri-record.ts,
-// 6 KB minified, about 2 KB gzip); `npm run size:report` has the breakdown and the peers
-// measured the same way. Until the core reaches 6 KB this is a regression ceiling, not the
-// target: lower it whenever the core shrinks.
+// The issue's target is 6 KB. The core measured 6.45 KB on 2026-11-23 (esbuild, minified,
+// gzip; the Key URI code is the largest part, SHA-256 and SHA-512 about 1 KB), so until it
+// reaches 6 KB this is a regression ceiling, not the target: lower it, down to 6 KB, whenever
+// the core shrinks. `npm run size:report` has the breakdown and the peers measured the same way.
 module.exports = [
   {
     name: `core: ${core.join(', ')} (SHA1, SHA256, SHA512)`,
     path: 'dist/index.js',
     import: `{ ${core.join(', ')} }`,
-    limit: '7.5 KB',
+    limit: '7 KB',
     gzip: true,
   },
   {
@@ -26,7 +24,7 @@ module.exports = [
     name: 'core, SHA1 users (generateSecret, generateTotp, verifyTotp)',
     path: 'dist/index.js',
     import: '{ generateSecret, generateTotp, verifyTotp }',
-    limit: '7.5 KB',
+    limit: '7 KB',
     gzip: true,
   },
 ];
