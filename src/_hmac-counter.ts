@@ -12,15 +12,16 @@ export interface CounterHash {
   blockWords: number;
   digestWords: number;
   iv(): Int32Array;
+  /** The message schedule scratch words `compress` uses, zeroed here after every use. */
+  schedule: Int32Array;
   /** One block into `out` from `state` (which may be `out`); big-endian words, 64-bit ones as high/low pairs. */
   compress(state: Int32Array, block: Int32Array, out: Int32Array): void;
 }
 
 // Scratch words shared by every key and hash (JS runs one computation at a time per realm, and
-// none of them awaits), zeroed after every use: the message schedule (SHA-512's 80 64-bit
-// words at most), the block and the digest. BLOCK is all zeros between uses, so a counter
-// block only writes its non-zero words.
-export const SCHEDULE = new Int32Array(160);
+// none of them awaits), zeroed after every use like each hash's message schedule: the block
+// and the digest. BLOCK is all zeros between uses, so a counter block only writes its
+// non-zero words.
 const BLOCK = new Int32Array(32);
 const DIGEST = new Int32Array(16);
 
@@ -42,7 +43,7 @@ export function digest(hash: CounterHash, data: Uint8Array): Int32Array {
   const state = hash.iv().slice();
   for (let i = 0; i < words.length; i += n) hash.compress(state, words.subarray(i, i + n), state);
   words.fill(0);
-  SCHEDULE.fill(0);
+  hash.schedule.fill(0);
   return state;
 }
 
@@ -72,7 +73,7 @@ export class HmacCounter {
     for (let i = 0; i < words; i++) block[i] = block[i]! ^ 0x36363636 ^ 0x5c5c5c5c;
     hash.compress(hash.iv(), block, (this.outer = new Int32Array(hash.digestWords)));
     block.fill(0);
-    SCHEDULE.fill(0);
+    this.hash.schedule.fill(0);
   }
 
   /**
@@ -102,7 +103,7 @@ export class HmacCounter {
     const value = shift === 0 ? digest[word]! : (digest[word]! << shift) | (digest[word + 1]! >>> (32 - shift));
     block.fill(0);
     digest.fill(0);
-    SCHEDULE.fill(0);
+    this.hash.schedule.fill(0);
     return value & 0x7fffffff;
   }
 }

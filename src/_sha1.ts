@@ -1,11 +1,12 @@
 // The SHA-1 compression function (FIPS 180-4 §6.1.2) for src/_hmac-counter.ts. SHA1 is what
 // nearly every authenticator uses.
-import { SCHEDULE, type CounterHash } from './_hmac-counter.js';
+import type { CounterHash } from './_hmac-counter.js';
 
+const W = new Int32Array(80);
 const IV = Int32Array.from([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
 
 function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
-  const w = SCHEDULE;
+  const w = W;
   for (let i = 0; i < 16; i++) w[i] = block[i]!;
   for (let i = 16; i < 80; i++) {
     const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
@@ -56,4 +57,4 @@ function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
   out[4] = (e + state[4]!) | 0;
 }
 
-export const SHA1: CounterHash = { blockWords: 16, digestWords: 5, iv: () => IV, compress };
+export const SHA1: CounterHash = { blockWords: 16, digestWords: 5, iv: () => IV, schedule: W, compress };

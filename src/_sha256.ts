@@ -1,13 +1,15 @@
 // The SHA-256 compression function (FIPS 180-4 §6.2.2) for src/_hmac-counter.ts.
-import { SCHEDULE, type CounterHash } from './_hmac-counter.js';
+import type { CounterHash } from './_hmac-counter.js';
 import { rotr, sha2Constants } from './_sha2-constants.js';
+
+const W = new Int32Array(64);
 
 let IV: Int32Array | undefined;
 
 function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
   // SHA-256's constants are the high halves of SHA-512's (even indices).
   const k = sha2Constants().k;
-  const w = SCHEDULE;
+  const w = W;
   for (let i = 0; i < 16; i++) w[i] = block[i]!;
   for (let i = 16; i < 64; i++) {
     const x = w[i - 15]!;
@@ -49,5 +51,6 @@ export const SHA256: CounterHash = {
   blockWords: 16,
   digestWords: 8,
   iv: () => (IV ??= sha2Constants().iv.filter((_, i) => i % 2 === 0)),
+  schedule: W,
   compress,
 };

@@ -3,14 +3,16 @@
 // order, as in the block). A 64-bit rotation right by n >= 32 is one by n - 32 with the
 // halves swapped; sums add the low halves as unsigned doubles (exact below 2^53) and carry
 // their overflow into the high half.
-import { SCHEDULE, type CounterHash } from './_hmac-counter.js';
+import type { CounterHash } from './_hmac-counter.js';
 import { rotr, sha2Constants } from './_sha2-constants.js';
+
+const W = new Int32Array(160);
 
 const CARRY = 2 ** 32;
 
 function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
   const k = sha2Constants().k;
-  const w = SCHEDULE;
+  const w = W;
   for (let i = 0; i < 32; i++) w[i] = block[i]!;
   for (let i = 32; i < 160; i += 2) {
     // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]
@@ -47,7 +49,7 @@ function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
     fh = eh;
     fl = el;
     // e = d + T1, a = T1 + T2; the low sums stay below 2^36, the high ones are cut by | 0.
-    let low = (dl >>> 0) + (t1l % CARRY);
+    let low = (dl >>> 0) + (t1l >>> 0);
     eh = (dh + t1h + ((low / CARRY) | 0)) | 0;
     el = low | 0;
     dh = ch;
@@ -56,7 +58,7 @@ function compress(state: Int32Array, block: Int32Array, out: Int32Array): void {
     cl = bl;
     bh = ah;
     bl = al;
-    low = (t1l % CARRY) + t2l;
+    low = (t1l >>> 0) + t2l;
     ah = (t1h + t2h + ((low / CARRY) | 0)) | 0;
     al = low | 0;
   }
@@ -77,4 +79,4 @@ function add(state: Int32Array, out: Int32Array, i: number, high: number, low: n
   out[i + 1] = sum | 0;
 }
 
-export const SHA512: CounterHash = { blockWords: 32, digestWords: 16, iv: () => sha2Constants().iv, compress };
+export const SHA512: CounterHash = { blockWords: 32, digestWords: 16, iv: () => sha2Constants().iv, schedule: W, compress };
