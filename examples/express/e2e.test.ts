@@ -7,14 +7,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';
 import * as OTPAuth from 'otpauth';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../test/_chromium.js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from 'factorkit';
 import { createExampleApp } from './app.js';
 import { MemoryUserStore } from './users.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/e2e/', import.meta.url);
 const PERIOD_MS = 30_000;
 const PASSWORD = 'correct horse battery staple';
@@ -91,9 +91,6 @@ async function backupCodesOnPage(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/services.sh does this). No browser is downloaded.`);
-  }
   mkdirSync(ARTIFACTS, { recursive: true });
   const { app } = createExampleApp({
     store: new MemoryStore(),
@@ -110,19 +107,7 @@ beforeAll(async () => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 }, 30_000);
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { launchChromium } from '../_chromium.js';
 
 export interface CaseResult {
   name: string;
@@ -28,7 +29,6 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const BIN = join(ROOT, 'node_modules', '.bin');
 const RESULT_MARKER = 'FACTORKIT_RUNTIME_RESULTS ';
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 const TIMEOUT_MS = 60_000;
 
 interface Output {
@@ -107,7 +107,6 @@ function listen(server: Server): Promise<number> {
 
 /** @param minify - bundle minified, as a production build would: renaming must not break anything. */
 export async function runChromium(minify = false): Promise<RuntimeReport> {
-  const { chromium } = await import('playwright-core');
   const script = await bundle(
     "import * as lib from '../../dist/index.js'; import { run } from './suite.mjs';" +
       'globalThis.__factorkitResults = run(lib);',
@@ -123,19 +122,7 @@ export async function runChromium(minify = false): Promise<RuntimeReport> {
     }
   });
   const port = await listen(server);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const pageErrors: string[] = [];
