@@ -2,7 +2,7 @@
 // download): the whole 2FA life of a user through the Express example, with the QR code read
 // back from a screenshot by an independent decoder (pngjs + jsQR) and codes computed by the
 // independent `otpauth` package. Screenshots land in test-artifacts/e2e/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';
