@@ -7,7 +7,6 @@ import { SHA512 } from './_sha512.js';
 import type { HashAlgorithm } from './_options.js';
 
 const HASHES = { SHA1, SHA256, SHA512 };
-const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 const TWO_POW_32 = 2 ** 32;
 
 /**
@@ -31,7 +30,7 @@ export class HotpKey {
 
   /** The code as a number below 10^digits. */
   value(counter: number | bigint, digits: number): number {
-    return this.truncated(counter) % POWERS_OF_TEN[digits]!;
+    return this.truncated(counter) % 10 ** digits;
   }
 }
 

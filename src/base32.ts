@@ -55,8 +55,7 @@ export function decodeBase32(text: string): Uint8Array {
     fail('INVALID_ARGUMENT', 'text must be a string');
   }
   const compact = text.replace(GROUPING, '');
-  const firstPad = compact.indexOf('=');
-  const data = firstPad === -1 ? compact : compact.slice(0, firstPad);
+  const data = compact.split('=', 1)[0]!;
   const padding = compact.slice(data.length);
   const remainder = data.length % 8;
   if (data.length === 0) fail('INVALID_BASE32', 'text is empty');

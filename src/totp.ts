@@ -138,21 +138,17 @@ export function verifyTotp(code: string, secret: string | Uint8Array, options?: 
   if (expected === undefined) return { valid: false, reason: 'malformed' };
 
   const hotp = new HotpKey(key, algorithm);
-  // First compute and compare every candidate (no early exit), then pick: the match closest
-  // to now that is not a replay wins; replayed matches only decide the failure reason.
-  const misses: number[] = [];
-  for (let delta = -past; delta <= future; delta++) {
+  // Every candidate is computed and compared (no early exit); the match closest to now that is
+  // not a replay wins, replayed matches only decide the failure reason.
+  let best: number | undefined;
+  let replayed = false;
+  for (let i = 0; i <= past + future; i++) {
+    const delta = i - past; // not a loop from -past: -0 would leak into the result
     const candidate = step + delta;
     // Steps before T0 or past 2^53 do not exist; a sentinel keeps the loop shape the same.
     const exists = candidate >= 0 && Number.isSafeInteger(candidate);
-    misses.push(exists ? differs(expected, hotp.value(candidate, digits)) : 1);
-  }
-  let best: number | undefined;
-  let replayed = false;
-  for (let i = 0; i < misses.length; i++) {
-    if (misses[i] !== 0) continue;
-    const delta = i - past;
-    if (afterStep !== undefined && step + delta <= afterStep) {
+    if ((exists ? differs(expected, hotp.value(candidate, digits)) : 1) !== 0) continue;
+    if (afterStep !== undefined && candidate <= afterStep) {
       replayed = true;
     } else if (best === undefined || Math.abs(delta) < Math.abs(best)) {
       best = delta;
