@@ -50,8 +50,9 @@ export function digest(hash: CounterHash, data: Uint8Array): Int32Array {
 /** An HMAC key prepared once; {@link HmacCounter.truncated} per counter. */
 export class HmacCounter {
   /** Hash state after the (key XOR ipad) and (key XOR opad) blocks (RFC 2104 §2). */
-  private readonly inner: Int32Array;
-  private readonly outer: Int32Array;
+  // `declare`: assigned in the constructor, so no class-field initialiser is emitted (bundle size).
+  private declare readonly inner: Int32Array;
+  private declare readonly outer: Int32Array;
 
   /** @param secret - any length; RFC 2104 §2: a key longer than the block is hashed first. */
   constructor(

@@ -15,7 +15,7 @@ const TWO_POW_32 = 2 ** 32;
  * 3 or 21 candidates pays for it once.
  */
 export class HotpKey {
-  private readonly mac: HmacCounter;
+  private declare readonly mac: HmacCounter;
 
   constructor(secret: Uint8Array, algorithm: HashAlgorithm) {
     this.mac = new HmacCounter(HASHES[algorithm], secret);

@@ -70,7 +70,7 @@ export type FactorkitErrorCode =
  */
 export class FactorkitError extends Error {
   /** Stable machine-readable reason; see {@link FactorkitErrorCode}. */
-  readonly code: FactorkitErrorCode;
+  declare readonly code: FactorkitErrorCode;
 
   /**
    * @param code - the stable reason
@@ -79,8 +79,8 @@ export class FactorkitError extends Error {
    */
   constructor(code: FactorkitErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'FactorkitError';
     this.code = code;
+    this.name = 'FactorkitError';
   }
 }
 
