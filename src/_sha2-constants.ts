@@ -19,6 +19,12 @@ function root(value: bigint, degree: bigint): bigint {
   return x;
 }
 
+/** words[2n], words[2n + 1] = the high and low 32 bits of the 64-bit fraction `value`. */
+function store(words: Int32Array, n: number, value: bigint): void {
+  words[2 * n] = Number(BigInt.asIntN(32, value >> 32n));
+  words[2 * n + 1] = Number(BigInt.asIntN(32, value));
+}
+
 export function sha2Constants(): Sha2Constants {
   if (constants === undefined) {
     const k = new Int32Array(160);
@@ -28,14 +34,8 @@ export function sha2Constants(): Sha2Constants {
       for (let d = 2; d * d <= prime; d++) composite ||= prime % d === 0;
       if (composite) continue;
       // x * 2^64 = fractional part in the low 64 bits, integer part above (cut off by asIntN).
-      const cube = root(BigInt(prime) << 192n, 3n);
-      k[2 * n] = Number(BigInt.asIntN(32, cube >> 32n));
-      k[2 * n + 1] = Number(BigInt.asIntN(32, cube));
-      if (n < 8) {
-        const square = root(BigInt(prime) << 128n, 2n);
-        iv[2 * n] = Number(BigInt.asIntN(32, square >> 32n));
-        iv[2 * n + 1] = Number(BigInt.asIntN(32, square));
-      }
+      store(k, n, root(BigInt(prime) << 192n, 3n));
+      if (n < 8) store(iv, n, root(BigInt(prime) << 128n, 2n));
       n++;
     }
     constants = { k, iv };
