@@ -2,6 +2,7 @@
 // with every dependency, minified ESM for the browser, then gzip -9 (zlib). factorkit is
 // bundled from src/ (same code tsup ships, no build needed); peers from their published files.
 // scripts/size-report.mjs measures the built dist/ the same way for the size budget.
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -25,16 +26,34 @@ const FACTORKIT_CORE =
 const stubSha2: Plugin = {
   name: 'stub-sha2',
   setup(b) {
-    b.onResolve({ filter: /^@noble\/hashes\/sha2(\.js)?$/ }, () => ({ path: 'sha2-stub', namespace: 'stub' }));
+    b.onResolve({ filter: /^\.\/_sha(256|512)\.js$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents: 'const no = () => { throw new Error("stub"); }; export const sha256 = no, sha512 = no;',
+      contents: 'export const SHA256 = undefined, SHA512 = undefined;',
+    }));
+  },
+};
+
+/**
+ * base32-decode is CommonJS; tsup.config.ts ships it as an ES module, so the factorkit rows
+ * bundle it the same way and carry no CommonJS interop the published package does not have.
+ */
+const base32DecodeAsEsm: Plugin = {
+  name: 'base32-decode-as-esm',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]base32-decode[\\/]index\.js$/ }, ({ path }) => ({
+      contents: `const module = { exports: {} };\n${readFileSync(path, 'utf8')}\nexport default module.exports;\n`,
+      loader: 'js',
     }));
   },
 };
 
 const ENTRIES: { name: string; entry: string; plugins?: Plugin[] }[] = [
-  { name: 'factorkit core (SHA1, SHA256, SHA512)', entry: FACTORKIT_CORE },
-  { name: 'factorkit core, SHA-2 stubbed (SHA1 only)', entry: FACTORKIT_CORE, plugins: [stubSha2] },
+  { name: 'factorkit core (SHA1, SHA256, SHA512)', entry: FACTORKIT_CORE, plugins: [base32DecodeAsEsm] },
+  {
+    name: 'factorkit core, SHA-2 stubbed (SHA1 only)',
+    entry: FACTORKIT_CORE,
+    plugins: [stubSha2, base32DecodeAsEsm],
+  },
   { name: 'otpauth (HOTP, TOTP, URI, Secret)', entry: "export { HOTP, TOTP, URI, Secret } from 'otpauth';" },
   {
     name: 'otplib (generate/verify sync+async, generateURI, @otplib/uri parse)',
