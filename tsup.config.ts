@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
-import type { Plugin } from 'esbuild';
+import { base32DecodeAsEsm } from './scripts/esbuild-plugins.mjs';
 
 // Every source module is also an ESM entry (under dist/lib/, not exported), so the ESM build
 // keeps one file per module and an app's bundler drops whole modules it never reaches
@@ -11,19 +11,6 @@ const modules = Object.fromEntries(
     .filter((path) => path.endsWith('.ts'))
     .map((path) => [`lib/${path.slice(0, -3)}`, `src/${path}`]),
 );
-
-// base32-decode 1.0 is CommonJS (`module.exports = fn`), so every app bundler that reaches it
-// wraps it in CommonJS interop helpers (about 0.26 KB gzip, a quarter of the base32 cost). We
-// bundle its unchanged source as an ES module instead: same code, no interop, for every consumer.
-const base32DecodeAsEsm: Plugin = {
-  name: 'base32-decode-as-esm',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]base32-decode[\\/]index\.js$/ }, ({ path }) => ({
-      contents: `const module = { exports: {} };\n${readFileSync(path, 'utf8')}\nexport default module.exports;\n`,
-      loader: 'js',
-    }));
-  },
-};
 
 export default defineConfig({
   entry: {

@@ -2,10 +2,10 @@
 // with every dependency, minified ESM for the browser, then gzip -9 (zlib). factorkit is
 // bundled from src/ (same code tsup ships, no build needed); peers from their published files.
 // scripts/size-report.mjs measures the built dist/ the same way for the size budget.
-import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { base32DecodeAsEsm } from '../scripts/esbuild-plugins.mjs';
 
 export interface BundleSize {
   name: string;
@@ -29,20 +29,6 @@ const stubSha2: Plugin = {
     b.onResolve({ filter: /^\.\/_sha(256|512)\.js$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents: 'export const SHA256 = undefined, SHA512 = undefined;',
-    }));
-  },
-};
-
-/**
- * base32-decode is CommonJS; tsup.config.ts ships it as an ES module, so the factorkit rows
- * bundle it the same way and carry no CommonJS interop the published package does not have.
- */
-const base32DecodeAsEsm: Plugin = {
-  name: 'base32-decode-as-esm',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]base32-decode[\\/]index\.js$/ }, ({ path }) => ({
-      contents: `const module = { exports: {} };\n${readFileSync(path, 'utf8')}\nexport default module.exports;\n`,
-      loader: 'js',
     }));
   },
 };

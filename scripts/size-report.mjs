@@ -3,9 +3,10 @@
 // `npm run size` enforces the budget from .size-limit.cjs; this script only reports, including
 // the SHA1-only figure (SHA-256/512 stubbed out), which tells how much the two SHA-2 hashes cost.
 import { gzipSync } from 'node:zlib';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { base32DecodeAsEsm } from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const hasUri = existsSync(`${root}src/uri.ts`);
@@ -23,18 +24,6 @@ const stubSha2 = {
     b.onResolve({ filter: /^\.\/_sha(256|512)\.js$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents: 'export const SHA256 = undefined, SHA512 = undefined;',
-    }));
-  },
-};
-
-// The src/ rows bundle base32-decode (CommonJS) as an ES module, as tsup.config.ts does for
-// dist/, so they carry no CommonJS interop the shipped package does not have either.
-const base32DecodeAsEsm = {
-  name: 'base32-decode-as-esm',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]base32-decode[\\/]index\.js$/ }, ({ path }) => ({
-      contents: `const module = { exports: {} };\n${readFileSync(path, 'utf8')}\nexport default module.exports;\n`,
-      loader: 'js',
     }));
   },
 };
