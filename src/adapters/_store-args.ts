@@ -2,9 +2,9 @@
 // adapter is public API of its own: bad input must get a typed error before it reaches the
 // server, never a half-written record or a driver error that echoes the value.
 import { FactorkitError } from '../errors.js';
+import { isTwoFactorStatus } from '../store/_status.js';
 import type { ListRecordsOptions, RecordWrite, TwoFactorStatus } from '../store/types.js';
 
-export const STATUSES: readonly TwoFactorStatus[] = ['activated', 'not-activated', 'pending'];
 export const MAX_USER_ID_LENGTH = 255;
 export const MAX_LIST_LIMIT = 1000;
 
@@ -32,10 +32,10 @@ export function checkUserId(userId: unknown): string {
 }
 
 export function checkStatus(name: string, status: unknown): TwoFactorStatus {
-  if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) {
+  if (!isTwoFactorStatus(status)) {
     throw new FactorkitError('INVALID_ARGUMENT', `${name} must be 'activated', 'not-activated' or 'pending'`);
   }
-  return status as TwoFactorStatus;
+  return status;
 }
 
 export function checkWrite(write: unknown): RecordWrite {

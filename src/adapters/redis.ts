@@ -16,8 +16,8 @@ import type {
   TwoFactorStatus,
   TwoFactorStore,
 } from '../store/types.js';
+import { STATUSES } from '../store/_status.js';
 import {
-  STATUSES,
   checkExpectedVersion,
   checkListOptions,
   checkUserId,

@@ -17,6 +17,7 @@ import { FactorkitError } from '../errors.js';
 import { formatManualKey } from '../manual-key.js';
 import { renderQrSvg } from '../qr.js';
 import { generateSecretBytes } from '../secret.js';
+import { isTwoFactorStatus } from '../store/_status.js';
 import type { StoredRecord, TwoFactorStatus, TwoFactorStore } from '../store/types.js';
 import { verifyTotp } from '../totp.js';
 import { buildOtpauthUri } from '../uri.js';
@@ -300,7 +301,6 @@ export interface TwoFactor {
 
 const MAX_ATTEMPTS = 100;
 const DEFAULT_TTL_MS = 10 * 60_000;
-const STATUSES: readonly TwoFactorStatus[] = ['activated', 'not-activated', 'pending'];
 
 /** One decision against one version of the record. */
 interface Outcome<T> {
@@ -686,7 +686,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
 
     async listUsers(listOptions) {
       const { status, limit = 50, cursor } = (listOptions ?? {}) as ListUsersOptions;
-      if (status !== undefined && !STATUSES.includes(status)) {
+      if (status !== undefined && !isTwoFactorStatus(status)) {
         throw new FactorkitError('INVALID_ARGUMENT', "status must be 'activated', 'not-activated' or 'pending'");
       }
       if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {

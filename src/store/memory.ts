@@ -1,4 +1,5 @@
 import { FactorkitError } from '../errors.js';
+import { isTwoFactorStatus } from './_status.js';
 import type { ListRecordsOptions, ListRecordsPage, RecordWrite, StoredRecord, TwoFactorStore } from './types.js';
 
 /** Options for {@link MemoryStore}. */
@@ -144,7 +145,7 @@ function checkWrite(write: unknown): void {
   if (
     typeof w !== 'object' ||
     w === null ||
-    (w.status !== 'activated' && w.status !== 'pending' && w.status !== 'not-activated') ||
+    !isTwoFactorStatus(w.status) ||
     typeof w.data !== 'string' ||
     typeof w.updatedAt !== 'number' ||
     !Number.isFinite(w.updatedAt)
