@@ -278,10 +278,13 @@ export class PostgresStore implements TwoFactorStore {
   async create(userId: string, write: RecordWrite): Promise<StoredRecord | null> {
     const id = checkUserId(userId);
     const checked = checkWrite(write);
+    // No conflict target: sort_key is unique too (it is derived from user_id), and two racing
+    // inserts of one user may collide on either index first. `ON CONFLICT (user_id)` would turn
+    // a collision on sort_key into a unique-violation error instead of "already exists".
     const result = await this.#client.query(
       `INSERT INTO ${this.#names.qualified} (user_id, sort_key, version, status, data, updated_at_ms)
        VALUES ($1, decode($2, 'hex'), 1, $3, $4, $5)
-       ON CONFLICT (user_id) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [id, sortKeyHex(id), checked.status, checked.data, checked.updatedAt],
     );
