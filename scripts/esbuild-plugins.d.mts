@@ -1,3 +1,4 @@
 import type { Plugin } from 'esbuild';
 
 export declare const base32DecodeAsEsm: Plugin;
+export declare const stubSha2: Plugin;

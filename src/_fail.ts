@@ -6,5 +6,6 @@ import { FactorkitError, type FactorkitErrorCode } from './errors.js';
  * but never echo its value: it may be a secret, a code or a URI carrying one.
  */
 export function fail(code: FactorkitErrorCode, message: string, cause?: unknown): never {
-  throw new FactorkitError(code, message, { cause });
+  // No `cause` key at all when there is none, rather than an own `cause: undefined`.
+  throw new FactorkitError(code, message, cause === undefined ? undefined : { cause });
 }

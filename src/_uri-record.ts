@@ -93,14 +93,14 @@ export function checkRecord(record: unknown, allowWeakSecret: boolean): Complete
   }
   const r = record as Record<string, unknown> & { account: unknown };
   const type = r.type;
-  if (type !== 'totp' && type !== 'hotp') fail('INVALID_ARGUMENT', "record.type must be 'totp' or 'hotp'");
+  if (type !== 'totp' && type !== 'hotp') fail('INVALID_ARGUMENT', 'record.type must be totp or hotp');
 
   checkLabelPart(r.account, 'INVALID_LABEL', 'record.account');
   if (r.issuer !== undefined) checkLabelPart(r.issuer, 'INVALID_LABEL', 'record.issuer');
 
   // decodeBase32 refuses a non-string too.
   const secret = canonicalSecret(r.secret);
-  if (secret === undefined) fail('INVALID_SECRET', 'record.secret must be a base32 string');
+  if (secret === undefined) fail('INVALID_SECRET', 'record.secret is not valid base32');
   checkSecretLength('record.secret', secret.bytes, allowWeakSecret);
 
   // `??`: null is accepted as "the default" here, as it always was for records.
@@ -119,7 +119,7 @@ export function checkRecord(record: unknown, allowWeakSecret: boolean): Complete
   } else {
     if (r.period !== undefined) fail('INVALID_PERIOD', 'record.period only applies to totp');
     if (!isIntegerIn(r.counter, 0)) {
-      fail('INVALID_COUNTER', 'record.counter must be a safe integer >= 0 for hotp');
+      fail('INVALID_COUNTER', 'record.counter must be a safe integer >= 0');
     }
     out.counter = r.counter;
   }

@@ -3,9 +3,9 @@ import base32Encode from 'base32-encode';
 import { fail } from './_fail.js';
 
 // RFC 4648 §6: each 8-character block carries 5 bytes; a final partial block can only hold
-// 2, 4, 5 or 7 data characters (1, 2, 3 or 4 bytes). Any other remainder cannot be produced
-// by an encoder, so we refuse it instead of silently dropping bits.
-const PADDING_FOR_REMAINDER: Record<number, number> = { 0: 0, 2: 6, 4: 4, 5: 3, 7: 1 };
+// 2, 4, 5 or 7 data characters (1, 2, 3 or 4 bytes). A remainder of 1, 3 or 6 cannot be
+// produced by an encoder, so we refuse it instead of silently dropping bits.
+const IMPOSSIBLE_REMAINDERS = [1, 3, 6];
 // Checked before upper-casing: toUpperCase maps some non-ASCII letters into the alphabet
 // ('ſ' -> 'S', 'ı' -> 'I'), which would silently accept a mistyped key.
 const ALPHABET = /^[A-Za-z2-7]*$/;
@@ -60,10 +60,10 @@ export function decodeBase32(text: string): Uint8Array {
   const remainder = data.length % 8;
   if (data.length === 0) fail('INVALID_BASE32', 'text is empty');
   if (!ALPHABET.test(data)) fail('INVALID_BASE32', 'text has a character outside A-Z, 2-7');
-  if (!(remainder in PADDING_FOR_REMAINDER)) fail('INVALID_BASE32', 'text has an impossible length');
+  if (IMPOSSIBLE_REMAINDERS.includes(remainder)) fail('INVALID_BASE32', 'text has an impossible length');
   // Padding, when present, is exactly what an encoder writes: all '=', to a multiple of 8.
-  if (padding && padding !== '='.repeat(PADDING_FOR_REMAINDER[remainder]!)) {
-    fail('INVALID_BASE32', 'text has misplaced or wrong padding');
+  if (padding && padding !== '='.repeat((8 - remainder) % 8)) {
+    fail('INVALID_BASE32', 'text has wrong padding');
   }
   return new Uint8Array(base32Decode(data.toUpperCase(), 'RFC4648'));
 }

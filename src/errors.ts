@@ -78,7 +78,7 @@ export class FactorkitError extends Error {
    * @param options - `cause`: the underlying error, if any
    */
   constructor(code: FactorkitErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.code = code;
     this.name = 'FactorkitError';
   }

@@ -33,11 +33,19 @@ export type VerifyHotpResult =
 
 const MAX_COUNTER = 2n ** 64n - 1n;
 
+/** A counter HOTP can use: 0 to 2^64 - 1 as a bigint, or a safe integer >= 0 as a number. */
+function isCounter(counter: unknown): counter is number | bigint {
+  return typeof counter === 'bigint' ? counter >= 0n && counter <= MAX_COUNTER : isIntegerIn(counter, 0);
+}
+
 function checkCounter(counter: unknown): number | bigint {
-  if (typeof counter === 'bigint' ? counter < 0n || counter > MAX_COUNTER : !isIntegerIn(counter, 0)) {
-    fail('INVALID_COUNTER', 'counter must be an integer from 0 to 2^64 - 1');
-  }
-  return counter as number | bigint;
+  if (!isCounter(counter)) fail('INVALID_COUNTER', 'counter must be an integer from 0 to 2^64 - 1');
+  return counter;
+}
+
+/** `counter + delta`, in the counter's own type. */
+function offset(counter: number | bigint, delta: number): number | bigint {
+  return typeof counter === 'bigint' ? counter + BigInt(delta) : counter + delta;
 }
 
 /**
@@ -105,16 +113,12 @@ export function verifyHotp(
   const hotp = new HotpKey(key, algorithm);
   let matched = -1;
   for (let delta = 0; delta <= lookAhead; delta++) {
-    const candidate = typeof start === 'bigint' ? start + BigInt(delta) : start + delta;
+    const candidate = offset(start, delta);
     // Counters past the 64-bit (or safe-integer) range cannot exist; skip rather than wrap.
-    if (typeof candidate === 'bigint' ? candidate > MAX_COUNTER : !Number.isSafeInteger(candidate)) continue;
+    if (!isCounter(candidate)) continue;
     const miss = differs(expected, hotp.value(candidate, digits));
     if (miss === 0 && matched === -1) matched = delta;
   }
   if (matched === -1) return { valid: false, reason: 'invalid' };
-  return {
-    valid: true,
-    counter: typeof start === 'bigint' ? start + BigInt(matched) : start + matched,
-    delta: matched,
-  };
+  return { valid: true, counter: offset(start, matched), delta: matched };
 }

@@ -83,8 +83,8 @@ const URI_PARTS = /^([a-z][a-z\d+.-]*):(\/\/)?([^/?#]*)\/?([^?#]*)\??([^#]*)/i;
 /** [type, raw label, raw query] */
 function splitUri(uri: string): [string, string, string] {
   const parts = URI_PARTS.exec(uri);
-  if (!parts) fail('URI_MALFORMED', 'uri has no scheme');
-  if (parts[1]!.toLowerCase() !== 'otpauth') fail('URI_INVALID_SCHEME', 'uri scheme must be otpauth');
+  if (!parts) fail('URI_MALFORMED', 'uri must start with otpauth://');
+  if (parts[1]!.toLowerCase() !== 'otpauth') fail('URI_INVALID_SCHEME', 'uri must start with otpauth://');
   if (!parts[2]) fail('URI_MALFORMED', 'uri must start with otpauth://');
   return [parts[3]!, parts[4]!, parts[5]!];
 }
@@ -200,7 +200,7 @@ export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
     record.period = checkPeriod(integer('period'), 'period', 'URI_INVALID_PERIOD');
   } else {
     const counter = integer('counter');
-    if (counter === undefined) fail('URI_MISSING_COUNTER', 'counter is required for hotp');
+    if (counter === undefined) fail('URI_MISSING_COUNTER', 'counter is missing');
     if (!isIntegerIn(counter, 0)) fail('URI_INVALID_COUNTER', 'counter must be a safe integer >= 0');
     record.counter = counter;
   }

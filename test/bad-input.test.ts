@@ -256,6 +256,16 @@ describe('issue 2 specifics', () => {
       expect(isFactorkitError((error as Error).cause, 'INVALID_BASE32')).toBe(true);
     }
   });
+
+  it('an error with nothing underneath has no cause key at all', () => {
+    try {
+      generateTotp(SECRET, { digits: 5 });
+      expect.unreachable();
+    } catch (error) {
+      expect(isFactorkitError(error, 'INVALID_DIGITS')).toBe(true);
+      expect(Object.hasOwn(error as Error, 'cause')).toBe(false);
+    }
+  });
 });
 
 describe('decodeBase32', () => {

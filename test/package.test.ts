@@ -1,9 +1,10 @@
 // Packaging quality over the built dist/ (npm test builds before vitest runs): publint,
-// @arethetypeswrong/cli on the packed tarball, and the size-limit budget.
+// @arethetypeswrong/cli on the packed tarball, the size-limit budget and the size report.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { sizeReport } from '../scripts/size-report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,4 +30,16 @@ describe('package', () => {
     expect(inputs.filter((path) => /qrcode-svg|scrypt|lifecycle|backup/.test(path))).toEqual([]);
     expect(result.outputFiles[0]!.text).not.toMatch(/QRCode|createTwoFactor/);
   });
+
+  it('reports the core within the 6 KB budget, the SHA1-only figure and the peers, measured one way', async () => {
+    const report = await sizeReport();
+    const core = report['factorkit core (SHA1+SHA256+SHA512), dist/']!;
+    const sha1Only = report['factorkit core, SHA1 only (SHA-2 stubbed, src/)']!;
+    expect(core.gzipBytes).toBeLessThanOrEqual(6000);
+    // SHA-256 + SHA-512 cost something real (about 1 KB); a stub that failed to apply would not.
+    expect(core.gzipBytes - sha1Only.gzipBytes).toBeGreaterThan(500);
+    for (const peer of ['otpauth (HOTP, TOTP, URI, Secret)', 'otplib (generate, verify, generateSecret, generateURI)']) {
+      expect(report[peer]!.gzipBytes).toBeGreaterThan(core.gzipBytes * 1.5);
+    }
+  }, 120_000);
 });
