@@ -73,7 +73,7 @@ function printSizes(sizes: BundleSize[]): void {
   console.log('\nBundle size (size-limit: esbuild --bundle --minify, browser; gzip -9; empty entry taken off)');
   const width = Math.max(...sizes.map((s) => s.name.length));
   for (const s of sizes) {
-    console.log(`${s.name.padEnd(width)}  ${(s.minifiedBytes / 1024).toFixed(1).padStart(6)} KiB min  ${(s.gzipBytes / 1024).toFixed(1).padStart(5)} KiB gz`);
+    console.log(`${s.name.padEnd(width)}  ${(s.minifiedBytes / 1000).toFixed(2).padStart(6)} kB min  ${(s.gzipBytes / 1000).toFixed(2).padStart(5)} kB gz`);
   }
 }
 

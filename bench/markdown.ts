@@ -44,7 +44,7 @@ if (report.targets.length > 0) {
 if (report.sizes.length > 0) {
   out.push('', '| bundle | minified | gzip |', '| --- | ---: | ---: |');
   for (const s of report.sizes) {
-    out.push(`| ${s.name} | ${(s.minifiedBytes / 1024).toFixed(1)} KiB | ${(s.gzipBytes / 1024).toFixed(1)} KiB |`);
+    out.push(`| ${s.name} | ${(s.minifiedBytes / 1000).toFixed(2)} kB | ${(s.gzipBytes / 1000).toFixed(2)} kB (${s.gzipBytes} B) |`);
   }
 }
 console.log(out.join('\n'));
