@@ -8,7 +8,7 @@ import { formatDuration, runAsyncCase, runCase, sinkValue, type CaseResult } fro
 import { TIME_MS } from './fixtures.js';
 import { LIMIT, REFERENCE, otpCases } from './otp-cases.js';
 import { backupCase, uriCase } from './extra-cases.js';
-import { measureBundleSizes, type BundleSize } from './size.js';
+import { formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,10 +71,7 @@ function printCase(result: CaseResult): void {
 
 function printSizes(sizes: BundleSize[]): void {
   console.log('\nBundle size (size-limit: esbuild --bundle --minify, browser; gzip -9; empty entry taken off)');
-  const width = Math.max(...sizes.map((s) => s.name.length));
-  for (const s of sizes) {
-    console.log(`${s.name.padEnd(width)}  ${(s.minifiedBytes / 1000).toFixed(2).padStart(6)} kB min  ${(s.gzipBytes / 1000).toFixed(2).padStart(5)} kB gz`);
-  }
+  for (const line of formatSizes(sizes)) console.log(line);
 }
 
 function loadAverage(): string {
@@ -115,7 +112,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const sizes = args['no-size'] ? [] : await measureBundleSizes();
+  const sizes = args['no-size'] ? [] : await sizeReport();
   if (sizes.length > 0) printSizes(sizes);
 
   if (args.json !== undefined) {

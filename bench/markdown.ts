@@ -2,7 +2,7 @@
 // `npx tsx bench/markdown.ts bench/results.json`. Keeps the document a copy of a real run.
 import { readFileSync } from 'node:fs';
 import { formatDuration, type CaseResult } from './harness.js';
-import type { BundleSize } from './size.js';
+import type { BundleSize } from '../scripts/size-report.mjs';
 
 interface Report {
   date: string;

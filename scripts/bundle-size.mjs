@@ -1,5 +1,5 @@
-// One way to measure a bundle, shared by the size report (scripts/size-report.mjs) and the
-// benchmark (bench/size.ts): size-limit's own esbuild and file plugins, the very code that
+// One way to measure a bundle, for the size report (scripts/size-report.mjs, which the
+// benchmark prints too): size-limit's own esbuild and file plugins, the very code that
 // `npm run size` enforces the budget with, so no report can disagree with the budget. An entry
 // imports the named exports and uses them; esbuild bundles it with every dependency, minified;
 // size-limit gzips at level 9 and takes off what an empty entry weighs.

@@ -1,5 +1,5 @@
 // esbuild plugins shared by the build (tsup.config.ts) and the size measurements
-// (bench/size.ts, scripts/size-report.mjs), so that what is measured is what is shipped.
+// (scripts/size-report.mjs), so that what is measured is what is shipped.
 import { readFileSync } from 'node:fs';
 
 /**

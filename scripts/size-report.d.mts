@@ -1,2 +1,18 @@
-/** Sizes by subject: the factorkit core (dist/), its SHA1-only figure and the peers. */
-export function sizeReport(): Promise<Record<string, { minifiedBytes: number; gzipBytes: number }>>;
+import type { Plugin } from 'esbuild';
+
+export interface BundleSize {
+  name: string;
+  /** module -> what is imported from it, as in size-limit's `import` option */
+  imports: Record<string, string>;
+  minifiedBytes: number;
+  gzipBytes: number;
+}
+
+/** Every subject measured: factorkit's core (dist/), its SHA-2 stubbed figure, the peers. */
+export const SUBJECTS: { name: string; imports: Record<string, string>; plugins?: Plugin[] }[];
+
+/** Measures every subject in {@link SUBJECTS}; needs a built dist/. */
+export function sizeReport(): Promise<BundleSize[]>;
+
+/** One aligned line per bundle: name, minified and gzip sizes in kB. */
+export function formatSizes(sizes: BundleSize[]): string[];
