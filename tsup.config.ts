@@ -15,8 +15,8 @@ const modules = Object.fromEntries(
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
-    postgres: 'src/adapters/postgres.ts',
-    redis: 'src/adapters/redis.ts',
+    postgres: 'src/stores/postgres/index.ts',
+    redis: 'src/stores/redis/index.ts',
     testing: 'src/testing/index.ts',
   },
   // factorkit/testing registers vitest suites; vitest is the user's (an optional peer), never bundled.

@@ -3,18 +3,32 @@ import { defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
+// The test tiers, one vitest project each (`vitest run --project unit`):
+// - unit: no server, no browser, no build; the sources through the public faces;
+// - integration: real PostgreSQL and Redis, and the demo app over PostgreSQL;
+// - runtime: the built dist/ on Node, Bun, Deno, Chromium and workerd;
+// - package: the built and packed package, the API reference, the doc examples, changesets;
+// - e2e: the Express demo driven in Chromium.
+const tier = (name: string, include: string[]) => ({ extends: true as const, test: { name, include } });
+
 export default defineConfig({
   resolve: {
     // Tests and examples import the package by name, as users do, but against the sources.
     alias: [
       { find: /^factorkit$/, replacement: src('index.ts') },
       { find: /^factorkit\/testing$/, replacement: src('testing/index.ts') },
-      { find: /^factorkit\/postgres$/, replacement: src('adapters/postgres.ts') },
-      { find: /^factorkit\/redis$/, replacement: src('adapters/redis.ts') },
+      { find: /^factorkit\/postgres$/, replacement: src('stores/postgres/index.ts') },
+      { find: /^factorkit\/redis$/, replacement: src('stores/redis/index.ts') },
     ],
   },
   test: {
-    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,
+    projects: [
+      tier('unit', ['test/unit/**/*.test.ts']),
+      tier('integration', ['test/integration/**/*.test.ts', 'examples/express/postgres.test.ts']),
+      tier('runtime', ['test/runtime/**/*.test.ts']),
+      tier('package', ['test/package/**/*.test.ts']),
+      tier('e2e', ['examples/express/e2e.test.ts']),
+    ],
   },
 });

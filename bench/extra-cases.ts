@@ -36,7 +36,8 @@ export function uriCase(): BenchCase {
     subjects: [
       {
         name: REFERENCE,
-        run: () => parseOtpauthUri(buildOtpauthUri({ type: 'totp', issuer: ISSUER, account: ACCOUNT, secret: SECRET_BASE32 })),
+        run: () =>
+          parseOtpauthUri(buildOtpauthUri({ type: 'totp', issuer: ISSUER, account: ACCOUNT, secret: SECRET_BASE32 })),
         outcome: (r) => {
           const record = r as ReturnType<typeof parseOtpauthUri>;
           return { issuer: record.issuer, account: record.account, secret: record.secret };

@@ -39,10 +39,34 @@ interface Target {
 }
 
 const TARGETS: Target[] = [
-  { caseId: 'totp-generate', description: 'generate at least as fast as otpauth', subject: REFERENCE, against: 'otpauth', max: 1 },
-  { caseId: 'totp-verify-w1', description: 'verify w1 at least 2x faster than otpauth', subject: REFERENCE, against: 'otpauth', max: 0.5 },
-  { caseId: 'totp-verify-w1', description: 'verify w1 at most 0.7x the per-step-keyed limit', subject: REFERENCE, against: LIMIT, max: 0.7 },
-  { caseId: 'totp-verify-w10-invalid', description: 'verify w10 at most 1.0x the limit', subject: REFERENCE, against: LIMIT, max: 1 },
+  {
+    caseId: 'totp-generate',
+    description: 'generate at least as fast as otpauth',
+    subject: REFERENCE,
+    against: 'otpauth',
+    max: 1,
+  },
+  {
+    caseId: 'totp-verify-w1',
+    description: 'verify w1 at least 2x faster than otpauth',
+    subject: REFERENCE,
+    against: 'otpauth',
+    max: 0.5,
+  },
+  {
+    caseId: 'totp-verify-w1',
+    description: 'verify w1 at most 0.7x the per-step-keyed limit',
+    subject: REFERENCE,
+    against: LIMIT,
+    max: 0.7,
+  },
+  {
+    caseId: 'totp-verify-w10-invalid',
+    description: 'verify w10 at most 1.0x the limit',
+    subject: REFERENCE,
+    against: LIMIT,
+    max: 1,
+  },
 ];
 
 function ratioBetween(result: CaseResult, subject: string, against: string): number | undefined {
@@ -60,11 +84,12 @@ function printCase(result: CaseResult): void {
     formatDuration(s.medianNs),
     `${formatDuration(s.p25Ns)} – ${formatDuration(s.p75Ns)}`,
     formatDuration(s.minNs),
-    s.ratioToReference.toFixed(2) + 'x',
+    `${s.ratioToReference.toFixed(2)}x`,
   ]);
   const header = ['subject', 'median / call', 'p25 – p75', 'fastest', `ratio to ${result.reference}`];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 }
@@ -75,7 +100,10 @@ function printSizes(sizes: BundleSize[]): void {
 }
 
 function loadAverage(): string {
-  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 async function main(): Promise<void> {
@@ -108,7 +136,9 @@ async function main(): Promise<void> {
   if (targets.length > 0) {
     console.log('\nTargets (time ratio in the same run; lower is faster)');
     for (const t of targets) {
-      console.log(`${t.met ? 'met   ' : 'MISSED'}  ${t.description}: ${t.subject} / ${t.against} = ${t.ratio.toFixed(2)} (max ${t.max})`);
+      console.log(
+        `${t.met ? 'met   ' : 'MISSED'}  ${t.description}: ${t.subject} / ${t.against} = ${t.ratio.toFixed(2)} (max ${t.max})`,
+      );
     }
   }
 
@@ -128,7 +158,7 @@ async function main(): Promise<void> {
       targets,
       sizes,
     };
-    writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nJSON written to ${args.json}`);
   }
   // Touch the sink so no benchmarked call could have been optimised away.

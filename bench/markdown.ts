@@ -32,19 +32,25 @@ for (const result of report.cases) {
   out.push(`| subject | median per call | fastest batch | time ratio to ${result.reference} |`);
   out.push('| --- | ---: | ---: | ---: |');
   for (const s of result.subjects) {
-    out.push(`| ${s.name} | ${formatDuration(s.medianNs)} | ${formatDuration(s.minNs)} | ${s.ratioToReference.toFixed(2)}× |`);
+    out.push(
+      `| ${s.name} | ${formatDuration(s.medianNs)} | ${formatDuration(s.minNs)} | ${s.ratioToReference.toFixed(2)}× |`,
+    );
   }
 }
 if (report.targets.length > 0) {
   out.push('', '| target | ratio in this run | limit | |', '| --- | ---: | ---: | --- |');
   for (const t of report.targets) {
-    out.push(`| ${t.description} (${t.subject} / ${t.against}) | ${t.ratio.toFixed(2)} | ≤ ${t.max} | ${t.met ? 'met' : 'missed'} |`);
+    out.push(
+      `| ${t.description} (${t.subject} / ${t.against}) | ${t.ratio.toFixed(2)} | ≤ ${t.max} | ${t.met ? 'met' : 'missed'} |`,
+    );
   }
 }
 if (report.sizes.length > 0) {
   out.push('', '| bundle | minified | gzip |', '| --- | ---: | ---: |');
   for (const s of report.sizes) {
-    out.push(`| ${s.name} | ${(s.minifiedBytes / 1000).toFixed(2)} kB | ${(s.gzipBytes / 1000).toFixed(2)} kB (${s.gzipBytes} B) |`);
+    out.push(
+      `| ${s.name} | ${(s.minifiedBytes / 1000).toFixed(2)} kB | ${(s.gzipBytes / 1000).toFixed(2)} kB (${s.gzipBytes} B) |`,
+    );
   }
 }
 console.log(out.join('\n'));

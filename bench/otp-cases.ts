@@ -100,7 +100,13 @@ function verifyCase(id: string, title: string, code: string, window: number, exp
     {
       name: 'speakeasy',
       run: () =>
-        speakeasy.totp.verifyDelta({ secret: SECRET_BASE32, encoding: 'base32', token: code, time: TIME_SECONDS, window }),
+        speakeasy.totp.verifyDelta({
+          secret: SECRET_BASE32,
+          encoding: 'base32',
+          token: code,
+          time: TIME_SECONDS,
+          window,
+        }),
       outcome: deltaOf.speakeasy,
     },
     {
@@ -126,6 +132,12 @@ export function otpCases(): BenchCase[] {
   return [
     generateCase(),
     verifyCase('totp-verify-w1', 'TOTP verify, window 1, valid code at +1 (3 candidates)', CODE_NEXT, 1, 1),
-    verifyCase('totp-verify-w10-invalid', 'TOTP verify, window 10, invalid code (21 candidates)', CODE_INVALID, 10, null),
+    verifyCase(
+      'totp-verify-w10-invalid',
+      'TOTP verify, window 10, invalid code (21 candidates)',
+      CODE_INVALID,
+      10,
+      null,
+    ),
   ];
 }

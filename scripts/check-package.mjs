@@ -1,6 +1,6 @@
 // Packaging checks over the built package (run `npm run build` first): publint (strict: warnings
-// fail too), @arethetypeswrong/cli on the packed tarball, and the size-limit budgets.
-// Exits non-zero when any of them fails; `test/package.test.ts` runs it under `npm test`.
+// fail too), @arethetypeswrong/cli on the packed tarball, and the size-limit regression ceiling.
+// Exits non-zero when any of them fails; `test/package/package.test.ts` runs it under `npm test`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,11 @@ if (!existsSync(`${root}dist/index.js`)) {
 // tree, and tools that pack into the package root race on the same factorkit-x.y.z.tgz.
 const packDir = mkdtempSync(join(tmpdir(), 'factorkit-pack-'));
 process.on('exit', () => rmSync(packDir, { recursive: true, force: true }));
-const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' });
+// --ignore-scripts: dist/ was just built, and prepack's build output would corrupt --json.
+const pack = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
+  cwd: root,
+  encoding: 'utf8',
+});
 if (pack.status !== 0) {
   console.error(`npm pack failed:\n${pack.stdout}${pack.stderr}`);
   process.exit(1);
@@ -34,7 +38,11 @@ const checks = [
 
 let failed = 0;
 for (const { name, command, args } of checks) {
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
   const ok = result.status === 0;
   if (!ok) failed++;
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);

@@ -1,4 +1,3 @@
 import type { Plugin } from 'esbuild';
 
 export declare const base32DecodeAsEsm: Plugin;
-export declare const stubSha2: Plugin;

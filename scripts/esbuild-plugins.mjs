@@ -26,20 +26,3 @@ export const base32DecodeAsEsm = {
     });
   },
 };
-
-/**
- * Replaces the SHA-256 and SHA-512 modules of src/ by empty stand-ins. factorkit picks the hash
- * from a runtime table, so they cannot be tree-shaken away; with them stubbed, a bundle shows
- * what a SHA1-only build would weigh (what the two SHA-2 hashes cost). Not a real entry.
- *
- * @type {import('esbuild').Plugin}
- */
-export const stubSha2 = {
-  name: 'stub-sha2',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/_sha(256|512)\.js$/ }, (args) => ({ path: args.path, namespace: 'stub-sha2' }));
-    build.onLoad({ filter: /.*/, namespace: 'stub-sha2' }, () => ({
-      contents: 'export const SHA256 = undefined, SHA512 = undefined;',
-    }));
-  },
-};

@@ -59,7 +59,7 @@ function blocks(lines, lineOffset = 0) {
 function tsdocExamples(source) {
   const examples = [];
   const comment = /\/\*\*([\s\S]*?)\*\//g;
-  for (let match; (match = comment.exec(source)); ) {
+  for (const match of source.matchAll(comment)) {
     const startLine = source.slice(0, match.index).split('\n').length - 1;
     const lines = match[1].split('\n').map((line) => line.replace(/^\s*\* ?/, ''));
     const exampleAt = lines.findIndex((line) => line.trim().startsWith('@example'));
@@ -82,11 +82,13 @@ function tsdocExamples(source) {
 export function collectExamples() {
   const examples = [];
   for (const file of walk(join(root, 'src'), (p) => p.endsWith('.ts'))) {
-    for (const block of tsdocExamples(readFileSync(file, 'utf8'))) examples.push({ file: relative(root, file), ...block });
+    for (const block of tsdocExamples(readFileSync(file, 'utf8')))
+      examples.push({ file: relative(root, file), ...block });
   }
   const markdown = [join(root, 'README.md'), ...walk(join(root, 'docs'), (p) => p.endsWith('.md'))];
   for (const file of markdown) {
-    for (const block of blocks(readFileSync(file, 'utf8').split('\n'))) examples.push({ file: relative(root, file), ...block });
+    for (const block of blocks(readFileSync(file, 'utf8').split('\n')))
+      examples.push({ file: relative(root, file), ...block });
   }
   return examples;
 }
@@ -115,7 +117,11 @@ function compile(examples, outDir) {
   const tsconfig = join(outDir, 'tsconfig.json');
   writeFileSync(
     tsconfig,
-    JSON.stringify({ extends: join(root, 'tsconfig.json'), compilerOptions: { noEmit: true }, include: ['./*.ts'] }, null, 2),
+    JSON.stringify(
+      { extends: join(root, 'tsconfig.json'), compilerOptions: { noEmit: true }, include: ['./*.ts'] },
+      null,
+      2,
+    ),
   );
   const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', tsconfig, '--pretty', 'false'], {
     cwd: root,

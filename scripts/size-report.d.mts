@@ -1,5 +1,3 @@
-import type { Plugin } from 'esbuild';
-
 export interface BundleSize {
   name: string;
   /** module -> what is imported from it, as in size-limit's `import` option */
@@ -8,8 +6,8 @@ export interface BundleSize {
   gzipBytes: number;
 }
 
-/** Every subject measured: factorkit's core (dist/), its SHA-2 stubbed figure, the peers. */
-export const SUBJECTS: { name: string; imports: Record<string, string>; plugins?: Plugin[] }[];
+/** Every subject measured: factorkit's core (dist/) and the peers. */
+export const SUBJECTS: { name: string; imports: Record<string, string> }[];
 
 /** Measures every subject in {@link SUBJECTS}; needs a built dist/. */
 export function sizeReport(): Promise<BundleSize[]>;

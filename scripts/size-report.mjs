@@ -1,26 +1,17 @@
 // Bundle sizes of factorkit's core beside the peers it replaces: the one list of subjects, used
 // by `npm run size:report` and by the benchmark (`npm run bench`). Every size is measured one
 // way (scripts/bundle-size.mjs: size-limit's own esbuild + gzip measurement), the way
-// `npm run size` enforces the budget from .size-limit.cjs. factorkit is measured on the built
-// dist/, what the budget checks; only the SHA-2 stubbed row comes from src/, where the hashes
-// are modules of their own (scripts/esbuild-plugins.mjs): it shows what a SHA1-only build would
-// weigh, so what the two SHA-2 hashes cost. Peers come from their published files.
+// `npm run size` checks the regression ceiling in .size-limit.cjs. factorkit is measured on
+// the built dist/; the peers come from their published files.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { base32DecodeAsEsm, stubSha2 } from './esbuild-plugins.mjs';
 import { CORE_EXPORTS, bundleSize } from './bundle-size.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const SRC = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const CORE = `{ ${CORE_EXPORTS.join(', ')} }`;
 
 export const SUBJECTS = [
   { name: 'factorkit core (SHA1, SHA256, SHA512)', imports: { [DIST]: CORE } },
-  {
-    name: 'factorkit core, SHA-2 stubbed (what SHA1 only weighs)',
-    imports: { [SRC]: CORE },
-    plugins: [stubSha2, base32DecodeAsEsm],
-  },
   { name: 'otpauth (HOTP, TOTP, URI, Secret)', imports: { otpauth: '{ HOTP, TOTP, URI, Secret }' } },
   {
     name: 'otplib (generate/verify sync+async, generateURI, @otplib/uri parse)',
@@ -35,8 +26,8 @@ export const SUBJECTS = [
 export async function sizeReport() {
   if (!existsSync(DIST)) throw new Error('the size report measures dist/: run `npm run build` first');
   const sizes = [];
-  for (const { name, imports, plugins } of SUBJECTS) {
-    sizes.push({ name, imports, ...(await bundleSize(imports, plugins)) });
+  for (const { name, imports } of SUBJECTS) {
+    sizes.push({ name, imports, ...(await bundleSize(imports)) });
   }
   return sizes;
 }

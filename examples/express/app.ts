@@ -71,9 +71,7 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
         return 'That does not look like a code: enter the six digits from your app, or a backup code.';
       case 'invalid':
         return (
-          (backupCode
-            ? 'That backup code is not valid, or it has been replaced by newer codes.'
-            : TIME_SYNC_HELP) +
+          (backupCode ? 'That backup code is not valid, or it has been replaced by newer codes.' : TIME_SYNC_HELP) +
           (failure.retryAfterMs ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.` : '')
         );
       case 'replayed':
@@ -277,7 +275,9 @@ export function createExampleApp(options: ExampleAppOptions) {
       return res.status(401).send(views.secondFactorPage(ctx(req, res), user.username, failureNotice(result, code)));
     }
     await signIn(req, user);
-    log(`User ${user.id} logged in with a password and ${result.method === 'backup' ? 'a backup code' : 'a TOTP code'}`);
+    log(
+      `User ${user.id} logged in with a password and ${result.method === 'backup' ? 'a backup code' : 'a TOTP code'}`,
+    );
     if (result.method === 'backup') {
       const left = result.remainingBackupCodes;
       req.session.flash =
@@ -345,9 +345,18 @@ export function createExampleApp(options: ExampleAppOptions) {
         req.session.flash = failureNotice(result, code).text;
         return res.redirect(result.reason === 'expired' ? '/2fa/enable' : '/profile');
       }
-      return res.status(400).send(views.enablePage(ctx(req, res, user.username), undefined, failureNotice(result, code)));
+      return res
+        .status(400)
+        .send(views.enablePage(ctx(req, res, user.username), undefined, failureNotice(result, code)));
     }
-    res.send(views.backupCodesPage(ctx(req, res, user.username), user.username, result.backupCodes, '2FA is on: your backup codes'));
+    res.send(
+      views.backupCodesPage(
+        ctx(req, res, user.username),
+        user.username,
+        result.backupCodes,
+        '2FA is on: your backup codes',
+      ),
+    );
   });
 
   const backupCodesForm = {
@@ -373,7 +382,9 @@ export function createExampleApp(options: ExampleAppOptions) {
         .status(400)
         .send(views.codeConfirmPage(ctx(req, res, user.username), backupCodesForm, failureNotice(result, code)));
     }
-    res.send(views.backupCodesPage(ctx(req, res, user.username), user.username, result.backupCodes, 'Your new backup codes'));
+    res.send(
+      views.backupCodesPage(ctx(req, res, user.username), user.username, result.backupCodes, 'Your new backup codes'),
+    );
   });
 
   const disableForm = {
@@ -395,7 +406,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     const code = text(req.body, 'code');
     const result = await twoFactor.disable(user.id, code);
     if (!result.ok) {
-      return res.status(400).send(views.codeConfirmPage(ctx(req, res, user.username), disableForm, failureNotice(result, code)));
+      return res
+        .status(400)
+        .send(views.codeConfirmPage(ctx(req, res, user.username), disableForm, failureNotice(result, code)));
     }
     req.session.flash = '2FA is now off for your account.';
     res.redirect('/profile');
@@ -432,7 +445,9 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Name and code only: messages of third-party errors might echo request data.
     const code = (error as { code?: unknown } | null)?.code;
-    log(`Request failed: ${req.method} ${req.path}: ${error instanceof Error ? error.name : 'error'}${code ? ` (${String(code)})` : ''}`);
+    log(
+      `Request failed: ${req.method} ${req.path}: ${error instanceof Error ? error.name : 'error'}${code ? ` (${String(code)})` : ''}`,
+    );
     if (res.headersSent) return;
     if (!req.session) {
       res.status(500).type('text/plain').send('Something went wrong. Please try again.');

@@ -18,8 +18,10 @@ function matches(expected: string | undefined, actual: unknown): boolean {
 
 /** Refuses any state-changing request whose form does not carry this session's token. */
 export function requireCsrfToken(req: Request, res: Response, next: NextFunction): void {
-  if (req.method === 'GET' || req.method === 'HEAD') return next();
   const body = req.body as Record<string, unknown> | undefined;
-  if (matches(req.session.csrfToken, body?._csrf)) return next();
+  if (req.method === 'GET' || req.method === 'HEAD' || matches(req.session.csrfToken, body?._csrf)) {
+    next();
+    return;
+  }
   res.status(403).type('text/plain').send('Invalid or missing CSRF token. Reload the page and try again.');
 }

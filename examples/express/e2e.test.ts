@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';
 import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../test/_chromium.js';
+import { launchChromium } from '../../test/support/chromium.js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from 'factorkit';
@@ -136,7 +136,11 @@ describe('Express example in Chromium', () => {
     // Enable 2FA: read the QR code from pixels, as a phone would.
     await andWait(page, page.getByRole('link', { name: 'Enable 2FA' }).click());
     const qrPng = PNG.sync.read(await page.locator('#qr').screenshot());
-    const qr = jsQR(new Uint8ClampedArray(qrPng.data.buffer, qrPng.data.byteOffset, qrPng.data.length), qrPng.width, qrPng.height);
+    const qr = jsQR(
+      new Uint8ClampedArray(qrPng.data.buffer, qrPng.data.byteOffset, qrPng.data.length),
+      qrPng.width,
+      qrPng.height,
+    );
     expect(qr, 'the QR code in the screenshot decodes').not.toBeNull();
     const uri = qr!.data;
     expect(uri).toMatch(/^otpauth:\/\/totp\//);

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectPostgres, PG_URL, uniqueSuffix } from '../../test/_services.js';
+import { connectPostgres, PG_URL, uniqueSuffix } from '../../test/support/services.js';
 import { createExampleApp } from './app.js';
 import { openStorage, type Storage } from './storage.js';
 

@@ -17,7 +17,8 @@ function fail(message: string): never {
 function readKeyring(persistent: boolean): Keyring {
   const encoded = process.env.FACTORKIT_KEY;
   if (!encoded) {
-    if (persistent) fail('FACTORKIT_KEY is required with DATABASE_URL: 32 random bytes, base64 (openssl rand -base64 32).');
+    if (persistent)
+      fail('FACTORKIT_KEY is required with DATABASE_URL: 32 random bytes, base64 (openssl rand -base64 32).');
     // In memory the secrets die with the process, so a per-process key is enough.
     return { currentKeyId: 'ephemeral', keys: { ephemeral: new Uint8Array(randomBytes(32)) } };
   }

@@ -10,7 +10,10 @@ export class UserSessionIndex {
 
   add(userId: string, sessionId: string): void {
     let ids = this.#sessionIds.get(userId);
-    if (!ids) this.#sessionIds.set(userId, (ids = new Set()));
+    if (!ids) {
+      ids = new Set();
+      this.#sessionIds.set(userId, ids);
+    }
     ids.add(sessionId);
   }
 

@@ -1,9 +1,9 @@
 // Encryption at rest for TOTP secrets: AES-256-GCM through Web Crypto, with a keyring so keys
 // can rotate. The additional authenticated data binds each ciphertext to its user, so a
 // secret copied into another user's record fails to decrypt instead of being accepted.
-import { decodeBase64url, encodeBase64url } from '../_backup-base64url.js';
-import { FactorkitError } from '../errors.js';
-import { randomBytes } from '../secret.js';
+import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
+import { FactorkitError } from '../errors/index.js';
+import { randomBytes } from '../otp/secret.js';
 
 /**
  * AES-256-GCM keys for TOTP secrets at rest. New secrets are encrypted under `currentKeyId`;
@@ -29,9 +29,7 @@ export interface Keyring {
 }
 
 /** A TOTP secret as kept in a record: AES-256-GCM ciphertext, or (no keyring) plain base32. */
-export type SealedSecret =
-  | { enc: 'A256GCM'; keyId: string; iv: string; ct: string }
-  | { enc: 'none'; secret: string };
+export type SealedSecret = { enc: 'A256GCM'; keyId: string; iv: string; ct: string } | { enc: 'none'; secret: string };
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -97,7 +95,10 @@ export class SecretSealer {
       return bytes;
     }
     if (!this.keyBytes.has(sealed.keyId)) {
-      throw new FactorkitError('DECRYPTION_FAILED', `stored secret is encrypted under key '${sealed.keyId}', which is not in the keyring`);
+      throw new FactorkitError(
+        'DECRYPTION_FAILED',
+        `stored secret is encrypted under key '${sealed.keyId}', which is not in the keyring`,
+      );
     }
     const iv = decodeBase64url(sealed.iv);
     const ciphertext = decodeBase64url(sealed.ct);
@@ -112,9 +113,13 @@ export class SecretSealer {
       );
       return new Uint8Array(plain);
     } catch (error) {
-      throw new FactorkitError('DECRYPTION_FAILED', 'stored secret failed authentication (tampered, or not this user\'s)', {
-        cause: error,
-      });
+      throw new FactorkitError(
+        'DECRYPTION_FAILED',
+        "stored secret failed authentication (tampered, or not this user's)",
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -127,7 +132,10 @@ export class SecretSealer {
   private cryptoKey(keyId: string): Promise<CryptoKey> {
     let key = this.cryptoKeys.get(keyId);
     if (key === undefined) {
-      key = globalThis.crypto.subtle.importKey('raw', this.keyBytes.get(keyId)!, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      key = globalThis.crypto.subtle.importKey('raw', this.keyBytes.get(keyId)!, 'AES-GCM', false, [
+        'encrypt',
+        'decrypt',
+      ]);
       this.cryptoKeys.set(keyId, key);
     }
     return key;

@@ -1,9 +1,9 @@
 // The lifecycle state kept in StoredRecord.data: versioned JSON, validated field by field on
 // every load so a corrupt or hand-edited record is a typed error, never a silent bypass.
-import { parseBackupCodeSet, type BackupCodeSet } from '../backup-codes.js';
-import { FactorkitError } from '../errors.js';
-import type { HashAlgorithm } from '../_options.js';
-import type { TwoFactorStatus } from '../store/types.js';
+import { parseBackupCodeSet, type BackupCodeSet } from '../backup-codes/index.js';
+import { FactorkitError } from '../errors/index.js';
+import type { HashAlgorithm } from '../otp/index.js';
+import type { TwoFactorStatus } from '../stores/index.js';
 import type { SealedSecret } from './crypto.js';
 
 /** The TOTP parameters a secret was enrolled with; kept beside it so changing defaults later never breaks existing users. */
@@ -74,12 +74,18 @@ function corrupt(userId: string, what: string, cause?: unknown): FactorkitError 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 function parseSealed(userId: string, value: unknown): SealedSecret {
   if (isObject(value)) {
     if (value.enc === 'none' && typeof value.secret === 'string') return { enc: 'none', secret: value.secret };
-    if (value.enc === 'A256GCM' && typeof value.keyId === 'string' && typeof value.iv === 'string' && typeof value.ct === 'string') {
+    if (
+      value.enc === 'A256GCM' &&
+      typeof value.keyId === 'string' &&
+      typeof value.iv === 'string' &&
+      typeof value.ct === 'string'
+    ) {
       return { enc: 'A256GCM', keyId: value.keyId, iv: value.iv, ct: value.ct };
     }
   }
@@ -90,8 +96,13 @@ function parseTotp(userId: string, value: unknown): TotpParams {
   if (
     isObject(value) &&
     (value.algorithm === 'SHA1' || value.algorithm === 'SHA256' || value.algorithm === 'SHA512') &&
-    typeof value.digits === 'number' && Number.isInteger(value.digits) && value.digits >= 6 && value.digits <= 10 &&
-    typeof value.period === 'number' && Number.isSafeInteger(value.period) && value.period >= 1
+    typeof value.digits === 'number' &&
+    Number.isInteger(value.digits) &&
+    value.digits >= 6 &&
+    value.digits <= 10 &&
+    typeof value.period === 'number' &&
+    Number.isSafeInteger(value.period) &&
+    value.period >= 1
   ) {
     return { algorithm: value.algorithm, digits: value.digits, period: value.period };
   }
@@ -123,8 +134,12 @@ export function parseState(userId: string, data: string): RecordState {
     const a = raw.active;
     if (
       !isObject(a) ||
-      typeof a.lastStep !== 'number' || !Number.isSafeInteger(a.lastStep) || a.lastStep < -1 ||
-      typeof a.driftSteps !== 'number' || !Number.isInteger(a.driftSteps) || Math.abs(a.driftSteps) > MAX_DRIFT_STEPS ||
+      typeof a.lastStep !== 'number' ||
+      !Number.isSafeInteger(a.lastStep) ||
+      a.lastStep < -1 ||
+      typeof a.driftSteps !== 'number' ||
+      !Number.isInteger(a.driftSteps) ||
+      Math.abs(a.driftSteps) > MAX_DRIFT_STEPS ||
       !isTime(a.activatedAt)
     ) {
       throw corrupt(userId, 'bad active factor');

@@ -2,7 +2,7 @@
 // failures every further failure locks the account for an exponentially growing time. Attempts
 // made while locked are refused without looking at the code and without being counted, so a
 // locked account is no oracle, and an attacker cannot extend the lockout by hammering it.
-import { FactorkitError } from '../errors.js';
+import { FactorkitError } from '../errors/index.js';
 import type { ThrottleState } from './state.js';
 
 /**
@@ -39,7 +39,10 @@ export function resolveThrottle(options: unknown): ThrottleConfig {
   if (typeof maxFailures !== 'number' || !Number.isSafeInteger(maxFailures) || maxFailures < 1) {
     throw new FactorkitError('INVALID_ARGUMENT', 'throttle.maxFailures must be a positive integer');
   }
-  for (const [name, value] of [['baseDelayMs', baseDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
+  for (const [name, value] of [
+    ['baseDelayMs', baseDelayMs],
+    ['maxDelayMs', maxDelayMs],
+  ] as const) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new FactorkitError('INVALID_ARGUMENT', `throttle.${name} must be a finite, non-negative number`);
     }

@@ -11,17 +11,17 @@ import {
   type GeneratedBackupCodes,
   type ScryptParams,
   type VerifyBackupCodeResult,
-} from '../backup-codes.js';
-import { encodeBase32 } from '../base32.js';
-import { FactorkitError } from '../errors.js';
-import { formatManualKey } from '../manual-key.js';
-import { renderQrSvg } from '../qr.js';
-import { generateSecretBytes } from '../secret.js';
-import { isTwoFactorStatus } from '../store/_status.js';
-import type { StoredRecord, TwoFactorStatus, TwoFactorStore } from '../store/types.js';
-import { verifyTotp } from '../totp.js';
-import { buildOtpauthUri } from '../uri.js';
-import { checkAlgorithm, checkDigits, checkPeriod, type HashAlgorithm } from '../_options.js';
+} from '../backup-codes/index.js';
+import { encodeBase32 } from '../base32/index.js';
+import { FactorkitError } from '../errors/index.js';
+import { formatManualKey } from '../uri/index.js';
+import { renderQrSvg } from '../qr/index.js';
+import { generateSecretBytes } from '../otp/index.js';
+import { isTwoFactorStatus } from '../stores/status.js';
+import type { StoredRecord, TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
+import { verifyTotp } from '../otp/index.js';
+import { buildOtpauthUri } from '../uri/index.js';
+import { checkAlgorithm, checkDigits, checkPeriod, type HashAlgorithm } from '../otp/options.js';
 import { SecretSealer, type Keyring, type SealedSecret } from './crypto.js';
 import type { TwoFactorEvent } from './events.js';
 import {
@@ -138,9 +138,7 @@ export interface TwoFactorFailure {
  * }
  * ```
  */
-export type VerifyResult =
-  | { ok: true; method: 'totp' | 'backup'; remainingBackupCodes: number }
-  | TwoFactorFailure;
+export type VerifyResult = { ok: true; method: 'totp' | 'backup'; remainingBackupCodes: number } | TwoFactorFailure;
 
 /**
  * The result of {@link TwoFactor.confirmEnrollment} and {@link TwoFactor.regenerateBackupCodes}.
@@ -365,7 +363,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     throw new FactorkitError('INVALID_ARGUMENT', 'onEvent must be a function');
   }
   const totpOptions = options.totp ?? {};
-  if (typeof totpOptions !== 'object' || totpOptions === null) throw new FactorkitError('INVALID_ARGUMENT', 'totp must be an object');
+  if (typeof totpOptions !== 'object' || totpOptions === null)
+    throw new FactorkitError('INVALID_ARGUMENT', 'totp must be an object');
   const totpParams: TotpParams = {
     algorithm: checkAlgorithm(totpOptions.algorithm),
     digits: checkDigits(totpOptions.digits),
@@ -381,7 +380,13 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   }
   // Build one Key URI now, so an issuer the URI format refuses fails here and not at the
   // first enrollment.
-  buildOtpauthUri({ type: 'totp', issuer, account: 'check', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', ...totpParams });
+  buildOtpauthUri({
+    type: 'totp',
+    issuer,
+    account: 'check',
+    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    ...totpParams,
+  });
   const throttle = resolveThrottle(options.throttle);
   const sealer = new SecretSealer(options.keyring);
   if (!sealer.encrypts) {
@@ -547,7 +552,11 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       return { ...state, active: { ...active, lastStep: check.step, driftSteps }, throttle: resetThrottle() };
     }
     if (check.kind === 'backup') {
-      return { ...state, backupCodes: consumeBackupCode(state.backupCodes!, check.index, nowMs), throttle: resetThrottle() };
+      return {
+        ...state,
+        backupCodes: consumeBackupCode(state.backupCodes!, check.index, nowMs),
+        throttle: resetThrottle(),
+      };
     }
     return state;
   }
@@ -589,7 +598,10 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       const sealed = await sealer.seal(userId, secretBytes);
       return transact(userId, async (state, nowMs) => {
         const expiresAt = nowMs + ttlMs;
-        const next: RecordState = { ...(state ?? emptyState()), pending: { secret: sealed, totp: { ...totpParams }, expiresAt } };
+        const next: RecordState = {
+          ...(state ?? emptyState()),
+          pending: { secret: sealed, totp: { ...totpParams }, expiresAt },
+        };
         return { result: { ...display, expiresAt }, next };
       });
     },
@@ -707,9 +719,13 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
 function checkStore(store: unknown): TwoFactorStore {
   const s = store as Partial<TwoFactorStore> | null;
   if (
-    typeof s !== 'object' || s === null ||
-    typeof s.get !== 'function' || typeof s.create !== 'function' || typeof s.compareAndSet !== 'function' ||
-    typeof s.delete !== 'function' || typeof s.list !== 'function'
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.get !== 'function' ||
+    typeof s.create !== 'function' ||
+    typeof s.compareAndSet !== 'function' ||
+    typeof s.delete !== 'function' ||
+    typeof s.list !== 'function'
   ) {
     throw new FactorkitError('INVALID_ARGUMENT', 'store must implement get, create, compareAndSet, delete and list');
   }

@@ -2,11 +2,11 @@
 // k (before the call runs, and after it committed). Each must either complete or leave the
 // previous record untouched, and report the failure as STORE_ERROR, never as a wrong code.
 import { describe, expect, it } from 'vitest';
-import { isFactorkitError } from '../errors.js';
-import type { TwoFactor } from '../lifecycle/two-factor.js';
-import { FaultyStore, type FaultTiming } from '../store/faulty.js';
-import type { StoredRecord, TwoFactorStore } from '../store/types.js';
-import { TestClock, enroll, lifecycle, totpNow, uniquePrefix, type Enrolled } from './_harness.js';
+import { isFactorkitError } from '../errors/index.js';
+import type { TwoFactor } from '../lifecycle/index.js';
+import { FaultyStore, type FaultTiming } from './faulty-store.js';
+import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
+import { TestClock, enroll, lifecycle, totpNow, uniquePrefix, type Enrolled } from './harness.js';
 
 interface FaultCase {
   name: string;
@@ -15,9 +15,19 @@ interface FaultCase {
   /** The result the operation gives when the store does not fail. Default: `{ ok: true }`. */
   expected?: object;
   /** The operation under test. */
-  run(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: Enrolled | { secret: string }): Promise<{ ok: boolean }>;
+  run(
+    twoFactor: TwoFactor,
+    userId: string,
+    clock: TestClock,
+    ctx: Enrolled | { secret: string },
+  ): Promise<{ ok: boolean }>;
   /** True when the operation's effect is in the store (checked with a healthy store). */
-  completed(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: Enrolled | { secret: string }): Promise<boolean>;
+  completed(
+    twoFactor: TwoFactor,
+    userId: string,
+    clock: TestClock,
+    ctx: Enrolled | { secret: string },
+  ): Promise<boolean>;
 }
 
 const MAX_CALLS = 20;
@@ -32,8 +42,10 @@ const CASES: FaultCase[] = [
   {
     name: 'confirmEnrollment',
     setup: async (tf, userId) => tf.beginEnrollment(userId, { account: 'ada@example.com' }),
-    run: (tf, userId, clock, ctx) => tf.confirmEnrollment(userId, totpNow({ secret: ctx.secret, backupCodes: [] }, clock)),
-    completed: async (tf, userId) => (await tf.status(userId)) === 'activated' && (await tf.remainingBackupCodes(userId)) === 5,
+    run: (tf, userId, clock, ctx) =>
+      tf.confirmEnrollment(userId, totpNow({ secret: ctx.secret, backupCodes: [] }, clock)),
+    completed: async (tf, userId) =>
+      (await tf.status(userId)) === 'activated' && (await tf.remainingBackupCodes(userId)) === 5,
   },
   {
     name: 'verify (TOTP)',

@@ -5,14 +5,14 @@
  * @module
  */
 import { describe } from 'vitest';
-import type { TwoFactorStore } from '../store/types.js';
-import { storeProvider, type StoreConformanceOptions } from './_harness.js';
+import type { TwoFactorStore } from '../stores/index.js';
+import { storeProvider, type StoreConformanceOptions } from './harness.js';
 import { faultsSuite } from './faults.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { storeSemanticsSuite } from './store-semantics.js';
 
-export type { StoreConformanceOptions } from './_harness.js';
-export { FaultyStore, InjectedStoreFault, type FaultTiming } from '../store/faulty.js';
+export type { StoreConformanceOptions } from './harness.js';
+export { FaultyStore, InjectedStoreFault, type FaultTiming } from './faulty-store.js';
 
 /**
  * Registers vitest `describe`/`it` blocks that check a {@link TwoFactorStore} adapter: the

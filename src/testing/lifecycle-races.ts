@@ -1,8 +1,8 @@
 // The lifecycle's promises under real parallel calls on the store under test: a code is
 // accepted once, failures are all counted, and regeneration never leaves two valid sets.
 import { describe, expect, it } from 'vitest';
-import type { TwoFactorStore } from '../store/types.js';
-import { TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './_harness.js';
+import type { TwoFactorStore } from '../stores/index.js';
+import { TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './harness.js';
 
 export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): void {
   describe('lifecycle over the store, under concurrency', () => {

@@ -1,10 +1,14 @@
 // The store-level contract of TwoFactorStore: what each of the five calls must do, alone and
 // under concurrency. An adapter passing these is enough for the lifecycle to be correct.
 import { describe, expect, it } from 'vitest';
-import type { RecordWrite, StoredRecord, TwoFactorStore } from '../store/types.js';
-import { uniquePrefix } from './_harness.js';
+import type { RecordWrite, StoredRecord, TwoFactorStore } from '../stores/index.js';
+import { uniquePrefix } from './harness.js';
 
-const write = (data: string, status: RecordWrite['status'] = 'pending', updatedAt = 1_700_000_000_123): RecordWrite => ({
+const write = (
+  data: string,
+  status: RecordWrite['status'] = 'pending',
+  updatedAt = 1_700_000_000_123,
+): RecordWrite => ({
   status,
   data,
   updatedAt,
@@ -21,11 +25,19 @@ const AWKWARD_DATA = [
   'x'.repeat(100_000),
 ];
 
-async function pageAll(store: TwoFactorStore, limit: number, status?: RecordWrite['status']): Promise<StoredRecord[][]> {
+async function pageAll(
+  store: TwoFactorStore,
+  limit: number,
+  status?: RecordWrite['status'],
+): Promise<StoredRecord[][]> {
   const pages: StoredRecord[][] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 100_000; guard++) {
-    const page = await store.list({ limit, ...(status ? { status } : {}), ...(cursor !== undefined ? { cursor } : {}) });
+    const page = await store.list({
+      limit,
+      ...(status ? { status } : {}),
+      ...(cursor !== undefined ? { cursor } : {}),
+    });
     expect(page.records.length).toBeLessThanOrEqual(limit);
     pages.push(page.records);
     if (page.nextCursor === undefined) return pages;
@@ -126,7 +138,9 @@ export function storeSemanticsSuite(useStore: () => Promise<TwoFactorStore>): vo
     it('20 parallel creates of one user: exactly one succeeds', async () => {
       const store = await useStore();
       const userId = `${uniquePrefix()}user`;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.create(userId, write(`writer ${i}`))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.create(userId, write(`writer ${i}`))),
+      );
       const winners = results.filter((r) => r !== null);
       expect(winners).toHaveLength(1);
       expect((await store.get(userId))?.data).toBe(winners[0]!.data);
@@ -166,8 +180,13 @@ export function storeSemanticsSuite(useStore: () => Promise<TwoFactorStore>): vo
       const prefix = uniquePrefix();
       // 'B' < 'a' in code-unit order (a locale collation would sort them the other way).
       const mine: Array<[string, RecordWrite['status']]> = [
-        ['a', 'activated'], ['B', 'pending'], ['c', 'activated'], ['A', 'not-activated'],
-        ['b', 'activated'], ['C', 'pending'], ['é', 'activated'],
+        ['a', 'activated'],
+        ['B', 'pending'],
+        ['c', 'activated'],
+        ['A', 'not-activated'],
+        ['b', 'activated'],
+        ['C', 'pending'],
+        ['é', 'activated'],
       ];
       for (const [suffix, status] of mine) await store.create(prefix + suffix, write(`data ${suffix}`, status));
 
@@ -179,13 +198,20 @@ export function storeSemanticsSuite(useStore: () => Promise<TwoFactorStore>): vo
         expect([...ids].sort(codeUnitOrder)).toEqual(ids);
         const ours = all.filter((r) => r.userId.startsWith(prefix));
         expect(ours.map((r) => r.userId.slice(prefix.length))).toEqual(['A', 'B', 'C', 'a', 'b', 'c', 'é']);
-        expect(ours.find((r) => r.userId === `${prefix}B`)).toMatchObject({ status: 'pending', data: 'data B', version: 1 });
+        expect(ours.find((r) => r.userId === `${prefix}B`)).toMatchObject({
+          status: 'pending',
+          data: 'data B',
+          version: 1,
+        });
       }
 
       const activated = (await pageAll(store, 2, 'activated')).flat();
       expect(activated.every((r) => r.status === 'activated')).toBe(true);
       expect(activated.filter((r) => r.userId.startsWith(prefix)).map((r) => r.userId.slice(prefix.length))).toEqual([
-        'a', 'b', 'c', 'é',
+        'a',
+        'b',
+        'c',
+        'é',
       ]);
       const pending = (await pageAll(store, 1000, 'pending')).flat().filter((r) => r.userId.startsWith(prefix));
       expect(pending.map((r) => r.userId.slice(prefix.length))).toEqual(['B', 'C']);
@@ -199,7 +225,9 @@ export function storeSemanticsSuite(useStore: () => Promise<TwoFactorStore>): vo
       await store.compareAndSet(`${prefix}1`, 1, write('x2', 'activated'));
       await store.delete(`${prefix}2`, 1);
       const ours = (await pageAll(store, 1000)).flat().filter((r) => r.userId.startsWith(prefix));
-      expect(ours).toEqual([{ userId: `${prefix}1`, version: 2, status: 'activated', data: 'x2', updatedAt: 1_700_000_000_123 }]);
+      expect(ours).toEqual([
+        { userId: `${prefix}1`, version: 2, status: 'activated', data: 'x2', updatedAt: 1_700_000_000_123 },
+      ]);
     });
   });
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { launchChromium } from '../_chromium.js';
+import { launchChromium } from '../support/chromium.js';
 
 export interface CaseResult {
   name: string;
@@ -69,7 +69,12 @@ async function version(command: string, args: string[]): Promise<string> {
   return stdout.split('\n')[0]!.trim();
 }
 
-async function runProcess(runtime: string, command: string, args: string[], versionArgs: string[]): Promise<RuntimeReport> {
+async function runProcess(
+  runtime: string,
+  command: string,
+  args: string[],
+  versionArgs: string[],
+): Promise<RuntimeReport> {
   const output = await exec(command, args);
   return { runtime, version: await version(command, versionArgs), results: parseResults(runtime, output) };
 }
@@ -84,7 +89,12 @@ export const runBunRequire = () => runProcess('bun (require)', join(BIN, 'bun'),
 // --node-modules-dir=manual: resolve @noble/hashes and base32-* from the existing node_modules,
 // as a Deno app with a package.json does; --allow-read only for those files.
 export const runDeno = () =>
-  runProcess('deno', join(BIN, 'deno'), ['run', '--allow-read', '--node-modules-dir=manual', '--no-lock', esmRunner], ['--version']);
+  runProcess(
+    'deno',
+    join(BIN, 'deno'),
+    ['run', '--allow-read', '--node-modules-dir=manual', '--no-lock', esmRunner],
+    ['--version'],
+  );
 
 /** dist/index.js and the suite bundled into one file, as an app's bundler would. */
 async function bundle(entry: string, format: 'iife' | 'esm', minify = false): Promise<string> {
@@ -213,7 +223,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     try {
       const report = await runRuntime();
       const failed = report.results.filter((r) => !r.ok);
-      console.log(`${name.padEnd(16)} ${report.version.padEnd(28)} ${report.results.length - failed.length}/${report.results.length} passed`);
+      console.log(
+        `${name.padEnd(16)} ${report.version.padEnd(28)} ${report.results.length - failed.length}/${report.results.length} passed`,
+      );
       for (const f of failed) console.log(`  FAIL ${f.name}: ${f.error}`);
     } catch (error) {
       console.log(`${name.padEnd(16)} ERROR ${String(error)}`);

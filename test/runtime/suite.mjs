@@ -9,7 +9,18 @@ const ascii = (text) => new TextEncoder().encode(text);
 
 // RFC 4226 Appendix D: secret ASCII "12345678901234567890", HMAC-SHA-1, 6 digits, counts 0..9.
 const RFC4226_SECRET_BASE32 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-const RFC4226_CODES = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+const RFC4226_CODES = [
+  '755224',
+  '287082',
+  '359152',
+  '969429',
+  '338314',
+  '254676',
+  '287922',
+  '162583',
+  '399871',
+  '520489',
+];
 
 // RFC 6238 Appendix B: T0 = 0, X = 30 s, 8 digits, seeds from the Appendix A reference code.
 const RFC6238_SECRETS = {
@@ -47,7 +58,7 @@ function assertThrowsCode(lib, fn, code, what) {
     fn();
   } catch (error) {
     if (!lib.isFactorkitError(error, code)) {
-      throw new Error(`${what}: expected FactorkitError ${code}, got ${error && error.name} ${error && error.code}`);
+      throw new Error(`${what}: expected FactorkitError ${code}, got ${error?.name} ${error?.code}`);
     }
     if (!(error instanceof lib.FactorkitError)) throw new Error(`${what}: not an instance of FactorkitError`);
     return;
@@ -66,13 +77,25 @@ function cases(lib) {
   RFC4226_CODES.forEach((code, count) => {
     add(`RFC 4226 Appendix D count ${count}`, () => {
       assertEqual(lib.generateHotp(RFC4226_SECRET_BASE32, count), code, 'generateHotp');
-      assertEqual(lib.verifyHotp(code, RFC4226_SECRET_BASE32, count, { lookAhead: 0 }), { valid: true, counter: count, delta: 0 }, 'verifyHotp');
+      assertEqual(
+        lib.verifyHotp(code, RFC4226_SECRET_BASE32, count, { lookAhead: 0 }),
+        { valid: true, counter: count, delta: 0 },
+        'verifyHotp',
+      );
     });
   });
   add('HOTP bigint counter and look-ahead', () => {
     assertEqual(lib.generateHotp(RFC4226_SECRET_BASE32, 9n), '520489', 'bigint counter');
-    assertEqual(lib.verifyHotp('520489', RFC4226_SECRET_BASE32, 5, { lookAhead: 5 }), { valid: true, counter: 9, delta: 4 }, 'look-ahead');
-    assertEqual(lib.verifyHotp('520489', RFC4226_SECRET_BASE32, 5, { lookAhead: 3 }), { valid: false, reason: 'invalid' }, 'outside look-ahead');
+    assertEqual(
+      lib.verifyHotp('520489', RFC4226_SECRET_BASE32, 5, { lookAhead: 5 }),
+      { valid: true, counter: 9, delta: 4 },
+      'look-ahead',
+    );
+    assertEqual(
+      lib.verifyHotp('520489', RFC4226_SECRET_BASE32, 5, { lookAhead: 3 }),
+      { valid: false, reason: 'invalid' },
+      'outside look-ahead',
+    );
   });
 
   for (const [timeSeconds, ...codes] of RFC6238_TABLE) {
@@ -91,8 +114,16 @@ function cases(lib) {
     const secret = RFC4226_SECRET_BASE32;
     const code = lib.generateTotp(secret, { time: 89_000 });
     assertEqual(lib.verifyTotp(code, secret, { time: 59_000 }), { valid: true, step: 2, delta: 1 }, 'one step ahead');
-    assertEqual(lib.verifyTotp(code, secret, { time: 59_000, window: 0 }), { valid: false, reason: 'invalid' }, 'window 0');
-    assertEqual(lib.verifyTotp(code, secret, { time: 89_000, afterStep: 2 }), { valid: false, reason: 'replayed' }, 'replay');
+    assertEqual(
+      lib.verifyTotp(code, secret, { time: 59_000, window: 0 }),
+      { valid: false, reason: 'invalid' },
+      'window 0',
+    );
+    assertEqual(
+      lib.verifyTotp(code, secret, { time: 89_000, afterStep: 2 }),
+      { valid: false, reason: 'replayed' },
+      'replay',
+    );
     assertEqual(lib.verifyTotp('12a456', secret, { time: 89_000 }), { valid: false, reason: 'malformed' }, 'malformed');
     assertEqual(lib.totpStep({ time: 59_000 }), 1, 'totpStep');
   });
@@ -124,7 +155,12 @@ function cases(lib) {
     assertThrowsCode(lib, () => lib.generateTotp(RFC4226_SECRET_BASE32, { digits: 5 }), 'INVALID_DIGITS', 'digits 5');
     assertThrowsCode(lib, () => lib.generateTotp('GEZDGNBV'), 'WEAK_SECRET', 'weak secret');
     assertThrowsCode(lib, () => lib.generateHotp(RFC4226_SECRET_BASE32, -1), 'INVALID_COUNTER', 'negative counter');
-    assertThrowsCode(lib, () => lib.generateTotp(RFC4226_SECRET_BASE32, { algorithm: 'MD5' }), 'INVALID_ALGORITHM', 'MD5');
+    assertThrowsCode(
+      lib,
+      () => lib.generateTotp(RFC4226_SECRET_BASE32, { algorithm: 'MD5' }),
+      'INVALID_ALGORITHM',
+      'MD5',
+    );
   });
 
   // The Key URI functions arrive with issue 3; test them wherever the build exports them.
@@ -160,7 +196,7 @@ export async function run(lib) {
       await fn();
       results.push({ name, ok: true });
     } catch (error) {
-      results.push({ name, ok: false, error: String(error && error.stack ? error.stack : error) });
+      results.push({ name, ok: false, error: String(error?.stack ? error.stack : error) });
     }
   }
   return results;

@@ -1,0 +1,213 @@
+import { FactorkitError } from '../errors/index.js';
+import { checkAlgorithm, checkDigits, checkPeriod } from '../otp/options.js';
+import { checkBoolean, checkOptionsObject, isIntegerIn } from '../validation/index.js';
+import {
+  canonicalSecret,
+  checkLabelPart,
+  checkRecord,
+  type CompleteOtpauthRecord,
+  type OtpauthRecord,
+} from './record.js';
+
+export type { CompleteOtpauthRecord, OtpauthRecord, OtpauthType } from './record.js';
+
+/** Options for {@link buildOtpauthUri}. */
+export interface BuildOtpauthUriOptions {
+  /**
+   * Accept a secret shorter than 128 bits (RFC 4226 §4 R6). Only for re-exporting legacy
+   * secrets; new enrolments should use {@link generateSecret}. Default false.
+   */
+  allowWeakSecret?: boolean;
+}
+
+// Far beyond the 2953 bytes the largest QR code holds; only a guard against absurd input.
+const MAX_URI_LENGTH = 16_384;
+const KNOWN_PARAMETERS = new Set(['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter']);
+
+/**
+ * Builds an `otpauth://` Key URI (Google Authenticator Key-Uri-Format) for a QR code or a link.
+ *
+ * The label is `Issuer:account`, each part percent-encoded with `encodeURIComponent` (a space
+ * becomes `%20`, never `+`), and the `issuer` parameter repeats the issuer, as the format
+ * recommends for old and new apps alike. The secret is written as unpadded upper-case base32.
+ * Only non-default settings are written (`algorithm` unless SHA1, `digits` unless 6, `period`
+ * unless 30), so the URI stays short and its QR code easy to scan; `counter` is always written
+ * for `hotp`.
+ *
+ * @param record - the entry; see {@link OtpauthRecord}
+ * @param options - `allowWeakSecret` (default false)
+ * @returns the Key URI
+ * @throws {@link FactorkitError} `INVALID_LABEL` when the issuer or account is empty, contains
+ * a colon or a control character, or starts or ends with whitespace; `INVALID_SECRET`,
+ * `WEAK_SECRET` (under 128 bits), `INVALID_ALGORITHM`, `INVALID_DIGITS` (outside 6..10),
+ * `INVALID_PERIOD`, `INVALID_COUNTER` (missing for hotp, or given for totp),
+ * `INVALID_ARGUMENT` (wrong types)
+ * @example
+ * ```ts
+ * import { buildOtpauthUri } from 'factorkit';
+ *
+ * buildOtpauthUri({
+ *   type: 'totp',
+ *   issuer: 'ACME Co',
+ *   account: 'jane@example.com',
+ *   secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ',
+ * });
+ * // 'otpauth://totp/ACME%20Co:jane%40example.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co'
+ * ```
+ */
+export function buildOtpauthUri(record: OtpauthRecord, options?: BuildOtpauthUriOptions): string {
+  const opts = checkOptionsObject(options);
+  const r = checkRecord(record, checkBoolean('allowWeakSecret', opts.allowWeakSecret));
+  const account = encodeURIComponent(r.account);
+  const label = r.issuer === undefined ? account : `${encodeURIComponent(r.issuer)}:${account}`;
+  const params = [`secret=${r.secret}`];
+  if (r.issuer !== undefined) params.push(`issuer=${encodeURIComponent(r.issuer)}`);
+  if (r.algorithm !== 'SHA1') params.push(`algorithm=${r.algorithm}`);
+  if (r.digits !== 6) params.push(`digits=${r.digits}`);
+  if (r.type === 'totp' && r.period !== 30) params.push(`period=${r.period}`);
+  if (r.type === 'hotp') params.push(`counter=${r.counter}`);
+  return `otpauth://${r.type}/${label}?${params.join('&')}`;
+}
+
+function decodeComponent(raw: string, what: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new FactorkitError('URI_MALFORMED_ENCODING', `${what} has bad %-encoding`);
+  }
+}
+
+// Scheme, then after '//' the type, '/', the label, '?', the query; the fragment is dropped
+// (RFC 3986 §3.5: not part of the resource; apps drop it too).
+const URI_PARTS = /^([a-z][a-z\d+.-]*):(\/\/)?([^/?#]*)\/?([^?#]*)\??([^#]*)/i;
+
+/** [type, raw label, raw query] */
+function splitUri(uri: string): [string, string, string] {
+  const parts = URI_PARTS.exec(uri);
+  if (!parts) throw new FactorkitError('URI_MALFORMED', 'uri must start with otpauth://');
+  if (parts[1]!.toLowerCase() !== 'otpauth')
+    throw new FactorkitError('URI_INVALID_SCHEME', 'uri must start with otpauth://');
+  if (!parts[2]) throw new FactorkitError('URI_MALFORMED', 'uri must start with otpauth://');
+  return [parts[3]!, parts[4]!, parts[5]!];
+}
+
+function parseQuery(query: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    // The name runs to the first '=', the value is the rest (it may hold '=' itself).
+    const [, rawKey, rawValue] = /^([^=]*)=?(.*)$/s.exec(pair)!;
+    // application/x-www-form-urlencoded: '+' is a space in a query (Android's
+    // Uri.getQueryParameter reads it so), unlike in the label.
+    const key = decodeComponent(rawKey!.replace(/\+/g, ' '), 'a parameter').toLowerCase();
+    if (!KNOWN_PARAMETERS.has(key)) continue; // e.g. image=, icon=: not ours to judge
+    if (params.has(key)) throw new FactorkitError('URI_DUPLICATE_PARAMETER', `${key} appears twice`);
+    params.set(key, decodeComponent(rawValue!.replace(/\+/g, ' '), key));
+  }
+  return params;
+}
+
+function parseLabel(rawLabel: string): { issuer?: string; account: string } {
+  // The path is not form-encoded: '+' stays a literal plus (alice+tag@example.com).
+  const label = decodeComponent(rawLabel, 'the label');
+  const colon = label.indexOf(':');
+  const issuer = colon === -1 ? undefined : label.slice(0, colon).trim();
+  // Key-Uri-Format: optional spaces may precede the account name.
+  const account = label.slice(colon + 1).trim();
+  checkLabelPart(account, 'URI_MALFORMED', "the label's account");
+  if (issuer === undefined || issuer.length === 0) return { account };
+  checkLabelPart(issuer, 'URI_MALFORMED', "the label's issuer");
+  return { issuer, account };
+}
+
+/**
+ * Parses an `otpauth://` Key URI into a complete record, with defaults filled in: `algorithm`
+ * and `digits` are always set, `period` for `totp`, `counter` for `hotp`; `issuer` is set when
+ * the label or the `issuer` parameter names one. So `parseOtpauthUri(buildOtpauthUri(r))`
+ * deep-equals `r` whenever `r` spells out its settings.
+ *
+ * Lenient where real services differ, strict where a guess could produce wrong codes:
+ * - the scheme and type are case-insensitive; surrounding whitespace is ignored;
+ * - the secret may be lower case or padded (Google issues lower-case secrets) and is returned
+ *   canonical; secrets shorter than 128 bits are accepted, since many services still
+ *   issue 80-bit (16-character) ones ({@link lintOtpauthUri} warns about them);
+ * - the label may use `:` or `%3A` and spaces before the account; `+` in the label is a literal
+ *   plus, in the query a space (form encoding); the issuer may be only in the label, only in
+ *   the `issuer` parameter, or in both, and then both must be equal;
+ * - `algorithm` is case-insensitive; unknown parameters (`image`, `icon`...) are ignored, and
+ *   so is `counter` in a `totp` URI and `period` in a `hotp` one.
+ *
+ * @param uri - the Key URI, e.g. decoded from a QR code
+ * @returns the record; see {@link CompleteOtpauthRecord}
+ * @throws {@link FactorkitError} with one code per problem, and a message that never contains
+ * the secret: `URI_INVALID_SCHEME` (not `otpauth:`), `URI_INVALID_TYPE` (not totp/hotp),
+ * `URI_MISSING_SECRET`, `URI_INVALID_SECRET` (not base32), `URI_MISSING_COUNTER` (hotp
+ * without counter), `URI_INVALID_COUNTER`, `URI_DUPLICATE_PARAMETER` (`secret=A&secret=B`),
+ * `URI_ISSUER_MISMATCH` (label issuer differs from the parameter), `URI_INVALID_DIGITS`
+ * (outside 6..10), `URI_INVALID_PERIOD`, `URI_INVALID_ALGORITHM`, `URI_MALFORMED_ENCODING`
+ * (bad `%` escapes), `URI_MALFORMED` (anything else: no `//`, no account name, a colon in a
+ * label part, too long); `INVALID_ARGUMENT` when `uri` is not a string
+ * @example
+ * ```ts
+ * import { parseOtpauthUri } from 'factorkit';
+ *
+ * const record = parseOtpauthUri(
+ *   'otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example',
+ * );
+ * // { type: 'totp', issuer: 'Example', account: 'alice@google.com',
+ * //   secret: 'JBSWY3DPEHPK3PXP', algorithm: 'SHA1', digits: 6, period: 30 }
+ * ```
+ */
+export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
+  if (typeof uri !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'uri must be a string');
+  const text = uri.trim();
+  if (text.length > MAX_URI_LENGTH) throw new FactorkitError('URI_MALFORMED', 'uri is too long');
+
+  const [rawType, rawLabel, query] = splitUri(text);
+  const type = rawType.toLowerCase();
+  if (type !== 'totp' && type !== 'hotp') throw new FactorkitError('URI_INVALID_TYPE', 'uri type must be totp or hotp');
+
+  const params = parseQuery(query);
+  const label = parseLabel(rawLabel);
+
+  const rawSecret = params.get('secret');
+  if (rawSecret === undefined || rawSecret.trim() === '')
+    throw new FactorkitError('URI_MISSING_SECRET', 'secret is missing');
+  const secret = canonicalSecret(rawSecret);
+  if (secret === undefined) throw new FactorkitError('URI_INVALID_SECRET', 'secret is not valid base32');
+
+  let issuer = label.issuer;
+  const issuerParam = params.get('issuer')?.trim();
+  if (issuerParam !== undefined && issuerParam !== '') {
+    checkLabelPart(issuerParam, 'URI_MALFORMED', 'issuer');
+    if (issuer !== undefined && issuer !== issuerParam)
+      throw new FactorkitError('URI_ISSUER_MISMATCH', 'issuer differs from the label');
+    issuer = issuerParam;
+  }
+
+  // Parameters are checked like the options of the same name, with the URI codes. Integers must
+  // be plain decimal digits: Number() alone would take '0x10', '1e1' or ' 8'.
+  const integer = (key: string) => {
+    const raw = params.get(key);
+    return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : raw;
+  };
+  const record: CompleteOtpauthRecord = {
+    type,
+    account: label.account,
+    secret: secret.secret,
+    algorithm: checkAlgorithm(params.get('algorithm')?.toUpperCase(), 'algorithm', 'URI_INVALID_ALGORITHM'),
+    digits: checkDigits(integer('digits'), 'digits', 'URI_INVALID_DIGITS'),
+  };
+  if (issuer !== undefined) record.issuer = issuer;
+
+  if (type === 'totp') {
+    record.period = checkPeriod(integer('period'), 'period', 'URI_INVALID_PERIOD');
+  } else {
+    const counter = integer('counter');
+    if (counter === undefined) throw new FactorkitError('URI_MISSING_COUNTER', 'counter is missing');
+    if (!isIntegerIn(counter, 0))
+      throw new FactorkitError('URI_INVALID_COUNTER', 'counter must be a safe integer >= 0');
+    record.counter = counter;
+  }
+  return record;
+}

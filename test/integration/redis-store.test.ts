@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isFactorkitError } from 'factorkit';
+import { RedisStore, fromIoredis, fromNodeRedis, type RedisScriptRunner } from 'factorkit/redis';
+import { runStoreConformance } from 'factorkit/testing';
+import {
+  UNICODE_SAMPLES,
+  connectIoredis,
+  connectNodeRedis,
+  connectNodeRedisPool,
+  describeAdapterBehaviour,
+  runName,
+  sweepStaleKeys,
+} from '../support/services.js';
+
+// Every store gets its own key prefix under this run's namespace; all of it is deleted at the end.
+const KEY_PREFIX = 'factorkit-test:';
+const runPrefix = `${KEY_PREFIX}${runName()}:`;
+let stores = 0;
+let ioredisClients: Redis[];
+let nodeRedisPool: Awaited<ReturnType<typeof connectNodeRedisPool>>;
+
+beforeAll(async () => {
+  ioredisClients = await connectIoredis(5);
+  await sweepStaleKeys(ioredisClients[0]!, KEY_PREFIX);
+  nodeRedisPool = await connectNodeRedisPool(5);
+});
+
+afterAll(async () => {
+  const admin = ioredisClients?.[0];
+  if (admin) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${runPrefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await admin.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    expect(await admin.keys(`${runPrefix}*`)).toEqual([]);
+  }
+  for (const client of ioredisClients ?? []) client.disconnect();
+  await nodeRedisPool?.close();
+});
+
+function nextPrefix(): string {
+  return `${runPrefix}${++stores}:`;
+}
+
+/** Spreads scripts over several runners, so concurrent calls really use separate connections. */
+function roundRobin(runners: RedisScriptRunner[]): RedisScriptRunner {
+  let next = 0;
+  return { runScript: (script, keys, args) => runners[next++ % runners.length]!.runScript(script, keys, args) };
+}
+
+const viaIoredis = async () =>
+  new RedisStore({ client: roundRobin(ioredisClients.map(fromIoredis)), prefix: nextPrefix() });
+const viaNodeRedis = async () => new RedisStore({ client: nodeRedisPool, prefix: nextPrefix() });
+
+runStoreConformance(viaIoredis, { name: 'RedisStore conformance (ioredis, 5 connections round-robin)' });
+runStoreConformance(viaNodeRedis, { name: 'RedisStore conformance (node-redis pool of 5)' });
+describeAdapterBehaviour('RedisStore (ioredis, 5 connections round-robin)', viaIoredis);
+describeAdapterBehaviour('RedisStore (node-redis pool of 5)', viaNodeRedis);
+
+describe('RedisStore specifics', () => {
+  it('accepts ioredis and node-redis clients directly, and they share the data', async () => {
+    const prefix = nextPrefix();
+    const single = await connectNodeRedis();
+    try {
+      const viaIoredis = new RedisStore({ client: ioredisClients[1]!, prefix });
+      const viaNodeRedis = new RedisStore({ client: single, prefix });
+      const viaPool = new RedisStore({ client: fromNodeRedis(nodeRedisPool), prefix });
+      const created = await viaIoredis.create('shared', { status: 'pending', data: 'ž', updatedAt: 1 });
+      expect(await viaNodeRedis.get('shared')).toEqual(created);
+      const updated = await viaNodeRedis.compareAndSet('shared', 1, { status: 'activated', data: 'ř', updatedAt: 2 });
+      expect(await viaPool.get('shared')).toEqual(updated);
+      expect(await viaIoredis.list({ limit: 5, status: 'activated' })).toEqual({ records: [updated] });
+    } finally {
+      single.destroy();
+    }
+  });
+
+  it('works after SCRIPT FLUSH (falls back from EVALSHA to EVAL)', async () => {
+    const store = new RedisStore({ client: ioredisClients[2]!, prefix: nextPrefix() });
+    const nodeStore = new RedisStore({ client: nodeRedisPool, prefix: nextPrefix() });
+    await ioredisClients[2]!.script('FLUSH');
+    expect(await store.create('after-flush', { status: 'pending', data: 'x', updatedAt: 1 })).toMatchObject({
+      version: 1,
+    });
+    await ioredisClients[2]!.script('FLUSH');
+    expect(await nodeStore.create('after-flush', { status: 'pending', data: 'y', updatedAt: 1 })).toMatchObject({
+      version: 1,
+    });
+  });
+
+  it('keeps every key under the prefix, with no TTL, ids hex-encoded', async () => {
+    const prefix = nextPrefix();
+    const store = new RedisStore({ client: ioredisClients[0]!, prefix });
+    await store.create('a:b{c}*?', { status: 'activated', data: 'x', updatedAt: 1 });
+    await store.create('😀', { status: 'pending', data: 'y', updatedAt: 1 });
+    const admin = ioredisClients[0]!;
+    const keys = (await admin.keys(`${prefix}*`)).sort();
+    expect(keys).toEqual(
+      [
+        `${prefix}index:all`,
+        `${prefix}index:status:activated`,
+        `${prefix}index:status:pending`,
+        `${prefix}user:0061003a0062007b0063007d002a003f`,
+        `${prefix}user:d83dde00`,
+      ].sort(),
+    );
+    for (const key of keys) expect(await admin.ttl(key)).toBe(-1);
+    expect(await admin.hgetall(`${prefix}user:d83dde00`)).toEqual({
+      userId: '😀',
+      version: '1',
+      status: 'pending',
+      data: 'y',
+      updatedAt: '1',
+    });
+    // Moving the only pending user out of that status leaves no empty index key behind.
+    await store.compareAndSet('😀', 1, { status: 'activated', data: 'y', updatedAt: 2 });
+    expect(await admin.exists(`${prefix}index:status:pending`)).toBe(0);
+    expect(await admin.zcard(`${prefix}index:status:activated`)).toBe(2);
+  });
+
+  it('keeps state across a restart: clients quit, new clients read it back unchanged', async () => {
+    const prefix = nextPrefix();
+    const [first] = await connectIoredis(1);
+    const writer = new RedisStore({ client: first!, prefix });
+    const written = [];
+    for (const [index, data] of UNICODE_SAMPLES.entries()) {
+      await writer.create(`restart-${index}`, { status: 'pending', data, updatedAt: 1_700_000_000_000 + index });
+      written.push(
+        await writer.compareAndSet(`restart-${index}`, 1, {
+          status: 'activated',
+          data,
+          updatedAt: 1_700_000_000_000.25,
+        }),
+      );
+    }
+    await first!.quit();
+
+    const [second] = await connectIoredis(1);
+    const nodeClient = await connectNodeRedis();
+    try {
+      for (const client of [second!, nodeClient]) {
+        const reader = new RedisStore({ client, prefix });
+        for (const [index, record] of written.entries()) {
+          expect(await reader.get(`restart-${index}`)).toEqual(record);
+        }
+        expect((await reader.list({ limit: 100, status: 'activated' })).records).toHaveLength(written.length);
+      }
+    } finally {
+      await second!.quit();
+      nodeClient.destroy();
+    }
+  });
+
+  it('throws client errors as they are (connection refused, wrong key type)', async () => {
+    const { Redis } = await import('ioredis');
+    const dead = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+    });
+    dead.on('error', () => {});
+    try {
+      const error = await new RedisStore({ client: dead }).get('user').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(Error);
+      expect(isFactorkitError(error)).toBe(false);
+    } finally {
+      dead.disconnect();
+    }
+    const prefix = nextPrefix();
+    await ioredisClients[0]!.set(`${prefix}index:all`, 'not a sorted set');
+    const store = new RedisStore({ client: nodeRedisPool, prefix });
+    const error = await store
+      .create('x', { status: 'pending', data: '', updatedAt: 0 })
+      .catch((caught: unknown) => caught);
+    expect(isFactorkitError(error)).toBe(false);
+    expect(String((error as Error).message)).toContain('WRONGTYPE');
+  });
+
+  it('adapters import no client package and no node: module (optional peers stay optional)', () => {
+    for (const file of ['postgres/index.ts', 'redis/index.ts', 'redis/client.ts', 'args.ts']) {
+      const source = readFileSync(new URL(`../../src/stores/${file}`, import.meta.url), 'utf8');
+      const imported = [...source.matchAll(/^(?:(?:import|export)\s[^;]*?from\s+|import\s+)'([^']+)'/gms)].map(
+        (match) => match[1],
+      );
+      expect(imported.length, file).toBeGreaterThan(0);
+      for (const specifier of imported) {
+        expect(specifier, file).toMatch(/^(\.\.?\/|@noble\/hashes\/)/);
+      }
+    }
+  });
+
+  it('refuses unknown clients and bad prefixes', () => {
+    for (const client of [undefined, null, {}, { eval: () => null }, 'redis://']) {
+      expect(() => new RedisStore({ client: client as unknown as RedisScriptRunner })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+    for (const prefix of ['', 'x'.repeat(257), 7]) {
+      expect(() => new RedisStore({ client: ioredisClients[0]!, prefix: prefix as string })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// Round trips of the internal record format and of the secret sealer, as properties.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateBackupCodes, isFactorkitError } from 'factorkit';
+import { SecretSealer } from '../../src/lifecycle/crypto.js';
+import { parseState, serializeState, type RecordState } from '../../src/lifecycle/state.js';
+
+const sealed = fc.oneof(
+  fc.record({ enc: fc.constant('none' as const), secret: fc.base64String() }),
+  fc.record({
+    enc: fc.constant('A256GCM' as const),
+    keyId: fc.string({ minLength: 1 }),
+    iv: fc.base64String(),
+    ct: fc.base64String(),
+  }),
+);
+const totp = fc.record({
+  algorithm: fc.constantFrom('SHA1' as const, 'SHA256' as const, 'SHA512' as const),
+  digits: fc.integer({ min: 6, max: 10 }),
+  period: fc.integer({ min: 1, max: 3600 }),
+});
+const time = fc.integer({ min: 0, max: 2 ** 45 });
+
+describe('record state format', async () => {
+  const { set } = await generateBackupCodes({ kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true, count: 3 });
+  const state: fc.Arbitrary<RecordState> = fc.record({
+    v: fc.constant(1 as const),
+    pending: fc.option(fc.record({ secret: sealed, totp, expiresAt: time })),
+    active: fc.option(
+      fc.record({
+        secret: sealed,
+        totp,
+        lastStep: fc.integer({ min: -1, max: 2 ** 40 }),
+        driftSteps: fc.integer({ min: -2, max: 2 }),
+        activatedAt: time,
+      }),
+    ),
+    backupCodes: fc.option(fc.constant(set)),
+    throttle: fc.record({ failures: fc.nat(), lockedUntil: time }),
+  });
+
+  it('parse(serialize(state)) is the same state', () => {
+    fc.assert(
+      fc.property(state, (s) => {
+        expect(parseState('user', serializeState(s))).toEqual(s);
+      }),
+    );
+  });
+
+  it('any other JSON is either a valid state or CORRUPT_RECORD, never another error', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string()), (data) => {
+        try {
+          parseState('user', data);
+        } catch (error) {
+          expect(isFactorkitError(error, 'CORRUPT_RECORD')).toBe(true);
+        }
+      }),
+    );
+  });
+});
+
+describe('SecretSealer', () => {
+  const sealer = new SecretSealer({ currentKeyId: 'a', keys: { a: new Uint8Array(32).fill(7) } });
+
+  it('opens what it sealed, for the same user only', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.string({ minLength: 1 }),
+        async (secret, userId) => {
+          const box = await sealer.seal(userId, secret);
+          expect(box).toMatchObject({ enc: 'A256GCM', keyId: 'a' });
+          expect(await sealer.open(userId, box)).toEqual(secret);
+          const other = await sealer.open(`${userId}x`, box).catch((error: unknown) => error);
+          expect(isFactorkitError(other, 'DECRYPTION_FAILED')).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses malformed IVs and ciphertexts with DECRYPTION_FAILED', async () => {
+    const box = await sealer.seal('u', new Uint8Array(20).fill(1));
+    if (box.enc !== 'A256GCM') throw new Error('expected ciphertext');
+    for (const bad of [
+      { ...box, iv: '' },
+      { ...box, iv: '!!' },
+      { ...box, ct: '*' },
+      { ...box, ct: box.ct.slice(0, 8) },
+      { ...box, keyId: 'b' },
+    ]) {
+      const error = await sealer.open('u', bad).catch((caught: unknown) => caught);
+      expect(isFactorkitError(error, 'DECRYPTION_FAILED')).toBe(true);
+    }
+  });
+});
