@@ -79,6 +79,10 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
         return 'That code was already used. Wait for your app to show the next code (a new one every 30 seconds) and enter it.';
       case 'locked':
         return `Too many wrong codes. Wait ${Math.ceil((failure.retryAfterMs ?? 1000) / 1000)} seconds, then try again.`;
+      case 'hard-locked':
+        return 'Too many wrong codes: this account is locked. Contact support to unlock it.';
+      case 'current-code-required':
+        return 'Two-factor authentication is already on: enter a code from your current app as well.';
       case 'expired':
         return 'This QR code has expired. Start again with a new one.';
       case 'not-enrolled':

@@ -8,7 +8,8 @@
  * Key URIs: `INVALID_LABEL` (building) and the `URI_*` codes (parsing).
  * Backup codes: `INVALID_BACKUP_SET`, `WEAK_KDF` (KDF parameters below the OWASP minimum).
  * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
- * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`,
+ * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
+ * stored in clear while a keyring is configured),
  * `CORRUPT_RECORD` (stored 2FA data that fails validation).
  */
 export type FactorkitErrorCode =
@@ -46,6 +47,7 @@ export type FactorkitErrorCode =
   | 'ENROLLMENT_EXPIRED'
   | 'INVALID_KEYRING'
   | 'DECRYPTION_FAILED'
+  | 'UNENCRYPTED_SECRET'
   | 'CORRUPT_RECORD';
 
 /**
@@ -70,7 +72,7 @@ export type FactorkitErrorCode =
  */
 export class FactorkitError extends Error {
   /** Stable machine-readable reason; see {@link FactorkitErrorCode}. */
-  declare readonly code: FactorkitErrorCode;
+  readonly code: FactorkitErrorCode;
 
   /**
    * @param code - the stable reason

@@ -40,8 +40,16 @@ export class SecretSealer {
   private readonly keyBytes = new Map<string, Uint8Array<ArrayBuffer>>();
   private readonly cryptoKeys = new Map<string, Promise<CryptoKey>>();
   readonly currentKeyId: string | undefined;
+  /** With a keyring: whether a secret stored in clear is accepted (to be re-sealed on its next write). */
+  private readonly acceptsPlaintext: boolean;
 
-  constructor(keyring: unknown) {
+  /**
+   * @param keyring - the app's keyring, or undefined to store secrets in clear
+   * @param acceptsPlaintext - with a keyring, open secrets stored in clear instead of refusing
+   * them (a migration of records written before the keyring); without one, always true
+   */
+  constructor(keyring: unknown, acceptsPlaintext = false) {
+    this.acceptsPlaintext = keyring === undefined || acceptsPlaintext;
     if (keyring === undefined) return;
     if (typeof keyring !== 'object' || keyring === null) {
       throw new FactorkitError('INVALID_KEYRING', 'keyring must be { currentKeyId, keys }');
@@ -86,10 +94,19 @@ export class SecretSealer {
   /**
    * Opens a sealed secret of `userId`.
    * @throws FactorkitError `DECRYPTION_FAILED` for an unknown key id or a tampered, swapped or
-   * garbled ciphertext
+   * garbled ciphertext; `UNENCRYPTED_SECRET` for a secret in clear under a keyring
    */
   async open(userId: string, sealed: SealedSecret): Promise<Uint8Array> {
     if (sealed.enc === 'none') {
+      // With a keyring, a secret in clear is what someone who can write to the database would
+      // leave to plant a secret of their own (or to downgrade one): refused unless the app is
+      // migrating records written before it had a keyring.
+      if (!this.acceptsPlaintext) {
+        throw new FactorkitError(
+          'UNENCRYPTED_SECRET',
+          'stored secret is not encrypted although a keyring is configured (see migratePlaintextSecrets)',
+        );
+      }
       const bytes = decodeBase64url(sealed.secret);
       if (bytes === undefined) throw new FactorkitError('DECRYPTION_FAILED', 'stored secret is not valid base64url');
       return bytes;

@@ -1,7 +1,34 @@
 /**
+ * Which code a check took a typed code for: a TOTP code (digits), a backup code, or neither
+ * (`'unknown'`: not a string, or refused before its shape was looked at, e.g. while locked).
+ *
+ * @example
+ * ```ts
+ * import type { CodeMethod } from 'factorkit';
+ *
+ * const method: CodeMethod = 'backup';
+ * ```
+ */
+export type CodeMethod = 'totp' | 'backup' | 'unknown';
+
+/**
+ * The lifecycle call a code check belonged to, in audit events.
+ *
+ * @example
+ * ```ts
+ * import type { CodeCheckOperation } from 'factorkit';
+ *
+ * const operation: CodeCheckOperation = 'verify';
+ * ```
+ */
+export type CodeCheckOperation = 'confirm-enrollment' | 'verify' | 'regenerate-backup-codes' | 'disable';
+
+/**
  * What {@link createTwoFactor} reports through `onEvent`, always after the change is committed
  * to the store. Typical uses: end the user's other sessions on `enabled`, e-mail the user on
- * every event, alert on `locked-out`.
+ * every event, alert on `locked-out` and `hard-locked`, and keep `verify-succeeded` /
+ * `verify-failed` (one per code check) and the support events (`reset-by-admin`, `unlocked`,
+ * with the `actor` who did it) in an audit log. No event carries a code, a secret or record data.
  *
  * @example
  * ```ts
@@ -13,6 +40,10 @@
  *       return `a backup code was used; ${event.remaining} left`;
  *     case 'locked-out':
  *       return `too many wrong codes; locked for ${event.retryAfterMs} ms`;
+ *     case 'verify-failed':
+ *       return `${event.operation}: ${event.method} code refused (${event.reason})`;
+ *     case 'unlocked':
+ *       return `unlocked by ${event.actor}`;
  *     default:
  *       return event.type;
  *   }
@@ -22,7 +53,20 @@
 export type TwoFactorEvent =
   | { type: 'enabled'; userId: string; at: number }
   | { type: 'disabled'; userId: string; at: number }
+  | { type: 'factor-replaced'; userId: string; at: number }
   | { type: 'backup-codes-regenerated'; userId: string; at: number; count: number }
   | { type: 'backup-code-used'; userId: string; at: number; remaining: number }
   | { type: 'locked-out'; userId: string; at: number; retryAfterMs: number }
-  | { type: 'replay-refused'; userId: string; at: number };
+  | { type: 'hard-locked'; userId: string; at: number; failures: number }
+  | { type: 'replay-refused'; userId: string; at: number }
+  | { type: 'verify-succeeded'; userId: string; at: number; operation: CodeCheckOperation; method: 'totp' | 'backup' }
+  | {
+      type: 'verify-failed';
+      userId: string;
+      at: number;
+      operation: CodeCheckOperation;
+      method: CodeMethod;
+      reason: 'invalid' | 'malformed' | 'replayed' | 'locked' | 'hard-locked' | 'expired' | 'current-code-required';
+    }
+  | { type: 'reset-by-admin'; userId: string; at: number; actor: string }
+  | { type: 'unlocked'; userId: string; at: number; actor: string };

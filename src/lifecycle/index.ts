@@ -10,7 +10,9 @@ export {
   type TwoFactorUser,
   type ListUsersOptions,
   type ThrottleStatus,
+  type ConfirmEnrollmentOptions,
+  type SupportActionOptions,
 } from './two-factor.js';
-export type { TwoFactorEvent } from './events.js';
+export type { TwoFactorEvent, CodeMethod, CodeCheckOperation } from './events.js';
 export type { Keyring } from './crypto.js';
 export type { ThrottleOptions } from './throttle.js';

@@ -32,8 +32,10 @@ export interface ActiveFactor {
 export interface ThrottleState {
   /** Consecutive failed attempts since the last success. */
   failures: number;
-  /** Unix ms until which every attempt is refused; 0 when not locked. */
+  /** Unix ms until which every attempt is refused; 0 when not locked for a time. */
   lockedUntil: number;
+  /** When `maxConsecutiveFailures` was reached: locked until support unlocks; null when not. */
+  hardLockedAt: number | null;
 }
 
 export interface RecordState {
@@ -47,7 +49,13 @@ export interface RecordState {
 export const MAX_DRIFT_STEPS = 2;
 
 export function emptyState(): RecordState {
-  return { v: 1, pending: null, active: null, backupCodes: null, throttle: { failures: 0, lockedUntil: 0 } };
+  return {
+    v: 1,
+    pending: null,
+    active: null,
+    backupCodes: null,
+    throttle: { failures: 0, lockedUntil: 0, hardLockedAt: null },
+  };
 }
 
 /** The status a store copies out of the state for filtering. */
@@ -164,6 +172,15 @@ export function parseState(userId: string, data: string): RecordState {
 
   const t = raw.throttle;
   if (!isObject(t) || !isCount(t.failures) || !isTime(t.lockedUntil)) throw corrupt(userId, 'bad throttle state');
+  // Absent in records written before hard lockout existed: those were never hard-locked.
+  const hardLockedAt = t.hardLockedAt === undefined ? null : t.hardLockedAt;
+  if (hardLockedAt !== null && !isTime(hardLockedAt)) throw corrupt(userId, 'bad throttle state');
 
-  return { v: 1, pending, active, backupCodes, throttle: { failures: t.failures, lockedUntil: t.lockedUntil } };
+  return {
+    v: 1,
+    pending,
+    active,
+    backupCodes,
+    throttle: { failures: t.failures, lockedUntil: t.lockedUntil, hardLockedAt },
+  };
 }

@@ -1,5 +1,7 @@
-// Per-account throttling shared by TOTP and backup codes: after `maxFailures` consecutive
-// failures every further failure locks the account for an exponentially growing time. Attempts
+// Per-account throttling shared by every factor: the `maxFailures`-th consecutive failure
+// locks the account for `baseDelayMs`, each further failure doubles the lock up to
+// `maxDelayMs`, and the `maxConsecutiveFailures`-th failure locks it for good, until support
+// calls `unlock` (NIST SP 800-63B §5.2.2 caps consecutive failed attempts at 100). Attempts
 // made while locked are refused without looking at the code and without being counted, so a
 // locked account is no oracle, and an attacker cannot extend the lockout by hammering it.
 import { FactorkitError } from '../errors/index.js';
@@ -12,30 +14,46 @@ import type { ThrottleState } from './state.js';
  * ```ts
  * import type { ThrottleOptions } from 'factorkit';
  *
- * // 3 free attempts, then 2 s, 4 s, 8 s ... at most one hour
- * const throttle: ThrottleOptions = { maxFailures: 3, baseDelayMs: 2000, maxDelayMs: 3_600_000 };
+ * // The 3rd wrong code locks for 2 s, then 4 s, 8 s ... at most one hour; the 30th for good.
+ * const throttle: ThrottleOptions = { maxFailures: 3, baseDelayMs: 2000, maxDelayMs: 3_600_000, maxConsecutiveFailures: 30 };
  * ```
  */
 export interface ThrottleOptions {
-  /** Consecutive failures allowed before the first lockout. Default 5. */
+  /** The consecutive failure that starts the first timed lockout: with 5, four wrong codes are free and the 5th locks. Default 5. */
   maxFailures?: number;
   /** The first lockout; each further failure doubles it. Default 1000 (1 s). */
   baseDelayMs?: number;
-  /** The longest lockout. Default 15 minutes. */
+  /** The longest timed lockout. Default 15 minutes. */
   maxDelayMs?: number;
+  /**
+   * The consecutive failure (between two successes) that locks the account until
+   * {@link TwoFactor.unlock}: 1 to 100 (NIST SP 800-63B §5.2.2). Default 20. When it is not
+   * above `maxFailures`, the hard lock comes before any timed one.
+   */
+  maxConsecutiveFailures?: number;
 }
 
 export interface ThrottleConfig {
   maxFailures: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  maxConsecutiveFailures: number;
 }
+
+/** NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account. */
+export const NIST_MAX_CONSECUTIVE_FAILURES = 100;
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 20;
 
 export function resolveThrottle(options: unknown): ThrottleConfig {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'throttle must be an object');
   }
-  const { maxFailures = 5, baseDelayMs = 1000, maxDelayMs = 15 * 60_000 } = (options ?? {}) as ThrottleOptions;
+  const {
+    maxFailures = 5,
+    baseDelayMs = 1000,
+    maxDelayMs = 15 * 60_000,
+    maxConsecutiveFailures = DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  } = (options ?? {}) as ThrottleOptions;
   if (typeof maxFailures !== 'number' || !Number.isSafeInteger(maxFailures) || maxFailures < 1) {
     throw new FactorkitError('INVALID_ARGUMENT', 'throttle.maxFailures must be a positive integer');
   }
@@ -50,29 +68,43 @@ export function resolveThrottle(options: unknown): ThrottleConfig {
   if (maxDelayMs < baseDelayMs) {
     throw new FactorkitError('INVALID_ARGUMENT', 'throttle.maxDelayMs must not be less than throttle.baseDelayMs');
   }
-  return { maxFailures, baseDelayMs, maxDelayMs };
+  if (
+    typeof maxConsecutiveFailures !== 'number' ||
+    !Number.isSafeInteger(maxConsecutiveFailures) ||
+    maxConsecutiveFailures < 1 ||
+    maxConsecutiveFailures > NIST_MAX_CONSECUTIVE_FAILURES
+  ) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'throttle.maxConsecutiveFailures must be an integer from 1 to 100');
+  }
+  return { maxFailures, baseDelayMs, maxDelayMs, maxConsecutiveFailures };
 }
 
-/** Milliseconds until the account may try again; 0 when it is not locked. */
+/** Milliseconds until the account may try again; 0 when it is not locked for a time. */
 export function lockRemainingMs(throttle: ThrottleState, nowMs: number): number {
   return Math.max(0, throttle.lockedUntil - nowMs);
 }
 
-/** The throttle state after one more failure, and how long it locks the account (0: not locked). */
-export function afterFailure(
-  throttle: ThrottleState,
-  nowMs: number,
-  config: ThrottleConfig,
-): { throttle: ThrottleState; lockMs: number } {
+/** What one more failure does to the throttle state. */
+export type FailureOutcome =
+  | { throttle: ThrottleState; lock: 'none' }
+  | { throttle: ThrottleState; lock: 'timed'; lockMs: number }
+  | { throttle: ThrottleState; lock: 'hard' };
+
+/** The throttle state after one more failure, and the lock it starts. */
+export function afterFailure(throttle: ThrottleState, nowMs: number, config: ThrottleConfig): FailureOutcome {
   const failures = throttle.failures + 1;
-  if (failures < config.maxFailures) return { throttle: { failures, lockedUntil: 0 }, lockMs: 0 };
+  if (failures >= config.maxConsecutiveFailures) {
+    return { throttle: { failures, lockedUntil: 0, hardLockedAt: nowMs }, lock: 'hard' };
+  }
+  if (failures < config.maxFailures)
+    return { throttle: { failures, lockedUntil: 0, hardLockedAt: null }, lock: 'none' };
   const doublings = failures - config.maxFailures;
   // 2 ** 1100 is Infinity, which Math.min caps: no overflow to worry about.
   const lockMs = Math.min(config.baseDelayMs * 2 ** doublings, config.maxDelayMs);
-  return { throttle: { failures, lockedUntil: nowMs + lockMs }, lockMs };
+  return { throttle: { failures, lockedUntil: nowMs + lockMs, hardLockedAt: null }, lock: 'timed', lockMs };
 }
 
-/** The throttle state after a success: no failures, not locked. */
+/** The throttle state after a success or an unlock: no failures, not locked. */
 export function resetThrottle(): ThrottleState {
-  return { failures: 0, lockedUntil: 0 };
+  return { failures: 0, lockedUntil: 0, hardLockedAt: null };
 }

@@ -17,13 +17,14 @@ import { FactorkitError } from '../errors/index.js';
 import { formatManualKey } from '../uri/index.js';
 import { renderQrSvg } from '../qr/index.js';
 import { generateSecretBytes } from '../otp/index.js';
+import { redactedDriverError } from '../stores/driver-error.js';
 import { isTwoFactorStatus } from '../stores/status.js';
 import type { StoredRecord, TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
 import { verifyTotp } from '../otp/index.js';
 import { buildOtpauthUri } from '../uri/index.js';
 import { checkAlgorithm, checkDigits, checkPeriod, type HashAlgorithm } from '../otp/options.js';
 import { SecretSealer, type Keyring, type SealedSecret } from './crypto.js';
-import type { TwoFactorEvent } from './events.js';
+import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from './events.js';
 import {
   MAX_DRIFT_STEPS,
   emptyState,
@@ -76,6 +77,14 @@ export interface TwoFactorOptions {
   onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
   /** Where warnings go. Default `console.warn`. */
   warn?: (message: string) => void;
+  /**
+   * With a `keyring`: accept TOTP secrets stored unencrypted (records written before the app
+   * had a keyring) and encrypt them on their next write. Without it, such a secret is refused
+   * with `UNENCRYPTED_SECRET`: someone who can write to the database could otherwise plant a
+   * secret of their own in clear, or downgrade one, and the next write would erase the trace.
+   * Turn it on for the migration only, then off. Default false.
+   */
+  migratePlaintextSecrets?: boolean;
 }
 
 /**
@@ -106,9 +115,13 @@ export interface BeginEnrollmentResult {
 /**
  * Why a lifecycle call refused a code:
  * - `invalid`: wrong code (counts towards throttling); with `retryAfterMs` when this failure started a lockout.
- * - `malformed`: not the shape of a TOTP or backup code (not counted).
+ * - `malformed`: not the shape of a TOTP or backup code, or longer than any code (not counted).
  * - `replayed`: a TOTP step already accepted or a backup code already used (not counted).
  * - `locked`: too many failures; try again after `retryAfterMs` (the code was not looked at).
+ * - `hard-locked`: `maxConsecutiveFailures` wrong codes in a row; refused until support calls
+ *   {@link TwoFactor.unlock} (the code was not looked at).
+ * - `current-code-required`: confirming a new factor on an account with 2FA active needs
+ *   `currentCode`, a code from the factor it already has.
  * - `not-enrolled`: nothing to confirm, or 2FA not active for verify/regenerate/disable.
  * - `expired`: the pending enrollment expired; begin again.
  *
@@ -121,7 +134,15 @@ export interface BeginEnrollmentResult {
  */
 export interface TwoFactorFailure {
   ok: false;
-  reason: 'invalid' | 'malformed' | 'replayed' | 'locked' | 'not-enrolled' | 'expired';
+  reason:
+    | 'invalid'
+    | 'malformed'
+    | 'replayed'
+    | 'locked'
+    | 'hard-locked'
+    | 'current-code-required'
+    | 'not-enrolled'
+    | 'expired';
   retryAfterMs?: number;
 }
 
@@ -198,14 +219,50 @@ export interface ListUsersOptions {
  * ```ts
  * import type { ThrottleStatus } from 'factorkit';
  *
- * const status: ThrottleStatus = { failures: 6, retryAfterMs: 2000 };
+ * const status: ThrottleStatus = { failures: 6, retryAfterMs: 2000, hardLocked: false };
  * ```
  */
 export interface ThrottleStatus {
   /** Consecutive failed attempts since the last success (attempts refused as `locked` are not counted). */
   failures: number;
-  /** Milliseconds until the account may try again; 0 when not locked. */
+  /** Milliseconds until the account may try again; 0 when not locked for a time. */
   retryAfterMs: number;
+  /** True when `maxConsecutiveFailures` was reached: every code is refused until {@link TwoFactor.unlock}. */
+  hardLocked: boolean;
+}
+
+/**
+ * Options of {@link TwoFactor.confirmEnrollment}.
+ *
+ * @example
+ * ```ts
+ * import type { ConfirmEnrollmentOptions } from 'factorkit';
+ *
+ * // Replacing the authenticator of an account with 2FA on: a code from the old one too.
+ * const options: ConfirmEnrollmentOptions = { currentCode: '123456' };
+ * ```
+ */
+export interface ConfirmEnrollmentOptions {
+  /**
+   * Required when the account already has 2FA active: a valid code (TOTP or backup code) of
+   * the factor it has, so that whoever holds only a session cannot swap the factor for theirs.
+   */
+  currentCode?: string;
+}
+
+/**
+ * Options of the support operations {@link TwoFactor.resetByAdmin} and {@link TwoFactor.unlock}.
+ *
+ * @example
+ * ```ts
+ * import type { SupportActionOptions } from 'factorkit';
+ *
+ * const options: SupportActionOptions = { actor: 'support:grace@example.com' };
+ * ```
+ */
+export interface SupportActionOptions {
+  /** Who did it, for the audit trail (1 to 255 characters); carried by the event. */
+  actor: string;
 }
 
 /**
@@ -230,15 +287,19 @@ export interface TwoFactor {
    */
   beginEnrollment(userId: string, options: { account: string }): Promise<BeginEnrollmentResult>;
   /**
-   * Confirms the pending enrollment with a code from the app: activates 2FA (replacing any
-   * earlier factor) and returns new backup codes, the only time they exist in clear. A wrong
+   * Confirms the pending enrollment with a code from the app: activates 2FA and returns new
+   * backup codes, the only time they exist in clear. On an account with 2FA already active
+   * the new factor replaces the old one only with `currentCode`, a valid code of the old
+   * factor (TOTP or backup code); without it the answer is `current-code-required`. A wrong
    * code changes nothing but the throttling counter.
    * @param userId - your user id
-   * @param code - the TOTP code the user typed
+   * @param code - the TOTP code the user typed from the new authenticator
+   * @param options - `currentCode`, required when 2FA is already active
    * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`, `DECRYPTION_FAILED`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`,
+   * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`
    */
-  confirmEnrollment(userId: string, code: string): Promise<BackupCodesResult>;
+  confirmEnrollment(userId: string, code: string, options?: ConfirmEnrollmentOptions): Promise<BackupCodesResult>;
   /**
    * Checks a sign-in code: a TOTP code or a backup code, told apart by shape (`digits` ASCII
    * digits is a TOTP code). A TOTP code is accepted one step either side of now, widened
@@ -295,10 +356,36 @@ export interface TwoFactor {
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`
    */
   listUsers(options?: ListUsersOptions): Promise<{ users: TwoFactorUser[]; nextCursor?: string }>;
+  /**
+   * Support operation for a user who lost every factor: turns 2FA off without a code (secret,
+   * pending enrollment, backup codes and throttle all cleared; status `'not-activated'`). Call
+   * it only after verifying the user's identity out of band. Emits `reset-by-admin` with `actor`.
+   * @param userId - your user id
+   * @param options - `actor`: who did it
+   * @returns `{ ok: true }`, or `not-enrolled` when the user has no 2FA record
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  resetByAdmin(userId: string, options: SupportActionOptions): Promise<{ ok: true } | TwoFactorFailure>;
+  /**
+   * Support operation: clears the throttle, a timed lock and a hard lock (`hard-locked`).
+   * Emits `unlocked` with `actor`.
+   * @param userId - your user id
+   * @param options - `actor`: who did it
+   * @returns `{ ok: true }`, or `not-enrolled` when the user has no 2FA record
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  unlock(userId: string, options: SupportActionOptions): Promise<{ ok: true } | TwoFactorFailure>;
 }
 
 const MAX_ATTEMPTS = 100;
 const DEFAULT_TTL_MS = 10 * 60_000;
+/**
+ * Anything longer is no code: the longest valid one is a backup code typed with generous
+ * spacing. Longer input is `malformed` at once, before any work and without being counted.
+ */
+const MAX_CODE_INPUT_LENGTH = 64;
+/** RFC 6238 §5.1 / RFC 4226 §4 R6: keys as long as the HMAC output (SHA1 20, SHA256 32, SHA512 64 bytes). */
+const SECRET_BYTES: Record<HashAlgorithm, number> = { SHA1: 20, SHA256: 32, SHA512: 64 };
 
 /** One decision against one version of the record. */
 interface Outcome<T> {
@@ -310,9 +397,11 @@ interface Outcome<T> {
 }
 
 type CodeCheck =
-  | { kind: 'malformed' | 'invalid' | 'replayed' }
-  | { kind: 'totp'; step: number; delta: number }
-  | { kind: 'backup'; index: number };
+  | { kind: 'malformed' | 'invalid' | 'replayed'; method: CodeMethod }
+  | { kind: 'totp'; method: 'totp'; step: number; delta: number }
+  | { kind: 'backup'; method: 'backup'; index: number };
+
+type Refusal = Extract<TwoFactorEvent, { type: 'verify-failed' }>['reason'];
 
 /**
  * Creates the 2FA lifecycle over your store: enrollment with QR code, confirmation with backup
@@ -388,7 +477,11 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     ...totpParams,
   });
   const throttle = resolveThrottle(options.throttle);
-  const sealer = new SecretSealer(options.keyring);
+  const migratePlaintext = options.migratePlaintextSecrets ?? false;
+  if (typeof migratePlaintext !== 'boolean') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'migratePlaintextSecrets must be a boolean');
+  }
+  const sealer = new SecretSealer(options.keyring, migratePlaintext);
   if (!sealer.encrypts) {
     warn(
       'factorkit: NO KEYRING CONFIGURED. TOTP secrets will be stored UNENCRYPTED. ' +
@@ -408,8 +501,11 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     try {
       return await call();
     } catch (error) {
+      // The driver's error may carry what was sent (a Redis client keeps the command's
+      // arguments, i.e. the whole record; PostgreSQL's `detail` can quote a row), so only its
+      // name, message and code travel on: errors end up in logs.
       throw new FactorkitError('STORE_ERROR', 'the 2FA store failed; the operation may or may not have been applied', {
-        cause: error,
+        cause: redactedDriverError(error),
       });
     }
   }
@@ -490,10 +586,11 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   }
 
   function makeChecker(code: unknown) {
-    const verifyBackup = typeof code === 'string' ? backupVerifier(code) : undefined;
+    const usable = typeof code === 'string' && code.length <= MAX_CODE_INPUT_LENGTH;
+    const verifyBackup = usable ? backupVerifier(code) : undefined;
     return async (userId: string, state: RecordState, nowMs: number): Promise<CodeCheck> => {
       const active = state.active!;
-      if (typeof code !== 'string') return { kind: 'malformed' };
+      if (!usable) return { kind: 'malformed', method: 'unknown' };
       if (isTotpShaped(code, active.totp.digits)) {
         const secret = await sealer.open(userId, active.secret);
         const drift = active.driftSteps;
@@ -505,43 +602,107 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
           afterStep: active.lastStep,
           allowWeakSecret: true,
         });
-        if (result.valid) return { kind: 'totp', step: result.step, delta: result.delta };
-        return { kind: result.reason };
+        if (result.valid) return { kind: 'totp', method: 'totp', step: result.step, delta: result.delta };
+        return { kind: result.reason, method: 'totp' };
       }
-      if (state.backupCodes === null) return { kind: 'invalid' };
+      if (state.backupCodes === null) return { kind: 'invalid', method: 'backup' };
       const result = await verifyBackup!(state.backupCodes);
-      if (result.valid) return { kind: 'backup', index: result.index };
-      return { kind: result.reason === 'used' ? 'replayed' : result.reason };
+      if (result.valid) return { kind: 'backup', method: 'backup', index: result.index };
+      return { kind: result.reason === 'used' ? 'replayed' : result.reason, method: 'backup' };
     };
   }
 
-  /** The shared refusal paths of every code check: locked, malformed, replayed, invalid. */
+  function failedEvent(
+    userId: string,
+    nowMs: number,
+    operation: CodeCheckOperation,
+    method: CodeMethod,
+    reason: Refusal,
+  ): TwoFactorEvent {
+    return { type: 'verify-failed', userId, at: nowMs, operation, method, reason };
+  }
+
+  /** The shared refusal paths of every code check: malformed, replayed, invalid (counted). */
   function refuse<T>(
     userId: string,
     state: RecordState,
     check: CodeCheck,
     nowMs: number,
+    operation: CodeCheckOperation,
   ): Outcome<T | TwoFactorFailure> | undefined {
-    if (check.kind === 'malformed') return { result: { ok: false, reason: 'malformed' } };
+    if (check.kind === 'malformed') {
+      return {
+        result: { ok: false, reason: 'malformed' },
+        events: [failedEvent(userId, nowMs, operation, check.method, 'malformed')],
+      };
+    }
     if (check.kind === 'replayed') {
-      return { result: { ok: false, reason: 'replayed' }, events: [{ type: 'replay-refused', userId, at: nowMs }] };
+      return {
+        result: { ok: false, reason: 'replayed' },
+        events: [
+          { type: 'replay-refused', userId, at: nowMs },
+          failedEvent(userId, nowMs, operation, check.method, 'replayed'),
+        ],
+      };
     }
-    if (check.kind === 'invalid') {
-      const failed = afterFailure(state.throttle, nowMs, throttle);
-      const result: TwoFactorFailure = { ok: false, reason: 'invalid' };
-      const events: TwoFactorEvent[] = [];
-      if (failed.lockMs > 0) {
-        result.retryAfterMs = failed.lockMs;
-        events.push({ type: 'locked-out', userId, at: nowMs, retryAfterMs: failed.lockMs });
-      }
-      return { result, next: { ...state, throttle: failed.throttle }, events };
-    }
+    if (check.kind === 'invalid') return countedFailure(userId, state, nowMs, operation, check.method);
     return undefined;
   }
 
-  function lockedOutcome(state: RecordState, nowMs: number): Outcome<TwoFactorFailure> | undefined {
+  /** A wrong code: one more failure on the shared throttle, which may start a timed or a hard lock. */
+  function countedFailure(
+    userId: string,
+    state: RecordState,
+    nowMs: number,
+    operation: CodeCheckOperation,
+    method: CodeMethod,
+  ): Outcome<TwoFactorFailure> {
+    const failed = afterFailure(state.throttle, nowMs, throttle);
+    const result: TwoFactorFailure = { ok: false, reason: 'invalid' };
+    const events: TwoFactorEvent[] = [failedEvent(userId, nowMs, operation, method, 'invalid')];
+    if (failed.lock === 'timed') {
+      result.retryAfterMs = failed.lockMs;
+      events.push({ type: 'locked-out', userId, at: nowMs, retryAfterMs: failed.lockMs });
+    } else if (failed.lock === 'hard') {
+      events.push({ type: 'hard-locked', userId, at: nowMs, failures: failed.throttle.failures });
+    }
+    return { result, next: { ...state, throttle: failed.throttle }, events };
+  }
+
+  /** Refuses every attempt, unseen and uncounted, while the account is locked (for a time or for good). */
+  function lockedOutcome(
+    userId: string,
+    state: RecordState,
+    nowMs: number,
+    operation: CodeCheckOperation,
+  ): Outcome<TwoFactorFailure> | undefined {
+    if (state.throttle.hardLockedAt !== null) {
+      return {
+        result: { ok: false, reason: 'hard-locked' },
+        events: [failedEvent(userId, nowMs, operation, 'unknown', 'hard-locked')],
+      };
+    }
     const retryAfterMs = lockRemainingMs(state.throttle, nowMs);
-    return retryAfterMs > 0 ? { result: { ok: false, reason: 'locked', retryAfterMs } } : undefined;
+    if (retryAfterMs === 0) return undefined;
+    return {
+      result: { ok: false, reason: 'locked', retryAfterMs },
+      events: [failedEvent(userId, nowMs, operation, 'unknown', 'locked')],
+    };
+  }
+
+  function succeededEvent(
+    userId: string,
+    nowMs: number,
+    operation: CodeCheckOperation,
+    check: CodeCheck,
+  ): TwoFactorEvent {
+    return {
+      type: 'verify-succeeded',
+      userId,
+      at: nowMs,
+      operation,
+      method: check.kind === 'backup' ? 'backup' : 'totp',
+    };
   }
 
   /** State after a successful TOTP or backup-code check, before the operation's own change. */
@@ -567,20 +728,44 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     return (nowMs) => (generated ??= generateBackupCodes({ ...backupOptions, now: nowMs }));
   }
 
-  /** The verify / regenerate / disable skeleton: check the code, then apply `onSuccess`. */
+  /**
+   * The verify / regenerate / disable skeleton: check the code, then apply `onSuccess`, whose
+   * events follow the `verify-succeeded` audit event.
+   */
   async function withCode<T>(
     userId: string,
     code: string,
+    operation: CodeCheckOperation,
     onSuccess: (state: RecordState, check: CodeCheck, nowMs: number) => Promise<Outcome<T>>,
   ): Promise<T | TwoFactorFailure> {
     checkUserId(userId);
     const check = makeChecker(code);
     return transact<T | TwoFactorFailure>(userId, async (state, nowMs) => {
       if (state === null || state.active === null) return { result: { ok: false, reason: 'not-enrolled' } };
-      const locked = lockedOutcome(state, nowMs);
+      const locked = lockedOutcome(userId, state, nowMs, operation);
       if (locked !== undefined) return locked;
       const result = await check(userId, state, nowMs);
-      return refuse<T>(userId, state, result, nowMs) ?? onSuccess(afterSuccess(state, result, nowMs), result, nowMs);
+      const refused = refuse<T>(userId, state, result, nowMs, operation);
+      if (refused !== undefined) return refused;
+      const outcome = await onSuccess(afterSuccess(state, result, nowMs), result, nowMs);
+      return { ...outcome, events: [succeededEvent(userId, nowMs, operation, result), ...(outcome.events ?? [])] };
+    });
+  }
+
+  /** The support operations' skeleton: no code, an actor, one change and its event. */
+  async function bySupport(
+    userId: string,
+    supportOptions: SupportActionOptions,
+    change: (state: RecordState, actor: string, nowMs: number) => Outcome<{ ok: true }>,
+  ): Promise<{ ok: true } | TwoFactorFailure> {
+    checkUserId(userId);
+    const actor = (supportOptions as Partial<SupportActionOptions> | undefined)?.actor;
+    if (typeof actor !== 'string' || actor.trim().length === 0 || actor.length > 255) {
+      throw new FactorkitError('INVALID_ARGUMENT', 'actor must be a string of 1 to 255 characters');
+    }
+    return transact<{ ok: true } | TwoFactorFailure>(userId, async (state, nowMs) => {
+      if (state === null) return { result: { ok: false, reason: 'not-enrolled' } };
+      return change(state, actor, nowMs);
     });
   }
 
@@ -591,7 +776,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       if (typeof account !== 'string' || account.trim().length === 0) {
         throw new FactorkitError('INVALID_ARGUMENT', 'account must be a non-empty string');
       }
-      const secretBytes = generateSecretBytes({ bytes: 20 });
+      const secretBytes = generateSecretBytes({ bytes: SECRET_BYTES[totpParams.algorithm] });
       const secret = encodeBase32(secretBytes);
       const uri = buildOtpauthUri({ type: 'totp', issuer, account, secret, ...totpParams });
       const display = { secret, uri, qrSvg: renderQrSvg(uri), manualKey: formatManualKey(secret) };
@@ -606,24 +791,58 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       });
     },
 
-    async confirmEnrollment(userId, code) {
+    async confirmEnrollment(userId, code, confirmOptions) {
       checkUserId(userId);
+      const operation = 'confirm-enrollment';
+      const currentCode = (confirmOptions as ConfirmEnrollmentOptions | undefined)?.currentCode;
+      if (currentCode !== undefined && typeof currentCode !== 'string') {
+        throw new FactorkitError('INVALID_ARGUMENT', 'currentCode must be a string');
+      }
+      const checkCurrent = makeChecker(currentCode);
       const backupCodes = lazyBackupCodes();
       return transact<BackupCodesResult>(userId, async (state, nowMs) => {
         if (state === null || state.pending === null) return { result: { ok: false, reason: 'not-enrolled' } };
-        const locked = lockedOutcome(state, nowMs);
+        const locked = lockedOutcome(userId, state, nowMs, operation);
         if (locked !== undefined) return locked;
         const pending = state.pending;
-        if (nowMs >= pending.expiresAt) return { result: { ok: false, reason: 'expired' } };
-        if (typeof code !== 'string' || !isTotpShaped(code, pending.totp.digits)) {
-          return { result: { ok: false, reason: 'malformed' } };
+        if (nowMs >= pending.expiresAt) {
+          return {
+            result: { ok: false, reason: 'expired' },
+            events: [failedEvent(userId, nowMs, operation, 'totp', 'expired')],
+          };
+        }
+        if (
+          typeof code !== 'string' ||
+          code.length > MAX_CODE_INPUT_LENGTH ||
+          !isTotpShaped(code, pending.totp.digits)
+        ) {
+          return {
+            result: { ok: false, reason: 'malformed' },
+            events: [failedEvent(userId, nowMs, operation, 'unknown', 'malformed')],
+          };
+        }
+        // Replacing an active factor takes a code of that factor too: a session alone (a
+        // stolen cookie, an unlocked laptop) must not be able to move 2FA to a new device.
+        let current = state;
+        let currentCheck: CodeCheck | undefined;
+        if (state.active !== null) {
+          if (currentCode === undefined) {
+            return {
+              result: { ok: false, reason: 'current-code-required' },
+              events: [failedEvent(userId, nowMs, operation, 'unknown', 'current-code-required')],
+            };
+          }
+          currentCheck = await checkCurrent(userId, state, nowMs);
+          const refused = refuse<BackupCodesResult>(userId, state, currentCheck, nowMs, operation);
+          if (refused !== undefined) return refused;
+          current = afterSuccess(state, currentCheck, nowMs);
         }
         const secret = await sealer.open(userId, pending.secret);
         const result = verifyTotp(code, secret, { ...pending.totp, time: nowMs, window: 1, allowWeakSecret: true });
-        if (!result.valid) return refuse<BackupCodesResult>(userId, state, { kind: 'invalid' }, nowMs)!;
+        if (!result.valid) return countedFailure(userId, state, nowMs, operation, 'totp');
         const generated = await backupCodes(nowMs);
         const next: RecordState = {
-          ...state,
+          ...current,
           pending: null,
           active: {
             secret: pending.secret,
@@ -635,16 +854,16 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
           backupCodes: generated.set,
           throttle: resetThrottle(),
         };
-        return {
-          result: { ok: true, backupCodes: [...generated.codes] },
-          next,
-          events: [{ type: 'enabled', userId, at: nowMs }],
-        };
+        const events: TwoFactorEvent[] = [];
+        if (currentCheck !== undefined) events.push(succeededEvent(userId, nowMs, operation, currentCheck));
+        events.push({ type: 'verify-succeeded', userId, at: nowMs, operation, method: 'totp' });
+        events.push({ type: state.active === null ? 'enabled' : 'factor-replaced', userId, at: nowMs });
+        return { result: { ok: true, backupCodes: [...generated.codes] }, next, events };
       });
     },
 
     async verify(userId, code) {
-      return withCode<VerifyResult>(userId, code, async (next, check, nowMs) => {
+      return withCode<VerifyResult>(userId, code, 'verify', async (next, check, nowMs) => {
         const remaining = remainingBackupCodes(next.backupCodes!);
         const events: TwoFactorEvent[] =
           check.kind === 'backup' ? [{ type: 'backup-code-used', userId, at: nowMs, remaining }] : [];
@@ -658,7 +877,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
 
     async regenerateBackupCodes(userId, code) {
       const backupCodes = lazyBackupCodes();
-      return withCode<BackupCodesResult>(userId, code, async (next, _check, nowMs) => {
+      return withCode<BackupCodesResult>(userId, code, 'regenerate-backup-codes', async (next, _check, nowMs) => {
         const generated = await backupCodes(nowMs);
         return {
           result: { ok: true, backupCodes: [...generated.codes] },
@@ -669,7 +888,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     },
 
     async disable(userId, code) {
-      return withCode<{ ok: true }>(userId, code, async (next, _check, nowMs) => ({
+      return withCode<{ ok: true }>(userId, code, 'disable', async (next, _check, nowMs) => ({
         result: { ok: true },
         next: { ...next, pending: null, active: null, backupCodes: null },
         events: [{ type: 'disabled', userId, at: nowMs }],
@@ -692,8 +911,29 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     async throttleStatus(userId) {
       checkUserId(userId);
       const { state } = await load(userId);
-      if (state === null) return { failures: 0, retryAfterMs: 0 };
-      return { failures: state.throttle.failures, retryAfterMs: lockRemainingMs(state.throttle, now()) };
+      if (state === null) return { failures: 0, retryAfterMs: 0, hardLocked: false };
+      const hardLocked = state.throttle.hardLockedAt !== null;
+      return {
+        failures: state.throttle.failures,
+        retryAfterMs: hardLocked ? 0 : lockRemainingMs(state.throttle, now()),
+        hardLocked,
+      };
+    },
+
+    async resetByAdmin(userId, supportOptions) {
+      return bySupport(userId, supportOptions, (state, actor, nowMs) => ({
+        result: { ok: true },
+        next: { ...state, pending: null, active: null, backupCodes: null, throttle: resetThrottle() },
+        events: [{ type: 'reset-by-admin', userId, at: nowMs, actor }],
+      }));
+    },
+
+    async unlock(userId, supportOptions) {
+      return bySupport(userId, supportOptions, (state, actor, nowMs) => ({
+        result: { ok: true },
+        next: { ...state, throttle: resetThrottle() },
+        events: [{ type: 'unlocked', userId, at: nowMs, actor }],
+      }));
     },
 
     async listUsers(listOptions) {

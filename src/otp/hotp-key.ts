@@ -50,6 +50,9 @@ export class HotpKey {
   }
 }
 
+/** Generous room for grouping spaces around the 10 digits of the longest code. */
+const MAX_CODE_INPUT_LENGTH = 64;
+
 export function formatCode(value: number, digits: number): string {
   return value.toString().padStart(digits, '0');
 }
@@ -60,7 +63,8 @@ export function formatCode(value: number, digits: number): string {
  * undefined when malformed. Digits are checked first: Number alone accepts '1e6', ' 12', '0x1f'.
  */
 export function parseCode(code: unknown, digits: number): [number, number] | undefined {
-  if (typeof code !== 'string') return undefined;
+  // Longer input is no code, however many spaces it holds: refused before any work on it.
+  if (typeof code !== 'string' || code.length > MAX_CODE_INPUT_LENGTH) return undefined;
   const compact = code.replace(/ /g, '');
   if (compact.length !== digits || !/^\d+$/.test(compact)) return undefined;
   const value = Number(compact);

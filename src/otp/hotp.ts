@@ -78,7 +78,7 @@ export function generateHotp(secret: string | Uint8Array, counter: number | bigi
  *
  * A wrong or malformed code is a `{ valid: false }` result, never an exception.
  *
- * @param code - what the user typed; spaces are ignored
+ * @param code - what the user typed; spaces are ignored (input over 64 characters is `malformed`)
  * @param secret - base32 text or raw bytes, at least 128 bits
  * @param counter - the next counter value you expect
  * @param options - `lookAhead` (default 5, at most 100), `algorithm`, `digits`, `allowWeakSecret`

@@ -13,7 +13,16 @@ export const MIN_DIGITS = 6;
 export const MAX_DIGITS = 10;
 /** RFC 4226 §4 R6: a shared secret of at least 128 bits. */
 export const MIN_SECRET_BYTES = 16;
+/** The longest secret generateSecret makes: 512 bits, the SHA-512 output length. */
 export const MAX_SECRET_BYTES = 64;
+/**
+ * The longest secret any function accepts: 1024 bytes. HMAC hashes a key longer than its block
+ * (64 or 128 bytes) down to the hash length first (RFC 2104 §2), so longer secrets add no
+ * strength, only work; and a bound keeps a hostile input from costing unbounded CPU.
+ */
+export const MAX_ACCEPTED_SECRET_BYTES = 1024;
+/** Base32 text of the longest accepted secret, with room for grouping spaces and padding. */
+export const MAX_SECRET_TEXT_LENGTH = 4096;
 /** Anything wider makes a brute-force guess cheap; RFC 6238 §5.2 recommends at most one step. */
 export const MAX_TOTP_WINDOW = 10;
 export const MAX_HOTP_LOOK_AHEAD = 100;
@@ -47,10 +56,23 @@ export function checkPeriod(period: unknown, name = 'period', code: FactorkitErr
   return period;
 }
 
-/** RFC 4226 §4 R6: refuses a secret under 128 bits unless the caller explicitly allows it. */
+/**
+ * RFC 4226 §4 R6: refuses a secret under 128 bits unless the caller explicitly allows it, and
+ * any secret over {@link MAX_ACCEPTED_SECRET_BYTES}.
+ */
 export function checkSecretLength(name: string, bytes: number, allowWeakSecret: boolean): void {
   if (bytes < MIN_SECRET_BYTES && !allowWeakSecret) {
     throw new FactorkitError('WEAK_SECRET', `${name} is under 128 bits (see allowWeakSecret)`);
+  }
+  if (bytes > MAX_ACCEPTED_SECRET_BYTES) {
+    throw new FactorkitError('INVALID_SECRET', `${name} is longer than ${MAX_ACCEPTED_SECRET_BYTES} bytes`);
+  }
+}
+
+/** Refuses base32 text far longer than the longest accepted secret before decoding it. */
+export function checkSecretTextLength(name: string, text: unknown): void {
+  if (typeof text === 'string' && text.length > MAX_SECRET_TEXT_LENGTH) {
+    throw new FactorkitError('INVALID_SECRET', `${name} is longer than ${MAX_ACCEPTED_SECRET_BYTES} bytes`);
   }
 }
 
@@ -61,6 +83,7 @@ export function checkSecretLength(name: string, bytes: number, allowWeakSecret: 
 export function resolveSecret(secret: unknown, allowWeakSecret: boolean): Uint8Array {
   let bytes: Uint8Array;
   if (typeof secret === 'string') {
+    checkSecretTextLength('secret', secret);
     try {
       bytes = decodeBase32(secret);
     } catch (error) {

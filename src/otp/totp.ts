@@ -106,7 +106,7 @@ export function generateTotp(secret: string | Uint8Array, options?: TotpOptions)
  * A wrong or malformed code is a `{ valid: false, reason }` result, never an exception; only
  * misuse by the caller (bad secret or options) throws.
  *
- * @param code - what the user typed; spaces are ignored
+ * @param code - what the user typed; spaces are ignored (input over 64 characters is `malformed`)
  * @param secret - base32 text or raw bytes, at least 128 bits
  * @param options - `window` (default 1), `afterStep`, `time`, `period`, `digits`, `algorithm`,
  * `epoch`, `allowWeakSecret`

@@ -101,7 +101,9 @@ export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
           for (let k = 1; k <= MAX_CALLS; k++) {
             const clock = new TestClock();
             const faulty = new FaultyStore(store);
-            const twoFactor = lifecycle(faulty, clock, { throttle: { maxFailures: 1000 } });
+            const twoFactor = lifecycle(faulty, clock, {
+              throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
+            });
             const userId = `${prefix}${k}`;
             const ctx = await testCase.setup(twoFactor, userId, clock);
             const before: StoredRecord | null = await store.get(userId);

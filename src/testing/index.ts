@@ -9,6 +9,7 @@ import type { TwoFactorStore } from '../stores/index.js';
 import { storeProvider, type StoreConformanceOptions } from './harness.js';
 import { faultsSuite } from './faults.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
+import { lifecycleSecuritySuite } from './lifecycle-security.js';
 import { storeSemanticsSuite } from './store-semantics.js';
 
 export type { StoreConformanceOptions } from './harness.js';
@@ -20,7 +21,11 @@ export { FaultyStore, InjectedStoreFault, type FaultTiming } from './faulty-stor
  * kept byte for byte), the lifecycle's guarantees over it with real parallel calls (20 uses of
  * one backup code: exactly 1 succeeds; 20 verifies of one TOTP code: exactly 1; 50 wrong codes:
  * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets),
- * and fault injection (every operation failing at every store call: it completes or leaves the
+ * the security properties as an attacker would test them (400 wrong codes: at most
+ * `maxConsecutiveFailures` evaluated, then a hard lock until `unlock`; a secret rewritten in
+ * clear refused; a factor replaced only with a code of the old one; store driver errors that
+ * carry the record redacted; over-long input refused uncounted; secrets as long as the HMAC
+ * output; support reset and audit events that carry no code or secret), and fault injection (every operation failing at every store call: it completes or leaves the
  * previous state whole, and reports `STORE_ERROR`).
  *
  * Call it at the top level of a test file. `makeStore` is called once per test; each test uses
@@ -44,6 +49,7 @@ export function runStoreConformance(
     const useStore = storeProvider(makeStore, options);
     storeSemanticsSuite(useStore);
     lifecycleRacesSuite(useStore);
+    lifecycleSecuritySuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
   });
 }

@@ -48,14 +48,16 @@ export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): vo
     it('50 parallel wrong codes: the failure count is exactly 50', async () => {
       const clock = new TestClock();
       // Attempts refused as 'locked' are not counted, so keep every one of the 50 below the lockout.
-      const twoFactor = lifecycle(await useStore(), clock, { throttle: { maxFailures: 1000 } });
+      const twoFactor = lifecycle(await useStore(), clock, {
+        throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
+      });
       const userId = `${uniquePrefix()}user`;
       const enrolled = await enroll(twoFactor, userId, clock);
       const right = totpNow(enrolled, clock);
       const wrong = ((Number(right) + 500_000) % 1_000_000).toString().padStart(6, '0');
       const results = await Promise.all(Array.from({ length: 50 }, () => twoFactor.verify(userId, wrong)));
       expect(results.every((r) => !r.ok && r.reason === 'invalid')).toBe(true);
-      expect(await twoFactor.throttleStatus(userId)).toEqual({ failures: 50, retryAfterMs: 0 });
+      expect(await twoFactor.throttleStatus(userId)).toEqual({ failures: 50, retryAfterMs: 0, hardLocked: false });
     });
 
     it('50 parallel wrong codes with the default limit: 5 counted, then locked', async () => {
@@ -67,13 +69,15 @@ export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): vo
       const results = await Promise.all(Array.from({ length: 50 }, () => twoFactor.verify(userId, wrong)));
       expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
       expect(results.filter((r) => !r.ok && r.reason === 'locked')).toHaveLength(45);
-      expect(await twoFactor.throttleStatus(userId)).toEqual({ failures: 5, retryAfterMs: 1000 });
+      expect(await twoFactor.throttleStatus(userId)).toEqual({ failures: 5, retryAfterMs: 1000, hardLocked: false });
     });
 
     for (let round = 1; round <= 3; round++) {
       it(`regeneration (by TOTP) racing a backup-code use: never both sets valid (round ${round})`, async () => {
         const clock = new TestClock();
-        const twoFactor = lifecycle(await useStore(), clock, { throttle: { maxFailures: 1000 } });
+        const twoFactor = lifecycle(await useStore(), clock, {
+          throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
+        });
         const userId = `${uniquePrefix()}user`;
         const enrolled = await enroll(twoFactor, userId, clock);
         const [regenerated, used] = await Promise.all([
@@ -92,7 +96,9 @@ export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): vo
 
       it(`regeneration and a sign-in racing with the same backup code: exactly one wins (round ${round})`, async () => {
         const clock = new TestClock();
-        const twoFactor = lifecycle(await useStore(), clock, { throttle: { maxFailures: 1000 } });
+        const twoFactor = lifecycle(await useStore(), clock, {
+          throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
+        });
         const userId = `${uniquePrefix()}user`;
         const enrolled = await enroll(twoFactor, userId, clock);
         const code = enrolled.backupCodes[2]!;

@@ -1,5 +1,11 @@
 import { FactorkitError } from '../errors/index.js';
-import { checkAlgorithm, checkDigits, checkPeriod } from '../otp/options.js';
+import {
+  MAX_ACCEPTED_SECRET_BYTES,
+  MAX_SECRET_TEXT_LENGTH,
+  checkAlgorithm,
+  checkDigits,
+  checkPeriod,
+} from '../otp/options.js';
 import { checkBoolean, checkOptionsObject, isIntegerIn } from '../validation/index.js';
 import {
   canonicalSecret,
@@ -173,8 +179,14 @@ export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
   const rawSecret = params.get('secret');
   if (rawSecret === undefined || rawSecret.trim() === '')
     throw new FactorkitError('URI_MISSING_SECRET', 'secret is missing');
-  const secret = canonicalSecret(rawSecret);
-  if (secret === undefined) throw new FactorkitError('URI_INVALID_SECRET', 'secret is not valid base32');
+  // Length first: decoding megabytes of base32 to learn they are too long would be wasted work.
+  const secret = rawSecret.length <= MAX_SECRET_TEXT_LENGTH ? canonicalSecret(rawSecret) : undefined;
+  if (secret === undefined || secret.bytes > MAX_ACCEPTED_SECRET_BYTES) {
+    throw new FactorkitError(
+      'URI_INVALID_SECRET',
+      `secret is not valid base32 of at most ${MAX_ACCEPTED_SECRET_BYTES} bytes`,
+    );
+  }
 
   let issuer = label.issuer;
   const issuerParam = params.get('issuer')?.trim();

@@ -4,7 +4,14 @@
 import { FactorkitError } from '../errors/index.js';
 import { decodeBase32, encodeBase32 } from '../base32/index.js';
 import type { FactorkitErrorCode } from '../errors/index.js';
-import { checkAlgorithm, checkDigits, checkPeriod, checkSecretLength, type HashAlgorithm } from '../otp/options.js';
+import {
+  checkAlgorithm,
+  checkDigits,
+  checkPeriod,
+  checkSecretLength,
+  checkSecretTextLength,
+  type HashAlgorithm,
+} from '../otp/options.js';
 import { isIntegerIn } from '../validation/index.js';
 
 /** The two `otpauth://` types of the Key-Uri-Format. */
@@ -101,6 +108,7 @@ export function checkRecord(record: unknown, allowWeakSecret: boolean): Complete
   if (r.issuer !== undefined) checkLabelPart(r.issuer, 'INVALID_LABEL', 'record.issuer');
 
   // decodeBase32 refuses a non-string too.
+  checkSecretTextLength('record.secret', r.secret);
   const secret = canonicalSecret(r.secret);
   if (secret === undefined) throw new FactorkitError('INVALID_SECRET', 'record.secret is not valid base32');
   checkSecretLength('record.secret', secret.bytes, allowWeakSecret);

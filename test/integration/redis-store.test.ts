@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFactorkitError } from 'factorkit';
+import { createTwoFactor, isFactorkitError } from 'factorkit';
 import { RedisStore, fromIoredis, fromNodeRedis, type RedisScriptRunner } from 'factorkit/redis';
 import { runStoreConformance } from 'factorkit/testing';
 import {
@@ -179,6 +180,30 @@ describe('RedisStore specifics', () => {
       .catch((caught: unknown) => caught);
     expect(isFactorkitError(error)).toBe(false);
     expect(String((error as Error).message)).toContain('WRONGTYPE');
+  });
+
+  it('a real Redis error during a write carries neither the command nor the record (issue 14, item 5)', async () => {
+    const secretData = JSON.stringify({ planted: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP-record-data' });
+    for (const client of [ioredisClients[0]!, nodeRedisPool]) {
+      const prefix = nextPrefix();
+      // The index is not a sorted set: the write script fails inside Redis with WRONGTYPE.
+      await ioredisClients[0]!.set(`${prefix}index:all`, 'not a sorted set');
+      const store = new RedisStore({ client, prefix });
+      const direct = await store
+        .create('x', { status: 'pending', data: secretData, updatedAt: 0 })
+        .catch((caught: unknown) => caught);
+      const viaLifecycle = await createTwoFactor({ store, issuer: 'X', warn: () => {} })
+        .beginEnrollment('y', { account: 'a' })
+        .catch((caught: unknown) => caught);
+      expect(isFactorkitError(viaLifecycle, 'STORE_ERROR')).toBe(true);
+      for (const error of [direct, (viaLifecycle as Error).cause]) {
+        expect(String((error as Error).message)).toContain('WRONGTYPE');
+        const everything = inspect(error, { depth: 10, showHidden: true });
+        expect(everything).not.toContain('planted');
+        expect(everything).not.toContain('"v":1');
+        expect(Object.keys(error as object)).not.toContain('command');
+      }
+    }
   });
 
   it('adapters import no client package and no node: module (optional peers stay optional)', () => {

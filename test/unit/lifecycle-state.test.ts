@@ -36,7 +36,7 @@ describe('record state format', async () => {
       }),
     ),
     backupCodes: fc.option(fc.constant(set)),
-    throttle: fc.record({ failures: fc.nat(), lockedUntil: time }),
+    throttle: fc.record({ failures: fc.nat(), lockedUntil: time, hardLockedAt: fc.option(time) }),
   });
 
   it('parse(serialize(state)) is the same state', () => {

@@ -17,7 +17,9 @@ const key = (fill: number) => new Uint8Array(32).fill(fill);
 
 function setup(extra: Partial<TwoFactorOptions> = {}) {
   const clock = { now: T0 };
+  // State-change events, and apart from them the audit trail of code checks.
   const events: TwoFactorEvent[] = [];
+  const audit: TwoFactorEvent[] = [];
   const warnings: string[] = [];
   const store = (extra.store as MemoryStore | undefined) ?? new MemoryStore();
   const twoFactor = createTwoFactor({
@@ -27,14 +29,14 @@ function setup(extra: Partial<TwoFactorOptions> = {}) {
     keyring: { currentKeyId: 'k1', keys: { k1: key(1) } },
     backupCodes: FAST_BACKUP,
     onEvent: (event) => {
-      events.push(event);
+      (event.type === 'verify-succeeded' || event.type === 'verify-failed' ? audit : events).push(event);
     },
     warn: (message) => warnings.push(message),
     ...extra,
   });
   const totp = (secret: string, offsetSteps = 0, options: { digits?: number; period?: number } = {}) =>
     generateTotp(secret, { time: clock.now + offsetSteps * (options.period ?? 30) * 1000, ...options });
-  return { clock, events, warnings, store, twoFactor, totp };
+  return { clock, events, audit, warnings, store, twoFactor, totp };
 }
 
 async function enrolled(extra: Partial<TwoFactorOptions> = {}) {
@@ -44,6 +46,7 @@ async function enrolled(extra: Partial<TwoFactorOptions> = {}) {
   if (!confirmed.ok) throw new Error(confirmed.reason);
   ctx.clock.now += STEP_MS;
   ctx.events.length = 0;
+  ctx.audit.length = 0;
   return { ...ctx, secret, backupCodes: confirmed.backupCodes };
 }
 
@@ -253,7 +256,7 @@ describe('enrollment', () => {
     expect(await twoFactor.status('user-1')).toBe('activated');
     expect((await twoFactor.verify('user-1', totp(ctx.secret))).ok).toBe(true);
     clock.now += STEP_MS;
-    const confirmed = await twoFactor.confirmEnrollment('user-1', totp(next.secret));
+    const confirmed = await twoFactor.confirmEnrollment('user-1', totp(next.secret), { currentCode: totp(ctx.secret) });
     expect(confirmed.ok).toBe(true);
     clock.now += STEP_MS;
     expect(await twoFactor.verify('user-1', totp(ctx.secret))).toEqual({ ok: false, reason: 'invalid' });
@@ -335,7 +338,7 @@ describe('verify', () => {
     for (const input of ['', 'hello', '1234567', '12345', 'ABCDE-FGHJK', undefined as unknown as string]) {
       expect(await twoFactor.verify('user-1', input)).toEqual({ ok: false, reason: 'malformed' });
     }
-    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 1, retryAfterMs: 0 });
+    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 1, retryAfterMs: 0, hardLocked: false });
   });
 
   it('uses up every backup code, then reports zero remaining', async () => {
@@ -365,7 +368,7 @@ describe('throttling', () => {
     expect(await twoFactor.verify('user-1', right)).toEqual({ ok: false, reason: 'locked', retryAfterMs: 1000 });
     clock.now += 999;
     expect(await twoFactor.verify('user-1', right)).toEqual({ ok: false, reason: 'locked', retryAfterMs: 1 });
-    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 5, retryAfterMs: 1 });
+    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 5, retryAfterMs: 1, hardLocked: false });
 
     clock.now += 1;
     expect(await twoFactor.verify('user-1', wrongTotp(right))).toEqual({
@@ -380,9 +383,9 @@ describe('throttling', () => {
       retryAfterMs: 4000,
     });
     clock.now += 4000;
-    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 7, retryAfterMs: 0 });
+    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 7, retryAfterMs: 0, hardLocked: false });
     expect((await twoFactor.verify('user-1', totp(secret))).ok).toBe(true);
-    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 0, retryAfterMs: 0 });
+    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 0, retryAfterMs: 0, hardLocked: false });
     expect(events.filter((e) => e.type === 'locked-out').map((e) => e.type === 'locked-out' && e.retryAfterMs)).toEqual(
       [1000, 2000, 4000],
     );
@@ -410,7 +413,9 @@ describe('throttling', () => {
     await twoFactor.regenerateBackupCodes('user-1', wrongTotp(totp(secret)));
     await twoFactor.disable('user-1', wrongBackup(backupCodes[0]!));
     const next = await twoFactor.beginEnrollment('user-1', { account: 'a' });
-    expect(await twoFactor.confirmEnrollment('user-1', wrongTotp(totp(next.secret)))).toEqual({
+    expect(
+      await twoFactor.confirmEnrollment('user-1', wrongTotp(totp(next.secret)), { currentCode: totp(secret) }),
+    ).toEqual({
       ok: false,
       reason: 'invalid',
       retryAfterMs: 1000,
@@ -447,13 +452,15 @@ describe('throttling', () => {
       expect(await twoFactor.verify('user-1', code)).toEqual({ ok: false, reason: 'replayed' });
       expect(await twoFactor.verify('user-1', 'nonsense')).toEqual({ ok: false, reason: 'malformed' });
     }
-    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 0, retryAfterMs: 0 });
+    expect(await twoFactor.throttleStatus('user-1')).toEqual({ failures: 0, retryAfterMs: 0, hardLocked: false });
   });
 });
 
 describe('clock drift', () => {
   it('learns drift from successful matches only, bounded at two steps', async () => {
-    const { twoFactor, totp, secret, clock } = await enrolled({ throttle: { maxFailures: 1000 } });
+    const { twoFactor, totp, secret, clock } = await enrolled({
+      throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
+    });
     // Two steps ahead is outside the window until drift has been learned...
     expect(await twoFactor.verify('user-1', totp(secret, 2))).toEqual({ ok: false, reason: 'invalid' });
     // ...and a failure teaches nothing.
@@ -475,7 +482,9 @@ describe('clock drift', () => {
   });
 
   it('learns a slow clock too', async () => {
-    const { twoFactor, totp, secret, clock } = await enrolled({ throttle: { maxFailures: 1000 } });
+    const { twoFactor, totp, secret, clock } = await enrolled({
+      throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
+    });
     clock.now += 5 * STEP_MS;
     expect(await twoFactor.verify('user-1', totp(secret, -2))).toEqual({ ok: false, reason: 'invalid' });
     expect((await twoFactor.verify('user-1', totp(secret, -1))).ok).toBe(true);
@@ -550,7 +559,9 @@ describe('regenerateBackupCodes and disable', () => {
     });
     expect(await twoFactor.confirmEnrollment('user-1', totp(next.secret))).toMatchObject({ reason: 'locked' });
     clock.now += 1000;
-    expect((await twoFactor.confirmEnrollment('user-1', totp(next.secret))).ok).toBe(true);
+    expect((await twoFactor.confirmEnrollment('user-1', totp(next.secret), { currentCode: totp(secret) })).ok).toBe(
+      true,
+    );
   });
 });
 
@@ -559,7 +570,7 @@ describe('status, remainingBackupCodes, throttleStatus and listUsers', () => {
     const { twoFactor } = setup();
     expect(await twoFactor.status('nobody')).toBe('not-activated');
     expect(await twoFactor.remainingBackupCodes('nobody')).toBe(0);
-    expect(await twoFactor.throttleStatus('nobody')).toEqual({ failures: 0, retryAfterMs: 0 });
+    expect(await twoFactor.throttleStatus('nobody')).toEqual({ failures: 0, retryAfterMs: 0, hardLocked: false });
   });
 
   it('lists users by id, pages with a cursor and filters by status', async () => {
@@ -631,7 +642,12 @@ describe('events', () => {
     await ctx.twoFactor.confirmEnrollment('user-1', ctx.totp(secret));
     ctx.clock.now += STEP_MS;
     await ctx.twoFactor.disable('user-1', ctx.totp(secret));
-    expect(seen).toEqual(['enabled:activated', 'disabled:not-activated']);
+    expect(seen).toEqual([
+      'verify-succeeded:activated',
+      'enabled:activated',
+      'verify-succeeded:not-activated',
+      'disabled:not-activated',
+    ]);
   });
 
   it('a throwing handler is reported through warn and does not fail the committed operation', async () => {
@@ -643,8 +659,10 @@ describe('events', () => {
     const { secret } = await ctx.twoFactor.beginEnrollment('user-1', { account: 'a' });
     const result = await ctx.twoFactor.confirmEnrollment('user-1', ctx.totp(secret));
     expect(result.ok).toBe(true);
-    expect(ctx.warnings).toHaveLength(1);
-    expect(ctx.warnings[0]).toContain("'enabled'");
+    expect(ctx.warnings).toEqual([
+      "factorkit: the onEvent handler threw for a 'verify-succeeded' event; the change itself is committed",
+      "factorkit: the onEvent handler threw for a 'enabled' event; the change itself is committed",
+    ]);
     expect(await ctx.twoFactor.status('user-1')).toBe('activated');
   });
 });
@@ -679,7 +697,7 @@ describe('encryption at rest and key rotation', () => {
     const store = new MemoryStore();
     const clear = await enrolled({ store, keyring: undefined });
     expect(JSON.parse((await store.get('user-1'))!.data).active.secret.enc).toBe('none');
-    const keyed = setup({ store });
+    const keyed = setup({ store, migratePlaintextSecrets: true });
     keyed.clock.now = clear.clock.now;
     expect((await keyed.twoFactor.verify('user-1', keyed.totp(clear.secret))).ok).toBe(true);
     expect(JSON.parse((await store.get('user-1'))!.data).active.secret).toMatchObject({ enc: 'A256GCM', keyId: 'k1' });

@@ -1,8 +1,10 @@
 // One calling convention over the two Redis clients, so the store needs nothing but "run this
-// Lua script". Detected by method shape; neither client package is imported.
+// Lua script". Detected by method shape; neither client package is imported. Their errors
+// leave redacted (src/stores/driver-error.ts): ioredis attaches the script's arguments.
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { FactorkitError } from '../../errors/index.js';
+import { redactedDriverError } from '../driver-error.js';
 
 /**
  * A Lua script with its SHA-1, so a {@link RedisScriptRunner} can send `EVALSHA` and fall
@@ -116,8 +118,10 @@ export function fromIoredis(client: IoredisLike): RedisScriptRunner {
       try {
         return await client.evalsha(script.sha1, keys.length, ...keys, ...args);
       } catch (error) {
-        if (!isNoScript(error)) throw error;
-        return await client.eval(script.source, keys.length, ...keys, ...args);
+        if (!isNoScript(error)) throw redactedDriverError(error);
+        return await client.eval(script.source, keys.length, ...keys, ...args).catch((retryError: unknown) => {
+          throw redactedDriverError(retryError);
+        });
       }
     },
   };
@@ -145,8 +149,10 @@ export function fromNodeRedis(client: NodeRedisLike): RedisScriptRunner {
       try {
         return await client.evalSha(script.sha1, options);
       } catch (error) {
-        if (!isNoScript(error)) throw error;
-        return await client.eval(script.source, options);
+        if (!isNoScript(error)) throw redactedDriverError(error);
+        return await client.eval(script.source, options).catch((retryError: unknown) => {
+          throw redactedDriverError(retryError);
+        });
       }
     },
   };

@@ -1,0 +1,239 @@
+// The lifecycle's security properties over the store under test, written the way an attacker
+// acts: someone who knows the password and guesses codes, someone holding only a session, and
+// someone with write access to the database who edits a stored record and then calls the API.
+import { describe, expect, it } from 'vitest';
+import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
+import { decodeBase32, encodeBase32 } from '../base32/index.js';
+import { isFactorkitError } from '../errors/index.js';
+import type { TwoFactorEvent, TwoFactorOptions } from '../lifecycle/index.js';
+import { generateTotp } from '../otp/index.js';
+import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
+import { TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './harness.js';
+
+/** The stored record's data as JSON, for an attacker's edits. */
+// biome-ignore lint/suspicious/noExplicitAny: the attacker edits whatever JSON is stored.
+type RecordJson = any;
+
+async function editRecord(
+  store: TwoFactorStore,
+  userId: string,
+  edit: (data: RecordJson, record: StoredRecord) => RecordJson,
+): Promise<string> {
+  const record = await store.get(userId);
+  if (record === null) throw new Error(`no record for ${userId}`);
+  const data = JSON.stringify(edit(JSON.parse(record.data), record));
+  const written = await store.compareAndSet(userId, record.version, { status: record.status, data, updatedAt: 1 });
+  if (written === null) throw new Error('the edit lost a race');
+  return data;
+}
+
+async function errorCode(promise: Promise<unknown>): Promise<unknown> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  return isFactorkitError(error) ? error.code : error;
+}
+
+function recorder(): { events: TwoFactorEvent[]; onEvent: TwoFactorOptions['onEvent'] } {
+  const events: TwoFactorEvent[] = [];
+  return { events, onEvent: (event) => void events.push(event) };
+}
+
+const wrongTotp = (code: string) => ((Number(code) + 500_000) % 1_000_000).toString().padStart(6, '0');
+
+export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>): void {
+  describe('lifecycle security, as an attacker would act', () => {
+    it('400 wrong codes, waiting out every back-off: at most maxConsecutiveFailures are evaluated, then even the right code is refused until unlock', async () => {
+      const clock = new TestClock();
+      const { events, onEvent } = recorder();
+      const twoFactor = lifecycle(await useStore(), clock, { onEvent });
+      const userId = `${uniquePrefix()}user`;
+      const enrolled = await enroll(twoFactor, userId, clock);
+      events.length = 0;
+      for (let attempt = 0; attempt < 400; attempt++) {
+        clock.advance(16 * 60_000); // past the longest timed lock (15 min)
+        await twoFactor.verify(userId, wrongTotp(totpNow(enrolled, clock)));
+      }
+      const evaluated = events.filter((e) => e.type === 'verify-failed' && e.reason === 'invalid');
+      expect(evaluated).toHaveLength(20);
+      expect(events.filter((e) => e.type === 'hard-locked')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'verify-failed' && e.reason === 'hard-locked')).toHaveLength(380);
+      expect(await twoFactor.throttleStatus(userId)).toEqual({ failures: 20, retryAfterMs: 0, hardLocked: true });
+
+      clock.advance(24 * 3600_000);
+      expect(await twoFactor.verify(userId, totpNow(enrolled, clock))).toEqual({ ok: false, reason: 'hard-locked' });
+      expect(await twoFactor.verify(userId, enrolled.backupCodes[0]!)).toEqual({ ok: false, reason: 'hard-locked' });
+      expect(await twoFactor.unlock(userId, { actor: 'support:grace' })).toEqual({ ok: true });
+      expect(events.at(-1)).toEqual({ type: 'unlocked', userId, at: clock.nowMs, actor: 'support:grace' });
+      expect(await twoFactor.throttleStatus(userId)).toEqual({ failures: 0, retryAfterMs: 0, hardLocked: false });
+      expect((await twoFactor.verify(userId, totpNow(enrolled, clock))).ok).toBe(true);
+    });
+
+    it('with a keyring, a secret rewritten in clear in the database is refused, and the record is left as the attacker wrote it', async () => {
+      const clock = new TestClock();
+      const store = await useStore();
+      const twoFactor = lifecycle(store, clock);
+      const userId = `${uniquePrefix()}user`;
+      await enroll(twoFactor, userId, clock);
+      const planted = encodeBase32(globalThis.crypto.getRandomValues(new Uint8Array(20)));
+      const tampered = await editRecord(store, userId, (data) => {
+        data.active.secret = { enc: 'none', secret: encodeBase64url(decodeBase32(planted)) };
+        return data;
+      });
+      const code = generateTotp(planted, { time: clock.nowMs });
+      expect(await errorCode(twoFactor.verify(userId, code))).toBe('UNENCRYPTED_SECRET');
+      expect(await errorCode(twoFactor.disable(userId, code))).toBe('UNENCRYPTED_SECRET');
+      // Nothing re-encrypted the planted secret: the trace is still there for an investigation.
+      expect((await store.get(userId))!.data).toBe(tampered);
+    });
+
+    it('an app migrating plaintext records opts in, and then the next write encrypts them', async () => {
+      const clock = new TestClock();
+      const store = await useStore();
+      const userId = `${uniquePrefix()}user`;
+      const enrolled = await enroll(lifecycle(store, clock, { keyring: undefined }), userId, clock);
+      expect(JSON.parse((await store.get(userId))!.data).active.secret.enc).toBe('none');
+      const migrating = lifecycle(store, clock, { migratePlaintextSecrets: true });
+      expect((await migrating.verify(userId, totpNow(enrolled, clock))).ok).toBe(true);
+      expect(JSON.parse((await store.get(userId))!.data).active.secret.enc).toBe('A256GCM');
+      clock.advance(30_000);
+      expect((await lifecycle(store, clock).verify(userId, totpNow(enrolled, clock))).ok).toBe(true);
+    });
+
+    it('a session alone cannot replace an active factor: confirming a new one needs a code of the old one', async () => {
+      const clock = new TestClock();
+      const { events, onEvent } = recorder();
+      const twoFactor = lifecycle(await useStore(), clock, { onEvent });
+      const userId = `${uniquePrefix()}user`;
+      const victim = await enroll(twoFactor, userId, clock);
+      events.length = 0;
+      const attacker = await twoFactor.beginEnrollment(userId, { account: 'attacker@example.com' });
+      const attackerCode = generateTotp(attacker.secret, { time: clock.nowMs });
+      expect(await twoFactor.confirmEnrollment(userId, attackerCode)).toEqual({
+        ok: false,
+        reason: 'current-code-required',
+      });
+      const wrongCurrent = wrongTotp(totpNow(victim, clock));
+      expect(await twoFactor.confirmEnrollment(userId, attackerCode, { currentCode: wrongCurrent })).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
+      expect(await twoFactor.throttleStatus(userId)).toMatchObject({ failures: 1 });
+      // The victim's factor and backup codes still work; the attacker's secret signs nothing in.
+      expect((await twoFactor.verify(userId, victim.backupCodes[0]!)).ok).toBe(true);
+      expect(await twoFactor.verify(userId, attackerCode)).toMatchObject({ ok: false });
+      expect(events.some((e) => e.type === 'factor-replaced' || e.type === 'enabled')).toBe(false);
+
+      // With the current code, the owner replaces the factor: new backup codes, an event.
+      clock.advance(30_000);
+      const ownCode = generateTotp(attacker.secret, { time: clock.nowMs });
+      const replaced = await twoFactor.confirmEnrollment(userId, ownCode, { currentCode: totpNow(victim, clock) });
+      expect(replaced.ok).toBe(true);
+      expect(events.filter((e) => e.type === 'factor-replaced')).toHaveLength(1);
+      clock.advance(30_000);
+      expect(await twoFactor.verify(userId, victim.backupCodes[1]!)).toMatchObject({ ok: false });
+    });
+
+    it("a store driver's error reaches the app without the record it was writing", async () => {
+      const clock = new TestClock();
+      const store = await useStore();
+      const userId = `${uniquePrefix()}user`;
+      const enrolled = await enroll(lifecycle(store, clock, { keyring: undefined }), userId, clock);
+      const plaintext = JSON.parse((await store.get(userId))!.data).active.secret.secret as string;
+      // A driver error the way ioredis builds one: the command and its arguments attached.
+      const leaky: TwoFactorStore = {
+        get: (id) => store.get(id),
+        create: (id, write) => store.create(id, write),
+        delete: (id, version) => store.delete(id, version),
+        list: (options) => store.list(options),
+        compareAndSet: async (id, version, write) => {
+          const error = new Error('READONLY You cannot write against a read only replica.');
+          Object.assign(error, { command: { name: 'evalsha', args: [id, String(version), write.data] } });
+          throw error;
+        },
+      };
+      const twoFactor = lifecycle(leaky, clock, { keyring: undefined });
+      const error = await twoFactor.verify(userId, totpNow(enrolled, clock)).catch((caught: unknown) => caught);
+      expect(isFactorkitError(error, 'STORE_ERROR')).toBe(true);
+      const seen = JSON.stringify(error, Object.getOwnPropertyNames(error)) + JSON.stringify((error as Error).cause);
+      expect(String((error as Error).cause)).toContain('READONLY');
+      expect(seen).not.toContain(plaintext);
+      expect(seen).not.toContain('evalsha');
+      expect(Object.keys((error as Error).cause as object)).not.toContain('command');
+    });
+
+    it('input longer than any code is malformed at once and not counted, in every operation', async () => {
+      const clock = new TestClock();
+      const twoFactor = lifecycle(await useStore(), clock);
+      const userId = `${uniquePrefix()}user`;
+      const enrolled = await enroll(twoFactor, userId, clock);
+      const huge = `${' '.repeat(10 * 1024 * 1024)}${totpNow(enrolled, clock)}`;
+      expect(await twoFactor.verify(userId, huge)).toEqual({ ok: false, reason: 'malformed' });
+      expect(await twoFactor.regenerateBackupCodes(userId, huge)).toEqual({ ok: false, reason: 'malformed' });
+      expect(await twoFactor.disable(userId, `${enrolled.backupCodes[0]!}${'-'.repeat(100)}`)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+      const next = await twoFactor.beginEnrollment(userId, { account: 'a' });
+      const newCode = generateTotp(next.secret, { time: clock.nowMs });
+      expect(await twoFactor.confirmEnrollment(userId, `${' '.repeat(100)}${newCode}`)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+      expect(await twoFactor.throttleStatus(userId)).toEqual({ failures: 0, retryAfterMs: 0, hardLocked: false });
+    });
+
+    it('enrollment makes secrets as long as the HMAC output: 20, 32 and 64 bytes (RFC 6238 §5.1)', async () => {
+      const clock = new TestClock();
+      const store = await useStore();
+      for (const [algorithm, bytes] of [
+        ['SHA1', 20],
+        ['SHA256', 32],
+        ['SHA512', 64],
+      ] as const) {
+        const twoFactor = lifecycle(store, clock, { totp: { algorithm } });
+        const userId = `${uniquePrefix()}user`;
+        const { secret, uri } = await twoFactor.beginEnrollment(userId, { account: 'ada@example.com' });
+        expect(decodeBase32(secret)).toHaveLength(bytes);
+        if (algorithm !== 'SHA1') expect(uri).toContain(`algorithm=${algorithm}`);
+        const code = generateTotp(secret, { time: clock.nowMs, algorithm });
+        expect((await twoFactor.confirmEnrollment(userId, code)).ok).toBe(true);
+      }
+    });
+
+    it('support: resetByAdmin turns 2FA off without a code and names the actor; no event carries a code or secret', async () => {
+      const clock = new TestClock();
+      const { events, onEvent } = recorder();
+      const twoFactor = lifecycle(await useStore(), clock, { onEvent });
+      const userId = `${uniquePrefix()}user`;
+      const enrolled = await enroll(twoFactor, userId, clock);
+      await twoFactor.verify(userId, wrongTotp(totpNow(enrolled, clock)));
+      await twoFactor.verify(userId, enrolled.backupCodes[0]!);
+      expect(await errorCode(twoFactor.resetByAdmin(userId, { actor: '' }))).toBe('INVALID_ARGUMENT');
+      expect(await twoFactor.resetByAdmin(userId, { actor: 'support:grace' })).toEqual({ ok: true });
+      expect(await twoFactor.status(userId)).toBe('not-activated');
+      expect(await twoFactor.remainingBackupCodes(userId)).toBe(0);
+      expect(await twoFactor.verify(userId, enrolled.backupCodes[1]!)).toEqual({ ok: false, reason: 'not-enrolled' });
+      expect(events.at(-1)).toEqual({ type: 'reset-by-admin', userId, at: clock.nowMs, actor: 'support:grace' });
+      expect(await twoFactor.resetByAdmin(`${userId}-nobody`, { actor: 'support:grace' })).toEqual({
+        ok: false,
+        reason: 'not-enrolled',
+      });
+
+      const audit = events.filter((e) => e.type === 'verify-succeeded' || e.type === 'verify-failed');
+      expect(audit.map((e) => `${e.type}:${e.method}`)).toEqual([
+        'verify-succeeded:totp', // enrollment
+        'verify-failed:totp',
+        'verify-succeeded:backup',
+      ]);
+      const everything = JSON.stringify(events);
+      for (const secretOrCode of [enrolled.secret, ...enrolled.backupCodes, totpNow(enrolled, clock)]) {
+        expect(everything).not.toContain(secretOrCode);
+      }
+      const rawSecret = encodeBase64url(decodeBase32(enrolled.secret));
+      expect(everything).not.toContain(rawSecret);
+      expect(decodeBase64url(rawSecret)).toEqual(decodeBase32(enrolled.secret));
+    });
+  });
+}
