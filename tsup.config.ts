@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 import { base32DecodeAsEsm } from './scripts/esbuild-plugins.mjs';
 
 // Every source module is also an ESM entry (under dist/lib/, not exported), so the ESM build
@@ -12,7 +12,17 @@ const modules = Object.fromEntries(
     .map((path) => [`lib/${path.slice(0, -3)}`, `src/${path}`]),
 );
 
-export default defineConfig({
+/**
+ * Runtime dependencies published as ES modules only. `require()` cannot load them on a Node
+ * without require(esm) (Node before 20.19, or with `--no-experimental-require-module`) nor under
+ * CommonJS loaders such as tsx's for `.cts` files, so the CommonJS build carries its own copy;
+ * the ESM build imports them, so an app's bundler dedupes them with its own. Their licences are
+ * in THIRD_PARTY_LICENSES.md. to-data-view comes in through base32-encode.
+ * `test/package/cjs.test.ts` requires every .cjs file with require(esm) turned off.
+ */
+const esmOnlyDependencies = ['@noble/hashes', 'base32-encode', 'to-data-view'];
+
+const shared = {
   entry: {
     index: 'src/index.ts',
     postgres: 'src/stores/postgres/index.ts',
@@ -21,16 +31,32 @@ export default defineConfig({
   },
   // factorkit/testing registers vitest suites; vitest is the user's (an optional peer), never bundled.
   external: ['vitest'],
-  noExternal: ['base32-decode'],
   esbuildPlugins: [base32DecodeAsEsm],
-  format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
-  esbuildOptions(options, { format }) {
-    if (format === 'esm') options.entryPoints = { ...(options.entryPoints as Record<string, string>), ...modules };
+} satisfies Options;
+
+// Two configs that tsup builds at the same time into dist/: each cleans only its own files
+// (tsup's `clean` patterns are globs under dist/, `!` keeps), so neither deletes the other's.
+export default defineConfig([
+  {
+    ...shared,
+    format: 'esm',
+    // base32-decode is CommonJS; bundling it as an ES module spares every app the interop
+    // helpers (scripts/esbuild-plugins.mjs).
+    noExternal: ['base32-decode'],
+    clean: ['!**/*.cjs', '!**/*.cjs.map'],
+    esbuildOptions(options) {
+      options.entryPoints = { ...(options.entryPoints as Record<string, string>), ...modules };
+    },
   },
-});
+  {
+    ...shared,
+    format: 'cjs',
+    noExternal: ['base32-decode', ...esmOnlyDependencies],
+    clean: ['!**/*.js', '!**/*.js.map'],
+  },
+]);

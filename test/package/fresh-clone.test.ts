@@ -1,0 +1,59 @@
+// What a fresh clone publishes: `git clone` holds only committed files (no dist/), and
+// `npm pack` there must still ship a built package, because `prepack` builds it. The clone is
+// of this checkout's HEAD, so uncommitted changes are not in it. Offline: the clone's
+// node_modules is a symlink to this checkout's.
+import { readFileSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pack, root, run, tarballFiles } from './packed-app.js';
+
+const work = mkdtempSync(join(tmpdir(), 'factorkit-clone-'));
+const clone = join(work, 'factorkit');
+let files: string[];
+
+/** Every file path a package.json field points at: main, module, types, exports, typesVersions. */
+function declaredFiles(value: unknown): string[] {
+  if (typeof value === 'string') return value.startsWith('./') ? [value.slice(2)] : [];
+  if (Array.isArray(value)) return value.flatMap(declaredFiles);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(declaredFiles);
+  return [];
+}
+
+beforeAll(() => {
+  run('git', ['clone', '--quiet', root, clone], work);
+  symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
+  const tarball = pack(clone, { ignoreScripts: false });
+  files = tarballFiles(tarball);
+  rmSync(join(tarball, '..'), { recursive: true, force: true });
+}, 300_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('npm pack on a fresh clone', () => {
+  it('starts from a clone without dist/', () => {
+    // The clone's own dist/ is prepack's output; git never had one.
+    expect(run('git', ['ls-files', 'dist'], clone)).toBe('');
+    expect(existsSync(join(clone, 'dist/index.js'))).toBe(true);
+  });
+
+  it('ships the built ESM and CommonJS entries of every subpath, with their types', () => {
+    const manifest = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8'));
+    const declared = declaredFiles([manifest.main, manifest.module, manifest.types, manifest.exports]);
+    declared.push(...declaredFiles(manifest.typesVersions));
+    for (const entry of ['index', 'postgres', 'redis', 'testing']) {
+      for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(declared).toContain(`dist/${entry}.${extension}`);
+    }
+    expect(declared.filter((file) => !files.includes(file))).toEqual([]);
+    // The per-module ESM files that let bundlers drop what an app does not import.
+    expect(files).toContain('dist/lib/otp/index.js');
+  });
+
+  it('ships the licences and nothing from outside dist/ but the package files', () => {
+    expect(files.filter((file) => !file.startsWith('dist/')).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'THIRD_PARTY_LICENSES.md',
+      'package.json',
+    ]);
+  });
+});
