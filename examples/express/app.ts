@@ -87,6 +87,8 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
         return 'This QR code has expired. Start again with a new one.';
       case 'not-enrolled':
         return 'Two-factor authentication is not set up for this account.';
+      case 'unknown-factor':
+        return 'That authenticator is no longer on this account. Reload the page.';
     }
   })();
   return { kind: 'error', text };

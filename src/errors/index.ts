@@ -9,7 +9,7 @@
  * Backup codes: `INVALID_BACKUP_SET`, `WEAK_KDF` (KDF parameters below the OWASP minimum).
  * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
  * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
- * stored in clear while a keyring is configured),
+ * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator),
  * `CORRUPT_RECORD` (stored 2FA data that fails validation).
  */
 export type FactorkitErrorCode =
@@ -48,6 +48,7 @@ export type FactorkitErrorCode =
   | 'INVALID_KEYRING'
   | 'DECRYPTION_FAILED'
   | 'UNENCRYPTED_SECRET'
+  | 'TOO_MANY_FACTORS'
   | 'CORRUPT_RECORD';
 
 /**

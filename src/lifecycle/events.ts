@@ -1,3 +1,5 @@
+import type { FactorType } from './factors/index.js';
+
 /**
  * Which code a check took a typed code for: a TOTP code (digits), a backup code, or neither
  * (`'unknown'`: not a string, or refused before its shape was looked at, e.g. while locked).
@@ -21,11 +23,17 @@ export type CodeMethod = 'totp' | 'backup' | 'unknown';
  * const operation: CodeCheckOperation = 'verify';
  * ```
  */
-export type CodeCheckOperation = 'confirm-enrollment' | 'verify' | 'regenerate-backup-codes' | 'disable';
+export type CodeCheckOperation =
+  | 'confirm-enrollment'
+  | 'verify'
+  | 'regenerate-backup-codes'
+  | 'disable'
+  | 'remove-factor';
 
 /**
  * What {@link createTwoFactor} reports through `onEvent`, always after the change is committed
- * to the store. Typical uses: end the user's other sessions on `enabled`, e-mail the user on
+ * to the store. Typical uses: end the user's other sessions on `enabled` (2FA went from off to
+ * on) and `factor-added`, e-mail the user on
  * every event, alert on `locked-out` and `hard-locked`, and keep `verify-succeeded` /
  * `verify-failed` (one per code check) and the support events (`reset-by-admin`, `unlocked`,
  * with the `actor` who did it) in an audit log. No event carries a code, a secret or record data.
@@ -53,7 +61,10 @@ export type CodeCheckOperation = 'confirm-enrollment' | 'verify' | 'regenerate-b
 export type TwoFactorEvent =
   | { type: 'enabled'; userId: string; at: number }
   | { type: 'disabled'; userId: string; at: number }
-  | { type: 'factor-replaced'; userId: string; at: number }
+  | { type: 'factor-added'; userId: string; at: number; factorId: string; factorType: FactorType }
+  | { type: 'factor-removed'; userId: string; at: number; factorId: string; factorType: FactorType }
+  | { type: 'device-remembered'; userId: string; at: number; deviceId: string }
+  | { type: 'device-forgotten'; userId: string; at: number; deviceId: string }
   | { type: 'backup-codes-regenerated'; userId: string; at: number; count: number }
   | { type: 'backup-code-used'; userId: string; at: number; remaining: number }
   | { type: 'locked-out'; userId: string; at: number; retryAfterMs: number }

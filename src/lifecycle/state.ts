@@ -1,33 +1,16 @@
 // The lifecycle state kept in StoredRecord.data: versioned JSON, validated field by field on
 // every load so a corrupt or hand-edited record is a typed error, never a silent bypass.
+//
+// Version 2 holds a list of factors, each pending or active (a discriminated union, so a
+// pending factor has no replay state and an active one no expiry), with the backup codes, the
+// throttle shared by every factor and the remembered devices beside the list. Version 1
+// records (one `active` and one `pending` slot) are read as they are and written back as
+// version 2 on their next write.
 import { parseBackupCodeSet, type BackupCodeSet } from '../backup-codes/index.js';
-import { FactorkitError } from '../errors/index.js';
-import type { HashAlgorithm } from '../otp/index.js';
 import type { TwoFactorStatus } from '../stores/index.js';
-import type { SealedSecret } from './crypto.js';
-
-/** The TOTP parameters a secret was enrolled with; kept beside it so changing defaults later never breaks existing users. */
-export interface TotpParams {
-  algorithm: HashAlgorithm;
-  digits: number;
-  period: number;
-}
-
-export interface PendingEnrollment {
-  secret: SealedSecret;
-  totp: TotpParams;
-  expiresAt: number;
-}
-
-export interface ActiveFactor {
-  secret: SealedSecret;
-  totp: TotpParams;
-  /** The last accepted time step: no step up to it is accepted again (RFC 6238 §5.2). */
-  lastStep: number;
-  /** Learned clock offset of the user's authenticator, in steps, bounded by MAX_DRIFT_STEPS. */
-  driftSteps: number;
-  activatedAt: number;
-}
+import { type ActiveFactor, type Factor, type PendingFactor, parseFactor } from './factors/index.js';
+import { totpFromVersion1 } from './factors/totp.js';
+import { corrupt, isCount, isObject, isShortText, isTime } from './parse.js';
 
 export interface ThrottleState {
   /** Consecutive failed attempts since the last success. */
@@ -38,87 +21,120 @@ export interface ThrottleState {
   hardLockedAt: number | null;
 }
 
-export interface RecordState {
-  v: 1;
-  pending: PendingEnrollment | null;
-  active: ActiveFactor | null;
-  backupCodes: BackupCodeSet | null;
-  throttle: ThrottleState;
+/** A browser the user asked to remember: only the SHA-256 of its token is kept. */
+export interface RememberedDevice {
+  id: string;
+  label: string | null;
+  /** SHA-256 of the whole token, base64url. */
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number;
 }
 
-export const MAX_DRIFT_STEPS = 2;
+export interface RecordState {
+  v: 2;
+  factors: Factor[];
+  /** The backup codes; null when no factor is active. */
+  backupCodes: BackupCodeSet | null;
+  throttle: ThrottleState;
+  devices: RememberedDevice[];
+}
+
+/** Ids of the two factors a version-1 record can hold, stable across reads until it is rewritten. */
+export const LEGACY_ACTIVE_ID = 'totp-1';
+export const LEGACY_PENDING_ID = 'totp-2';
+/** Version 1's default enrollment TTL, which dates its pending enrollments. */
+const LEGACY_ENROLLMENT_TTL_MS = 10 * 60_000;
+/** Factors per record, devices per record: far above any real use, and a bound on parsing work. */
+export const MAX_STORED_FACTORS = 32;
+export const MAX_STORED_DEVICES = 64;
 
 export function emptyState(): RecordState {
   return {
-    v: 1,
-    pending: null,
-    active: null,
+    v: 2,
+    factors: [],
     backupCodes: null,
     throttle: { failures: 0, lockedUntil: 0, hardLockedAt: null },
+    devices: [],
   };
+}
+
+export function activeFactors(state: RecordState): ActiveFactor[] {
+  return state.factors.filter((factor): factor is ActiveFactor => factor.state === 'active');
+}
+
+export function pendingFactors(state: RecordState): PendingFactor[] {
+  return state.factors.filter((factor): factor is PendingFactor => factor.state === 'pending');
 }
 
 /** The status a store copies out of the state for filtering. */
 export function statusOf(state: RecordState): TwoFactorStatus {
-  if (state.active !== null) return 'activated';
-  if (state.pending !== null) return 'pending';
+  if (state.factors.some((factor) => factor.state === 'active')) return 'activated';
+  if (state.factors.length > 0) return 'pending';
   return 'not-activated';
 }
 
 export function serializeState(state: RecordState): string {
   return JSON.stringify({
-    v: 1,
-    pending: state.pending,
-    active: state.active,
+    v: 2,
+    factors: state.factors,
     backupCodes: state.backupCodes,
     throttle: state.throttle,
+    devices: state.devices,
   });
 }
 
-function corrupt(userId: string, what: string, cause?: unknown): FactorkitError {
-  return new FactorkitError('CORRUPT_RECORD', `stored 2FA record of user '${userId}' is corrupt: ${what}`, { cause });
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
-function parseSealed(userId: string, value: unknown): SealedSecret {
-  if (isObject(value)) {
-    if (value.enc === 'none' && typeof value.secret === 'string') return { enc: 'none', secret: value.secret };
-    if (
-      value.enc === 'A256GCM' &&
-      typeof value.keyId === 'string' &&
-      typeof value.iv === 'string' &&
-      typeof value.ct === 'string'
-    ) {
-      return { enc: 'A256GCM', keyId: value.keyId, iv: value.iv, ct: value.ct };
-    }
-  }
-  throw corrupt(userId, 'bad secret');
-}
-
-function parseTotp(userId: string, value: unknown): TotpParams {
+function parseDevice(userId: string, raw: unknown): RememberedDevice {
   if (
-    isObject(value) &&
-    (value.algorithm === 'SHA1' || value.algorithm === 'SHA256' || value.algorithm === 'SHA512') &&
-    typeof value.digits === 'number' &&
-    Number.isInteger(value.digits) &&
-    value.digits >= 6 &&
-    value.digits <= 10 &&
-    typeof value.period === 'number' &&
-    Number.isSafeInteger(value.period) &&
-    value.period >= 1
+    !isObject(raw) ||
+    !isShortText(raw.id, 64) ||
+    !(raw.label === null || isShortText(raw.label, 128)) ||
+    !isShortText(raw.tokenHash, 64) ||
+    !isTime(raw.createdAt) ||
+    !isTime(raw.expiresAt)
   ) {
-    return { algorithm: value.algorithm, digits: value.digits, period: value.period };
+    throw corrupt(userId, 'bad remembered device');
   }
-  throw corrupt(userId, 'bad TOTP parameters');
+  return { id: raw.id, label: raw.label, tokenHash: raw.tokenHash, createdAt: raw.createdAt, expiresAt: raw.expiresAt };
+}
+
+function parseThrottle(userId: string, t: unknown): ThrottleState {
+  if (!isObject(t) || !isCount(t.failures) || !isTime(t.lockedUntil)) throw corrupt(userId, 'bad throttle state');
+  // Absent in records written before hard lockout existed: those were never hard-locked.
+  const hardLockedAt = t.hardLockedAt === undefined ? null : t.hardLockedAt;
+  if (hardLockedAt !== null && !isTime(hardLockedAt)) throw corrupt(userId, 'bad throttle state');
+  return { failures: t.failures, lockedUntil: t.lockedUntil, hardLockedAt };
+}
+
+function parseBackupCodes(userId: string, value: unknown): BackupCodeSet | null {
+  if (value === null) return null;
+  try {
+    return parseBackupCodeSet(value);
+  } catch (error) {
+    throw corrupt(userId, 'bad backup-code set', error);
+  }
+}
+
+/** A version-1 record (one active and one pending slot) as version 2, with stable factor ids. */
+function fromVersion1(userId: string, raw: Record<string, unknown>): RecordState {
+  const factors: Factor[] = [];
+  if (raw.active !== null) {
+    factors.push(totpFromVersion1(userId, raw.active, 'active', LEGACY_ACTIVE_ID, LEGACY_ENROLLMENT_TTL_MS));
+  }
+  if (raw.pending !== null) {
+    factors.push(totpFromVersion1(userId, raw.pending, 'pending', LEGACY_PENDING_ID, LEGACY_ENROLLMENT_TTL_MS));
+  }
+  return {
+    v: 2,
+    factors,
+    backupCodes: parseBackupCodes(userId, raw.backupCodes),
+    throttle: parseThrottle(userId, raw.throttle),
+    devices: [],
+  };
 }
 
 /**
- * Parses and validates `data` of `userId`'s record.
+ * Parses and validates `data` of `userId`'s record, migrating version 1 in memory.
  * @throws FactorkitError `CORRUPT_RECORD`
  */
 export function parseState(userId: string, data: string): RecordState {
@@ -128,59 +144,19 @@ export function parseState(userId: string, data: string): RecordState {
   } catch (error) {
     throw corrupt(userId, 'not JSON', error);
   }
-  if (!isObject(raw) || raw.v !== 1) throw corrupt(userId, 'unknown format version');
-
-  let pending: PendingEnrollment | null = null;
-  if (raw.pending !== null) {
-    const p = raw.pending;
-    if (!isObject(p) || !isTime(p.expiresAt)) throw corrupt(userId, 'bad pending enrollment');
-    pending = { secret: parseSealed(userId, p.secret), totp: parseTotp(userId, p.totp), expiresAt: p.expiresAt };
-  }
-
-  let active: ActiveFactor | null = null;
-  if (raw.active !== null) {
-    const a = raw.active;
-    if (
-      !isObject(a) ||
-      typeof a.lastStep !== 'number' ||
-      !Number.isSafeInteger(a.lastStep) ||
-      a.lastStep < -1 ||
-      typeof a.driftSteps !== 'number' ||
-      !Number.isInteger(a.driftSteps) ||
-      Math.abs(a.driftSteps) > MAX_DRIFT_STEPS ||
-      !isTime(a.activatedAt)
-    ) {
-      throw corrupt(userId, 'bad active factor');
-    }
-    active = {
-      secret: parseSealed(userId, a.secret),
-      totp: parseTotp(userId, a.totp),
-      lastStep: a.lastStep,
-      driftSteps: a.driftSteps,
-      activatedAt: a.activatedAt,
-    };
-  }
-
-  let backupCodes: BackupCodeSet | null = null;
-  if (raw.backupCodes !== null) {
-    try {
-      backupCodes = parseBackupCodeSet(raw.backupCodes);
-    } catch (error) {
-      throw corrupt(userId, 'bad backup-code set', error);
-    }
-  }
-
-  const t = raw.throttle;
-  if (!isObject(t) || !isCount(t.failures) || !isTime(t.lockedUntil)) throw corrupt(userId, 'bad throttle state');
-  // Absent in records written before hard lockout existed: those were never hard-locked.
-  const hardLockedAt = t.hardLockedAt === undefined ? null : t.hardLockedAt;
-  if (hardLockedAt !== null && !isTime(hardLockedAt)) throw corrupt(userId, 'bad throttle state');
-
+  if (!isObject(raw)) throw corrupt(userId, 'unknown format version');
+  if (raw.v === 1) return fromVersion1(userId, raw);
+  if (raw.v !== 2) throw corrupt(userId, 'unknown format version');
+  const { factors, devices } = raw;
+  if (!Array.isArray(factors) || factors.length > MAX_STORED_FACTORS) throw corrupt(userId, 'bad factor list');
+  if (!Array.isArray(devices) || devices.length > MAX_STORED_DEVICES) throw corrupt(userId, 'bad device list');
+  const parsed = factors.map((factor) => parseFactor(userId, factor));
+  if (new Set(parsed.map((factor) => factor.id)).size !== parsed.length) throw corrupt(userId, 'duplicate factor id');
   return {
-    v: 1,
-    pending,
-    active,
-    backupCodes,
-    throttle: { failures: t.failures, lockedUntil: t.lockedUntil, hardLockedAt },
+    v: 2,
+    factors: parsed,
+    backupCodes: parseBackupCodes(userId, raw.backupCodes),
+    throttle: parseThrottle(userId, raw.throttle),
+    devices: devices.map((device) => parseDevice(userId, device)),
   };
 }

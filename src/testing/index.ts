@@ -8,6 +8,7 @@ import { describe } from 'vitest';
 import type { TwoFactorStore } from '../stores/index.js';
 import { storeProvider, type StoreConformanceOptions } from './harness.js';
 import { faultsSuite } from './faults.js';
+import { lifecycleFactorsSuite } from './lifecycle-factors.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { lifecycleSecuritySuite } from './lifecycle-security.js';
 import { storeSemanticsSuite } from './store-semantics.js';
@@ -50,6 +51,7 @@ export function runStoreConformance(
     storeSemanticsSuite(useStore);
     lifecycleRacesSuite(useStore);
     lifecycleSecuritySuite(useStore);
+    lifecycleFactorsSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
   });
 }

@@ -78,7 +78,7 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
       await enroll(twoFactor, userId, clock);
       const planted = encodeBase32(globalThis.crypto.getRandomValues(new Uint8Array(20)));
       const tampered = await editRecord(store, userId, (data) => {
-        data.active.secret = { enc: 'none', secret: encodeBase64url(decodeBase32(planted)) };
+        data.factors[0].secret = { enc: 'none', secret: encodeBase64url(decodeBase32(planted)) };
         return data;
       });
       const code = generateTotp(planted, { time: clock.nowMs });
@@ -93,15 +93,15 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
       const store = await useStore();
       const userId = `${uniquePrefix()}user`;
       const enrolled = await enroll(lifecycle(store, clock, { keyring: undefined }), userId, clock);
-      expect(JSON.parse((await store.get(userId))!.data).active.secret.enc).toBe('none');
+      expect(JSON.parse((await store.get(userId))!.data).factors[0].secret.enc).toBe('none');
       const migrating = lifecycle(store, clock, { migratePlaintextSecrets: true });
       expect((await migrating.verify(userId, totpNow(enrolled, clock))).ok).toBe(true);
-      expect(JSON.parse((await store.get(userId))!.data).active.secret.enc).toBe('A256GCM');
+      expect(JSON.parse((await store.get(userId))!.data).factors[0].secret.enc).toBe('A256GCM');
       clock.advance(30_000);
       expect((await lifecycle(store, clock).verify(userId, totpNow(enrolled, clock))).ok).toBe(true);
     });
 
-    it('a session alone cannot replace an active factor: confirming a new one needs a code of the old one', async () => {
+    it('a session alone cannot add a factor of its own: confirming one on an active account needs a code of a factor it has', async () => {
       const clock = new TestClock();
       const { events, onEvent } = recorder();
       const twoFactor = lifecycle(await useStore(), clock, { onEvent });
@@ -120,19 +120,25 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
         reason: 'invalid',
       });
       expect(await twoFactor.throttleStatus(userId)).toMatchObject({ failures: 1 });
-      // The victim's factor and backup codes still work; the attacker's secret signs nothing in.
-      expect((await twoFactor.verify(userId, victim.backupCodes[0]!)).ok).toBe(true);
+      // The attacker's secret signs nothing in; the victim's factor and backup codes still work.
       expect(await twoFactor.verify(userId, attackerCode)).toMatchObject({ ok: false });
-      expect(events.some((e) => e.type === 'factor-replaced' || e.type === 'enabled')).toBe(false);
+      expect((await twoFactor.verify(userId, victim.backupCodes[0]!)).ok).toBe(true);
+      expect(events.some((e) => e.type === 'factor-added' || e.type === 'enabled')).toBe(false);
+      expect((await twoFactor.listFactors(userId)).map((f) => f.status)).toEqual(['active', 'pending']);
 
-      // With the current code, the owner replaces the factor: new backup codes, an event.
+      // With a current code, the owner adds the second authenticator: both sign in, no new backup codes.
       clock.advance(30_000);
       const ownCode = generateTotp(attacker.secret, { time: clock.nowMs });
-      const replaced = await twoFactor.confirmEnrollment(userId, ownCode, { currentCode: totpNow(victim, clock) });
-      expect(replaced.ok).toBe(true);
-      expect(events.filter((e) => e.type === 'factor-replaced')).toHaveLength(1);
+      const added = await twoFactor.confirmEnrollment(userId, ownCode, { currentCode: totpNow(victim, clock) });
+      expect(added).toEqual({ ok: true, backupCodes: [], factorId: attacker.factorId });
+      expect(events.filter((e) => e.type === 'factor-added')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'enabled')).toHaveLength(0);
       clock.advance(30_000);
-      expect(await twoFactor.verify(userId, victim.backupCodes[1]!)).toMatchObject({ ok: false });
+      expect(await twoFactor.verify(userId, victim.backupCodes[1]!)).toMatchObject({ ok: true });
+      expect(await twoFactor.verify(userId, generateTotp(attacker.secret, { time: clock.nowMs }))).toMatchObject({
+        ok: true,
+        factorId: attacker.factorId,
+      });
     });
 
     it("a store driver's error reaches the app without the record it was writing", async () => {
@@ -140,7 +146,7 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
       const store = await useStore();
       const userId = `${uniquePrefix()}user`;
       const enrolled = await enroll(lifecycle(store, clock, { keyring: undefined }), userId, clock);
-      const plaintext = JSON.parse((await store.get(userId))!.data).active.secret.secret as string;
+      const plaintext = JSON.parse((await store.get(userId))!.data).factors[0].secret.secret as string;
       // A driver error the way ioredis builds one: the command and its arguments attached.
       const leaky: TwoFactorStore = {
         get: (id) => store.get(id),

@@ -23,20 +23,38 @@ const time = fc.integer({ min: 0, max: 2 ** 45 });
 
 describe('record state format', async () => {
   const { set } = await generateBackupCodes({ kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true, count: 3 });
+  const common = {
+    type: fc.constant('totp' as const),
+    id: fc.string({ minLength: 1, maxLength: 64 }),
+    name: fc.string({ minLength: 1, maxLength: 64 }),
+    createdAt: time,
+    lastUsedAt: fc.option(time),
+    secret: sealed,
+    totp,
+  };
+  const factor = fc.oneof(
+    fc.record({ ...common, state: fc.constant('pending' as const), expiresAt: time }),
+    fc.record({
+      ...common,
+      state: fc.constant('active' as const),
+      activatedAt: time,
+      lastStep: fc.integer({ min: -1, max: 2 ** 40 }),
+      driftSteps: fc.integer({ min: -2, max: 2 }),
+    }),
+  );
+  const device = fc.record({
+    id: fc.string({ minLength: 1, maxLength: 64 }),
+    label: fc.option(fc.string({ minLength: 1, maxLength: 128 })),
+    tokenHash: fc.base64String({ minLength: 4, maxLength: 44 }).filter((s) => s.length > 0),
+    createdAt: time,
+    expiresAt: time,
+  });
   const state: fc.Arbitrary<RecordState> = fc.record({
-    v: fc.constant(1 as const),
-    pending: fc.option(fc.record({ secret: sealed, totp, expiresAt: time })),
-    active: fc.option(
-      fc.record({
-        secret: sealed,
-        totp,
-        lastStep: fc.integer({ min: -1, max: 2 ** 40 }),
-        driftSteps: fc.integer({ min: -2, max: 2 }),
-        activatedAt: time,
-      }),
-    ),
+    v: fc.constant(2 as const),
+    factors: fc.uniqueArray(factor, { maxLength: 6, selector: (f) => f.id }),
     backupCodes: fc.option(fc.constant(set)),
     throttle: fc.record({ failures: fc.nat(), lockedUntil: time, hardLockedAt: fc.option(time) }),
+    devices: fc.array(device, { maxLength: 4 }),
   });
 
   it('parse(serialize(state)) is the same state', () => {

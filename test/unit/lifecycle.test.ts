@@ -131,7 +131,7 @@ describe('createTwoFactor options', () => {
     await twoFactor.beginEnrollment('v', { account: 'b' });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/UNENCRYPTED/);
-    expect(JSON.parse((await store.get('u'))!.data).pending.secret.enc).toBe('none');
+    expect(JSON.parse((await store.get('u'))!.data).factors[0].secret.enc).toBe('none');
   });
 
   it('with a keyring: no warning, and the stored record holds no trace of the secret', async () => {
@@ -140,7 +140,7 @@ describe('createTwoFactor options', () => {
     expect(warnings).toEqual([]);
     const data = (await store.get('u'))!.data;
     expect(data).not.toContain(secret);
-    expect(JSON.parse(data).pending.secret).toMatchObject({ enc: 'A256GCM', keyId: 'k1' });
+    expect(JSON.parse(data).factors[0].secret).toMatchObject({ enc: 'A256GCM', keyId: 'k1' });
   });
 
   it('refuses bad user ids on every method with INVALID_ARGUMENT', async () => {
@@ -175,14 +175,18 @@ describe('enrollment', () => {
 
   it('confirms with a right code: activated, five distinct backup codes, an enabled event', async () => {
     const { twoFactor, totp, events, clock } = setup();
-    const { secret } = await twoFactor.beginEnrollment('user-1', { account: 'a' });
+    const { secret, factorId } = await twoFactor.beginEnrollment('user-1', { account: 'a' });
     const result = await twoFactor.confirmEnrollment('user-1', totp(secret));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
+    expect(result.factorId).toBe(factorId);
     expect(new Set(result.backupCodes).size).toBe(5);
     expect(await twoFactor.status('user-1')).toBe('activated');
     expect(await twoFactor.remainingBackupCodes('user-1')).toBe(5);
-    expect(events).toEqual([{ type: 'enabled', userId: 'user-1', at: clock.now }]);
+    expect(events).toEqual([
+      { type: 'enabled', userId: 'user-1', at: clock.now },
+      { type: 'factor-added', userId: 'user-1', at: clock.now, factorId, factorType: 'totp' },
+    ]);
   });
 
   it('records the confirming step: the same code cannot then sign in', async () => {
@@ -249,7 +253,9 @@ describe('enrollment', () => {
     expect((await twoFactor.confirmEnrollment('user-1', totp(second.secret))).ok).toBe(true);
   });
 
-  it('re-enrolling while active keeps the active factor until the new one is confirmed', async () => {
+  // Since several authenticators per user, confirming another one adds it (issue 16); it no
+  // longer replaces the first, whose codes and backup codes keep working.
+  it('enrolling again while active adds a second authenticator once confirmed with a current code', async () => {
     const ctx = await enrolled();
     const { twoFactor, totp, clock } = ctx;
     const next = await twoFactor.beginEnrollment('user-1', { account: 'a' });
@@ -258,11 +264,12 @@ describe('enrollment', () => {
     clock.now += STEP_MS;
     const confirmed = await twoFactor.confirmEnrollment('user-1', totp(next.secret), { currentCode: totp(ctx.secret) });
     expect(confirmed.ok).toBe(true);
+    expect(confirmed).toEqual({ ok: true, backupCodes: [], factorId: next.factorId });
     clock.now += STEP_MS;
-    expect(await twoFactor.verify('user-1', totp(ctx.secret))).toEqual({ ok: false, reason: 'invalid' });
-    expect(await twoFactor.verify('user-1', ctx.backupCodes[0]!)).toEqual({ ok: false, reason: 'invalid' });
-    expect((await twoFactor.verify('user-1', totp(next.secret))).ok).toBe(true);
-    if (confirmed.ok) expect((await twoFactor.verify('user-1', confirmed.backupCodes[0]!)).ok).toBe(true);
+    expect(await twoFactor.verify('user-1', totp(ctx.secret))).toMatchObject({ ok: true, method: 'totp' });
+    expect((await twoFactor.verify('user-1', ctx.backupCodes[0]!)).ok).toBe(true);
+    expect(await twoFactor.verify('user-1', totp(next.secret))).toMatchObject({ ok: true, factorId: next.factorId });
+    expect((await twoFactor.listFactors('user-1')).map((f) => f.status)).toEqual(['active', 'active']);
   });
 
   it('keeps each user on the TOTP parameters they enrolled with', async () => {
@@ -294,7 +301,12 @@ describe('verify', () => {
   it('accepts a TOTP code once; the replay is refused with an event', async () => {
     const { twoFactor, totp, secret, events, clock } = await enrolled();
     const code = totp(secret);
-    expect(await twoFactor.verify('user-1', code)).toEqual({ ok: true, method: 'totp', remainingBackupCodes: 5 });
+    expect(await twoFactor.verify('user-1', code)).toEqual({
+      ok: true,
+      method: 'totp',
+      factorId: expect.any(String),
+      remainingBackupCodes: 5,
+    });
     expect(await twoFactor.verify('user-1', code)).toEqual({ ok: false, reason: 'replayed' });
     expect(events).toEqual([{ type: 'replay-refused', userId: 'user-1', at: clock.now }]);
   });
@@ -645,6 +657,7 @@ describe('events', () => {
     expect(seen).toEqual([
       'verify-succeeded:activated',
       'enabled:activated',
+      'factor-added:activated',
       'verify-succeeded:not-activated',
       'disabled:not-activated',
     ]);
@@ -662,6 +675,7 @@ describe('events', () => {
     expect(ctx.warnings).toEqual([
       "factorkit: the onEvent handler threw for a 'verify-succeeded' event; the change itself is committed",
       "factorkit: the onEvent handler threw for a 'enabled' event; the change itself is committed",
+      "factorkit: the onEvent handler threw for a 'factor-added' event; the change itself is committed",
     ]);
     expect(await ctx.twoFactor.status('user-1')).toBe('activated');
   });
@@ -673,9 +687,9 @@ describe('encryption at rest and key rotation', () => {
     const old = await enrolled({ store, keyring: { currentKeyId: 'k1', keys: { k1: key(1) } } });
     const rotated = setup({ store, keyring: { currentKeyId: 'k2', keys: { k1: key(1), k2: key(2) } } });
     rotated.clock.now = old.clock.now;
-    expect(JSON.parse((await store.get('user-1'))!.data).active.secret.keyId).toBe('k1');
+    expect(JSON.parse((await store.get('user-1'))!.data).factors[0].secret.keyId).toBe('k1');
     expect((await rotated.twoFactor.verify('user-1', rotated.totp(old.secret))).ok).toBe(true);
-    expect(JSON.parse((await store.get('user-1'))!.data).active.secret.keyId).toBe('k2');
+    expect(JSON.parse((await store.get('user-1'))!.data).factors[0].secret.keyId).toBe('k2');
     // Once rewritten, the old key is no longer needed...
     const onlyNew = setup({ store, keyring: { currentKeyId: 'k2', keys: { k2: key(2) } } });
     onlyNew.clock.now = old.clock.now + STEP_MS;
@@ -690,17 +704,20 @@ describe('encryption at rest and key rotation', () => {
     const old = await enrolled({ store });
     const rotated = setup({ store, keyring: { currentKeyId: 'k2', keys: { k1: key(1), k2: key(2) } } });
     await rotated.twoFactor.verify('user-1', wrongTotp(old.totp(old.secret)));
-    expect(JSON.parse((await store.get('user-1'))!.data).active.secret.keyId).toBe('k2');
+    expect(JSON.parse((await store.get('user-1'))!.data).factors[0].secret.keyId).toBe('k2');
   });
 
   it('encrypts secrets stored in clear before a keyring was configured', async () => {
     const store = new MemoryStore();
     const clear = await enrolled({ store, keyring: undefined });
-    expect(JSON.parse((await store.get('user-1'))!.data).active.secret.enc).toBe('none');
+    expect(JSON.parse((await store.get('user-1'))!.data).factors[0].secret.enc).toBe('none');
     const keyed = setup({ store, migratePlaintextSecrets: true });
     keyed.clock.now = clear.clock.now;
     expect((await keyed.twoFactor.verify('user-1', keyed.totp(clear.secret))).ok).toBe(true);
-    expect(JSON.parse((await store.get('user-1'))!.data).active.secret).toMatchObject({ enc: 'A256GCM', keyId: 'k1' });
+    expect(JSON.parse((await store.get('user-1'))!.data).factors[0].secret).toMatchObject({
+      enc: 'A256GCM',
+      keyId: 'k1',
+    });
     expect((await store.get('user-1'))!.data).not.toContain(clear.secret);
   });
 
@@ -713,8 +730,8 @@ describe('encryption at rest and key rotation', () => {
     expect(await codeOf(twoFactor.verify('user-2', '123456'))).toBe('DECRYPTION_FAILED');
     // Tamper: flip one character of the ciphertext.
     const state = JSON.parse(record.data);
-    const ct: string = state.active.secret.ct;
-    state.active.secret.ct = (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1);
+    const ct: string = state.factors[0].secret.ct;
+    state.factors[0].secret.ct = (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1);
     await store.compareAndSet('user-1', record.version, {
       status: 'activated',
       data: JSON.stringify(state),
@@ -728,7 +745,7 @@ describe('encryption at rest and key rotation', () => {
     const ivs = new Set<string>();
     for (let i = 0; i < 20; i++) {
       await twoFactor.beginEnrollment('user-1', { account: 'a' });
-      ivs.add(JSON.parse((await store.get('user-1'))!.data).pending.secret.iv);
+      ivs.add(JSON.parse((await store.get('user-1'))!.data).factors[0].secret.iv);
     }
     expect(ivs.size).toBe(20);
   });
@@ -737,11 +754,18 @@ describe('encryption at rest and key rotation', () => {
 describe('corrupt records', () => {
   const corruptions: Array<[string, (data: Record<string, any>) => unknown]> = [
     ['not JSON', () => '{"v":1'],
-    ['an unknown version', (d) => ({ ...d, v: 2 })],
+    ['an unknown version', (d) => ({ ...d, v: 3 })],
     ['a negative failure count', (d) => ({ ...d, throttle: { failures: -1, lockedUntil: 0 } })],
-    ['a missing secret', (d) => ({ ...d, active: { ...d.active, secret: undefined } })],
-    ['unbounded drift', (d) => ({ ...d, active: { ...d.active, driftSteps: 9 } })],
-    ['a bad digit count', (d) => ({ ...d, active: { ...d.active, totp: { ...d.active.totp, digits: 4 } } })],
+    ['a missing secret', (d) => ({ ...d, factors: [{ ...d.factors[0], secret: undefined }] })],
+    ['unbounded drift', (d) => ({ ...d, factors: [{ ...d.factors[0], driftSteps: 9 }] })],
+    ['a bad digit count', (d) => ({ ...d, factors: [{ ...d.factors[0], totp: { ...d.factors[0].totp, digits: 4 } }] })],
+    ['an unknown factor type', (d) => ({ ...d, factors: [{ ...d.factors[0], type: 'sms' }] })],
+    ['a pending factor without expiry', (d) => ({ ...d, factors: [{ ...d.factors[0], state: 'pending' }] })],
+    ['two factors with one id', (d) => ({ ...d, factors: [d.factors[0], d.factors[0]] })],
+    [
+      'a remembered device without a hash',
+      (d) => ({ ...d, devices: [{ id: 'd', label: null, createdAt: 0, expiresAt: 1 }] }),
+    ],
     ['a broken backup set', (d) => ({ ...d, backupCodes: { ...d.backupCodes, codes: 'none' } })],
   ];
   for (const [name, corrupt] of corruptions) {

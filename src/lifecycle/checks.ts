@@ -1,0 +1,196 @@
+// The code check every operation shares (which factor, or a backup code, a typed code
+// belongs to), and the refusal rules around it: locked accounts are refused unseen and
+// uncounted, malformed input and replays are refused uncounted, wrong codes are counted on the
+// one throttle of the account, and every check leaves an audit event.
+import {
+  type BackupCodeSet,
+  type VerifyBackupCodeResult,
+  consumeBackupCode,
+  verifyBackupCode,
+} from '../backup-codes/index.js';
+import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from './events.js';
+import type { ActiveFactor, FactorContext } from './factors/index.js';
+import { checkTotp, isTotpShaped } from './factors/totp.js';
+import type { ResolvedOptions } from './options.js';
+import { type RecordState, activeFactors } from './state.js';
+import { afterFailure, lockRemainingMs, resetThrottle } from './throttle.js';
+import type { Outcome } from './transact.js';
+import type { TwoFactorFailure } from './types.js';
+
+/**
+ * Anything longer is no code: the longest valid one is a backup code typed with generous
+ * spacing. Longer input is `malformed` at once, before any work and without being counted.
+ */
+export const MAX_CODE_INPUT_LENGTH = 64;
+
+export type CodeCheck =
+  | { kind: 'malformed' | 'invalid' | 'replayed'; method: CodeMethod }
+  | { kind: 'factor'; method: 'totp'; factor: ActiveFactor }
+  | { kind: 'backup'; method: 'backup'; index: number };
+
+type Refusal = Extract<TwoFactorEvent, { type: 'verify-failed' }>['reason'];
+
+export type CodeChecker = (userId: string, state: RecordState, nowMs: number) => Promise<CodeCheck>;
+
+export function isUsableCode(code: unknown): code is string {
+  return typeof code === 'string' && code.length <= MAX_CODE_INPUT_LENGTH;
+}
+
+/**
+ * A checker for one typed code, reusable across the retries of one operation: the slow
+ * backup-code derivation runs once per set however often the write is retried.
+ */
+export function codeChecker(options: ResolvedOptions, code: unknown, onlyFactorId?: string): CodeChecker {
+  const usable = isUsableCode(code);
+  const verifyBackup = usable ? backupVerifier(code) : undefined;
+  return async (userId, state, nowMs) => {
+    if (!usable) return { kind: 'malformed', method: 'unknown' };
+    const ctx: FactorContext = { userId, nowMs, open: (sealed) => options.sealer.open(userId, sealed) };
+    const candidates = activeFactors(state).filter((f) => onlyFactorId === undefined || f.id === onlyFactorId);
+    const shaped = candidates.filter((factor) => isTotpShaped(code, factor.totp.digits));
+    if (shaped.length > 0) {
+      // Every authenticator the code could belong to is checked, with no early exit, so the
+      // time taken does not say which one matched.
+      const results = [];
+      for (const factor of shaped) results.push(await checkTotp(ctx, factor, code));
+      const match = results.find((result) => result.kind === 'match');
+      if (match !== undefined && match.kind === 'match')
+        return { kind: 'factor', method: 'totp', factor: match.factor };
+      return { kind: results.some((r) => r.kind === 'replayed') ? 'replayed' : 'invalid', method: 'totp' };
+    }
+    // A factor was named: only its codes count, and this is not one.
+    if (onlyFactorId !== undefined) return { kind: 'malformed', method: 'unknown' };
+    if (state.backupCodes === null) return { kind: 'invalid', method: 'backup' };
+    const result = await verifyBackup!(userId, state.backupCodes);
+    if (result.valid) return { kind: 'backup', method: 'backup', index: result.index };
+    return { kind: result.reason === 'used' ? 'replayed' : result.reason, method: 'backup' };
+  };
+}
+
+/** Memoised backup-code verification: a retry against the same set needs no second KDF run. */
+function backupVerifier(code: string): (userId: string, set: BackupCodeSet) => Promise<VerifyBackupCodeResult> {
+  const memo = new Map<string, VerifyBackupCodeResult>();
+  return async (_userId, set) => {
+    let result = memo.get(set.generationId);
+    if (result === undefined) {
+      result = await verifyBackupCode(code, set);
+      memo.set(set.generationId, result);
+    }
+    if (result.valid && set.codes[result.index]?.usedAt !== null) return { valid: false, reason: 'used' };
+    return result;
+  };
+}
+
+/** The state after a successful check, before the operation's own change: the factor's replay state, or the backup code spent. */
+export function afterSuccess(state: RecordState, check: CodeCheck, nowMs: number): RecordState {
+  if (check.kind === 'factor') {
+    const factors = state.factors.map((factor) => (factor.id === check.factor.id ? check.factor : factor));
+    return { ...state, factors, throttle: resetThrottle() };
+  }
+  if (check.kind === 'backup') {
+    return {
+      ...state,
+      backupCodes: consumeBackupCode(state.backupCodes!, check.index, nowMs),
+      throttle: resetThrottle(),
+    };
+  }
+  return state;
+}
+
+export function failedEvent(
+  userId: string,
+  nowMs: number,
+  operation: CodeCheckOperation,
+  method: CodeMethod,
+  reason: Refusal,
+): TwoFactorEvent {
+  return { type: 'verify-failed', userId, at: nowMs, operation, method, reason };
+}
+
+export function succeededEvent(
+  userId: string,
+  nowMs: number,
+  operation: CodeCheckOperation,
+  check: CodeCheck,
+): TwoFactorEvent {
+  return {
+    type: 'verify-succeeded',
+    userId,
+    at: nowMs,
+    operation,
+    method: check.kind === 'backup' ? 'backup' : 'totp',
+  };
+}
+
+/** The refusal rules, given the account's throttle configuration. */
+export function refusalRules(options: ResolvedOptions) {
+  /** A wrong code: one more failure on the shared throttle, which may start a timed or a hard lock. */
+  function countedFailure(
+    userId: string,
+    state: RecordState,
+    nowMs: number,
+    operation: CodeCheckOperation,
+    method: CodeMethod,
+  ): Outcome<TwoFactorFailure> {
+    const failed = afterFailure(state.throttle, nowMs, options.throttle);
+    const result: TwoFactorFailure = { ok: false, reason: 'invalid' };
+    const events: TwoFactorEvent[] = [failedEvent(userId, nowMs, operation, method, 'invalid')];
+    if (failed.lock === 'timed') {
+      result.retryAfterMs = failed.lockMs;
+      events.push({ type: 'locked-out', userId, at: nowMs, retryAfterMs: failed.lockMs });
+    } else if (failed.lock === 'hard') {
+      events.push({ type: 'hard-locked', userId, at: nowMs, failures: failed.throttle.failures });
+    }
+    return { result, next: { ...state, throttle: failed.throttle }, events };
+  }
+
+  /** Malformed input and replays are refused uncounted; wrong codes are counted. */
+  function refuse(
+    userId: string,
+    state: RecordState,
+    check: CodeCheck,
+    nowMs: number,
+    operation: CodeCheckOperation,
+  ): Outcome<TwoFactorFailure> | undefined {
+    if (check.kind === 'malformed') {
+      return {
+        result: { ok: false, reason: 'malformed' },
+        events: [failedEvent(userId, nowMs, operation, check.method, 'malformed')],
+      };
+    }
+    if (check.kind === 'replayed') {
+      return {
+        result: { ok: false, reason: 'replayed' },
+        events: [
+          { type: 'replay-refused', userId, at: nowMs },
+          failedEvent(userId, nowMs, operation, check.method, 'replayed'),
+        ],
+      };
+    }
+    if (check.kind === 'invalid') return countedFailure(userId, state, nowMs, operation, check.method);
+    return undefined;
+  }
+
+  /** Refuses every attempt, unseen and uncounted, while the account is locked (for a time or for good). */
+  function locked(
+    userId: string,
+    state: RecordState,
+    nowMs: number,
+    operation: CodeCheckOperation,
+  ): Outcome<TwoFactorFailure> | undefined {
+    if (state.throttle.hardLockedAt !== null) {
+      return {
+        result: { ok: false, reason: 'hard-locked' },
+        events: [failedEvent(userId, nowMs, operation, 'unknown', 'hard-locked')],
+      };
+    }
+    const retryAfterMs = lockRemainingMs(state.throttle, nowMs);
+    if (retryAfterMs === 0) return undefined;
+    return {
+      result: { ok: false, reason: 'locked', retryAfterMs },
+      events: [failedEvent(userId, nowMs, operation, 'unknown', 'locked')],
+    };
+  }
+
+  return { countedFailure, refuse, locked };
+}

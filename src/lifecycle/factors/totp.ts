@@ -1,0 +1,213 @@
+// The authenticator-app factor (RFC 6238 TOTP): its stored shape, how it is enrolled,
+// confirmed and checked. Everything TOTP-specific in the lifecycle lives here; the
+// compare-and-set loop, throttling and refusal rules are shared (src/lifecycle/two-factor.ts).
+import { encodeBase32 } from '../../base32/index.js';
+import { type HashAlgorithm, generateSecretBytes, verifyTotp } from '../../otp/index.js';
+import { renderQrSvg } from '../../qr/index.js';
+import { buildOtpauthUri, formatManualKey } from '../../uri/index.js';
+import type { SealedSecret } from '../crypto.js';
+import { corrupt, isObject, isShortText, isTime, parseSealed } from '../parse.js';
+import type { FactorContext, FactorMatch } from './types.js';
+
+/** The TOTP parameters a secret was enrolled with; kept beside it so changing defaults later never breaks existing users. */
+export interface TotpParams {
+  algorithm: HashAlgorithm;
+  digits: number;
+  period: number;
+}
+
+interface TotpCommon {
+  type: 'totp';
+  /** Random, opaque, unique within the record. */
+  id: string;
+  /** Given by the user ("Work phone"); shown in listFactors. */
+  name: string;
+  createdAt: number;
+  /** The last successful code check with this factor; null when never used. */
+  lastUsedAt: number | null;
+  secret: SealedSecret;
+  totp: TotpParams;
+}
+
+export interface PendingTotpFactor extends TotpCommon {
+  state: 'pending';
+  /** Confirmation is refused from this Unix ms on. */
+  expiresAt: number;
+}
+
+export interface ActiveTotpFactor extends TotpCommon {
+  state: 'active';
+  activatedAt: number;
+  /** The last accepted time step of this factor: no step up to it is accepted again (RFC 6238 §5.2). */
+  lastStep: number;
+  /** Learned clock offset of this authenticator, in steps, bounded by MAX_DRIFT_STEPS. */
+  driftSteps: number;
+}
+
+export type TotpFactor = PendingTotpFactor | ActiveTotpFactor;
+
+/** Learned drift never widens the window by more than two steps. */
+export const MAX_DRIFT_STEPS = 2;
+/** The name factors get when the user gives none, and factors migrated from version 1 records. */
+export const DEFAULT_TOTP_NAME = 'Authenticator app';
+/** RFC 6238 §5.1 / RFC 4226 §4 R6: keys as long as the HMAC output (SHA1 20, SHA256 32, SHA512 64 bytes). */
+const SECRET_BYTES: Record<HashAlgorithm, number> = { SHA1: 20, SHA256: 32, SHA512: 64 };
+
+/** A TOTP code is `digits` ASCII digits, with spaces for grouping. */
+export function isTotpShaped(code: string, digits: number): boolean {
+  const compact = code.replace(/ /g, '');
+  return compact.length === digits && /^[0-9]+$/.test(compact);
+}
+
+function parseTotpParams(userId: string, value: unknown): TotpParams {
+  if (
+    isObject(value) &&
+    (value.algorithm === 'SHA1' || value.algorithm === 'SHA256' || value.algorithm === 'SHA512') &&
+    typeof value.digits === 'number' &&
+    Number.isInteger(value.digits) &&
+    value.digits >= 6 &&
+    value.digits <= 10 &&
+    typeof value.period === 'number' &&
+    Number.isSafeInteger(value.period) &&
+    value.period >= 1
+  ) {
+    return { algorithm: value.algorithm, digits: value.digits, period: value.period };
+  }
+  throw corrupt(userId, 'bad TOTP parameters');
+}
+
+/** The replay state of an active factor, as stored in version 1 and 2 records alike. */
+export function parseReplayState(
+  userId: string,
+  value: Record<string, unknown>,
+): { lastStep: number; driftSteps: number } {
+  const { lastStep, driftSteps } = value;
+  if (
+    typeof lastStep !== 'number' ||
+    !Number.isSafeInteger(lastStep) ||
+    lastStep < -1 ||
+    typeof driftSteps !== 'number' ||
+    !Number.isInteger(driftSteps) ||
+    Math.abs(driftSteps) > MAX_DRIFT_STEPS
+  ) {
+    throw corrupt(userId, 'bad TOTP replay state');
+  }
+  return { lastStep, driftSteps };
+}
+
+/** A stored TOTP factor, validated field by field. */
+export function parseTotpFactor(userId: string, raw: Record<string, unknown>): TotpFactor {
+  const { id, name, createdAt, lastUsedAt } = raw;
+  if (!isShortText(id, 64) || !isShortText(name, 64) || !isTime(createdAt)) throw corrupt(userId, 'bad factor');
+  if (lastUsedAt !== null && !isTime(lastUsedAt)) throw corrupt(userId, 'bad factor');
+  const common: TotpCommon = {
+    type: 'totp',
+    id,
+    name,
+    createdAt,
+    lastUsedAt,
+    secret: parseSealed(userId, raw.secret),
+    totp: parseTotpParams(userId, raw.totp),
+  };
+  if (raw.state === 'pending') {
+    if (!isTime(raw.expiresAt)) throw corrupt(userId, 'bad pending factor');
+    return { ...common, state: 'pending', expiresAt: raw.expiresAt };
+  }
+  if (raw.state === 'active') {
+    if (!isTime(raw.activatedAt)) throw corrupt(userId, 'bad active factor');
+    return { ...common, state: 'active', activatedAt: raw.activatedAt, ...parseReplayState(userId, raw) };
+  }
+  throw corrupt(userId, 'bad factor state');
+}
+
+/** The slots of a version-1 record (`active`, `pending`) as factors with the given ids. */
+export function totpFromVersion1(
+  userId: string,
+  slot: unknown,
+  kind: 'active' | 'pending',
+  id: string,
+  legacyTtlMs: number,
+): TotpFactor {
+  if (!isObject(slot)) throw corrupt(userId, `bad ${kind} factor`);
+  const secret = parseSealed(userId, slot.secret);
+  const totp = parseTotpParams(userId, slot.totp);
+  const base = { type: 'totp' as const, id, name: DEFAULT_TOTP_NAME, lastUsedAt: null, secret, totp };
+  if (kind === 'active') {
+    if (!isTime(slot.activatedAt)) throw corrupt(userId, 'bad active factor');
+    return {
+      ...base,
+      createdAt: slot.activatedAt,
+      state: 'active',
+      activatedAt: slot.activatedAt,
+      ...parseReplayState(userId, slot),
+    };
+  }
+  if (!isTime(slot.expiresAt)) throw corrupt(userId, 'bad pending enrollment');
+  // Version 1 did not record when an enrollment began; its default TTL dates it.
+  return { ...base, createdAt: Math.max(0, slot.expiresAt - legacyTtlMs), state: 'pending', expiresAt: slot.expiresAt };
+}
+
+/** What beginEnrollment shows for a new authenticator. */
+export interface TotpEnrollmentDisplay {
+  secret: string;
+  uri: string;
+  qrSvg: string;
+  manualKey: string;
+}
+
+/** A fresh secret of the algorithm's HMAC output length, and everything the enrollment page shows. */
+export function newTotpSecret(
+  issuer: string,
+  account: string,
+  params: TotpParams,
+): { bytes: Uint8Array; display: TotpEnrollmentDisplay } {
+  const bytes = generateSecretBytes({ bytes: SECRET_BYTES[params.algorithm] });
+  const secret = encodeBase32(bytes);
+  const uri = buildOtpauthUri({ type: 'totp', issuer, account, secret, ...params });
+  return { bytes, display: { secret, uri, qrSvg: renderQrSvg(uri), manualKey: formatManualKey(secret) } };
+}
+
+/**
+ * Checks a sign-in code against an active authenticator: one step either side of now, widened
+ * towards the learned drift (at most MAX_DRIFT_STEPS), every step up to `lastStep` refused.
+ */
+export async function checkTotp(
+  ctx: FactorContext,
+  factor: ActiveTotpFactor,
+  code: string,
+): Promise<FactorMatch<ActiveTotpFactor>> {
+  const secret = await ctx.open(factor.secret);
+  const drift = factor.driftSteps;
+  const result = verifyTotp(code, secret, {
+    ...factor.totp,
+    time: ctx.nowMs,
+    window: [1 + Math.max(0, -drift), 1 + Math.max(0, drift)],
+    afterStep: factor.lastStep,
+    allowWeakSecret: true,
+  });
+  secret.fill(0);
+  if (!result.valid) return { kind: result.reason === 'replayed' ? 'replayed' : 'invalid' };
+  const driftSteps = Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, result.delta));
+  return { kind: 'match', factor: { ...factor, lastStep: result.step, driftSteps, lastUsedAt: ctx.nowMs } };
+}
+
+/** Confirms a pending authenticator with a code from it (a window of one step, no drift yet). */
+export async function confirmTotp(
+  ctx: FactorContext,
+  factor: PendingTotpFactor,
+  code: string,
+): Promise<ActiveTotpFactor | undefined> {
+  const secret = await ctx.open(factor.secret);
+  const result = verifyTotp(code, secret, { ...factor.totp, time: ctx.nowMs, window: 1, allowWeakSecret: true });
+  secret.fill(0);
+  if (!result.valid) return undefined;
+  const { expiresAt: _expired, ...common } = factor;
+  return {
+    ...common,
+    state: 'active',
+    activatedAt: ctx.nowMs,
+    lastUsedAt: ctx.nowMs,
+    lastStep: result.step,
+    driftSteps: Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, result.delta)),
+  };
+}

@@ -1,0 +1,109 @@
+// Every option of createTwoFactor, checked once, where it is given: a bad option fails at
+// start-up, not at the first sign-in after a user typed a valid code.
+import type { GenerateBackupCodesOptions } from '../backup-codes/index.js';
+import { FactorkitError } from '../errors/index.js';
+import { checkAlgorithm, checkDigits, checkPeriod } from '../otp/options.js';
+import type { TwoFactorStore } from '../stores/index.js';
+import { buildOtpauthUri } from '../uri/index.js';
+import { SecretSealer } from './crypto.js';
+import type { TwoFactorEvent } from './events.js';
+import type { TotpParams } from './factors/totp.js';
+import { type ThrottleConfig, resolveThrottle } from './throttle.js';
+import type { TwoFactorOptions } from './types.js';
+
+export interface ResolvedOptions {
+  store: TwoFactorStore;
+  issuer: string;
+  /** Checked on every read: a clock that goes wrong later is an error, not a silent lockout. */
+  now: () => number;
+  warn: (message: string) => void;
+  onEvent: ((event: TwoFactorEvent) => void | Promise<void>) | undefined;
+  totpParams: TotpParams;
+  enrollmentTtlMs: number;
+  backupCodes: Omit<GenerateBackupCodesOptions, 'now'>;
+  throttle: ThrottleConfig;
+  sealer: SecretSealer;
+}
+
+const DEFAULT_TTL_MS = 10 * 60_000;
+
+function checkStore(store: unknown): TwoFactorStore {
+  const s = store as Partial<TwoFactorStore> | null;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.get !== 'function' ||
+    typeof s.create !== 'function' ||
+    typeof s.compareAndSet !== 'function' ||
+    typeof s.delete !== 'function' ||
+    typeof s.list !== 'function'
+  ) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'store must implement get, create, compareAndSet, delete and list');
+  }
+  return s as TwoFactorStore;
+}
+
+export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
+  }
+  const store = checkStore(options.store);
+  const issuer = options.issuer;
+  if (typeof issuer !== 'string' || issuer.trim().length === 0) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'issuer must be a non-empty string');
+  }
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function') throw new FactorkitError('INVALID_ARGUMENT', 'clock must be a function');
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  if (typeof warn !== 'function') throw new FactorkitError('INVALID_ARGUMENT', 'warn must be a function');
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'onEvent must be a function');
+  }
+  const totpOptions = options.totp ?? {};
+  if (typeof totpOptions !== 'object' || totpOptions === null) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'totp must be an object');
+  }
+  const totpParams: TotpParams = {
+    algorithm: checkAlgorithm(totpOptions.algorithm),
+    digits: checkDigits(totpOptions.digits),
+    period: checkPeriod(totpOptions.period),
+  };
+  const enrollmentTtlMs = options.enrollmentTtlMs ?? DEFAULT_TTL_MS;
+  if (typeof enrollmentTtlMs !== 'number' || !Number.isFinite(enrollmentTtlMs) || enrollmentTtlMs <= 0) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'enrollmentTtlMs must be a positive, finite number of milliseconds');
+  }
+  const backupCodes = options.backupCodes ?? {};
+  if (typeof backupCodes !== 'object' || backupCodes === null) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'backupCodes must be an object');
+  }
+  // Build one Key URI now, so an issuer the URI format refuses fails here and not at the
+  // first enrollment.
+  buildOtpauthUri({
+    type: 'totp',
+    issuer,
+    account: 'check',
+    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    ...totpParams,
+  });
+  const throttle = resolveThrottle(options.throttle);
+  const migratePlaintext = options.migratePlaintextSecrets ?? false;
+  if (typeof migratePlaintext !== 'boolean') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'migratePlaintextSecrets must be a boolean');
+  }
+  const sealer = new SecretSealer(options.keyring, migratePlaintext);
+  if (!sealer.encrypts) {
+    warn(
+      'factorkit: NO KEYRING CONFIGURED. TOTP secrets will be stored UNENCRYPTED. ' +
+        'Pass keyring: { currentKeyId, keys } to createTwoFactor to encrypt them with AES-256-GCM.',
+    );
+  }
+  const now = (): number => {
+    const value = clock();
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new FactorkitError('INVALID_TIME', 'clock() must return a finite, non-negative number of milliseconds');
+    }
+    return value;
+  };
+  return { store, issuer, now, warn, onEvent, totpParams, enrollmentTtlMs, backupCodes, throttle, sealer };
+}

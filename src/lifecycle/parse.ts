@@ -1,0 +1,32 @@
+// Checks shared by every parser of stored state (the record, each factor module): a stored
+// value that fails one is CORRUPT_RECORD, never a silent default.
+import { FactorkitError } from '../errors/index.js';
+import type { SealedSecret } from './crypto.js';
+
+export function corrupt(userId: string, what: string, cause?: unknown): FactorkitError {
+  return new FactorkitError('CORRUPT_RECORD', `stored 2FA record of user '${userId}' is corrupt: ${what}`, { cause });
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+export const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+export const isShortText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max;
+
+export function parseSealed(userId: string, value: unknown): SealedSecret {
+  if (isObject(value)) {
+    if (value.enc === 'none' && typeof value.secret === 'string') return { enc: 'none', secret: value.secret };
+    if (
+      value.enc === 'A256GCM' &&
+      typeof value.keyId === 'string' &&
+      typeof value.iv === 'string' &&
+      typeof value.ct === 'string'
+    ) {
+      return { enc: 'A256GCM', keyId: value.keyId, iv: value.iv, ct: value.ct };
+    }
+  }
+  throw corrupt(userId, 'bad secret');
+}

@@ -1,0 +1,109 @@
+// The one loop every lifecycle operation runs: read the record, decide against that version,
+// write with compareAndSet (or create), and on a conflict read again and decide again. All
+// correctness under concurrency lives here, so a store adapter only has to make each of its
+// five calls atomic, and a factor module never sees the store.
+import { FactorkitError } from '../errors/index.js';
+import { redactedDriverError } from '../stores/driver-error.js';
+import type { StoredRecord } from '../stores/index.js';
+import type { SealedSecret } from './crypto.js';
+import type { TwoFactorEvent } from './events.js';
+import type { ResolvedOptions } from './options.js';
+import { type RecordState, parseState, serializeState, statusOf } from './state.js';
+
+/** One decision against one version of the record. */
+export interface Outcome<T> {
+  result: T;
+  /** The state to write; absent: nothing changes. */
+  next?: RecordState;
+  /** Emitted once the write (if any) has committed. */
+  events?: TwoFactorEvent[];
+}
+
+export type Decide<T> = (state: RecordState | null, nowMs: number) => Promise<Outcome<T>>;
+
+const MAX_ATTEMPTS = 100;
+
+export interface RecordAccess {
+  load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }>;
+  transact<T>(userId: string, decide: Decide<T>): Promise<T>;
+}
+
+export function recordAccess(options: ResolvedOptions): RecordAccess {
+  const { store, sealer, onEvent, warn, now } = options;
+
+  async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      // The driver's error may carry what was sent (a Redis client keeps the command's
+      // arguments, i.e. the whole record; PostgreSQL's `detail` can quote a row), so only its
+      // name, message and code travel on: errors end up in logs.
+      throw new FactorkitError('STORE_ERROR', 'the 2FA store failed; the operation may or may not have been applied', {
+        cause: redactedDriverError(error),
+      });
+    }
+  }
+
+  async function load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }> {
+    const record = await storeCall(() => store.get(userId));
+    if (record === null || record === undefined) return { record: null, state: null };
+    if (typeof record !== 'object' || typeof record.data !== 'string' || !Number.isSafeInteger(record.version)) {
+      throw new FactorkitError('STORE_ERROR', 'the 2FA store returned a malformed record');
+    }
+    return { record, state: parseState(userId, record.data) };
+  }
+
+  /** Re-seals secrets not under the current key, so every write completes a key rotation. */
+  async function rotate(userId: string, state: RecordState): Promise<RecordState> {
+    const reseal = async (sealed: SealedSecret): Promise<SealedSecret> =>
+      sealer.isStale(sealed) ? sealer.seal(userId, await sealer.open(userId, sealed)) : sealed;
+    if (!state.factors.some((factor) => sealer.isStale(factor.secret))) return state;
+    const factors = await Promise.all(
+      state.factors.map(async (factor) => ({ ...factor, secret: await reseal(factor.secret) })),
+    );
+    return { ...state, factors };
+  }
+
+  async function emit(events: TwoFactorEvent[] | undefined): Promise<void> {
+    if (onEvent === undefined || events === undefined) return;
+    for (const event of events) {
+      try {
+        await onEvent(event);
+      } catch {
+        warn(`factorkit: the onEvent handler threw for a '${event.type}' event; the change itself is committed`);
+      }
+    }
+  }
+
+  async function transact<T>(userId: string, decide: Decide<T>): Promise<T> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const { record, state } = await load(userId);
+      const nowMs = now();
+      const outcome = await decide(state, nowMs);
+      if (outcome.next === undefined) {
+        await emit(outcome.events);
+        return outcome.result;
+      }
+      const next = await rotate(userId, outcome.next);
+      const write = { status: statusOf(next), data: serializeState(next), updatedAt: nowMs };
+      const written =
+        record === null
+          ? await storeCall(() => store.create(userId, write))
+          : await storeCall(() => store.compareAndSet(userId, record.version, write));
+      if (written !== null && written !== undefined) {
+        await emit(outcome.events);
+        return outcome.result;
+      }
+      // Lost a race: someone else wrote first. Back off a little, at random, so a crowd of
+      // contenders spreads out instead of colliding again in lock step.
+      await sleep(Math.random() * Math.min(2 ** attempt, 50));
+    }
+    throw new FactorkitError('STORE_CONFLICT', `gave up after ${MAX_ATTEMPTS} conflicting writes to the 2FA record`);
+  }
+
+  return { load, transact };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

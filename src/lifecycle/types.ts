@@ -1,0 +1,548 @@
+// The public types of the 2FA lifecycle: options, results and the TwoFactor object.
+import type { ScryptParams } from '../backup-codes/index.js';
+import type { HashAlgorithm } from '../otp/index.js';
+import type { TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
+import type { Keyring } from './crypto.js';
+import type { TwoFactorEvent } from './events.js';
+import type { FactorType } from './factors/index.js';
+import type { ThrottleOptions } from './throttle.js';
+
+/**
+ * Options of {@link createTwoFactor}.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore, type TwoFactorOptions } from 'factorkit';
+ *
+ * const options: TwoFactorOptions = {
+ *   store: new MemoryStore(),
+ *   issuer: 'Example',
+ *   keyring: { currentKeyId: 'k1', keys: { k1: crypto.getRandomValues(new Uint8Array(32)) } },
+ * };
+ * ```
+ */
+export interface TwoFactorOptions {
+  /** Where the 2FA state of every user lives: {@link MemoryStore} or a database adapter. */
+  store: TwoFactorStore;
+  /** Your service's name, shown in authenticator apps (the Key URI `issuer`). */
+  issuer: string;
+  /**
+   * AES-256-GCM keys for TOTP secrets at rest. Without one, secrets are stored unencrypted
+   * and a warning is printed once, through `warn`, when this object is created.
+   */
+  keyring?: Keyring;
+  /** The current time in Unix milliseconds. Default `Date.now`; inject one in tests. */
+  clock?: () => number;
+  /** TOTP parameters for new enrollments (existing users keep theirs). Default SHA1, 6 digits, 30 s. */
+  totp?: { algorithm?: HashAlgorithm; digits?: number; period?: number };
+  /** How long a begun enrollment can be confirmed. Default 10 minutes. */
+  enrollmentTtlMs?: number;
+  /** Backup codes made on confirmation and regeneration. Default 5 codes, OWASP scrypt. */
+  backupCodes?: { count?: number; kdf?: ScryptParams; allowWeakKdf?: boolean };
+  /** Per-account throttling shared by TOTP and backup codes. */
+  throttle?: ThrottleOptions;
+  /**
+   * Called after each change is committed (awaited). An error it throws is reported through
+   * `warn` and does not undo or fail the operation, which has already happened.
+   */
+  onEvent?: (event: TwoFactorEvent) => void | Promise<void>;
+  /** Where warnings go. Default `console.warn`. */
+  warn?: (message: string) => void;
+  /**
+   * With a `keyring`: accept TOTP secrets stored unencrypted (records written before the app
+   * had a keyring) and encrypt them on their next write. Without it, such a secret is refused
+   * with `UNENCRYPTED_SECRET`: someone who can write to the database could otherwise plant a
+   * secret of their own in clear, or downgrade one, and the next write would erase the trace.
+   * Turn it on for the migration only, then off. Default false.
+   */
+  migratePlaintextSecrets?: boolean;
+}
+
+/**
+ * What {@link TwoFactor.beginEnrollment} returns: everything the enrollment page shows.
+ *
+ * @example
+ * ```ts
+ * import type { BeginEnrollmentResult } from 'factorkit';
+ *
+ * function page(result: BeginEnrollmentResult): string {
+ *   return `${result.qrSvg}<p>Or type this key: <code>${result.manualKey}</code></p>`;
+ * }
+ * ```
+ */
+export interface BeginEnrollmentResult {
+  /** The id of the new (pending) authenticator: pass it to confirmEnrollment, listFactors shows it. */
+  factorId: string;
+  /** The new secret, unpadded base32. Only for display; it is stored (encrypted) by the lifecycle. */
+  secret: string;
+  /** The `otpauth://totp/...` Key URI. */
+  uri: string;
+  /** The Key URI as an SVG QR code. */
+  qrSvg: string;
+  /** The secret grouped for typing, e.g. `ABCD EFGH ...`. */
+  manualKey: string;
+  /** Unix ms after which {@link TwoFactor.confirmEnrollment} reports `'expired'`. */
+  expiresAt: number;
+}
+
+/**
+ * Why a lifecycle call refused a code:
+ * - `invalid`: wrong code (counts towards throttling); with `retryAfterMs` when this failure started a lockout.
+ * - `malformed`: not the shape of a TOTP or backup code, or longer than any code (not counted).
+ * - `replayed`: a TOTP step already accepted or a backup code already used (not counted).
+ * - `locked`: too many failures; try again after `retryAfterMs` (the code was not looked at).
+ * - `hard-locked`: `maxConsecutiveFailures` wrong codes in a row; refused until support calls
+ *   {@link TwoFactor.unlock} (the code was not looked at).
+ * - `current-code-required`: confirming a new factor on an account with 2FA active needs
+ *   `currentCode`, a code from a factor it already has (or a backup code).
+ * - `not-enrolled`: nothing to confirm, or 2FA not active for verify/regenerate/disable.
+ * - `expired`: the pending enrollment expired; begin again.
+ * - `unknown-factor`: no factor (or remembered device) of that id.
+ *
+ * @example
+ * ```ts
+ * import type { TwoFactorFailure } from 'factorkit';
+ *
+ * const failure: TwoFactorFailure = { ok: false, reason: 'locked', retryAfterMs: 2000 };
+ * ```
+ */
+export interface TwoFactorFailure {
+  ok: false;
+  reason:
+    | 'invalid'
+    | 'malformed'
+    | 'replayed'
+    | 'locked'
+    | 'hard-locked'
+    | 'current-code-required'
+    | 'not-enrolled'
+    | 'expired'
+    | 'unknown-factor';
+  retryAfterMs?: number;
+}
+
+/**
+ * The result of {@link TwoFactor.verify}.
+ *
+ * @example
+ * ```ts
+ * import type { VerifyResult } from 'factorkit';
+ *
+ * function message(result: VerifyResult): string {
+ *   if (result.ok) return result.method === 'backup' ? `${result.remainingBackupCodes} backup codes left` : `welcome (${result.factorId})`;
+ *   return result.reason === 'locked' ? `wait ${Math.ceil((result.retryAfterMs ?? 0) / 1000)} s` : 'wrong code';
+ * }
+ * ```
+ */
+export type VerifyResult =
+  | { ok: true; method: 'totp'; factorId: string; remainingBackupCodes: number }
+  | { ok: true; method: 'backup'; remainingBackupCodes: number }
+  | TwoFactorFailure;
+
+/**
+ * The result of {@link TwoFactor.confirmEnrollment} and {@link TwoFactor.regenerateBackupCodes}.
+ * Confirming the first factor (2FA goes on) makes backup codes; confirming another one keeps
+ * the existing codes, and `backupCodes` is then empty.
+ *
+ * @example
+ * ```ts
+ * import type { BackupCodesResult } from 'factorkit';
+ *
+ * function show(result: BackupCodesResult): string[] {
+ *   return result.ok ? result.backupCodes : []; // show once; they are not stored in clear
+ * }
+ * ```
+ */
+export type BackupCodesResult = { ok: true; backupCodes: string[]; factorId?: string } | TwoFactorFailure;
+
+/**
+ * One user of {@link TwoFactor.listUsers}.
+ *
+ * @example
+ * ```ts
+ * import type { TwoFactorUser } from 'factorkit';
+ *
+ * const user: TwoFactorUser = { userId: 'user-1', status: 'activated', updatedAt: Date.now(), activeFactors: { totp: 2 } };
+ * ```
+ */
+export interface TwoFactorUser {
+  userId: string;
+  /** As stored: `'pending'` also covers an enrollment that expired and was not begun again. */
+  status: TwoFactorStatus;
+  /** Unix ms of the last change to the user's 2FA record. */
+  updatedAt: number;
+  /** How many active factors of each type the user has; null when the record cannot be read (corrupt). */
+  activeFactors: Record<FactorType, number> | null;
+}
+
+/**
+ * Options of {@link TwoFactor.listUsers}.
+ *
+ * @example
+ * ```ts
+ * import type { ListUsersOptions } from 'factorkit';
+ *
+ * const options: ListUsersOptions = { status: 'activated', limit: 20 };
+ * ```
+ */
+export interface ListUsersOptions {
+  /** Only users with this status. Default: all users that have a record. */
+  status?: TwoFactorStatus;
+  /** Page size, 1..1000. Default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/**
+ * The throttling state of one account, from {@link TwoFactor.throttleStatus}.
+ *
+ * @example
+ * ```ts
+ * import type { ThrottleStatus } from 'factorkit';
+ *
+ * const status: ThrottleStatus = { failures: 6, retryAfterMs: 2000, hardLocked: false };
+ * ```
+ */
+export interface ThrottleStatus {
+  /** Consecutive failed attempts since the last success (attempts refused as `locked` are not counted). */
+  failures: number;
+  /** Milliseconds until the account may try again; 0 when not locked for a time. */
+  retryAfterMs: number;
+  /** True when `maxConsecutiveFailures` was reached: every code is refused until {@link TwoFactor.unlock}. */
+  hardLocked: boolean;
+}
+
+/**
+ * Options of {@link TwoFactor.confirmEnrollment}.
+ *
+ * @example
+ * ```ts
+ * import type { ConfirmEnrollmentOptions } from 'factorkit';
+ *
+ * // Replacing the authenticator of an account with 2FA on: a code from the old one too.
+ * const options: ConfirmEnrollmentOptions = { currentCode: '123456' };
+ * ```
+ */
+export interface ConfirmEnrollmentOptions {
+  /** Which pending factor to confirm. Default: the pending one (there is at most one per type). */
+  factorId?: string;
+  /**
+   * Required when the account already has 2FA active: a valid code of a factor it has (or a
+   * backup code), so that whoever holds only a session cannot add a factor of their own.
+   */
+  currentCode?: string;
+}
+
+/**
+ * Options of {@link TwoFactor.beginEnrollment}.
+ *
+ * @example
+ * ```ts
+ * import type { BeginEnrollmentOptions } from 'factorkit';
+ *
+ * const options: BeginEnrollmentOptions = { account: 'ada@example.com', name: 'Work phone' };
+ * ```
+ */
+export interface BeginEnrollmentOptions {
+  /** The label shown in the authenticator app, e.g. an e-mail address. */
+  account: string;
+  /** What the user calls this authenticator, 1 to 64 characters. Default `'Authenticator app'`. */
+  name?: string;
+}
+
+/**
+ * Options of {@link TwoFactor.verify}.
+ *
+ * @example
+ * ```ts
+ * import type { VerifyOptions } from 'factorkit';
+ *
+ * const options: VerifyOptions = { factorId: 'f_8dJ2kq0aZx1' };
+ * ```
+ */
+export interface VerifyOptions {
+  /** Only this factor's codes (and no backup code). Default: any active factor, or a backup code. */
+  factorId?: string;
+}
+
+/**
+ * One factor of {@link TwoFactor.listFactors}: never its secret.
+ *
+ * @example
+ * ```ts
+ * import type { FactorSummary } from 'factorkit';
+ *
+ * const row = (f: FactorSummary) => `${f.name} (${f.type}, ${f.status}) last used ${f.lastUsedAt ?? 'never'}`;
+ * ```
+ */
+export interface FactorSummary {
+  factorId: string;
+  type: FactorType;
+  name: string;
+  /** `'pending'`: begun, not confirmed (see `expiresAt`); `'active'`: accepted at sign-in. */
+  status: 'pending' | 'active';
+  createdAt: number;
+  lastUsedAt: number | null;
+  /** For a pending factor: when its confirmation expires. */
+  expiresAt?: number;
+}
+
+/**
+ * Options of {@link TwoFactor.rememberDevice}.
+ *
+ * @example
+ * ```ts
+ * import type { RememberDeviceOptions } from 'factorkit';
+ *
+ * const options: RememberDeviceOptions = { label: 'Firefox on Linux', ttlMs: 7 * 24 * 3600_000 };
+ * ```
+ */
+export interface RememberDeviceOptions {
+  /** Shown in the list of remembered devices, e.g. from the User-Agent; 1 to 128 characters. */
+  label?: string;
+  /** How long the device is remembered, 1 minute to 400 days. Default 30 days. */
+  ttlMs?: number;
+}
+
+/**
+ * What {@link TwoFactor.rememberDevice} returns: set `token` in a cookie (HttpOnly, Secure,
+ * SameSite, `expires` = `expiresAt`); it is never stored, only its SHA-256.
+ *
+ * @example
+ * ```ts
+ * import type { RememberDeviceResult } from 'factorkit';
+ *
+ * const cookie = (r: Extract<RememberDeviceResult, { ok: true }>) =>
+ *   `tfa_device=${r.token}; Expires=${new Date(r.expiresAt).toUTCString()}; HttpOnly; Secure; SameSite=Lax`;
+ * ```
+ */
+export type RememberDeviceResult = { ok: true; deviceId: string; token: string; expiresAt: number } | TwoFactorFailure;
+
+/**
+ * The result of {@link TwoFactor.checkRememberedDevice}: `ok` lets the sign-in skip the second step.
+ *
+ * @example
+ * ```ts
+ * import type { CheckRememberedDeviceResult } from 'factorkit';
+ *
+ * const skip = (r: CheckRememberedDeviceResult) => r.ok;
+ * ```
+ */
+export type CheckRememberedDeviceResult =
+  | { ok: true; deviceId: string }
+  | { ok: false; reason: 'invalid' | 'expired' | 'not-enrolled' };
+
+/**
+ * One device of {@link TwoFactor.listRememberedDevices}.
+ *
+ * @example
+ * ```ts
+ * import type { RememberedDeviceSummary } from 'factorkit';
+ *
+ * const row = (d: RememberedDeviceSummary) => `${d.label ?? 'a browser'} until ${new Date(d.expiresAt).toISOString()}`;
+ * ```
+ */
+export interface RememberedDeviceSummary {
+  deviceId: string;
+  label: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Options of the support operations {@link TwoFactor.resetByAdmin} and {@link TwoFactor.unlock}.
+ *
+ * @example
+ * ```ts
+ * import type { SupportActionOptions } from 'factorkit';
+ *
+ * const options: SupportActionOptions = { actor: 'support:grace@example.com' };
+ * ```
+ */
+export interface SupportActionOptions {
+  /** Who did it, for the audit trail (1 to 255 characters); carried by the event. */
+  actor: string;
+}
+
+/**
+ * The 2FA lifecycle of user accounts; see {@link createTwoFactor}.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore, createTwoFactor, type TwoFactor } from 'factorkit';
+ *
+ * const twoFactor: TwoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'Example' });
+ * ```
+ */
+export interface TwoFactor {
+  /**
+   * Starts enrolling one more authenticator: a new secret is stored as a pending factor,
+   * beside the active ones, replacing only an earlier pending authenticator. A user may have
+   * up to 5 active authenticators.
+   * @param userId - your user id, 1..255 characters
+   * @param options - `account`: the label shown in the authenticator app, e.g. an e-mail;
+   * `name`: what the user calls it
+   * @returns the `factorId`, secret, Key URI, QR code, manual-entry key and expiry to show
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `INVALID_LABEL` (an account a Key URI cannot
+   * carry), `TOO_MANY_FACTORS`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  beginEnrollment(userId: string, options: BeginEnrollmentOptions): Promise<BeginEnrollmentResult>;
+  /**
+   * Confirms a pending authenticator with a code from it. The first one activates 2FA and
+   * returns new backup codes, the only time they exist in clear. On an account with 2FA
+   * already active the new factor is added only with `currentCode`, a valid code of a factor
+   * it has (or a backup code); without it the answer is `current-code-required`. Adding or
+   * removing a factor forgets every remembered device. A wrong code changes nothing but the
+   * throttling counter.
+   * @param userId - your user id
+   * @param code - the TOTP code the user typed from the new authenticator
+   * @param options - `factorId` (default: the pending one), `currentCode` (required when 2FA is already active)
+   * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`,
+   * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`
+   */
+  confirmEnrollment(userId: string, code: string, options?: ConfirmEnrollmentOptions): Promise<BackupCodesResult>;
+  /**
+   * Checks a sign-in code: a code of any active authenticator, or a backup code, told apart by
+   * shape (`digits` ASCII digits is a TOTP code). Every active authenticator is checked (no
+   * early exit). A TOTP code is accepted one step either side of now, widened towards that
+   * authenticator's learned clock drift (at most two steps, learned from successful matches
+   * only); a step once accepted is never accepted again for that authenticator. A backup code
+   * is consumed. Success resets the throttle; a wrong code counts towards it. Parallel calls
+   * with one code: exactly one succeeds.
+   * @param userId - your user id
+   * @param code - what the user typed
+   * @param options - `factorId`: accept only that factor's codes
+   * @returns `{ ok: true, method, factorId (TOTP), remainingBackupCodes }` or a {@link TwoFactorFailure}
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`, `DECRYPTION_FAILED`
+   */
+  verify(userId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>;
+  /**
+   * Replaces the backup codes with new ones; requires a valid current TOTP or backup code
+   * (a backup code used here is spent with the old set).
+   * @param userId - your user id
+   * @param code - a TOTP or backup code
+   * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
+   * @throws {@link FactorkitError} as {@link TwoFactor.verify}
+   */
+  regenerateBackupCodes(userId: string, code: string): Promise<BackupCodesResult>;
+  /**
+   * Turns 2FA off (every factor, backup codes and remembered devices removed); requires a
+   * valid current TOTP or backup code. The record stays, as `'not-activated'`.
+   * @param userId - your user id
+   * @param code - a TOTP or backup code
+   * @returns `{ ok: true }` or a {@link TwoFactorFailure}
+   * @throws {@link FactorkitError} as {@link TwoFactor.verify}
+   */
+  disable(userId: string, code: string): Promise<{ ok: true } | TwoFactorFailure>;
+  /**
+   * @param userId - your user id
+   * @returns `'activated'`, `'pending'` (enrollment begun, maybe expired) or `'not-activated'`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   */
+  status(userId: string): Promise<TwoFactorStatus>;
+  /**
+   * @param userId - your user id
+   * @returns unused backup codes; 0 when 2FA is not active
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   */
+  remainingBackupCodes(userId: string): Promise<number>;
+  /**
+   * @param userId - your user id
+   * @returns consecutive failures and the remaining lockout
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   */
+  throttleStatus(userId: string): Promise<ThrottleStatus>;
+  /**
+   * One page of users with a 2FA record, ordered by user id, for an admin page.
+   * @param options - `status` filter, `limit` (default 50), `cursor`
+   * @returns `users` and, when more may follow, `nextCursor`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`
+   */
+  listUsers(options?: ListUsersOptions): Promise<{ users: TwoFactorUser[]; nextCursor?: string }>;
+  /**
+   * Support operation for a user who lost every factor: turns 2FA off without a code (secret,
+   * pending enrollment, backup codes and throttle all cleared; status `'not-activated'`). Call
+   * it only after verifying the user's identity out of band. Emits `reset-by-admin` with `actor`.
+   * @param userId - your user id
+   * @param options - `actor`: who did it
+   * @returns `{ ok: true }`, or `not-enrolled` when the user has no 2FA record
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  resetByAdmin(userId: string, options: SupportActionOptions): Promise<{ ok: true } | TwoFactorFailure>;
+  /**
+   * Support operation: clears the throttle, a timed lock and a hard lock (`hard-locked`).
+   * Emits `unlocked` with `actor`.
+   * @param userId - your user id
+   * @param options - `actor`: who did it
+   * @returns `{ ok: true }`, or `not-enrolled` when the user has no 2FA record
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  unlock(userId: string, options: SupportActionOptions): Promise<{ ok: true } | TwoFactorFailure>;
+  /**
+   * The user's factors, pending and active, for a security page; never a secret.
+   * @param userId - your user id
+   * @returns the factors in the order they were added
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   */
+  listFactors(userId: string): Promise<FactorSummary[]>;
+  /**
+   * Renames a factor.
+   * @param userId - your user id
+   * @param factorId - from listFactors
+   * @param name - 1 to 64 characters, no control characters
+   * @returns `{ ok: true }` or `unknown-factor`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  renameFactor(userId: string, factorId: string, name: string): Promise<{ ok: true } | TwoFactorFailure>;
+  /**
+   * Removes a factor, proven by a valid code of any active factor (or a backup code; none is
+   * needed while 2FA is not active). Removing the last active factor turns 2FA off, as
+   * {@link TwoFactor.disable} does. Forgets every remembered device.
+   * @param userId - your user id
+   * @param factorId - from listFactors
+   * @param code - a code of any active factor, or a backup code
+   * @returns `{ ok: true, twoFactorOff }` or a {@link TwoFactorFailure} (`unknown-factor` for a wrong id)
+   * @throws {@link FactorkitError} as {@link TwoFactor.verify}
+   */
+  removeFactor(
+    userId: string,
+    factorId: string,
+    code: string,
+  ): Promise<{ ok: true; twoFactorOff: boolean } | TwoFactorFailure>;
+  /**
+   * After a successful second step, remembers this browser: the next sign-in may skip the
+   * second step while {@link TwoFactor.checkRememberedDevice} accepts the token. Only a hash
+   * of the token is stored. Every remembered device is forgotten when a factor is added or
+   * removed, 2FA is disabled, or support resets it.
+   * @param userId - your user id (2FA must be active)
+   * @param options - `label`, `ttlMs` (default 30 days)
+   * @returns `{ ok: true, deviceId, token, expiresAt }` or `not-enrolled`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  rememberDevice(userId: string, options?: RememberDeviceOptions): Promise<RememberDeviceResult>;
+  /**
+   * Checks a remembered-device token from a cookie, in constant time.
+   * @param userId - your user id
+   * @param token - the cookie's value, as rememberDevice returned it
+   * @returns `{ ok: true, deviceId }`, or `invalid` / `expired` / `not-enrolled`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   */
+  checkRememberedDevice(userId: string, token: string): Promise<CheckRememberedDeviceResult>;
+  /**
+   * The devices remembered and not expired, for a security page.
+   * @param userId - your user id
+   * @returns the devices, oldest first
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   */
+  listRememberedDevices(userId: string): Promise<RememberedDeviceSummary[]>;
+  /**
+   * Forgets one remembered device: its token no longer skips the second step.
+   * @param userId - your user id
+   * @param deviceId - from listRememberedDevices
+   * @returns `{ ok: true }` or `unknown-factor`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  forgetDevice(userId: string, deviceId: string): Promise<{ ok: true } | TwoFactorFailure>;
+}
