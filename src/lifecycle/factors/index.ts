@@ -20,7 +20,11 @@ export type PendingFactor = PendingTotpFactor;
  * const label = (type: FactorType) => (type === 'totp' ? 'Authenticator app' : type);
  * ```
  */
-export type FactorType = Factor['type'];
+export type FactorType = 'totp';
+
+// Kept in step with the union: a factor type missing here (or there) fails to compile.
+const _sameTypes: [FactorType, Factor['type']] extends [Factor['type'], FactorType] ? true : never = true;
+void _sameTypes;
 
 /** The factor types, for listUsers' per-type counts. */
 export const FACTOR_TYPES: readonly FactorType[] = ['totp'];
