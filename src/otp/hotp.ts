@@ -1,5 +1,5 @@
 import { FactorkitError } from '../errors/index.js';
-import { HotpKey, differs, formatCode, parseCode } from './hotp-key.js';
+import { HotpKey, differs, formatCode, hotpValue, parseCode } from './hotp-key.js';
 import { MAX_HOTP_LOOK_AHEAD, resolveOtp, type HashAlgorithm } from './options.js';
 import { isIntegerIn } from '../validation/index.js';
 
@@ -69,7 +69,7 @@ function offset(counter: number | bigint, delta: number): number | bigint {
 export function generateHotp(secret: string | Uint8Array, counter: number | bigint, options?: OtpOptions): string {
   const { algorithm, digits, key } = resolveOtp(secret, options);
   const checked = checkCounter(counter);
-  return formatCode(new HotpKey(key, algorithm).value(checked, digits), digits);
+  return formatCode(hotpValue(key, algorithm, checked, digits), digits);
 }
 
 /**
@@ -120,6 +120,7 @@ export function verifyHotp(
     const miss = differs(expected, hotp.value(candidate, digits));
     if (miss === 0 && matched === -1) matched = delta;
   }
+  hotp.destroy();
   if (matched === -1) return { valid: false, reason: 'invalid' };
   return { valid: true, counter: offset(start, matched), delta: matched };
 }

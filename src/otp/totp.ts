@@ -1,5 +1,5 @@
 import { FactorkitError } from '../errors/index.js';
-import { HotpKey, differs, formatCode, parseCode } from './hotp-key.js';
+import { HotpKey, differs, formatCode, hotpValue, parseCode } from './hotp-key.js';
 import { MAX_TOTP_WINDOW, checkPeriod, resolveOtp } from './options.js';
 import { checkOptionsObject, checkTimeMs, isIntegerIn } from '../validation/index.js';
 import type { OtpFailureReason, OtpOptions } from './hotp.js';
@@ -95,7 +95,7 @@ export function totpStep(options?: Pick<TotpOptions, 'time' | 'period' | 'epoch'
 export function generateTotp(secret: string | Uint8Array, options?: TotpOptions): string {
   const { opts, algorithm, digits, key } = resolveOtp(secret, options);
   const step = resolveStep(opts);
-  return formatCode(new HotpKey(key, algorithm).value(step, digits), digits);
+  return formatCode(hotpValue(key, algorithm, step, digits), digits);
 }
 
 /**
@@ -155,6 +155,7 @@ export function verifyTotp(code: string, secret: string | Uint8Array, options?: 
       best = delta;
     }
   }
+  hotp.destroy();
   if (best !== undefined) return { valid: true, step: step + best, delta: best };
   return { valid: false, reason: replayed ? 'replayed' : 'invalid' };
 }
