@@ -8,7 +8,7 @@ import { parse as parseOtplibUri } from '@otplib/uri';
 import { Secret, TOTP, URI } from 'otpauth';
 import { generateURI } from 'otplib';
 import type { AsyncBenchCase, BenchCase } from './harness.js';
-import { ACCOUNT, ISSUER, SECRET_BASE32 } from './fixtures.js';
+import { ACCOUNT, ISSUER, SHA1 } from './fixtures.js';
 import { REFERENCE } from './otp-cases.js';
 
 /** What every subject must recover from the URI it built. */
@@ -27,7 +27,7 @@ interface Recovered {
  * split `issuer:account` for it (a few string operations).
  */
 export function uriCase(): BenchCase {
-  const expected: Recovered = { issuer: ISSUER, account: ACCOUNT, secret: SECRET_BASE32 };
+  const expected: Recovered = { issuer: ISSUER, account: ACCOUNT, secret: SHA1.base32 };
   return {
     id: 'uri-build-parse',
     title: 'otpauth:// URI build + parse (TOTP, SHA1/6/30)',
@@ -37,7 +37,7 @@ export function uriCase(): BenchCase {
       {
         name: REFERENCE,
         run: () =>
-          parseOtpauthUri(buildOtpauthUri({ type: 'totp', issuer: ISSUER, account: ACCOUNT, secret: SECRET_BASE32 })),
+          parseOtpauthUri(buildOtpauthUri({ type: 'totp', issuer: ISSUER, account: ACCOUNT, secret: SHA1.base32 })),
         outcome: (r) => {
           const record = r as ReturnType<typeof parseOtpauthUri>;
           return { issuer: record.issuer, account: record.account, secret: record.secret };
@@ -46,7 +46,7 @@ export function uriCase(): BenchCase {
       {
         name: 'otpauth',
         run: () => {
-          const totp = new TOTP({ issuer: ISSUER, label: ACCOUNT, secret: Secret.fromBase32(SECRET_BASE32) });
+          const totp = new TOTP({ issuer: ISSUER, label: ACCOUNT, secret: Secret.fromBase32(SHA1.base32) });
           const parsed = URI.parse(totp.toString());
           return { issuer: parsed.issuer, account: parsed.label, secret: parsed.secret.base32 };
         },
@@ -55,7 +55,7 @@ export function uriCase(): BenchCase {
       {
         name: 'otplib',
         run: () => {
-          const parsed = parseOtplibUri(generateURI({ issuer: ISSUER, label: ACCOUNT, secret: SECRET_BASE32 }));
+          const parsed = parseOtplibUri(generateURI({ issuer: ISSUER, label: ACCOUNT, secret: SHA1.base32 }));
           const colon = parsed.label.indexOf(':');
           return {
             issuer: parsed.params.issuer,
