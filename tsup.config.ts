@@ -20,7 +20,7 @@ const modules = Object.fromEntries(
  * in THIRD_PARTY_LICENSES.md. to-data-view comes in through base32-encode.
  * `test/package/cjs.test.ts` requires every .cjs file with require(esm) turned off.
  */
-const esmOnlyDependencies = ['@noble/hashes', 'base32-encode', 'to-data-view'];
+const esmOnlyDependencies = ['@noble/ciphers', '@noble/hashes', 'base32-encode', 'to-data-view'];
 
 const shared = {
   entry: {
