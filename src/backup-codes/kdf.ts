@@ -142,7 +142,7 @@ export function log2MemoryTime(params: ScryptParams): number {
 /**
  * log2 of the memory × time one code's KDF must cost at least: finding a code from its
  * digest (2^(bits−1) guesses on average) must cost at least as much as finding a random
- * {@link REFERENCE_SECRET_BITS}-bit secret stored under OWASP's baseline. 30.44 for 73.6-bit codes.
+ * {@link REFERENCE_SECRET_BITS}-bit secret stored under OWASP's baseline. 30.40 for 73.6-bit codes.
  */
 export const MIN_LOG2_MEMORY_TIME = REFERENCE_SECRET_BITS - 1 + log2MemoryTime(BASELINE) - (CODE_ENTROPY_BITS - 1);
 

@@ -171,7 +171,7 @@ describe('generateBackupCodes', () => {
     }
   });
 
-  it('refuses KDF parameters below the minimum (memory × time 2^30.44 blocks²) unless allowWeakKdf is set', async () => {
+  it('refuses KDF parameters below the minimum (memory × time 2^30.40 blocks²) unless allowWeakKdf is set', async () => {
     const { scrypt, calls } = counting();
     for (const kdf of [
       { N: 2 ** 12, r: 8, p: 1 }, // 2^30: just under
