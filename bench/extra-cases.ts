@@ -1,13 +1,11 @@
-// Key URI build + parse (factorkit, otpauth, otplib) and backup-code verification (factorkit
-// only: no peer has hashed backup codes). @oslojs/otp can build a URI but not parse one, and
-// speakeasy's otpauthURL builds only, so neither is in the URI case.
-import { buildOtpauthUri, generateBackupCodes, parseOtpauthUri, verifyBackupCode } from 'factorkit';
-import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { scrypt } from 'node:crypto';
+// Key URI build + parse (factorkit, otpauth, otplib); backup codes are in backup-cases.ts.
+// @oslojs/otp can build a URI but not parse one, and speakeasy's otpauthURL builds only, so
+// neither is in the URI case.
+import { buildOtpauthUri, parseOtpauthUri } from 'factorkit';
 import { parse as parseOtplibUri } from '@otplib/uri';
 import { Secret, TOTP, URI } from 'otpauth';
 import { generateURI } from 'otplib';
-import type { AsyncBenchCase, BenchCase } from './harness.js';
+import type { BenchCase } from './harness.js';
 import { ACCOUNT, ISSUER, SHA1 } from './fixtures.js';
 import { REFERENCE } from './otp-cases.js';
 
@@ -64,49 +62,6 @@ export function uriCase(): BenchCase {
           };
         },
         outcome: (r) => r,
-      },
-    ],
-  };
-}
-
-/**
- * Backup-code verification with the default scrypt parameters (OWASP: N = 2^14, r = 8, p = 5),
- * slow by design. The limit row is @noble/hashes' scryptAsync alone with the same parameters,
- * so the difference is factorkit's own work (normalising, salt, constant-time compare). The
- * last row, Node's native scrypt, is for perspective only: the core stays portable (no node:*).
- */
-export async function backupCase(): Promise<AsyncBenchCase> {
-  const { codes, set } = await generateBackupCodes();
-  const valid = codes[codes.length - 1]!;
-  // Same shape as a real code, so it reaches the KDF (a malformed one is refused before it).
-  const invalid = valid.replace(/[^-]/g, (c) => (c === 'A' ? 'B' : 'A'));
-  const salt = new Uint8Array(32);
-  const { N, r, p } = set.kdf;
-  const outcome = (result: unknown) => (result as { valid: boolean }).valid;
-  return {
-    id: 'backup-verify',
-    title: `backup-code verify, default scrypt (N=2^${Math.log2(N)}, r=${r}, p=${p}), ${codes.length} codes`,
-    expected: true,
-    reference: 'factorkit, valid code',
-    callsPerBatch: 1,
-    rounds: 5,
-    subjects: [
-      { name: 'factorkit, valid code', run: () => verifyBackupCode(valid, set), outcome },
-      { name: 'factorkit, invalid code', run: () => verifyBackupCode(invalid, set), outcome: (res) => !outcome(res) },
-      {
-        name: 'limit: noble scryptAsync alone',
-        run: () => scryptAsync(valid, salt, { N, r, p, dkLen: 32 }),
-        outcome: (res) => res instanceof Uint8Array,
-      },
-      {
-        name: 'node:crypto scrypt (native)',
-        run: () =>
-          new Promise<Uint8Array>((resolve, reject) =>
-            scrypt(valid, salt, 32, { N, r, p, maxmem: 256 * 1024 * 1024 }, (error, key) =>
-              error ? reject(error) : resolve(key),
-            ),
-          ),
-        outcome: (res) => res instanceof Uint8Array,
       },
     ],
   };

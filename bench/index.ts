@@ -11,10 +11,11 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatDuration, runAsyncCase, runCase, sinkValue, type CaseResult } from './harness.js';
+import { formatDuration, runCase, sinkValue, type CaseResult } from './harness.js';
 import { TIME_MS } from './fixtures.js';
 import { REFERENCE, otpCases } from './otp-cases.js';
-import { backupCase, uriCase } from './extra-cases.js';
+import { uriCase } from './extra-cases.js';
+import { runBackupCases } from './backup-cases.js';
 import { formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
@@ -138,11 +139,7 @@ async function main(): Promise<void> {
     results.push(result);
     printCase(result);
   }
-  if (wanted('backup-verify')) {
-    const result = await runAsyncCase(await backupCase(), options);
-    results.push(result);
-    printCase(result);
-  }
+  results.push(...(await runBackupCases(wanted)));
 
   const sizes = args['no-size'] ? [] : await sizeReport();
   if (sizes.length > 0) printSizes(sizes);

@@ -45,27 +45,52 @@ export function randomCode(): string {
   return code;
 }
 
-/** `ABCDEFGHJKMNPQR` -> `ABCDE-FGHJK-MNPQR`, the form shown to the user. */
-export function formatCode(code: string): string {
-  const groups: string[] = [];
+/**
+ * The form shown to the user. Version 2: `3-ABCDE-FGHJK-MNPQR`, the code's position in its
+ * set counted from 1, then the symbols in three groups. Version 1 had no position:
+ * `ABCDE-FGHJK-MNPQR`.
+ */
+export function formatCode(code: string, index?: number): string {
+  const groups: string[] = index === undefined ? [] : [String(index + 1)];
   for (let i = 0; i < code.length; i += CODE_GROUP_LENGTH) groups.push(code.slice(i, i + CODE_GROUP_LENGTH));
   return groups.join('-');
 }
 
+/** What a typed code is made of: its 0-based position if it carries one, and its symbols. */
+export interface TypedCode {
+  index: number | undefined;
+  code: string;
+}
+
+// Positions are written 1..20, with or without a leading zero ("03"). 0 and 1 are not code
+// symbols; the other digits are, so the position is told apart by the count of symbols after
+// it, never by its characters: everything before the last 15 symbols is the position.
+const POSITION = /^[0-9]{1,2}$/;
+
 /**
- * The canonical form of a typed code (upper case, separators removed), or undefined when the
- * input cannot be a code at all: not a string, too long, a character outside the alphabet,
- * or the wrong number of symbols.
+ * What the user typed, read as a code: case ignored, separators removed, the last
+ * `CODE_LENGTH` characters the symbols and whatever precedes them (one or two ASCII digits)
+ * the 1-based position. Undefined when the input cannot be a code at all: not a string, too
+ * long, a character outside the alphabet, a position outside 1..`maxPosition`, or the wrong
+ * number of symbols.
  */
-export function normaliseCode(input: unknown): string | undefined {
+export function parseTypedCode(input: unknown, maxPosition: number): TypedCode | undefined {
   if (typeof input !== 'string' || input.length > MAX_INPUT_LENGTH) return undefined;
   const compact = input.replace(SEPARATORS, '');
-  if (compact.length !== CODE_LENGTH) return undefined;
-  let out = '';
-  for (const char of compact) {
+  if (compact.length < CODE_LENGTH) return undefined;
+  const prefix = compact.slice(0, compact.length - CODE_LENGTH);
+  let index: number | undefined;
+  if (prefix.length > 0) {
+    if (!POSITION.test(prefix)) return undefined;
+    const position = Number(prefix);
+    if (position < 1 || position > maxPosition) return undefined;
+    index = position - 1;
+  }
+  let code = '';
+  for (const char of compact.slice(prefix.length)) {
     const symbol = CANONICAL.get(char);
     if (symbol === undefined) return undefined;
-    out += symbol;
+    code += symbol;
   }
-  return out;
+  return { index, code };
 }

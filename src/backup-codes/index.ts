@@ -7,9 +7,18 @@ export {
   serializeBackupCodeSet,
   parseBackupCodeSet,
   type BackupCodeSet,
+  type BackupCodeSetV1,
+  type BackupCodeSetV2,
+  type BackupCodeKdf,
   type BackupCodeFailureReason,
   type GenerateBackupCodesOptions,
   type GeneratedBackupCodes,
+  type VerifyBackupCodeOptions,
   type VerifyBackupCodeResult,
 } from './set.js';
-export type { ScryptParams } from './kdf.js';
+export {
+  defaultScryptImplementation,
+  type ScryptFunction,
+  type ScryptImplementation,
+  type ScryptParams,
+} from './kdf.js';

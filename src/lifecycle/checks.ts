@@ -4,6 +4,7 @@
 // one throttle of the account, and every check leaves an audit event.
 import {
   type BackupCodeSet,
+  type ScryptImplementation,
   type VerifyBackupCodeResult,
   consumeBackupCode,
   verifyBackupCode,
@@ -42,7 +43,7 @@ export function isUsableCode(code: unknown): code is string {
  */
 export function codeChecker(options: ResolvedOptions, code: unknown, onlyFactorId?: string): CodeChecker {
   const usable = isUsableCode(code);
-  const verifyBackup = usable ? backupVerifier(code) : undefined;
+  const verifyBackup = usable ? backupVerifier(code, options.backupCodes.scrypt) : undefined;
   return async (userId, state, nowMs) => {
     if (!usable) return { kind: 'malformed', method: 'unknown' };
     const ctx: FactorContext = { userId, nowMs, open: (sealed) => options.sealer.open(userId, sealed) };
@@ -67,14 +68,22 @@ export function codeChecker(options: ResolvedOptions, code: unknown, onlyFactorI
   };
 }
 
-/** Memoised backup-code verification: a retry against the same set needs no second KDF run. */
-function backupVerifier(code: string): (userId: string, set: BackupCodeSet) => Promise<VerifyBackupCodeResult> {
+/**
+ * Memoised backup-code verification: a retry against the same set needs no second KDF run.
+ * Checked under the user id the set was bound to when it was generated.
+ */
+function backupVerifier(
+  code: string,
+  scrypt: ScryptImplementation | undefined,
+): (userId: string, set: BackupCodeSet) => Promise<VerifyBackupCodeResult> {
   const memo = new Map<string, VerifyBackupCodeResult>();
-  return async (_userId, set) => {
-    let result = memo.get(set.generationId);
+  return async (userId, set) => {
+    // The user id is part of the key: a result is never reused for a set under another user.
+    const key = `${set.generationId}/${userId}`;
+    let result = memo.get(key);
     if (result === undefined) {
-      result = await verifyBackupCode(code, set);
-      memo.set(set.generationId, result);
+      result = await verifyBackupCode(code, set, { context: userId, scrypt });
+      memo.set(key, result);
     }
     if (result.valid && set.codes[result.index]?.usedAt !== null) return { valid: false, reason: 'used' };
     return result;

@@ -1,6 +1,7 @@
 // Every option of createTwoFactor, checked once, where it is given: a bad option fails at
 // start-up, not at the first sign-in after a user typed a valid code.
 import type { GenerateBackupCodesOptions } from '../backup-codes/index.js';
+import { checkScryptOption } from '../backup-codes/kdf.js';
 import { FactorkitError } from '../errors/index.js';
 import { checkAlgorithm, checkDigits, checkPeriod } from '../otp/options.js';
 import type { TwoFactorStore } from '../stores/index.js';
@@ -77,6 +78,7 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
   if (typeof backupCodes !== 'object' || backupCodes === null) {
     throw new FactorkitError('INVALID_ARGUMENT', 'backupCodes must be an object');
   }
+  checkScryptOption(backupCodes.scrypt);
   // Build one Key URI now, so an issuer the URI format refuses fails here and not at the
   // first enrollment.
   buildOtpauthUri({

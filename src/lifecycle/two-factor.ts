@@ -96,8 +96,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   /** Generates backup codes once per call, however many times the write is retried. */
   function lazyBackupCodes(): (userId: string, nowMs: number) => Promise<GeneratedBackupCodes> {
     let generated: Promise<GeneratedBackupCodes> | undefined;
-    return (_userId, nowMs) => {
-      generated ??= generateBackupCodes({ ...resolved.backupCodes, now: nowMs });
+    return (userId, nowMs) => {
+      generated ??= generateBackupCodes({ ...resolved.backupCodes, context: userId, now: nowMs });
       return generated;
     };
   }

@@ -1,5 +1,5 @@
 // The public types of the 2FA lifecycle: options, results and the TwoFactor object.
-import type { ScryptParams } from '../backup-codes/index.js';
+import type { ScryptImplementation, ScryptParams } from '../backup-codes/index.js';
 import type { HashAlgorithm } from '../otp/index.js';
 import type { TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
 import type { Keyring } from './crypto.js';
@@ -37,8 +37,11 @@ export interface TwoFactorOptions {
   totp?: { algorithm?: HashAlgorithm; digits?: number; period?: number };
   /** How long a begun enrollment can be confirmed. Default 10 minutes. */
   enrollmentTtlMs?: number;
-  /** Backup codes made on confirmation and regeneration. Default 5 codes, OWASP scrypt. */
-  backupCodes?: { count?: number; kdf?: ScryptParams; allowWeakKdf?: boolean };
+  /**
+   * Backup codes made on confirmation and regeneration, bound to the user id. Default 5
+   * codes, scrypt N=2^13 r=8 p=1, `scrypt: 'auto'` (native where the runtime has it).
+   */
+  backupCodes?: { count?: number; kdf?: ScryptParams; allowWeakKdf?: boolean; scrypt?: ScryptImplementation };
   /** Per-account throttling shared by TOTP and backup codes. */
   throttle?: ThrottleOptions;
   /**

@@ -182,6 +182,70 @@ function cases(lib) {
       assertEqual(lib.buildOtpauthUri(parsed), uri, 'rebuilt URI');
     });
   }
+
+  if (typeof lib.generateBackupCodes === 'function') {
+    // Made by generateBackupCodes before set format 2 (test/support/backup-codes-v1.json, "cheap").
+    const V1_SET = {
+      version: 1,
+      generationId: 'b0WNs1hOsB3omzPkyPsA6g',
+      createdAt: 1736942400000,
+      kdf: { algorithm: 'scrypt', N: 16, r: 8, p: 1, dkLen: 32 },
+      salt: 'pRG-kEZf1AFgNI3MHasscQ',
+      codes: [
+        { hash: 'WWsKH4iw5uxla5i3aU8syr1RL_bGwsw7XgiVUc8aZsI', usedAt: null },
+        { hash: '06JdkN6z0_MqXzuY8EC2-q4SA5QtHISASGrVzgAmypk', usedAt: null },
+        { hash: 'RUUhujhH93IwQl_GDFkDlc_AqoSuU7Fe_7z9wYB7UZs', usedAt: null },
+      ],
+    };
+    const cheap = { kdf: { N: 16, r: 8, p: 1 }, allowWeakKdf: true };
+
+    add('backup codes: a version-1 set stored by an earlier version verifies', async () => {
+      const set = lib.parseBackupCodeSet(JSON.stringify(V1_SET));
+      assertEqual(await lib.verifyBackupCode('gv64a vjdmx f4sja', set), { valid: true, index: 1 }, 'v1 code');
+      assertEqual(await lib.verifyBackupCode('22222-22222-22222', set), { valid: false, reason: 'invalid' }, 'wrong');
+    });
+
+    add('backup codes: default parameters, bound to their context', async () => {
+      const { codes, set } = await lib.generateBackupCodes({ context: 'user-1', count: 2 });
+      assertEqual(set.version, 2, 'version');
+      assertEqual(/^2-[2-9A-HJKMNP-TV-Z]{5}(-[2-9A-HJKMNP-TV-Z]{5}){2}$/.test(codes[1]), true, 'code shape');
+      assertEqual(await lib.verifyBackupCode(codes[1], set, { context: 'user-1' }), { valid: true, index: 1 }, 'own');
+      const other = await lib.verifyBackupCode(codes[1], set, { context: 'user-2' });
+      assertEqual(other, { valid: false, reason: 'invalid' }, 'copied to another user');
+      const used = lib.consumeBackupCode(set, 1, 1);
+      assertEqual(
+        await lib.verifyBackupCode(codes[1], used, { context: 'user-1' }),
+        { valid: false, reason: 'used' },
+        'used',
+      );
+    });
+
+    add('backup codes: the native and the portable scrypt give the same digests', async () => {
+      // Node 20.16+, Bun and Deno have node:crypto through process.getBuiltinModule; browsers and workerd do not.
+      const hasNative = typeof globalThis.process?.getBuiltinModule === 'function';
+      assertEqual(lib.defaultScryptImplementation(), hasNative ? 'native' : 'portable', 'auto');
+      if (!hasNative) {
+        let error;
+        try {
+          await lib.generateBackupCodes({ ...cheap, scrypt: 'native' });
+        } catch (caught) {
+          error = caught;
+        }
+        assertEqual(lib.isFactorkitError(error, 'INVALID_ARGUMENT'), true, "'native' refused");
+        return;
+      }
+      for (const [made, checked] of [
+        ['native', 'portable'],
+        ['portable', 'native'],
+      ]) {
+        const { codes, set } = await lib.generateBackupCodes({ ...cheap, context: 'ü-1', count: 3, scrypt: made });
+        for (const [index, code] of codes.entries()) {
+          const result = await lib.verifyBackupCode(code, set, { context: 'ü-1', scrypt: checked });
+          assertEqual(result, { valid: true, index }, `made ${made}, checked ${checked}`);
+        }
+      }
+    });
+  }
   return list;
 }
 

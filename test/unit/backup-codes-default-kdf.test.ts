@@ -1,56 +1,212 @@
-// The default (OWASP) scrypt parameters, end to end, and the stored digest checked against an
-// independent scrypt implementation. Slower than the rest (~0.3 s per derivation), so kept small.
+// The default scrypt parameters end to end, both scrypt implementations checked against
+// node:crypto (an independent implementation, OpenSSL's) and against each other, and the
+// version-1 sets stored with the old defaults. Slower than the rest (derivations of 20 to 300 ms).
+import { readFileSync } from 'node:fs';
 import { scryptSync } from 'node:crypto';
+import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import {
   consumeBackupCode,
+  defaultScryptImplementation,
   generateBackupCodes,
   parseBackupCodeSet,
   serializeBackupCodeSet,
   verifyBackupCode,
+  type BackupCodeSetV1,
+  type BackupCodeSetV2,
+  type ScryptFunction,
 } from 'factorkit';
-import { backupKdf, kdfSalt } from '../../src/backup-codes/kdf.js';
-import { decodeBase64url } from '../../src/backup-codes/base64url.js';
+
+const V1_FIXTURES = JSON.parse(readFileSync(new URL('../support/backup-codes-v1.json', import.meta.url), 'utf8'));
+const V1_DEFAULT = V1_FIXTURES.default as { codes: string[]; set: BackupCodeSetV1 };
+const MAXMEM = 512 * 1024 * 1024;
+
+const unb64url = (text: string) => Buffer.from(text, 'base64url');
+const symbolsOf = (code: string) => code.split('-').slice(1).join('');
+const u32 = (n: number) => {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(n);
+  return out;
+};
+const lengthPrefixed = (bytes: Buffer) => Buffer.concat([u32(bytes.length), bytes]);
+
+/** The documented version-2 salt, written out independently of the library. */
+function v2Salt(context: string, set: BackupCodeSetV2, index: number): Buffer {
+  return Buffer.concat([
+    lengthPrefixed(Buffer.from('factorkit/backup-code/v2')),
+    lengthPrefixed(Buffer.from(context, 'utf8')),
+    lengthPrefixed(Buffer.from(set.generationId)),
+    u32(index),
+    unb64url(set.codes[index]!.salt),
+  ]);
+}
+
+function expectV2DigestsFromNodeCrypto(codes: string[], set: BackupCodeSetV2, context: string): void {
+  const { N, r, p } = set.kdf;
+  codes.forEach((code, i) => {
+    const expected = scryptSync(symbolsOf(code), v2Salt(context, set, i), 32, { N, r, p, maxmem: MAXMEM });
+    expect(unb64url(set.codes[i]!.hash).equals(expected), `code ${i + 1}`).toBe(true);
+  });
+}
+
+function counting(inner: ScryptFunction = (password, salt, params) => scryptAsync(password, salt, params)) {
+  let calls = 0;
+  const scrypt: ScryptFunction = (password, salt, params) => {
+    calls++;
+    return inner(password, salt, params);
+  };
+  return { scrypt, calls: () => calls };
+}
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 describe('backup codes with the default KDF parameters', () => {
-  it('uses OWASP scrypt N=2^14, r=8, p=5 and verifies with one derivation', async () => {
-    const { codes, set } = await generateBackupCodes({ count: 2 });
-    expect(set.kdf).toEqual({ algorithm: 'scrypt', N: 2 ** 14, r: 8, p: 5, dkLen: 32 });
+  it('uses scrypt N=2^13, r=8, p=1 and verifies with one derivation', async () => {
+    const { codes, set } = await generateBackupCodes({ context: 'user-1' });
+    expect(set.version).toBe(2);
+    expect(set.kdf).toEqual({ algorithm: 'scrypt', N: 2 ** 13, r: 8, p: 1, dkLen: 32 });
+    expect(codes).toHaveLength(5);
 
     const stored = parseBackupCodeSet(serializeBackupCodeSet(set));
-    const spy = vi.spyOn(backupKdf, 'derive');
-    const result = await verifyBackupCode(codes[1]!.toLowerCase(), stored);
-    expect(result).toEqual({ valid: true, index: 1 });
-    expect(spy).toHaveBeenCalledTimes(1);
-
+    const { scrypt, calls } = counting();
+    expect(await verifyBackupCode(codes[1]!.toLowerCase(), stored, { context: 'user-1', scrypt })).toEqual({
+      valid: true,
+      index: 1,
+    });
+    expect(calls()).toBe(1);
     const next = consumeBackupCode(stored, 1, 1_700_000_000_000);
-    expect(await verifyBackupCode(codes[1]!, next)).toEqual({ valid: false, reason: 'used' });
-    expect(spy).toHaveBeenCalledTimes(2);
+    expect(await verifyBackupCode(codes[1]!, next, { context: 'user-1', scrypt })).toEqual({
+      valid: false,
+      reason: 'used',
+    });
+    expect(await verifyBackupCode(codes[2]!, next, { context: 'user-2', scrypt })).toEqual({
+      valid: false,
+      reason: 'invalid',
+    });
+    expect(calls()).toBe(3);
   });
 
-  it('stores scrypt(code, "factorkit/backup-code/v1/<generationId>/" || salt), as node:crypto computes it', async () => {
-    const { codes, set } = await generateBackupCodes({ count: 1 });
-    const code = codes[0]!.replace(/-/g, '');
-    const salt = Buffer.concat([
-      Buffer.from(`factorkit/backup-code/v1/${set.generationId}/`),
-      Buffer.from(decodeBase64url(set.salt)!),
-    ]);
-    const expected = scryptSync(code, salt, 32, { N: set.kdf.N, r: set.kdf.r, p: set.kdf.p, maxmem: 64 * 1024 * 1024 });
-    expect(Buffer.from(decodeBase64url(set.codes[0]!.hash)!).equals(expected)).toBe(true);
-    expect(Buffer.from(kdfSalt(set.generationId, decodeBase64url(set.salt)!)).equals(salt)).toBe(true);
+  it('uses the native scrypt on Node', () => {
+    expect(defaultScryptImplementation()).toBe('native');
+  });
+
+  for (const scrypt of ['auto', 'native', 'portable'] as const) {
+    it(`stores scrypt(code, documented salt) as node:crypto computes it (scrypt: '${scrypt}')`, async () => {
+      const context = 'tenant-7/ada@example.com';
+      const { codes, set } = await generateBackupCodes({ context, count: 3, scrypt });
+      expectV2DigestsFromNodeCrypto(codes, set, context);
+    });
+  }
+
+  it('gives the same digests natively and portably: made with one, verified with the other (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          N: fc.constantFrom(2, 4, 16, 256, 1024),
+          r: fc.integer({ min: 1, max: 8 }),
+          p: fc.integer({ min: 1, max: 3 }),
+        }),
+        fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
+        fc.boolean(),
+        async (kdf, context, nativeFirst) => {
+          const [made, checked] = nativeFirst ? (['native', 'portable'] as const) : (['portable', 'native'] as const);
+          const { codes, set } = await generateBackupCodes({
+            kdf,
+            allowWeakKdf: true,
+            context,
+            count: 2,
+            scrypt: made,
+          });
+          for (const [i, code] of codes.entries()) {
+            expect(await verifyBackupCode(code, set, { context, scrypt: checked })).toEqual({ valid: true, index: i });
+          }
+          expectV2DigestsFromNodeCrypto(codes, set, context);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('node:crypto, the reference here, is scrypt: RFC 7914 §12 vector 3', () => {
+    const derived = scryptSync('password', 'NaCl', 64, { N: 1024, r: 8, p: 16 });
+    expect(derived.toString('hex')).toBe(
+      'fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162' +
+        '2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640',
+    );
   });
 });
 
-describe('the KDF seam', () => {
-  it('is scrypt: RFC 7914 §12 vector 3 (first 32 bytes of the 64-byte output)', async () => {
-    // scrypt(P="password", S="NaCl", N=1024, r=8, p=16); PBKDF2's first block does not depend on dkLen.
-    const derived = await backupKdf.derive('password', new TextEncoder().encode('NaCl'), { N: 1024, r: 8, p: 16 });
-    expect(Buffer.from(derived).toString('hex')).toBe(
-      'fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162',
-    );
+describe('a runtime without node:crypto', () => {
+  async function withoutBuiltinModules<T>(replacement: unknown, run: (lib: typeof import('factorkit')) => Promise<T>) {
+    const proc = process as unknown as { getBuiltinModule: unknown };
+    const original = proc.getBuiltinModule;
+    proc.getBuiltinModule = replacement;
+    try {
+      vi.resetModules();
+      return await run(await import('factorkit'));
+    } finally {
+      proc.getBuiltinModule = original;
+      vi.resetModules();
+    }
+  }
+
+  for (const [name, replacement] of [
+    ['no process.getBuiltinModule', undefined],
+    [
+      'a getBuiltinModule that throws',
+      () => {
+        throw new Error('not here');
+      },
+    ],
+    ['a node:crypto without scrypt', () => ({})],
+  ] as const) {
+    it(`falls back to the portable scrypt with ${name}, and refuses 'native'`, async () => {
+      const { codes, set } = await withoutBuiltinModules(replacement, async (lib) => {
+        expect(lib.defaultScryptImplementation()).toBe('portable');
+        let error: unknown;
+        try {
+          await lib.generateBackupCodes({ context: 'user-1', scrypt: 'native' });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(lib.isFactorkitError(error, 'INVALID_ARGUMENT')).toBe(true);
+        return lib.generateBackupCodes({ context: 'user-1', count: 2 });
+      });
+      // Made portably there, checked natively here.
+      expect(await verifyBackupCode(codes[1]!, set, { context: 'user-1', scrypt: 'native' })).toEqual({
+        valid: true,
+        index: 1,
+      });
+    });
+  }
+});
+
+describe('version-1 sets stored with the old defaults (scrypt N=2^14, r=8, p=5, one salt per set)', () => {
+  it('hold scrypt(code, "factorkit/backup-code/v1/<generationId>/" || salt), as node:crypto computes it', () => {
+    const { codes, set } = V1_DEFAULT;
+    const salt = Buffer.concat([Buffer.from(`factorkit/backup-code/v1/${set.generationId}/`), unb64url(set.salt)]);
+    const code = codes[0]!.replace(/-/g, '');
+    const expected = scryptSync(code, salt, 32, { N: set.kdf.N, r: set.kdf.r, p: set.kdf.p, maxmem: MAXMEM });
+    expect(unb64url(set.codes[0]!.hash).equals(expected)).toBe(true);
+  });
+
+  it('still verify every code natively, one portably, and refuse the consumed one', async () => {
+    const { codes, set } = V1_DEFAULT;
+    const stored = parseBackupCodeSet(JSON.stringify(set));
+    expect(stored.kdf).toEqual({ algorithm: 'scrypt', N: 2 ** 14, r: 8, p: 5, dkLen: 32 });
+    const { scrypt, calls } = counting();
+    for (const [i, code] of codes.entries()) {
+      expect(await verifyBackupCode(code, stored, { scrypt: 'native' })).toEqual(
+        i === 1 ? { valid: false, reason: 'used' } : { valid: true, index: i },
+      );
+    }
+    expect(await verifyBackupCode(codes[3]!.toLowerCase().replace(/-/g, ' '), stored, { scrypt })).toEqual({
+      valid: true,
+      index: 3,
+    });
+    expect(calls()).toBe(1);
   });
 });
