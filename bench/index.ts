@@ -16,6 +16,7 @@ import { TIME_MS } from './fixtures.js';
 import { REFERENCE, otpCases } from './otp-cases.js';
 import { uriCase } from './extra-cases.js';
 import { runBackupCases } from './backup-cases.js';
+import { runLifecycleCase } from './lifecycle-cases.js';
 import { formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
@@ -140,6 +141,11 @@ async function main(): Promise<void> {
     printCase(result);
   }
   results.push(...(await runBackupCases(wanted)));
+  if (wanted('lifecycle-totp-sign-in')) {
+    const result = await runLifecycleCase(options);
+    printCase(result);
+    results.push(result);
+  }
 
   const sizes = args['no-size'] ? [] : await sizeReport();
   if (sizes.length > 0) printSizes(sizes);

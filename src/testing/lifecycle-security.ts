@@ -88,6 +88,26 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
       expect((await store.get(userId))!.data).toBe(tampered);
     });
 
+    it("one user's backup codes, copied into another user's record in the database, sign nobody in", async () => {
+      const clock = new TestClock();
+      const store = await useStore();
+      const twoFactor = lifecycle(store, clock);
+      const alice = `${uniquePrefix()}alice`;
+      const bob = `${uniquePrefix()}bob`;
+      const aliceCodes = await enroll(twoFactor, alice, clock);
+      await enroll(twoFactor, bob, clock);
+      const aliceData = JSON.parse((await store.get(alice))!.data);
+      // The set alone...
+      await editRecord(store, bob, (data) => ({ ...data, backupCodes: aliceData.backupCodes }));
+      expect(await twoFactor.verify(bob, aliceCodes.backupCodes[0]!)).toEqual({ ok: false, reason: 'invalid' });
+      // ...and the whole record: the secret does not open for Bob, the codes do not match.
+      await editRecord(store, bob, () => aliceData);
+      expect(await twoFactor.verify(bob, aliceCodes.backupCodes[1]!)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await errorCode(twoFactor.verify(bob, totpNow(aliceCodes, clock)))).toBe('DECRYPTION_FAILED');
+      // Alice's own codes still work for Alice.
+      expect(await twoFactor.verify(alice, aliceCodes.backupCodes[2]!)).toMatchObject({ ok: true, method: 'backup' });
+    });
+
     it('an app migrating plaintext records opts in, and then the next write encrypts them', async () => {
       const clock = new TestClock();
       const store = await useStore();
