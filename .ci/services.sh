@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests talk to are installed and running on this machine:
-# PostgreSQL (127.0.0.1:5432, trust auth, database "test"), Redis (127.0.0.1:6379) and
-# Debian's Chromium for the browser tests. Idempotent; installs with apt-get only if missing.
+# PostgreSQL (127.0.0.1:5432, trust auth, database "test"), Redis (127.0.0.1:6379),
+# Debian's Chromium for the browser tests and ImageMagick for the QR conversion test.
+# Idempotent; installs with apt-get only if missing.
 set -euo pipefail
 
 apt_updated=0
@@ -47,3 +48,10 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
+
+# ImageMagick for the QR test that converts the SVG to PNG with it. Asked for its version rather
+# than found on PATH: a `convert` that is not ImageMagick's (a stub, GraphicsMagick) won't do.
+case "$(convert -version 2>/dev/null || true)" in
+  "Version: ImageMagick "*) ;;
+  *) apt_install imagemagick ;;
+esac

@@ -1,6 +1,6 @@
-import QRCode from 'qrcode-svg';
 import { FactorkitError } from '../errors/index.js';
 import { checkOptionsObject } from '../validation/index.js';
+import { qrModules } from './symbol.js';
 
 /** QR error-correction level: recovers about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) damage. */
 export type QrErrorCorrectionLevel = 'L' | 'M' | 'Q' | 'H';
@@ -76,31 +76,15 @@ function resolveOptions(options: unknown): ResolvedQrOptions {
   };
 }
 
-/** The QR module matrix for `text`, encoded as UTF-8 bytes in byte mode. */
-function qrModules(text: string, ecl: QrErrorCorrectionLevel): boolean[][] {
+/** The UTF-8 bytes of `text`, which must be a non-empty string with a UTF-8 form. */
+function utf8Bytes(text: string): Uint8Array {
   if (typeof text !== 'string' || text.length === 0) {
     throw new FactorkitError('INVALID_ARGUMENT', 'text must be a non-empty string');
   }
   if (LONE_SURROGATE.test(text)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'text contains an unpaired surrogate and has no UTF-8 form');
   }
-  // qrcode-svg 1.1 mis-encodes non-ASCII text (code points at the 0x80/0x800 boundaries,
-  // astral characters as CESU-8), prepends a BOM, and sizes every symbol for 3 bytes more than
-  // the text holds (so the largest codes are refused). So size the symbol with an ASCII
-  // stand-in that it will count as exactly our byte length, then encode the real UTF-8 bytes.
-  const bytes = new TextEncoder().encode(text);
-  try {
-    const qr = new QRCode({ content: 'a'.repeat(Math.max(1, bytes.length - 3)), ecl, padding: 0 });
-    const segment = qr.qrcode.dataList[0]!;
-    segment.parsedData = Array.from(bytes);
-    qr.qrcode.dataCache = null;
-    qr.qrcode.make();
-    return qr.qrcode.modules;
-  } catch (error) {
-    throw new FactorkitError('INVALID_ARGUMENT', `text is too long for a QR code at error correction level ${ecl}`, {
-      cause: error,
-    });
-  }
+  return new TextEncoder().encode(text);
 }
 
 /**
@@ -109,9 +93,16 @@ function qrModules(text: string, ecl: QrErrorCorrectionLevel): boolean[][] {
  * `width`/`height` set to `size` pixels. Rendered locally by `qrcode-svg`; the secret never
  * leaves the process (never use an online QR image service for a Key URI).
  *
- * Text is encoded as UTF-8 in byte mode. Default error correction `'M'` and a 4-module quiet zone.
+ * Text is encoded as UTF-8 in byte mode, in the smallest symbol (version 1 to 40) that holds it.
+ * Default error correction `'M'` and a 4-module quiet zone. Every shape sets its own `fill` and
+ * `stroke="none"`, so converters such as ImageMagick draw square modules, not stroked blobs,
+ * and a stroke inherited from the page (CSS `svg { stroke: currentColor }` on an inline SVG)
+ * cannot thicken them. ImageMagick 6's own SVG renderer still draws dark modules up to a pixel
+ * wider than they are: a typical enrolment URI reads at the default size, but for denser codes
+ * (long URIs, level H) give `size` at least 8 pixels per module, or let it draw at 4x and scale
+ * down: `convert -density 384 qr.svg -resize 25% qr.png`.
  *
- * @param text - the content, at most 2331 bytes of UTF-8 at level M (2953 at L)
+ * @param text - the content, at most 2953 bytes of UTF-8 at level L, 2331 at M, 1663 at Q, 1273 at H
  * @param options - `ecl`, `size`, `color`, `background`, `margin`; see {@link QrOptions}
  * @returns SVG markup, starting with `<svg`
  * @throws {@link FactorkitError} `INVALID_ARGUMENT` for empty or overlong text, or a bad option
@@ -126,7 +117,7 @@ function qrModules(text: string, ecl: QrErrorCorrectionLevel): boolean[][] {
  */
 export function renderQrSvg(text: string, options?: QrOptions): string {
   const opts = resolveOptions(options);
-  const modules = qrModules(text, opts.ecl);
+  const modules = qrModules(utf8Bytes(text), opts.ecl);
   const { margin } = opts;
   const extent = modules.length + 2 * margin;
   // One horizontal run of dark modules per sub-path keeps the SVG small.
@@ -143,11 +134,13 @@ export function renderQrSvg(text: string, options?: QrOptions): string {
       path += `M${start + margin} ${y + margin}h${x - start}v1h-${x - start}z`;
     }
   });
+  // An explicit stroke="none" on each shape: ImageMagick 6's own SVG renderer strokes shapes that
+  // set none (a 1-unit black outline, here a whole module, with round joins: unreadable blobs).
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${opts.size}" height="${opts.size}" ` +
     `viewBox="0 0 ${extent} ${extent}" shape-rendering="crispEdges">` +
-    `<rect x="0" y="0" width="${extent}" height="${extent}" fill="${opts.background}"/>` +
-    `<path fill="${opts.color}" d="${path}"/>` +
+    `<rect x="0" y="0" width="${extent}" height="${extent}" fill="${opts.background}" stroke="none"/>` +
+    `<path fill="${opts.color}" stroke="none" d="${path}"/>` +
     `</svg>`
   );
 }

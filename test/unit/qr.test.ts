@@ -1,8 +1,13 @@
-// QR codes are checked end to end with independent tools: @resvg/resvg-js rasterises the SVG
-// and jsqr decodes the pixels, so a passing test means a camera-grade decoder reads the exact
-// text back, not merely that some SVG came out.
+// QR codes are checked end to end with independent tools: @resvg/resvg-js (and ImageMagick)
+// rasterise the SVG and jsQR decodes the pixels, so a passing test means a camera-grade decoder
+// reads the exact bytes back, not merely that some SVG came out.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
-import jsQR from 'jsqr';
+import type jsQRType from 'jsqr';
+import { PNG } from 'pngjs';
+import QRCode from 'qrcode-svg';
 import { describe, expect, it } from 'vitest';
 import {
   buildOtpauthUri,
@@ -11,10 +16,83 @@ import {
   isFactorkitError,
   renderQrDataUrl,
   renderQrSvg,
+  type QrErrorCorrectionLevel,
   type QrOptions,
 } from 'factorkit';
 
-const PIXELS_PER_MODULE = 4;
+/**
+ * jsQR 1.4.0 with one row of its version table corrected. It lists version 23's alignment
+ * pattern centres as 6, 30, 54, 74, 102, where ISO/IEC 18004:2015 Annex E, Table E.1 has 78 for
+ * the fourth, so it fails on every version-23 symbol, whoever made it (cozmo/jsQR#251).
+ */
+function jsQrWithVersion23Fixed(): typeof jsQRType {
+  const path = createRequire(import.meta.url).resolve('jsqr');
+  const source = readFileSync(path, 'utf8');
+  const wrongRow = 'alignmentPatternCenters: [6, 30, 54, 74, 102],';
+  if (source.split(wrongRow).length !== 2) {
+    throw new Error(`${path} no longer has jsQR 1.4.0's version-23 row: check cozmo/jsQR#251 and drop this fix`);
+  }
+  const module = { exports: {} as { default: typeof jsQRType } };
+  new Function('module', 'exports', source.replace(wrongRow, 'alignmentPatternCenters: [6, 30, 54, 78, 102],'))(
+    module,
+    module.exports,
+  );
+  return module.exports.default;
+}
+
+const jsQR = jsQrWithVersion23Fixed();
+
+const LEVELS: readonly QrErrorCorrectionLevel[] = ['L', 'M', 'Q', 'H'];
+
+/**
+ * Byte-mode data capacity in bytes of versions 1 to 40, as `[L, M, Q, H]`:
+ * ISO/IEC 18004:2015, Table 7, column "Byte".
+ */
+const BYTE_CAPACITY: readonly (readonly [number, number, number, number])[] = [
+  [17, 14, 11, 7],
+  [32, 26, 20, 14],
+  [53, 42, 32, 24],
+  [78, 62, 46, 34],
+  [106, 84, 60, 44],
+  [134, 106, 74, 58],
+  [154, 122, 86, 64],
+  [192, 152, 108, 84],
+  [230, 180, 130, 98],
+  [271, 213, 151, 119],
+  [321, 251, 177, 137],
+  [367, 287, 203, 155],
+  [425, 331, 241, 177],
+  [458, 362, 258, 194],
+  [520, 412, 292, 220],
+  [586, 450, 322, 250],
+  [644, 504, 364, 280],
+  [718, 560, 394, 310],
+  [792, 624, 442, 338],
+  [858, 666, 482, 382],
+  [929, 711, 509, 403],
+  [1003, 779, 565, 439],
+  [1091, 857, 611, 461],
+  [1171, 911, 661, 511],
+  [1273, 997, 715, 535],
+  [1367, 1059, 751, 593],
+  [1465, 1125, 805, 625],
+  [1528, 1190, 868, 658],
+  [1628, 1264, 908, 698],
+  [1732, 1370, 982, 742],
+  [1840, 1452, 1030, 790],
+  [1952, 1538, 1112, 842],
+  [2068, 1628, 1168, 898],
+  [2188, 1722, 1228, 958],
+  [2303, 1809, 1283, 983],
+  [2431, 1911, 1351, 1051],
+  [2563, 1989, 1423, 1093],
+  [2699, 2099, 1499, 1139],
+  [2809, 2213, 1579, 1219],
+  [2953, 2331, 1663, 1273],
+];
+
+const capacity = (version: number, ecl: QrErrorCorrectionLevel): number =>
+  BYTE_CAPACITY[version - 1]![LEVELS.indexOf(ecl)]!;
 
 function viewBoxExtent(svg: string): number {
   const match = /viewBox="0 0 (\d+) (\d+)"/.exec(svg);
@@ -23,12 +101,83 @@ function viewBoxExtent(svg: string): number {
   return Number(match![1]);
 }
 
-function decodeSvg(svg: string): { data: string; bytes: number[]; version: number } | null {
-  const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: viewBoxExtent(svg) * PIXELS_PER_MODULE } });
+/** The QR version of an SVG rendered with the default 4-module margin: 17 + 4·version modules wide. */
+function versionOf(svg: string): number {
+  const modules = viewBoxExtent(svg) - 8;
+  expect((modules - 17) % 4, `${modules} modules is no QR symbol`).toBe(0);
+  return (modules - 17) / 4;
+}
+
+interface Decoded {
+  data: string;
+  bytes: number[];
+  version: number;
+}
+
+function decodeRgba(rgba: Uint8ClampedArray, width: number, height: number): Decoded | null {
+  const result = jsQR(rgba, width, height, { inversionAttempts: 'dontInvert' });
+  return result && { data: result.data, bytes: result.binaryData, version: result.version };
+}
+
+function decodeSvg(svg: string, pixelsPerModule = 4): Decoded | null {
+  const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: viewBoxExtent(svg) * pixelsPerModule } });
   const image = resvg.render();
   const rgba = new Uint8ClampedArray(image.pixels.buffer, image.pixels.byteOffset, image.pixels.byteLength);
-  const result = jsQR(rgba, image.width, image.height, { inversionAttempts: 'dontInvert' });
-  return result && { data: result.data, bytes: result.binaryData, version: result.version };
+  return decodeRgba(rgba, image.width, image.height);
+}
+
+function decodePng(png: Buffer): Decoded | null {
+  const image = PNG.sync.read(png);
+  return decodeRgba(
+    new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength),
+    image.width,
+    image.height,
+  );
+}
+
+const utf8 = (text: string): number[] => [...new TextEncoder().encode(text)];
+
+/** Printable ASCII of exactly `bytes` bytes, every character from `!` to `~`. */
+function asciiText(bytes: number): string {
+  return Array.from({ length: bytes }, (_, i) => String.fromCharCode(0x21 + ((i * 7) % 94))).join('');
+}
+
+// Two-, three- and four-byte UTF-8, with the code points qrcode-svg 1.1 gets wrong on its own
+// (U+0080, U+0800, U+FFFF and astral characters, which it writes as CESU-8).
+const MULTI_BYTE = ['ü', '\u0080', '\u07ff', '東', '\u0800', '\uffff', '🙂', '\u{10000}', '\u{10ffff}', 'ß'];
+
+/** Multi-byte UTF-8 text of exactly `bytes` bytes (ASCII fills the last one to three). */
+function multiByteText(bytes: number): string {
+  let text = '';
+  let length = 0;
+  for (let i = 0; ; i++) {
+    const char = MULTI_BYTE[i % MULTI_BYTE.length]!;
+    const charBytes = utf8(char).length;
+    if (length + charBytes > bytes) break;
+    text += char;
+    length += charBytes;
+  }
+  return text + 'x'.repeat(bytes - length);
+}
+
+/** The module matrix of an SVG rendered with `margin: 0`, read back from its path. */
+function modulesOfSvg(svg: string): boolean[][] {
+  const size = viewBoxExtent(svg);
+  const modules = Array.from({ length: size }, () => new Array<boolean>(size).fill(false));
+  const path = /<path [^>]*d="([^"]*)"/.exec(svg)![1]!;
+  for (const [, x, y, width] of path.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+    for (let i = 0; i < Number(width); i++) modules[Number(y)]![Number(x) + i] = true;
+  }
+  return modules;
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return isFactorkitError(error) ? error.code : 'not a FactorkitError';
+  }
+  return undefined;
 }
 
 function svgFromDataUrl(url: string): string {
@@ -112,17 +261,6 @@ describe('renderQrSvg / renderQrDataUrl decode back to the exact text', () => {
     expect(decoded?.data).toBe(text);
   });
 
-  it('uses the smallest symbol that holds the text, up to the full version-40 capacity', () => {
-    // Byte-mode capacities, ISO/IEC 18004 table 7: version 1 holds 17 bytes at L and 14 at M.
-    expect(viewBoxExtent(renderQrSvg('x'.repeat(17), { ecl: 'L', margin: 0 }))).toBe(21);
-    expect(viewBoxExtent(renderQrSvg('x'.repeat(18), { ecl: 'L', margin: 0 }))).toBe(25);
-    expect(viewBoxExtent(renderQrSvg('x'.repeat(14), { margin: 0 }))).toBe(21);
-    const largest = 'otpauth://'.padEnd(2953, 'x');
-    const svg = renderQrSvg(largest, { ecl: 'L' });
-    expect(viewBoxExtent(svg)).toBe(177 + 8);
-    expect(decodeSvg(svg)?.data).toBe(largest);
-  });
-
   it('is a standalone SVG that fetches nothing', () => {
     const svg = renderQrSvg(shortUri);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
@@ -130,18 +268,152 @@ describe('renderQrSvg / renderQrDataUrl decode back to the exact text', () => {
     expect(svg.replace('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|href|<script|<image/);
     expect(renderQrDataUrl(shortUri)).toMatch(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/]+=*$/);
   });
+
+  it('gives every shape its own fill and stroke="none", so no inherited or default stroke thickens it', () => {
+    const shapes = renderQrSvg(shortUri).match(/<(rect|path)\b[^>]*>/g)!;
+    expect(shapes).toHaveLength(2);
+    for (const shape of shapes) {
+      expect(shape).toMatch(/ fill="#[0-9a-f]{6}"/);
+      expect(shape).toContain(' stroke="none"');
+    }
+  });
+});
+
+// Each version's last length at each level, and the length after it, which needs the next
+// version (or, after version 40, is refused). Both are rendered and decoded; one is printable
+// ASCII and the other multi-byte UTF-8, swapping with each version so both kinds meet both edges.
+// 2 pixels per module keeps jsQR quick on the 177-module symbols of version 40.
+describe.each(LEVELS)('at level %s, every length on a version boundary decodes in the smallest version', (ecl) => {
+  const roundTrip = (text: string): number => {
+    const svg = renderQrSvg(text, { ecl });
+    const decoded = decodeSvg(svg, 2);
+    expect(decoded, `${utf8(text).length} bytes decode`).not.toBeNull();
+    expect(decoded!.bytes).toEqual(utf8(text));
+    expect(decoded!.data).toBe(text);
+    expect(decoded!.version).toBe(versionOf(svg));
+    return versionOf(svg);
+  };
+
+  it.each(Array.from({ length: 40 }, (_, i) => i + 1))('version %i', (version) => {
+    const last = capacity(version, ecl);
+    const [lastText, nextText] = version % 2 ? [asciiText, multiByteText] : [multiByteText, asciiText];
+    expect(roundTrip(lastText(last)), `${last} bytes`).toBe(version);
+    if (version < 40) {
+      expect(roundTrip(nextText(last + 1)), `${last + 1} bytes`).toBe(version + 1);
+    } else {
+      expect(codeOf(() => renderQrSvg(nextText(last + 1), { ecl }))).toBe('INVALID_ARGUMENT');
+      expect(codeOf(() => renderQrSvg(lastText(last + 1), { ecl }))).toBe('INVALID_ARGUMENT');
+    }
+  });
+});
+
+describe('the symbol matches qrcode-svg module for module wherever qrcode-svg builds it right', () => {
+  // For ASCII text qrcode-svg 1.1 writes the right bytes but sizes the symbol for 3 bytes more,
+  // so at 3 bytes under a version's capacity it picks the version factorkit picks, and its own
+  // codewords (Reed–Solomon, block interleaving, padding) and mask choice must equal ours. Its
+  // version-15-H block table is short of 7 blocks, so it cannot build that symbol at all.
+  it.each(LEVELS)('level %s, every version', (ecl) => {
+    for (let version = 1; version <= 40; version++) {
+      if (version === 15 && ecl === 'H') continue;
+      const text = asciiText(capacity(version, ecl) - 3);
+      const reference = new QRCode({ content: text, ecl, padding: 0 }).qrcode;
+      expect(reference.typeNumber, `qrcode-svg's version for ${text.length} bytes`).toBe(version);
+      // qrcode-svg's modules are indexed [row][column], as the SVG path is.
+      expect(modulesOfSvg(renderQrSvg(text, { ecl, margin: 0 })), `version ${version}`).toEqual(reference.modules);
+    }
+  });
+});
+
+describe('a SHA-512 enrolment URI at level H', () => {
+  const uri = buildOtpauthUri({
+    type: 'totp',
+    issuer: 'ACME Corp',
+    account: 'alice@example.com',
+    secret: generateSecret({ bytes: 64 }),
+    algorithm: 'SHA512',
+    digits: 8,
+  });
+
+  it('is 202 bytes, renders in version 15 (version 14 holds 194 bytes at H) and decodes', () => {
+    expect(utf8(uri)).toHaveLength(202);
+    const svg = renderQrSvg(uri, { ecl: 'H' });
+    expect(versionOf(svg)).toBe(15);
+    expect(decodeSvg(svg)?.data).toBe(uri);
+  });
+});
+
+describe('ImageMagick converts the SVG into a PNG that decodes', () => {
+  // Apps and mail pipelines often turn the SVG into a PNG with ImageMagick, whose own renderer
+  // (MSVG) strokes shapes that set no stroke. This needs ImageMagick's `convert` (.ci/services.sh
+  // installs it) and fails, never skips, without it.
+  const convert = (args: string[], input?: string): Buffer => {
+    try {
+      return execFileSync('convert', args, { input, maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      throw new Error(`ImageMagick's convert ${args.join(' ')} failed; install it: apt-get install imagemagick`, {
+        cause: error,
+      });
+    }
+  };
+
+  it('is ImageMagick', () => {
+    expect(convert(['-version']).toString()).toMatch(/^Version: ImageMagick \d/);
+  });
+
+  // A fixed secret keeps the symbols, and so the pixels ImageMagick draws, the same on every run.
+  const sha512Uri = buildOtpauthUri({
+    type: 'totp',
+    issuer: 'ACME Corp',
+    account: 'alice@example.com',
+    secret: encodeBase32(new Uint8Array(64).map((_, i) => (i * 73 + 5) & 0xff)),
+    algorithm: 'SHA512',
+    digits: 8,
+  });
+  // It also draws dark modules up to a pixel wider, so dense codes are converted as
+  // renderQrSvg's documentation advises: at 8 pixels per module, or drawn at 4x and scaled down.
+  interface Conversion {
+    options?: QrOptions;
+    pixelsPerModule?: number;
+    atFourTimes?: boolean;
+  }
+  const cases: [string, string, Conversion][] = [
+    ['an enrolment URI, default options', shortUri, {}],
+    [
+      'custom colours, size and margin',
+      shortUri,
+      { options: { color: '#1a237e', background: '#fff8e1', size: 300, margin: 2 } },
+    ],
+    ['the long non-ASCII URI at 8 px per module', longUri, { pixelsPerModule: 8 }],
+    ['the 202-byte SHA-512 URI at level H, 8 px per module', sha512Uri, { options: { ecl: 'H' }, pixelsPerModule: 8 }],
+    ['the 202-byte SHA-512 URI at level H, drawn at 4x', sha512Uri, { options: { ecl: 'H' }, atFourTimes: true }],
+  ];
+  const convertAndDecode = (reader: string, text: string, conversion: Conversion): void => {
+    const options: QrOptions = { ...conversion.options };
+    if (conversion.pixelsPerModule) {
+      options.size = conversion.pixelsPerModule * viewBoxExtent(renderQrSvg(text, options));
+    }
+    // ImageMagick reads SVG at 96 dpi by default.
+    const [before, after] = conversion.atFourTimes
+      ? [
+          ['-density', '384'],
+          ['-resize', '25%'],
+        ]
+      : [[], []];
+    const png = convert([...before, `${reader}:-`, ...after, 'png:-'], renderQrSvg(text, options));
+    const image = PNG.sync.read(png);
+    expect([image.width, image.height]).toEqual([options.size ?? 256, options.size ?? 256]);
+    expect(decodePng(png)?.data).toBe(text);
+  };
+
+  // svg: lets ImageMagick pick its SVG reader (its own, MSVG, unless a delegate such as
+  // rsvg-convert is installed); msvg: always uses its own renderer, the one that drew blobs.
+  it('an enrolment URI, default options, read as svg:', () => convertAndDecode('svg', shortUri, {}));
+  for (const [name, text, conversion] of cases) {
+    it(`${name}, read as msvg:`, () => convertAndDecode('msvg', text, conversion));
+  }
 });
 
 describe('bad input gets INVALID_ARGUMENT', () => {
-  const codeOf = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (error) {
-      return isFactorkitError(error) ? error.code : 'not a FactorkitError';
-    }
-    return undefined;
-  };
-
   it('for text that is empty, not a string, unpaired surrogates or too long for any QR code', () => {
     for (const text of ['', undefined, null, 42, 'a\uD800b', 'x'.repeat(2332)]) {
       expect(
@@ -150,9 +422,21 @@ describe('bad input gets INVALID_ARGUMENT', () => {
       ).toBe('INVALID_ARGUMENT');
       expect(codeOf(() => renderQrDataUrl(text as string))).toBe('INVALID_ARGUMENT');
     }
-    // 2953 bytes is the byte-mode capacity of version 40 at level L (ISO/IEC 18004 table 7).
-    expect(codeOf(() => renderQrSvg('x'.repeat(2953), { ecl: 'L' }))).toBeUndefined();
-    expect(codeOf(() => renderQrSvg('x'.repeat(2954), { ecl: 'L' }))).toBe('INVALID_ARGUMENT');
+    // Version 40's byte-mode capacity at each level (ISO/IEC 18004:2015, Table 7), and one byte more.
+    for (const ecl of LEVELS) {
+      expect(
+        codeOf(() => renderQrSvg('x'.repeat(capacity(40, ecl)), { ecl })),
+        ecl,
+      ).toBeUndefined();
+      expect(
+        codeOf(() => renderQrSvg('x'.repeat(capacity(40, ecl) + 1), { ecl })),
+        ecl,
+      ).toBe('INVALID_ARGUMENT');
+      expect(
+        codeOf(() => renderQrSvg('é'.repeat(capacity(40, ecl)), { ecl })),
+        ecl,
+      ).toBe('INVALID_ARGUMENT');
+    }
   });
 
   it('for every bad option', () => {
