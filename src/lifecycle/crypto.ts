@@ -38,10 +38,21 @@ export type SealedSecret = { enc: 'A256GCM'; keyId: string; iv: string; ct: stri
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const AAD_PREFIX = 'factorkit:totp-secret:v1:';
+/** Opened secrets kept per sealer: a few hundred kilobytes at most. */
+const OPENED_CACHE_SIZE = 10_000;
 
 /** Encrypts and decrypts secrets for one keyring (or none: then secrets are stored in clear). */
 export class SecretSealer {
   private readonly keyBytes = new Map<string, Uint8Array>();
+  /**
+   * Secrets opened recently, keyed by the exact sealed bytes and the user they are bound to.
+   * Opening costs more than the whole TOTP check (AES-GCM sets up its GHASH tables per call),
+   * and a sign-in opens one secret per active factor. A cached entry can only be hit by the
+   * same key id, IV, ciphertext and tag that authenticated before, so a tampered or moved
+   * secret still goes through (and fails) real decryption. The plaintext kept here is no more
+   * exposure than the keyring itself, which sits in the same memory and opens every record.
+   */
+  private readonly opened = new Map<string, Uint8Array>();
   readonly currentKeyId: string | undefined;
   /** With a keyring: whether a secret stored in clear is accepted (to be re-sealed on its next write). */
   private readonly acceptsPlaintext: boolean;
@@ -121,8 +132,15 @@ export class SecretSealer {
     if (iv === undefined || iv.length !== IV_BYTES || ciphertext === undefined) {
       throw new FactorkitError('DECRYPTION_FAILED', 'stored secret has a malformed IV or ciphertext');
     }
+    const cacheKey = `${sealed.keyId}\u0000${sealed.iv}\u0000${sealed.ct}\u0000${userId}`;
+    const cached = this.opened.get(cacheKey);
+    // A copy: callers zero what they are given once they are done with it.
+    if (cached !== undefined) return cached.slice();
     try {
-      return gcm(this.keyBytes.get(sealed.keyId)!, iv, aad(userId)).decrypt(ciphertext);
+      const plain = gcm(this.keyBytes.get(sealed.keyId)!, iv, aad(userId)).decrypt(ciphertext);
+      if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
+      this.opened.set(cacheKey, plain.slice());
+      return plain;
     } catch (error) {
       throw new FactorkitError(
         'DECRYPTION_FAILED',
