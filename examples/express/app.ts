@@ -129,10 +129,17 @@ export function createExampleApp(options: ExampleAppOptions) {
   }
   const admins = new Set(options.adminUsernames);
 
-  // Any change to the second factor ends the user's other sessions: a session opened before
-  // (perhaps by whoever had the password, or the lost phone's thief) must not outlive it.
-  // On a support reset the request is the admin's, so every session of the user ends.
-  const endsSessions = new Set<TwoFactorEvent['type']>(['enabled', 'factor-replaced', 'disabled', 'reset-by-admin']);
+  // Any change to the second factor ends the user's other sessions (OWASP ASVS 5.0 7.4.3): a
+  // session opened before (perhaps by whoever had the password, or the lost phone's thief)
+  // must not outlive it. On a support reset the request is the admin's, so every session of
+  // the user ends.
+  const endsSessions = new Set<TwoFactorEvent['type']>([
+    'enabled',
+    'factor-replaced',
+    'backup-codes-regenerated',
+    'disabled',
+    'reset-by-admin',
+  ]);
 
   const onEvent = async (event: TwoFactorEvent): Promise<void> => {
     audit.record(event);
