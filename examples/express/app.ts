@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
 import {
   createTwoFactor,
+  type FactorSummary,
   type Keyring,
   type ScryptParams,
   type ThrottleOptions,
@@ -63,6 +64,8 @@ export interface ExampleAppOptions {
 }
 
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
+/** factorkit's limit of active authenticators per user (beyond it, TOO_MANY_FACTORS). */
+const MAX_AUTHENTICATORS = 5;
 const MIN_PASSWORD_LENGTH = 10;
 const MAX_PASSWORD_LENGTH = 256;
 
@@ -135,7 +138,8 @@ export function createExampleApp(options: ExampleAppOptions) {
   // the user ends.
   const endsSessions = new Set<TwoFactorEvent['type']>([
     'enabled',
-    'factor-replaced',
+    'factor-added',
+    'factor-removed',
     'backup-codes-regenerated',
     'disabled',
     'reset-by-admin',
@@ -380,15 +384,17 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/profile', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    const [status, remainingBackupCodes] = await Promise.all([
+    const [status, remainingBackupCodes, factors] = await Promise.all([
       twoFactor.status(user.id),
       twoFactor.remainingBackupCodes(user.id),
+      twoFactor.listFactors(user.id),
     ]);
     res.send(
       views.profilePage(ctx(req, res, user), {
         username: user.username,
         status,
         remainingBackupCodes,
+        authenticators: factors.filter((factor) => factor.status === 'active'),
         createdAt: user.createdAt,
       }),
     );
@@ -425,7 +431,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       if (result.reason === 'current-code-required') {
         // 2FA went on meanwhile (another tab): a new app now needs a code of the current one.
         req.session.flash = failureNotice(result, code).text;
-        return res.redirect('/2fa/replace');
+        return res.redirect('/2fa/add');
       }
       return res
         .status(400)
@@ -436,16 +442,26 @@ export function createExampleApp(options: ExampleAppOptions) {
     );
   });
 
-  // Moving 2FA to a new phone. The new app's secret waits beside the current one (which keeps
-  // working) until a code of each confirms the move: a session alone, say a stolen cookie or an
-  // unlocked laptop, must not be able to move 2FA to someone else's phone.
-  app.get('/2fa/replace', async (req, res) => {
+  // Adding an authenticator app (a new phone, a tablet) to an account with 2FA on. The new
+  // app's secret waits beside the current ones (which keep working) until a code of the new app
+  // and one of a current app (or a backup code) confirm it: a session alone, say a stolen
+  // cookie or an unlocked laptop, must not be able to add someone else's phone. Moving to a new
+  // phone is adding it, then removing the old one on the profile page.
+  app.get('/2fa/add', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
     if ((await twoFactor.status(user.id)) !== 'activated') return res.redirect('/2fa/enable');
-    const enrollment = await twoFactor.beginEnrollment(user.id, { account: user.username });
+    const active = (await twoFactor.listFactors(user.id)).filter((factor) => factor.status === 'active');
+    if (active.length >= MAX_AUTHENTICATORS) {
+      req.session.flash = `You have ${MAX_AUTHENTICATORS} authenticator apps, the most there can be: remove one first.`;
+      return res.redirect('/profile');
+    }
+    const enrollment = await twoFactor.beginEnrollment(user.id, {
+      account: user.username,
+      name: `Authenticator app ${active.length + 1}`,
+    });
     res.send(
-      views.replacePage(ctx(req, res, user), {
+      views.addAuthenticatorPage(ctx(req, res, user), {
         qrSvg: enrollment.qrSvg,
         manualKey: enrollment.manualKey,
         issuer,
@@ -454,7 +470,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     );
   });
 
-  app.post('/2fa/replace', async (req, res) => {
+  app.post('/2fa/add', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
     const code = text(req.body, 'code');
@@ -464,28 +480,24 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       if (result.reason === 'not-enrolled' || result.reason === 'expired') {
         req.session.flash = failureNotice(result, code).text;
-        return res.redirect(result.reason === 'expired' ? '/2fa/replace' : '/profile');
+        return res.redirect(result.reason === 'expired' ? '/2fa/add' : '/profile');
       }
       const notice =
         result.reason === 'invalid' || result.reason === 'malformed' || result.reason === 'replayed'
-          ? await replaceRefusalNotice(user.id, result)
+          ? await twoCodesRefusalNotice(user.id, result)
           : await refusalNotice(user.id, result, code);
-      return res.status(400).send(views.replacePage(ctx(req, res, user), undefined, notice));
+      return res.status(400).send(views.addAuthenticatorPage(ctx(req, res, user), undefined, notice));
     }
-    res.send(
-      views.backupCodesPage(
-        ctx(req, res, user),
-        user.username,
-        result.backupCodes,
-        '2FA moved to your new app: your new backup codes',
-      ),
-    );
+    req.session.flash =
+      'Authenticator app added: codes of each of your apps now work. If it replaces an old phone, remove the old one below.';
+    res.redirect('/profile');
   });
 
   /** Two codes were typed and factorkit does not say which one was refused: name both. */
-  async function replaceRefusalNotice(userId: string, failure: TwoFactorFailure): Promise<views.Notice> {
-    if ((await twoFactor.throttleStatus(userId)).hardLocked)
+  async function twoCodesRefusalNotice(userId: string, failure: TwoFactorFailure): Promise<views.Notice> {
+    if ((await twoFactor.throttleStatus(userId)).hardLocked) {
       return failureNotice({ ok: false, reason: 'hard-locked' }, '');
+    }
     return {
       kind: 'error',
       text:
@@ -494,6 +506,58 @@ export function createExampleApp(options: ExampleAppOptions) {
         (failure.retryAfterMs ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.` : ''),
     };
   }
+
+  /** One of the user's active authenticators, by the id in the path, or a 404. */
+  async function activeFactor(req: Request, res: Response, user: User): Promise<FactorSummary | undefined> {
+    const factorId = String(req.params.factorId ?? '');
+    const factor = (await twoFactor.listFactors(user.id)).find((f) => f.factorId === factorId && f.status === 'active');
+    if (!factor) {
+      res.status(404).send(views.errorPage(ctx(req, res, user), 'Not found', 'There is no such authenticator app.'));
+      return undefined;
+    }
+    return factor;
+  }
+
+  const removeForm = (factor: FactorSummary) => ({
+    title: `Remove ${factor.name}`,
+    action: `/2fa/factors/${encodeURIComponent(factor.factorId)}/remove`,
+    intro:
+      'Its codes will stop working. Confirm with a code from any of your authenticator apps or a backup code. ' +
+      'Removing your only app turns 2FA off.',
+    button: 'Remove',
+  });
+
+  app.get('/2fa/factors/:factorId/remove', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const factor = await activeFactor(req, res, user);
+    if (!factor) return;
+    res.send(views.codeConfirmPage(ctx(req, res, user), removeForm(factor)));
+  });
+
+  app.post('/2fa/factors/:factorId/remove', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const factor = await activeFactor(req, res, user);
+    if (!factor) return;
+    const code = text(req.body, 'code');
+    const result = await twoFactor.removeFactor(user.id, factor.factorId, code);
+    if (!result.ok) {
+      if (result.reason === 'unknown-factor' || result.reason === 'not-enrolled') {
+        req.session.flash = failureNotice(result, code).text;
+        return res.redirect('/profile');
+      }
+      return res
+        .status(400)
+        .send(
+          views.codeConfirmPage(ctx(req, res, user), removeForm(factor), await refusalNotice(user.id, result, code)),
+        );
+    }
+    req.session.flash = result.twoFactorOff
+      ? `Removed ${factor.name}, your only authenticator app: 2FA is now off.`
+      : `Removed ${factor.name}: its codes no longer work.`;
+    res.redirect('/profile');
+  });
 
   const backupCodesForm = {
     title: 'Generate backup codes',
@@ -586,20 +650,21 @@ export function createExampleApp(options: ExampleAppOptions) {
   }
 
   async function sendSupportPage(req: Request, res: Response, admin: User, target: User, notice?: views.Notice) {
-    const [status, remainingBackupCodes, throttle] = await Promise.all([
+    const [status, remainingBackupCodes, throttle, factors] = await Promise.all([
       twoFactor.status(target.id),
       twoFactor.remainingBackupCodes(target.id),
       twoFactor.throttleStatus(target.id),
+      twoFactor.listFactors(target.id),
     ]);
-    res
-      .status(notice?.kind === 'error' ? 400 : 200)
-      .send(
-        views.supportPage(
-          ctx(req, res, admin),
-          { username: target.username, status, remainingBackupCodes, throttle, audit: audit.forUser(target.id) },
-          notice,
-        ),
-      );
+    const view: views.SupportView = {
+      username: target.username,
+      status,
+      remainingBackupCodes,
+      throttle,
+      authenticators: factors.filter((factor) => factor.status === 'active'),
+      audit: audit.forUser(target.id),
+    };
+    res.status(notice?.kind === 'error' ? 400 : 200).send(views.supportPage(ctx(req, res, admin), view, notice));
   }
 
   const supportPath = (target: User) => `/support/${encodeURIComponent(target.username)}`;

@@ -21,6 +21,7 @@ const OPERATIONS: Record<CodeCheckOperation, string> = {
   verify: 'sign-in',
   'regenerate-backup-codes': 'new backup codes',
   disable: 'turning 2FA off',
+  'remove-factor': 'removing an authenticator app',
 };
 
 const METHODS = { totp: 'authenticator code', backup: 'backup code', unknown: 'code (not looked at)' } as const;
@@ -32,8 +33,14 @@ export function describeEvent(event: TwoFactorEvent): string {
       return '2FA turned on';
     case 'disabled':
       return '2FA turned off by the user';
-    case 'factor-replaced':
-      return 'Authenticator app replaced (confirmed with a code of the old one)';
+    case 'factor-added':
+      return `Authenticator app ${event.factorId} added`;
+    case 'factor-removed':
+      return `Authenticator app ${event.factorId} removed`;
+    case 'device-remembered':
+      return `Browser ${event.deviceId} remembered: it may skip the second step`;
+    case 'device-forgotten':
+      return `Remembered browser ${event.deviceId} forgotten`;
     case 'backup-codes-regenerated':
       return `${event.count} new backup codes generated; the old ones stopped working`;
     case 'backup-code-used':

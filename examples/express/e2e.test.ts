@@ -418,26 +418,35 @@ describe('Express example in Chromium', () => {
     await submitCode(page, oldApp.generate({ timestamp: nowMs }), 'Verify');
     expect(await textOf(page, '#two-factor-status')).toBe('Activated');
 
-    // Moving 2FA to a new phone takes a code of the new app and one of the current app.
-    await andWait(page, page.getByRole('link', { name: 'Move 2FA to a new phone' }).click());
+    // A new phone: add its app, which takes a code of the new app and one of a current app
+    // (or a backup code), then remove the old app with a code.
+    await andWait(page, page.getByRole('link', { name: 'Add an authenticator app' }).click());
     const newApp = authenticator(await manualKey(page));
-    await shot(page, 'move-2fa');
+    await shot(page, 'add-authenticator');
     nextStep();
-    const withoutCurrent = await carol.request.post('/2fa/replace', {
+    const withoutCurrent = await carol.request.post('/2fa/add', {
       form: { _csrf: await csrfTokenOn(page), code: newApp.generate({ timestamp: nowMs }) },
     });
     expect(withoutCurrent.status()).toBe(400);
     expect(await withoutCurrent.text()).toContain('enter a code from your current app as well');
+    const currentCodeField = page.getByLabel('A code from your current app or a backup code');
     await page.locator('#code').fill(newApp.generate({ timestamp: nowMs }));
-    await page.getByLabel('A code from your current app or a backup code').fill(wrongCode(oldApp));
-    await andWait(page, page.getByRole('button', { name: 'Move 2FA' }).click());
+    await currentCodeField.fill(wrongCode(oldApp));
+    await andWait(page, page.getByRole('button', { name: 'Add this app' }).click());
     expect(await alert()).toContain('One of the two codes was not accepted');
     await page.locator('#code').fill(newApp.generate({ timestamp: nowMs }));
-    await page.getByLabel('A code from your current app or a backup code').fill(oldApp.generate({ timestamp: nowMs }));
-    await andWait(page, page.getByRole('button', { name: 'Move 2FA' }).click());
-    expect(await textOf(page, 'h1')).toBe('2FA moved to your new app: your new backup codes');
-    await shot(page, 'moved-2fa');
-    await page.goto('/profile');
+    await currentCodeField.fill(oldApp.generate({ timestamp: nowMs }));
+    await andWait(page, page.getByRole('button', { name: 'Add this app' }).click());
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, 'p[role=status]')).toContain('Authenticator app added');
+    const authenticatorNames = () => page.locator('#authenticators td.name').allTextContents();
+    expect(await authenticatorNames()).toEqual(['Authenticator app', 'Authenticator app 2']);
+    await shot(page, 'two-authenticators');
+    nextStep();
+    await andWait(page, page.getByRole('link', { name: 'Remove Authenticator app', exact: true }).click());
+    await submitCode(page, newApp.generate({ timestamp: nowMs }), 'Remove');
+    expect(await textOf(page, 'p[role=status]')).toContain('Removed Authenticator app:');
+    expect(await authenticatorNames()).toEqual(['Authenticator app 2']);
     await logOut(page);
 
     // From now on the old app's codes are refused and the new app's accepted.
@@ -449,7 +458,9 @@ describe('Express example in Chromium', () => {
     expect(await textOf(page, '#two-factor-status')).toBe('Activated');
 
     await admin.page.goto('/support/carol');
-    expect((await auditOn(admin.page)).events).toContain('factor-replaced');
+    const { events } = await auditOn(admin.page);
+    expect(events.indexOf('factor-removed')).toBeLessThan(events.indexOf('factor-added'));
+    expect(events.filter((type) => type === 'factor-added')).toHaveLength(2); // first app, then the new one
     await carol.close();
   }, 180_000);
 

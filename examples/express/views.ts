@@ -1,5 +1,5 @@
 // Every page of the example as a plain function returning escaped HTML (see html.ts).
-import type { ThrottleStatus, TwoFactorStatus } from 'factorkit';
+import type { FactorSummary, ThrottleStatus, TwoFactorStatus } from 'factorkit';
 import type { AuditEntry } from './audit.js';
 import { html, trusted, type SafeHtml } from './html.js';
 
@@ -68,7 +68,7 @@ function csrf(ctx: PageContext): SafeHtml {
 }
 
 function codeField(label: string, numericOnly: boolean, name = 'code'): SafeHtml {
-  // The first code field of a page takes the focus; a second one (replacePage) does not.
+  // The first code field of a page takes the focus; a second one (addAuthenticatorPage) does not.
   return html`<label for="${name}">${label}</label>
 <input id="${name}" name="${name}" type="text" autocomplete="one-time-code" ${name === 'code' ? trusted('autofocus') : ''} required maxlength="32"
   inputmode="${numericOnly ? 'numeric' : 'text'}" spellcheck="false">`;
@@ -123,9 +123,29 @@ ${codeField('Code or backup code', false)}
 
 export interface ProfileView {
   username: string;
-  status: 'activated' | 'not-activated' | 'pending';
+  status: TwoFactorStatus;
   remainingBackupCodes: number;
+  /** The active authenticator apps. */
+  authenticators: FactorSummary[];
   createdAt: number;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function authenticatorRows(authenticators: FactorSummary[], removable: boolean): SafeHtml {
+  return html`<table id="authenticators">
+<thead><tr><th>Authenticator app</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
+<tbody>${authenticators.map(
+    (factor) =>
+      html`<tr><td class="name">${factor.name}</td><td>${day(factor.createdAt)}</td><td>${
+        factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)
+      }</td>${
+        removable
+          ? html`<td><a href="/2fa/factors/${encodeURIComponent(factor.factorId)}/remove" aria-label="Remove ${factor.name}">Remove</a></td>`
+          : ''
+      }</tr>`,
+  )}</tbody>
+</table>`;
 }
 
 export function profilePage(ctx: PageContext, view: ProfileView, notice?: Notice): string {
@@ -138,9 +158,10 @@ export function profilePage(ctx: PageContext, view: ProfileView, notice?: Notice
 ${
   activated
     ? html`<p>Backup codes left: <b id="backup-codes-left">${view.remainingBackupCodes}</b></p>
+${authenticatorRows(view.authenticators, true)}
 <ul>
+  <li><a href="/2fa/add">Add an authenticator app</a> (a new phone: add it, then remove the old one)</li>
   <li><a href="/2fa/backup-codes">Generate backup codes</a> (replaces all your current backup codes)</li>
-  <li><a href="/2fa/replace">Move 2FA to a new phone</a> (needs a code from your current app or a backup code)</li>
   <li><a href="/2fa/disable">Disable 2FA</a></li>
 </ul>`
     : html`<p>Protect your account with a code from an authenticator app.</p>
@@ -178,23 +199,27 @@ ${codeField('2. Enter the six-digit code the app shows', true)}
   );
 }
 
-export function replacePage(ctx: PageContext, enrollment: EnrollmentView | undefined, notice?: Notice): string {
+export function addAuthenticatorPage(
+  ctx: PageContext,
+  enrollment: EnrollmentView | undefined,
+  notice?: Notice,
+): string {
   return layout(
     ctx,
-    'Move 2FA to a new phone',
+    'Add an authenticator app',
     html`${
       enrollment
-        ? html`<p>1. Scan this QR code with the authenticator app on your new phone. Your current app keeps
-working until you confirm below.</p>
+        ? html`<p>1. Scan this QR code with the authenticator app on your new phone. Your current apps keep
+working, now and afterwards, until you remove them on your profile.</p>
 <figure id="qr" aria-label="QR code for your new authenticator app">${trusted(enrollment.qrSvg)}</figure>
 <p>Cannot scan? Type this key instead (account <b>${enrollment.issuer}: ${enrollment.username}</b>, time-based):</p>
 <p><code id="manual-key">${enrollment.manualKey}</code></p>`
-        : html`<p>Enter the newest code of each app, or <a href="/2fa/replace">start again with a new QR code</a>.</p>`
+        : html`<p>Enter the newest code of each app, or <a href="/2fa/add">start again with a new QR code</a>.</p>`
     }
-<form method="post" action="/2fa/replace">${csrf(ctx)}
+<form method="post" action="/2fa/add">${csrf(ctx)}
 ${codeField('2. The six-digit code the new app shows', true)}
 ${codeField('3. A code from your current app or a backup code', false, 'currentCode')}
-<div><button type="submit">Move 2FA</button></div>
+<div><button type="submit">Add this app</button></div>
 </form>
 <p>Lost your current phone and your backup codes? Contact support: they can reset your 2FA after
 checking who you are.</p>
@@ -294,6 +319,8 @@ export interface SupportView {
   status: TwoFactorStatus;
   remainingBackupCodes: number;
   throttle: ThrottleStatus;
+  /** The active authenticator apps. */
+  authenticators: FactorSummary[];
   /** Newest first. */
   audit: AuditEntry[];
 }
@@ -326,6 +353,7 @@ calls about a lost phone may be the thief.</p>
 <tr><th>Wrong codes in a row</th><td id="support-failures">${failures}</td></tr>
 <tr><th>Sign-in</th><td id="support-lock">${lock}</td></tr>
 </table>
+${view.authenticators.length > 0 ? authenticatorRows(view.authenticators, false) : ''}
 <h2>Unlock</h2>
 ${
   failures > 0 || hardLocked || retryAfterMs > 0
