@@ -123,7 +123,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   const issuer = options.issuer ?? 'factorkit example';
   const sessionStore = options.sessionStore ?? new SessionMemoryStore();
   const sessionIndex = new UserSessionIndex(sessionStore);
-  // Lets the 'enabled' event handler know which request (and so which session) caused it.
+  // Lets the event handler know which request (and so which session) caused an event.
   const currentRequest = new AsyncLocalStorage<Request>();
 
   const audit = new AuditLog();
@@ -456,9 +456,13 @@ export function createExampleApp(options: ExampleAppOptions) {
       req.session.flash = `You have ${MAX_AUTHENTICATORS} authenticator apps, the most there can be: remove one first.`;
       return res.redirect('/profile');
     }
+    // The first one is factorkit's default name; later ones get the first free number.
+    const taken = new Set(active.map((factor) => factor.name));
+    let number = 2;
+    while (taken.has(`Authenticator app ${number}`)) number += 1;
     const enrollment = await twoFactor.beginEnrollment(user.id, {
       account: user.username,
-      name: `Authenticator app ${active.length + 1}`,
+      name: `Authenticator app ${number}`,
     });
     res.send(
       views.addAuthenticatorPage(ctx(req, res, user), {
