@@ -11,16 +11,19 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
 import {
   createTwoFactor,
+  type FactorSummary,
   type Keyring,
   type ScryptParams,
+  type ThrottleOptions,
   type TwoFactorEvent,
   type TwoFactorFailure,
   type TwoFactorStore,
 } from 'factorkit';
+import { AuditLog } from './audit.js';
 import { csrfToken, requireCsrfToken } from './csrf.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { UserSessionIndex } from './sessions.js';
-import type { User, UserStore } from './users.js';
+import { isUsername, type User, type UserStore } from './users.js';
 import * as views from './views.js';
 
 declare module 'express-session' {
@@ -49,12 +52,20 @@ export interface ExampleAppOptions {
   clock?: () => number;
   sessionStore?: Store;
   backupCodes?: { kdf?: ScryptParams; allowWeakKdf?: boolean };
+  /** factorkit's throttling; its defaults when absent (tests pass small numbers so as not to wait). */
+  throttle?: ThrottleOptions;
+  /**
+   * User names (lower case) allowed on the admin pages: All users and the support page
+   * (`ADMIN_USERS` in server.ts). An admin must also have 2FA activated on their own account.
+   */
+  adminUsernames: readonly string[];
   /** Audit lines. Never given secrets, codes or passwords. */
   log?: (line: string) => void;
 }
 
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
-const USERNAME = /^[a-z0-9._-]{3,32}$/;
+/** factorkit's limit of active authenticators per user (beyond it, TOO_MANY_FACTORS). */
+const MAX_AUTHENTICATORS = 5;
 const MIN_PASSWORD_LENGTH = 10;
 const MAX_PASSWORD_LENGTH = 256;
 
@@ -112,14 +123,34 @@ export function createExampleApp(options: ExampleAppOptions) {
   const issuer = options.issuer ?? 'factorkit example';
   const sessionStore = options.sessionStore ?? new SessionMemoryStore();
   const sessionIndex = new UserSessionIndex(sessionStore);
-  // Lets the 'enabled' event handler know which request (and so which session) caused it.
+  // Lets the event handler know which request (and so which session) caused an event.
   const currentRequest = new AsyncLocalStorage<Request>();
 
+  const audit = new AuditLog();
+  for (const name of options.adminUsernames) {
+    if (!isUsername(name)) throw new Error(`adminUsernames: ${JSON.stringify(name)} is not a user name`);
+  }
+  const admins = new Set(options.adminUsernames);
+
+  // Any change to the second factor ends the user's other sessions (OWASP ASVS 5.0 7.4.3): a
+  // session opened before (perhaps by whoever had the password, or the lost phone's thief)
+  // must not outlive it. On a support reset the request is the admin's, so every session of
+  // the user ends.
+  const endsSessions = new Set<TwoFactorEvent['type']>([
+    'enabled',
+    'factor-added',
+    'factor-removed',
+    'backup-codes-regenerated',
+    'disabled',
+    'reset-by-admin',
+  ]);
+
   const onEvent = async (event: TwoFactorEvent): Promise<void> => {
+    audit.record(event);
     log(`2FA event ${event.type} for user ${event.userId}`);
-    if (event.type === 'enabled') {
+    if (endsSessions.has(event.type)) {
       const ended = await sessionIndex.endOtherSessions(event.userId, currentRequest.getStore()?.sessionID);
-      log(`Ended ${ended} other session(s) of user ${event.userId} after enabling 2FA`);
+      log(`Ended ${ended} other session(s) of user ${event.userId} after the 2FA event ${event.type}`);
     }
   };
 
@@ -130,6 +161,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     clock,
     onEvent,
     ...(options.backupCodes ? { backupCodes: options.backupCodes } : {}),
+    ...(options.throttle ? { throttle: options.throttle } : {}),
   });
 
   const app = express();
@@ -167,13 +199,13 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.use(requireCsrfToken);
   app.use((req, _res, next) => currentRequest.run(req, next));
 
-  const ctx = (req: Request, res: Response, username?: string): views.PageContext => {
+  const ctx = (req: Request, res: Response, user?: User): views.PageContext => {
     const flash = req.session.flash;
     delete req.session.flash;
     return {
       csrfToken: csrfToken(req),
       nonce: String(res.locals.nonce),
-      ...(username ? { username } : {}),
+      ...(user ? { username: user.username, isAdmin: admins.has(user.username) } : {}),
       ...(flash ? { flash } : {}),
     };
   };
@@ -204,6 +236,44 @@ export function createExampleApp(options: ExampleAppOptions) {
     return options.users.findById(pendingUserId);
   }
 
+  /**
+   * The signed-in admin, or a 403. The support page turns off anyone's 2FA, so an admin's own
+   * account must have 2FA on: a stolen admin password alone opens no admin page.
+   */
+  async function requireAdmin(req: Request, res: Response): Promise<User | undefined> {
+    const user = await requireUser(req, res);
+    if (!user) return undefined;
+    if (!admins.has(user.username)) {
+      res.status(403).send(views.errorPage(ctx(req, res, user), 'Admins only', 'This page is for administrators.'));
+      return undefined;
+    }
+    if ((await twoFactor.status(user.id)) !== 'activated') {
+      res
+        .status(403)
+        .send(
+          views.errorPage(
+            ctx(req, res, user),
+            'Admins only',
+            'Turn on 2FA for your own account (Profile, Enable 2FA) before using the admin pages.',
+          ),
+        );
+      return undefined;
+    }
+    return user;
+  }
+
+  /**
+   * The notice for a refused code. The wrong code that reaches the hard-lock limit is answered
+   * `invalid` (it was checked, and it was wrong); the lock it started shows in throttleStatus,
+   * and the user should hear about it now rather than after typing the right code.
+   */
+  async function refusalNotice(userId: string, failure: TwoFactorFailure, input: string): Promise<views.Notice> {
+    if (failure.reason === 'invalid' && (await twoFactor.throttleStatus(userId)).hardLocked) {
+      return failureNotice({ ok: false, reason: 'hard-locked' }, input);
+    }
+    return failureNotice(failure, input);
+  }
+
   app.get('/', (req, res) => res.redirect(req.session.userId ? '/profile' : '/login'));
 
   app.get('/signup', (req, res) => {
@@ -215,7 +285,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const password = text(req.body, 'password');
     const retry = (message: string) =>
       res.status(400).send(views.signupPage(ctx(req, res), { kind: 'error', text: message }, username));
-    if (!USERNAME.test(username)) return retry('User names are 3 to 32 letters, digits, dots, dashes or underscores.');
+    if (!isUsername(username)) return retry('User names are 3 to 32 letters, digits, dots, dashes or underscores.');
     if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
       return retry(`Passwords are ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long.`);
     }
@@ -260,7 +330,11 @@ export function createExampleApp(options: ExampleAppOptions) {
       delete req.session.pendingUserId;
       return res.redirect('/login');
     }
-    res.send(views.secondFactorPage(ctx(req, res), user.username));
+    // Said before a code is typed: a hard-locked account refuses even the right one.
+    const locked = (await twoFactor.throttleStatus(user.id)).hardLocked
+      ? failureNotice({ ok: false, reason: 'hard-locked' }, '')
+      : undefined;
+    res.send(views.secondFactorPage(ctx(req, res), user.username, locked));
   });
 
   app.post('/login/2fa', async (req, res) => {
@@ -278,7 +352,8 @@ export function createExampleApp(options: ExampleAppOptions) {
         await regenerate(req);
         return res.redirect('/login');
       }
-      return res.status(401).send(views.secondFactorPage(ctx(req, res), user.username, failureNotice(result, code)));
+      const notice = await refusalNotice(user.id, result, code);
+      return res.status(401).send(views.secondFactorPage(ctx(req, res), user.username, notice));
     }
     await signIn(req, user);
     log(
@@ -309,15 +384,17 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/profile', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    const [status, remainingBackupCodes] = await Promise.all([
+    const [status, remainingBackupCodes, factors] = await Promise.all([
       twoFactor.status(user.id),
       twoFactor.remainingBackupCodes(user.id),
+      twoFactor.listFactors(user.id),
     ]);
     res.send(
-      views.profilePage(ctx(req, res, user.username), {
+      views.profilePage(ctx(req, res, user), {
         username: user.username,
         status,
         remainingBackupCodes,
+        authenticators: factors.filter((factor) => factor.status === 'active'),
         createdAt: user.createdAt,
       }),
     );
@@ -332,7 +409,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     }
     const enrollment = await twoFactor.beginEnrollment(user.id, { account: user.username });
     res.send(
-      views.enablePage(ctx(req, res, user.username), {
+      views.enablePage(ctx(req, res, user), {
         qrSvg: enrollment.qrSvg,
         manualKey: enrollment.manualKey,
         issuer,
@@ -351,18 +428,139 @@ export function createExampleApp(options: ExampleAppOptions) {
         req.session.flash = failureNotice(result, code).text;
         return res.redirect(result.reason === 'expired' ? '/2fa/enable' : '/profile');
       }
+      if (result.reason === 'current-code-required') {
+        // 2FA went on meanwhile (another tab): a new app now needs a code of the current one.
+        req.session.flash = failureNotice(result, code).text;
+        return res.redirect('/2fa/add');
+      }
       return res
         .status(400)
-        .send(views.enablePage(ctx(req, res, user.username), undefined, failureNotice(result, code)));
+        .send(views.enablePage(ctx(req, res, user), undefined, await refusalNotice(user.id, result, code)));
     }
     res.send(
-      views.backupCodesPage(
-        ctx(req, res, user.username),
-        user.username,
-        result.backupCodes,
-        '2FA is on: your backup codes',
-      ),
+      views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, '2FA is on: your backup codes'),
     );
+  });
+
+  // Adding an authenticator app (a new phone, a tablet) to an account with 2FA on. The new
+  // app's secret waits beside the current ones (which keep working) until a code of the new app
+  // and one of a current app (or a backup code) confirm it: a session alone, say a stolen
+  // cookie or an unlocked laptop, must not be able to add someone else's phone. Moving to a new
+  // phone is adding it, then removing the old one on the profile page.
+  app.get('/2fa/add', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    if ((await twoFactor.status(user.id)) !== 'activated') return res.redirect('/2fa/enable');
+    const active = (await twoFactor.listFactors(user.id)).filter((factor) => factor.status === 'active');
+    if (active.length >= MAX_AUTHENTICATORS) {
+      req.session.flash = `You have ${MAX_AUTHENTICATORS} authenticator apps, the most there can be: remove one first.`;
+      return res.redirect('/profile');
+    }
+    // The first one is factorkit's default name; later ones get the first free number.
+    const taken = new Set(active.map((factor) => factor.name));
+    let number = 2;
+    while (taken.has(`Authenticator app ${number}`)) number += 1;
+    const enrollment = await twoFactor.beginEnrollment(user.id, {
+      account: user.username,
+      name: `Authenticator app ${number}`,
+    });
+    res.send(
+      views.addAuthenticatorPage(ctx(req, res, user), {
+        qrSvg: enrollment.qrSvg,
+        manualKey: enrollment.manualKey,
+        issuer,
+        username: user.username,
+      }),
+    );
+  });
+
+  app.post('/2fa/add', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const code = text(req.body, 'code');
+    const currentCode = text(req.body, 'currentCode');
+    // An empty field is no code at all: factorkit then answers 'current-code-required'.
+    const result = await twoFactor.confirmEnrollment(user.id, code, currentCode.trim() === '' ? {} : { currentCode });
+    if (!result.ok) {
+      if (result.reason === 'not-enrolled' || result.reason === 'expired') {
+        req.session.flash = failureNotice(result, code).text;
+        return res.redirect(result.reason === 'expired' ? '/2fa/add' : '/profile');
+      }
+      const notice =
+        result.reason === 'invalid' || result.reason === 'malformed' || result.reason === 'replayed'
+          ? await twoCodesRefusalNotice(user.id, result)
+          : await refusalNotice(user.id, result, code);
+      return res.status(400).send(views.addAuthenticatorPage(ctx(req, res, user), undefined, notice));
+    }
+    req.session.flash =
+      'Authenticator app added: codes of each of your apps now work. If it replaces an old phone, remove the old one below.';
+    res.redirect('/profile');
+  });
+
+  /** Two codes were typed and factorkit does not say which one was refused: name both. */
+  async function twoCodesRefusalNotice(userId: string, failure: TwoFactorFailure): Promise<views.Notice> {
+    if ((await twoFactor.throttleStatus(userId)).hardLocked) {
+      return failureNotice({ ok: false, reason: 'hard-locked' }, '');
+    }
+    return {
+      kind: 'error',
+      text:
+        'One of the two codes was not accepted. Enter the newest code of your current app (or an unused backup ' +
+        'code) and the newest code of the new app; a code that was already used does not work again.' +
+        (failure.retryAfterMs ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.` : ''),
+    };
+  }
+
+  /** One of the user's active authenticators, by the id in the path, or a 404. */
+  async function activeFactor(req: Request, res: Response, user: User): Promise<FactorSummary | undefined> {
+    const factorId = String(req.params.factorId ?? '');
+    const factor = (await twoFactor.listFactors(user.id)).find((f) => f.factorId === factorId && f.status === 'active');
+    if (!factor) {
+      res.status(404).send(views.errorPage(ctx(req, res, user), 'Not found', 'There is no such authenticator app.'));
+      return undefined;
+    }
+    return factor;
+  }
+
+  const removeForm = (factor: FactorSummary) => ({
+    title: `Remove ${factor.name}`,
+    action: `/2fa/factors/${encodeURIComponent(factor.factorId)}/remove`,
+    intro:
+      'Its codes will stop working. Confirm with a code from any of your authenticator apps or a backup code. ' +
+      'Removing your only app turns 2FA off.',
+    button: 'Remove',
+  });
+
+  app.get('/2fa/factors/:factorId/remove', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const factor = await activeFactor(req, res, user);
+    if (!factor) return;
+    res.send(views.codeConfirmPage(ctx(req, res, user), removeForm(factor)));
+  });
+
+  app.post('/2fa/factors/:factorId/remove', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const factor = await activeFactor(req, res, user);
+    if (!factor) return;
+    const code = text(req.body, 'code');
+    const result = await twoFactor.removeFactor(user.id, factor.factorId, code);
+    if (!result.ok) {
+      if (result.reason === 'unknown-factor' || result.reason === 'not-enrolled') {
+        req.session.flash = failureNotice(result, code).text;
+        return res.redirect('/profile');
+      }
+      return res
+        .status(400)
+        .send(
+          views.codeConfirmPage(ctx(req, res, user), removeForm(factor), await refusalNotice(user.id, result, code)),
+        );
+    }
+    req.session.flash = result.twoFactorOff
+      ? `Removed ${factor.name}, your only authenticator app: 2FA is now off.`
+      : `Removed ${factor.name}: its codes no longer work.`;
+    res.redirect('/profile');
   });
 
   const backupCodesForm = {
@@ -375,7 +573,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/2fa/backup-codes', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user.username), backupCodesForm));
+    res.send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm));
   });
 
   app.post('/2fa/backup-codes', async (req, res) => {
@@ -386,11 +584,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       return res
         .status(400)
-        .send(views.codeConfirmPage(ctx(req, res, user.username), backupCodesForm, failureNotice(result, code)));
+        .send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm, await refusalNotice(user.id, result, code)));
     }
-    res.send(
-      views.backupCodesPage(ctx(req, res, user.username), user.username, result.backupCodes, 'Your new backup codes'),
-    );
+    res.send(views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, 'Your new backup codes'));
   });
 
   const disableForm = {
@@ -403,7 +599,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/2fa/disable', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user.username), disableForm));
+    res.send(views.codeConfirmPage(ctx(req, res, user), disableForm));
   });
 
   app.post('/2fa/disable', async (req, res) => {
@@ -414,14 +610,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       return res
         .status(400)
-        .send(views.codeConfirmPage(ctx(req, res, user.username), disableForm, failureNotice(result, code)));
+        .send(views.codeConfirmPage(ctx(req, res, user), disableForm, await refusalNotice(user.id, result, code)));
     }
     req.session.flash = '2FA is now off for your account.';
     res.redirect('/profile');
   });
 
   app.get('/users', async (req, res) => {
-    const user = await requireUser(req, res);
+    const user = await requireAdmin(req, res);
     if (!user) return;
     const query = req.query.status;
     const filter: views.UserFilter = query === 'activated' || query === 'not-activated' ? query : 'all';
@@ -441,7 +637,78 @@ export function createExampleApp(options: ExampleAppOptions) {
         createdAt: u.createdAt,
       }))
       .filter((row) => filter === 'all' || row.activated === (filter === 'activated'));
-    res.send(views.usersPage(ctx(req, res, user.username), filter, rows));
+    res.send(views.usersPage(ctx(req, res, user), filter, rows));
+  });
+
+  // Support: what an admin sees and does for one user who lost their phone or locked
+  // themselves out. The actions need no code of the user (that is their point), so they sit
+  // behind requireAdmin and the CSRF check, name the admin as `actor`, and land in the audit log.
+  async function supportTarget(req: Request, res: Response, admin: User): Promise<User | undefined> {
+    const username = String(req.params.username ?? '');
+    const target = isUsername(username) ? await options.users.findByUsername(username) : null;
+    if (!target) {
+      res.status(404).send(views.errorPage(ctx(req, res, admin), 'Not found', 'There is no such user.'));
+      return undefined;
+    }
+    return target;
+  }
+
+  async function sendSupportPage(req: Request, res: Response, admin: User, target: User, notice?: views.Notice) {
+    const [status, remainingBackupCodes, throttle, factors] = await Promise.all([
+      twoFactor.status(target.id),
+      twoFactor.remainingBackupCodes(target.id),
+      twoFactor.throttleStatus(target.id),
+      twoFactor.listFactors(target.id),
+    ]);
+    const view: views.SupportView = {
+      username: target.username,
+      status,
+      remainingBackupCodes,
+      throttle,
+      authenticators: factors.filter((factor) => factor.status === 'active'),
+      audit: audit.forUser(target.id),
+    };
+    res.status(notice?.kind === 'error' ? 400 : 200).send(views.supportPage(ctx(req, res, admin), view, notice));
+  }
+
+  const supportPath = (target: User) => `/support/${encodeURIComponent(target.username)}`;
+
+  app.get('/support/:username', async (req, res) => {
+    const admin = await requireAdmin(req, res);
+    if (!admin) return;
+    const target = await supportTarget(req, res, admin);
+    if (!target) return;
+    await sendSupportPage(req, res, admin, target);
+  });
+
+  app.post('/support/:username/unlock', async (req, res) => {
+    const admin = await requireAdmin(req, res);
+    if (!admin) return;
+    const target = await supportTarget(req, res, admin);
+    if (!target) return;
+    const result = await twoFactor.unlock(target.id, { actor: admin.username });
+    req.session.flash = result.ok
+      ? `Unlocked ${target.username}: wrong codes cleared, sign-in works again.`
+      : `${target.username} has never set up 2FA: there is nothing to unlock.`;
+    res.redirect(supportPath(target));
+  });
+
+  app.post('/support/:username/reset', async (req, res) => {
+    const admin = await requireAdmin(req, res);
+    if (!admin) return;
+    const target = await supportTarget(req, res, admin);
+    if (!target) return;
+    if (text(req.body, 'identityChecked') !== 'yes') {
+      return sendSupportPage(req, res, admin, target, {
+        kind: 'error',
+        text: "Confirm that you verified the person's identity out of band before resetting their 2FA.",
+      });
+    }
+    const result = await twoFactor.resetByAdmin(target.id, { actor: admin.username });
+    req.session.flash = result.ok
+      ? `2FA of ${target.username} is off and their sessions are ended: they sign in with their password and set it up again.`
+      : `${target.username} has never set up 2FA: there is nothing to reset.`;
+    res.redirect(supportPath(target));
   });
 
   app.use((req, res) => {
@@ -462,5 +729,5 @@ export function createExampleApp(options: ExampleAppOptions) {
     res.status(500).send(views.errorPage(ctx(req, res), 'Something went wrong', 'Please try again.'));
   });
 
-  return { app, twoFactor, sessionStore };
+  return { app, twoFactor, sessionStore, audit };
 }

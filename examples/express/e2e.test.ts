@@ -1,7 +1,9 @@
 // End to end in real Chromium (Debian's /usr/bin/chromium driven by playwright-core; no browser
 // download): the whole 2FA life of a user through the Express example, with the QR code read
 // back from a screenshot by an independent decoder (pngjs + jsQR) and codes computed by the
-// independent `otpauth` package. Screenshots land in test-artifacts/e2e/.
+// independent `otpauth` package; then the support side: a user who locks themself out, an
+// admin who unlocks them or resets a lost phone's 2FA, and non-admins refused. Screenshots
+// land in test-artifacts/e2e/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,12 @@ import { MemoryUserStore } from './users.js';
 const ARTIFACTS = new URL('../../test-artifacts/e2e/', import.meta.url);
 const PERIOD_MS = 30_000;
 const PASSWORD = 'correct horse battery staple';
+const ADMIN = 'grace';
+/** Listed in ADMIN_USERS but without 2FA on her own account: no admin page opens for her. */
+const ADMIN_WITHOUT_2FA = 'heidi';
+// Small numbers so a lockout takes five wrong codes, not twenty and hours of back-off: the
+// 3rd wrong code pauses sign-in for 1 s, the 4th for 2 s, the 5th locks until an admin unlocks.
+const THROTTLE = { maxFailures: 3, baseDelayMs: 1_000, maxDelayMs: 60_000, maxConsecutiveFailures: 5 };
 
 // The app's TOTP clock, stepped by hand so "same step" and "next step" are certain.
 let nowMs = Math.floor(Date.now() / PERIOD_MS) * PERIOD_MS + 5_000;
@@ -28,6 +36,8 @@ let server: Server;
 let baseUrl: string;
 let browser: Browser;
 let shotNumber = 0;
+/** The admin, signed in with 2FA for the whole file. */
+let admin: { context: BrowserContext; page: Page };
 
 async function shot(page: Page, name: string): Promise<void> {
   shotNumber += 1;
@@ -44,8 +54,12 @@ async function andWait(page: Page, click: Promise<void>): Promise<void> {
   await Promise.all([page.waitForEvent('load'), click]);
 }
 
+// How long to wait for an element: a wait, not a timing assertion, and generous because the
+// machines running this are shared and sometimes very busy.
+const WAIT_MS = 15_000;
+
 async function textOf(page: Page, selector: string): Promise<string | undefined> {
-  return (await page.locator(selector).first().textContent({ timeout: 5_000 }))?.trim();
+  return (await page.locator(selector).first().textContent({ timeout: WAIT_MS }))?.trim();
 }
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
@@ -90,6 +104,43 @@ async function backupCodesOnPage(page: Page): Promise<string[]> {
   return page.locator('#backup-codes code').allTextContents();
 }
 
+/** An authenticator app holding `secret`, played by the otpauth package (SHA-1, 6 digits, 30 s). */
+function authenticator(secret: string): OTPAuth.TOTP {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+}
+
+async function manualKey(page: Page): Promise<string> {
+  return (await textOf(page, '#manual-key'))!.replace(/\s+/g, '');
+}
+
+/** Turns 2FA on from the profile, typing the manual key into the "app" as a user would. */
+async function enableTwoFactor(page: Page): Promise<OTPAuth.TOTP> {
+  await page.goto('/profile');
+  await andWait(page, page.getByRole('link', { name: 'Enable 2FA' }).click());
+  const totp = authenticator(await manualKey(page));
+  await submitCode(page, totp.generate({ timestamp: nowMs }), 'Check');
+  expect(await textOf(page, 'h1')).toBe('2FA is on: your backup codes');
+  return totp;
+}
+
+/** A six-digit code that no step near now accepts. */
+function wrongCode(totp: OTPAuth.TOTP): string {
+  const near = new Set([-3, -2, -1, 0, 1, 2, 3].map((k) => totp.generate({ timestamp: nowMs + k * PERIOD_MS })));
+  return ['000000', '111111', '222222', '333333', '444444', '555555'].find((code) => !near.has(code))!;
+}
+
+async function csrfTokenOn(page: Page): Promise<string> {
+  return (await page.locator('input[name="_csrf"]').first().getAttribute('value'))!;
+}
+
+/** The audit log on the support page, newest first. */
+async function auditOn(page: Page): Promise<{ events: string[]; details: string[] }> {
+  return {
+    events: await page.locator('#audit td.event').allTextContents(),
+    details: await page.locator('#audit td.detail').allTextContents(),
+  };
+}
+
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const { app } = createExampleApp({
@@ -101,6 +152,9 @@ beforeAll(async () => {
     // Cheap scrypt for backup codes, to keep the test fast on a busy CI machine; the app's
     // default (what `npm start` runs) is factorkit's OWASP setting.
     backupCodes: { kdf: { N: 2 ** 10, r: 8, p: 1 }, allowWeakKdf: true },
+    throttle: THROTTLE,
+    // What ADMIN_USERS=grace,heidi gives `npm start`.
+    adminUsernames: [ADMIN, ADMIN_WITHOUT_2FA],
     log: (line) => logLines.push(line),
   });
   server = await new Promise<Server>((resolve) => {
@@ -108,9 +162,14 @@ beforeAll(async () => {
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchChromium();
-}, 30_000);
+  const adminContext = await newContext();
+  admin = { context: adminContext, page: await adminContext.newPage() };
+  await signUp(admin.page, ADMIN);
+  await enableTwoFactor(admin.page);
+}, 60_000);
 
 afterAll(async () => {
+  await admin?.context.close();
   await browser?.close();
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
@@ -171,7 +230,7 @@ describe('Express example in Chromium', () => {
 
     // Copy puts exactly the codes on the clipboard; Download saves them as a text file.
     await page.getByRole('button', { name: 'Copy' }).click();
-    await page.locator('#copy-status', { hasText: 'Copied.' }).waitFor({ timeout: 5_000 });
+    await page.locator('#copy-status', { hasText: 'Copied.' }).waitFor({ timeout: WAIT_MS });
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${backupCodes.join('\n')}\n`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-codes').click()]);
     expect(download.suggestedFilename()).toBe('backup-codes.txt');
@@ -238,13 +297,13 @@ describe('Express example in Chromium', () => {
     await submitCode(page, newBackupCodes[0]!, 'Verify');
     expect(await textOf(page, '#backup-codes-left')).toBe(String(newBackupCodes.length - 1));
 
-    // A second user who never enrols; the admin filter joins app users with factorkit's list.
+    // A second user who never enrols; the admin's filter joins app users with factorkit's list.
     const bobContext = await newContext();
     await signUp(await bobContext.newPage(), 'bob');
-    expect(await listedUsers(page, 'Activated')).toEqual(['alice']);
-    expect(await listedUsers(page, 'Not activated')).toEqual(['bob']);
-    await shot(page, 'users-not-activated');
-    expect(await listedUsers(page, 'All')).toEqual(['alice', 'bob']);
+    expect(await listedUsers(admin.page, 'Activated')).toEqual(['alice', ADMIN]);
+    expect(await listedUsers(admin.page, 'Not activated')).toEqual(['bob']);
+    await shot(admin.page, 'users-not-activated');
+    expect(await listedUsers(admin.page, 'All')).toEqual(['alice', 'bob', ADMIN]);
 
     // Every form needs the session's CSRF token.
     nextStep();
@@ -262,22 +321,213 @@ describe('Express example in Chromium', () => {
     await submitCode(page, codeAt(nowMs), 'Disable 2FA');
     expect(await textOf(page, '#two-factor-status')).toBe('Not activated');
     await shot(page, 'disabled');
-    expect(await listedUsers(page, 'Activated')).toEqual([]);
-    expect(await listedUsers(page, 'Not activated')).toEqual(['alice', 'bob']);
-    await shot(page, 'users-after-disable');
+    expect(await listedUsers(admin.page, 'Activated')).toEqual([ADMIN]);
+    expect(await listedUsers(admin.page, 'Not activated')).toEqual(['alice', 'bob']);
+    await shot(admin.page, 'users-after-disable');
 
     // Password alone signs alice in again.
     await logOut(page);
     await enterPassword(page, 'alice');
     expect(await textOf(page, '#two-factor-status')).toBe('Not activated');
 
-    // The audit log never carries the secret, a TOTP code, a backup code or the password.
+    // The admin's support page shows alice's whole 2FA history, newest first.
+    await admin.page.goto('/support/alice');
+    const { events } = await auditOn(admin.page);
+    expect(events[0]).toBe('disabled');
+    for (const type of ['enabled', 'verify-succeeded', 'verify-failed', 'replay-refused', 'backup-code-used']) {
+      expect(events).toContain(type);
+    }
+    expect(events.at(-1)).toBe('verify-failed'); // the wrong code at enrolment came first
+    await shot(admin.page, 'support-audit-log');
+
+    // Neither the log nor the audit page ever carries the secret, a code or the password.
     const log = logLines.join('\n');
     expect(log).toContain('2FA event enabled');
+    const auditPage = await admin.page.content();
     for (const needle of [secret, PASSWORD, ...backupCodes, ...newBackupCodes, firstLoginCode]) {
       expect(log).not.toContain(needle);
+      expect(auditPage).not.toContain(needle);
     }
 
     await Promise.all([alice.close(), otherDevice.close(), bobContext.close()]);
-  }, 90_000);
+  }, 180_000);
+
+  it('locks a user out after wrong codes until an admin unlocks them; the user then moves 2FA to a new phone with a current code', async () => {
+    const carol = await newContext();
+    const page = await carol.newPage();
+    await signUp(page, 'carol');
+    const oldApp = await enableTwoFactor(page);
+    await logOut(page);
+
+    nextStep();
+    await enterPassword(page, 'carol');
+    expect(pathOf(page)).toBe('/login/2fa');
+    const alert = () => textOf(page, '[role=alert]');
+    // Two wrong codes are free; the third pauses sign-in.
+    for (let i = 0; i < 2; i++) {
+      await submitCode(page, wrongCode(oldApp), 'Verify');
+      expect(await alert()).toContain('automatic date and time');
+      expect(await alert()).not.toContain('Too many');
+    }
+    await submitCode(page, wrongCode(oldApp), 'Verify');
+    expect(await alert()).toContain('Too many wrong codes: wait 1 seconds');
+    // During the pause even the right code is refused, unseen and uncounted.
+    await submitCode(page, oldApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await alert()).toContain('Too many wrong codes. Wait 1 seconds');
+    nowMs += 1_000;
+    await submitCode(page, wrongCode(oldApp), 'Verify');
+    expect(await alert()).toContain('wait 2 seconds');
+    nowMs += 2_000;
+    // The 5th wrong code in a row locks the account until support unlocks it: said at once.
+    await submitCode(page, wrongCode(oldApp), 'Verify');
+    expect(await alert()).toContain('Contact support');
+    await shot(page, 'hard-locked');
+    // Past every pause, the right code is refused all the same.
+    nextStep();
+    await submitCode(page, oldApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await alert()).toContain('this account is locked. Contact support');
+    expect(pathOf(page)).toBe('/login/2fa');
+
+    // The admin finds carol in the user list and opens her support page: hard-locked.
+    await admin.page.goto('/users');
+    expect(await textOf(admin.page, 'header nav')).toContain('All users');
+    await andWait(admin.page, admin.page.getByRole('link', { name: 'carol', exact: true }).click());
+    expect(pathOf(admin.page)).toBe('/support/carol');
+    expect(await textOf(admin.page, '#support-2fa')).toBe('Activated');
+    expect(await textOf(admin.page, '#support-failures')).toBe('5');
+    expect(await textOf(admin.page, '#support-lock')).toContain('Locked');
+    const locked = await auditOn(admin.page);
+    expect(locked.events.slice(0, 3)).toEqual(['verify-failed', 'hard-locked', 'verify-failed']);
+    expect(locked.details[0]).toBe('Code (not looked at) refused: hard-locked (sign-in)');
+    expect(locked.details[1]).toBe('Locked until support unlocks it, after 5 wrong codes in a row');
+    expect(locked.events.filter((type) => type === 'locked-out')).toHaveLength(2);
+    expect(locked.details).toContain('Authenticator code refused: invalid (sign-in)');
+    expect(locked.details).toContain('Code (not looked at) refused: locked (sign-in)');
+    await shot(admin.page, 'support-hard-locked');
+
+    await andWait(admin.page, admin.page.getByRole('button', { name: 'Unlock' }).click());
+    expect(await textOf(admin.page, 'p[role=status]')).toContain('Unlocked carol');
+    expect(await textOf(admin.page, '#support-lock')).toBe('Not locked');
+    expect(await textOf(admin.page, '#support-failures')).toBe('0');
+    const unlocked = await auditOn(admin.page);
+    expect(unlocked.events[0]).toBe('unlocked');
+    expect(unlocked.details[0]).toBe(`Unlocked by ${ADMIN}`);
+    await shot(admin.page, 'support-unlocked');
+
+    // carol, still at the second step, signs in with her app.
+    await submitCode(page, oldApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+
+    // A new phone: add its app, which takes a code of the new app and one of a current app
+    // (or a backup code), then remove the old app with a code.
+    await andWait(page, page.getByRole('link', { name: 'Add an authenticator app' }).click());
+    const newApp = authenticator(await manualKey(page));
+    await shot(page, 'add-authenticator');
+    nextStep();
+    const withoutCurrent = await carol.request.post('/2fa/add', {
+      form: { _csrf: await csrfTokenOn(page), code: newApp.generate({ timestamp: nowMs }) },
+    });
+    expect(withoutCurrent.status()).toBe(400);
+    expect(await withoutCurrent.text()).toContain('enter a code from your current app as well');
+    const currentCodeField = page.getByLabel('A code from your current app or a backup code');
+    await page.locator('#code').fill(newApp.generate({ timestamp: nowMs }));
+    await currentCodeField.fill(wrongCode(oldApp));
+    await andWait(page, page.getByRole('button', { name: 'Add this app' }).click());
+    expect(await alert()).toContain('One of the two codes was not accepted');
+    await page.locator('#code').fill(newApp.generate({ timestamp: nowMs }));
+    await currentCodeField.fill(oldApp.generate({ timestamp: nowMs }));
+    await andWait(page, page.getByRole('button', { name: 'Add this app' }).click());
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, 'p[role=status]')).toContain('Authenticator app added');
+    const authenticatorNames = () => page.locator('#authenticators td.name').allTextContents();
+    expect(await authenticatorNames()).toEqual(['Authenticator app', 'Authenticator app 2']);
+    await shot(page, 'two-authenticators');
+    nextStep();
+    await andWait(page, page.getByRole('link', { name: 'Remove Authenticator app', exact: true }).click());
+    await submitCode(page, newApp.generate({ timestamp: nowMs }), 'Remove');
+    expect(await textOf(page, 'p[role=status]')).toContain('Removed Authenticator app:');
+    expect(await authenticatorNames()).toEqual(['Authenticator app 2']);
+    await logOut(page);
+
+    // From now on the old app's codes are refused and the new app's accepted.
+    nextStep();
+    await enterPassword(page, 'carol');
+    await submitCode(page, oldApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await alert()).toContain('automatic date and time');
+    await submitCode(page, newApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+
+    await admin.page.goto('/support/carol');
+    const { events } = await auditOn(admin.page);
+    expect(events.indexOf('factor-removed')).toBeLessThan(events.indexOf('factor-added'));
+    expect(events.filter((type) => type === 'factor-added')).toHaveLength(2); // first app, then the new one
+    await carol.close();
+  }, 180_000);
+
+  it("lets an admin reset a lost phone's 2FA, which ends the user's sessions; refuses non-admins with 403", async () => {
+    const dave = await newContext();
+    const page = await dave.newPage();
+    await signUp(page, 'dave');
+    await enableTwoFactor(page);
+    await page.goto('/profile');
+    expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+
+    // "I lost my phone and my backup codes." The reset needs the identity check ticked.
+    await admin.page.goto('/support/dave');
+    expect(await textOf(admin.page, '#support-2fa')).toBe('Activated');
+    const unticked = await admin.context.request.post('/support/dave/reset', {
+      form: { _csrf: await csrfTokenOn(admin.page) },
+    });
+    expect(unticked.status()).toBe(400);
+    expect(await unticked.text()).toContain('Confirm that you verified');
+    await admin.page.getByLabel("I have verified this person's identity out of band").check();
+    await andWait(admin.page, admin.page.getByRole('button', { name: 'Reset 2FA' }).click());
+    expect(await textOf(admin.page, 'p[role=status]')).toContain('2FA of dave is off');
+    expect(await textOf(admin.page, '#support-2fa')).toBe('Not activated');
+    expect(await textOf(admin.page, '#support-backup-codes')).toBe('0');
+    const { events, details } = await auditOn(admin.page);
+    expect(events[0]).toBe('reset-by-admin');
+    expect(details[0]).toBe(`2FA reset by ${ADMIN}`);
+    await shot(admin.page, 'support-reset');
+
+    // The reset ended dave's session; his password alone signs him in now.
+    await page.goto('/profile');
+    expect(pathOf(page)).toBe('/login');
+    await enterPassword(page, 'dave');
+    expect(await textOf(page, '#two-factor-status')).toBe('Not activated');
+
+    // dave is no admin: no link, and 403 on every admin page and action.
+    expect(await page.getByRole('link', { name: 'All users' }).count()).toBe(0);
+    const users = await page.goto('/users');
+    expect(users?.status()).toBe(403);
+    expect(await textOf(page, 'h1')).toBe('Admins only');
+    await shot(page, 'non-admin-403');
+    expect((await page.goto('/support/carol'))?.status()).toBe(403);
+    const _csrf = await csrfTokenOn(page);
+    expect((await dave.request.post('/support/carol/unlock', { form: { _csrf }, maxRedirects: 0 })).status()).toBe(403);
+    expect(
+      (
+        await dave.request.post('/support/carol/reset', { form: { _csrf, identityChecked: 'yes' }, maxRedirects: 0 })
+      ).status(),
+    ).toBe(403);
+    await admin.page.goto('/support/carol');
+    expect(await textOf(admin.page, '#support-2fa')).toBe('Activated');
+
+    // An admin name without 2FA on its own account opens nothing either.
+    const heidi = await newContext();
+    const heidiPage = await heidi.newPage();
+    await signUp(heidiPage, ADMIN_WITHOUT_2FA);
+    expect((await heidiPage.goto('/users'))?.status()).toBe(403);
+    expect(await textOf(heidiPage, 'main')).toContain('Turn on 2FA for your own account');
+
+    // The admin's own actions need the session's CSRF token too; unknown users are 404.
+    const forged = await admin.context.request.post('/support/carol/reset', {
+      form: { identityChecked: 'yes' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect((await admin.page.goto('/support/nobody'))?.status()).toBe(404);
+
+    await Promise.all([dave.close(), heidi.close()]);
+  }, 180_000);
 });

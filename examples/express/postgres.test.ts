@@ -50,6 +50,7 @@ async function start(storage: Storage): Promise<{ server: Server; client: Client
     sessionSecret: 'postgres-test',
     clock: () => nowMs,
     backupCodes: { kdf: { N: 2 ** 10, r: 8, p: 1 }, allowWeakKdf: true },
+    adminUsernames: [],
     log: () => {},
   });
   const server = await new Promise<Server>((resolve) => {

@@ -4,10 +4,13 @@
 //   (32 random bytes, base64: `openssl rand -base64 32`) must be set and kept, because it
 //   encrypts the TOTP secrets at rest. SESSION_SECRET signs session cookies (random if unset,
 //   which signs everyone out on restart).
+//   ADMIN_USERS=alice,bob: the user names allowed on the admin pages (All users, support);
+//   none when unset. Each must also turn 2FA on for their own account before those pages open.
 import { randomBytes } from 'node:crypto';
 import type { Keyring } from 'factorkit';
 import { createExampleApp } from './app.js';
 import { openStorage } from './storage.js';
+import { isUsername } from './users.js';
 
 function fail(message: string): never {
   console.error(message);
@@ -27,16 +30,41 @@ function readKeyring(persistent: boolean): Keyring {
   return { currentKeyId: 'k1', keys: { k1: key } };
 }
 
+function readAdminUsernames(): string[] {
+  const names = (process.env.ADMIN_USERS ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!isUsername(name)) {
+      fail(`ADMIN_USERS: "${name}" is not a user name (3 to 32 letters, digits, . _ -), comma-separated.`);
+    }
+  }
+  return names;
+}
+
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT must be a port number (0-65535).');
 
+const adminUsernames = readAdminUsernames();
 const storage = await openStorage(process.env.DATABASE_URL);
 const { app } = createExampleApp({
   store: storage.store,
   users: storage.users,
   keyring: readKeyring(storage.kind === 'postgres'),
   sessionSecret: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+  adminUsernames,
 });
+
+// An admin name nobody has signed up with yet goes to whoever signs up with it first.
+const unclaimed: string[] = [];
+for (const name of adminUsernames) if (!(await storage.users.findByUsername(name))) unclaimed.push(name);
+if (unclaimed.length > 0) {
+  console.warn(
+    `ADMIN_USERS names without an account yet: ${unclaimed.join(', ')}. Whoever signs up first with such a name ` +
+      'becomes an admin: sign them up yourself now, before anyone else can reach the app.',
+  );
+}
 
 const server = app.listen(port, '127.0.0.1', () => {
   const address = server.address();
@@ -46,6 +74,11 @@ const server = app.listen(port, '127.0.0.1', () => {
     storage.kind === 'postgres'
       ? 'Storage: PostgreSQL (DATABASE_URL). Sessions: in memory (express-session MemoryStore).'
       : 'Storage: in memory (set DATABASE_URL for PostgreSQL). Sessions: in memory (express-session MemoryStore).',
+  );
+  console.log(
+    adminUsernames.length > 0
+      ? `Admins (ADMIN_USERS): ${adminUsernames.join(', ')}.`
+      : 'No admins: set ADMIN_USERS=name1,name2 for the All users and support pages.',
   );
 });
 server.on('error', (error) => fail(`Cannot listen on 127.0.0.1:${port}: ${error.message}`));

@@ -3,6 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 
+const USERNAME = /^[a-z0-9._-]{3,32}$/;
+
+/** User names are 3 to 32 lower-case letters, digits, dots, dashes or underscores. */
+export function isUsername(name: string): boolean {
+  return USERNAME.test(name);
+}
+
 export interface User {
   /** Opaque and stable: the `userId` given to factorkit, so renaming a user keeps their 2FA. */
   id: string;

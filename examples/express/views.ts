@@ -1,4 +1,6 @@
 // Every page of the example as a plain function returning escaped HTML (see html.ts).
+import type { FactorSummary, ThrottleStatus, TwoFactorStatus } from 'factorkit';
+import type { AuditEntry } from './audit.js';
 import { html, trusted, type SafeHtml } from './html.js';
 
 export interface PageContext {
@@ -6,6 +8,8 @@ export interface PageContext {
   /** Per-response CSP nonce for the one inline script and the stylesheet. */
   nonce: string;
   username?: string;
+  /** Whether the signed-in user may see the admin pages (only then are they linked). */
+  isAdmin?: boolean;
   flash?: string;
 }
 
@@ -26,6 +30,7 @@ button { font: inherit; padding: .35rem .9rem; margin-top: .75rem; cursor: point
 code, .codes { font-family: ui-monospace, monospace; }
 .codes { font-size: 1.15rem; }
 table { border-collapse: collapse; } td, th { padding: .25rem .75rem; border-bottom: 1px solid #eee; text-align: left; }
+h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 `;
 
 function layout(ctx: PageContext, title: string, body: SafeHtml, notice?: Notice): string {
@@ -43,7 +48,7 @@ function layout(ctx: PageContext, title: string, body: SafeHtml, notice?: Notice
   <strong>factorkit example</strong>
   <nav>${
     ctx.username
-      ? html`<a href="/profile">Profile</a> <a href="/users">All users</a>
+      ? html`<a href="/profile">Profile</a> ${ctx.isAdmin ? html`<a href="/users">All users</a> ` : ''}
     <span>Signed in as <b id="whoami">${ctx.username}</b></span>
     <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`
       : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`
@@ -62,9 +67,10 @@ function csrf(ctx: PageContext): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
 }
 
-function codeField(label: string, numericOnly: boolean): SafeHtml {
-  return html`<label for="code">${label}</label>
-<input id="code" name="code" type="text" autocomplete="one-time-code" autofocus required maxlength="32"
+function codeField(label: string, numericOnly: boolean, name = 'code'): SafeHtml {
+  // The first code field of a page takes the focus; a second one (addAuthenticatorPage) does not.
+  return html`<label for="${name}">${label}</label>
+<input id="${name}" name="${name}" type="text" autocomplete="one-time-code" ${name === 'code' ? trusted('autofocus') : ''} required maxlength="32"
   inputmode="${numericOnly ? 'numeric' : 'text'}" spellcheck="false">`;
 }
 
@@ -117,9 +123,29 @@ ${codeField('Code or backup code', false)}
 
 export interface ProfileView {
   username: string;
-  status: 'activated' | 'not-activated' | 'pending';
+  status: TwoFactorStatus;
   remainingBackupCodes: number;
+  /** The active authenticator apps. */
+  authenticators: FactorSummary[];
   createdAt: number;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function authenticatorRows(authenticators: FactorSummary[], removable: boolean): SafeHtml {
+  return html`<table id="authenticators">
+<thead><tr><th>Authenticator app</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
+<tbody>${authenticators.map(
+    (factor) =>
+      html`<tr><td class="name">${factor.name}</td><td>${day(factor.createdAt)}</td><td>${
+        factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)
+      }</td>${
+        removable
+          ? html`<td><a href="/2fa/factors/${encodeURIComponent(factor.factorId)}/remove" aria-label="Remove ${factor.name}">Remove</a></td>`
+          : ''
+      }</tr>`,
+  )}</tbody>
+</table>`;
 }
 
 export function profilePage(ctx: PageContext, view: ProfileView, notice?: Notice): string {
@@ -132,7 +158,9 @@ export function profilePage(ctx: PageContext, view: ProfileView, notice?: Notice
 ${
   activated
     ? html`<p>Backup codes left: <b id="backup-codes-left">${view.remainingBackupCodes}</b></p>
+${authenticatorRows(view.authenticators, true)}
 <ul>
+  <li><a href="/2fa/add">Add an authenticator app</a> (a new phone: add it, then remove the old one)</li>
   <li><a href="/2fa/backup-codes">Generate backup codes</a> (replaces all your current backup codes)</li>
   <li><a href="/2fa/disable">Disable 2FA</a></li>
 </ul>`
@@ -167,6 +195,35 @@ export function enablePage(ctx: PageContext, enrollment: EnrollmentView | undefi
 ${codeField('2. Enter the six-digit code the app shows', true)}
 <div><button type="submit">Check</button></div>
 </form>`,
+    notice,
+  );
+}
+
+export function addAuthenticatorPage(
+  ctx: PageContext,
+  enrollment: EnrollmentView | undefined,
+  notice?: Notice,
+): string {
+  return layout(
+    ctx,
+    'Add an authenticator app',
+    html`${
+      enrollment
+        ? html`<p>1. Scan this QR code with the authenticator app on your new phone. Your current apps keep
+working, now and afterwards, until you remove them on your profile.</p>
+<figure id="qr" aria-label="QR code for your new authenticator app">${trusted(enrollment.qrSvg)}</figure>
+<p>Cannot scan? Type this key instead (account <b>${enrollment.issuer}: ${enrollment.username}</b>, time-based):</p>
+<p><code id="manual-key">${enrollment.manualKey}</code></p>`
+        : html`<p>Enter the newest code of each app, or <a href="/2fa/add">start again with a new QR code</a>.</p>`
+    }
+<form method="post" action="/2fa/add">${csrf(ctx)}
+${codeField('2. The six-digit code the new app shows', true)}
+${codeField('3. A code from your current app or a backup code', false, 'currentCode')}
+<div><button type="submit">Add this app</button></div>
+</form>
+<p>Lost your current phone and your backup codes? Contact support: they can reset your 2FA after
+checking who you are.</p>
+<p><a href="/profile">Back to my profile</a></p>`,
     notice,
   );
 }
@@ -238,8 +295,7 @@ export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowVie
   return layout(
     ctx,
     'All users',
-    html`<p class="notice info">Any signed-in user can see this page in the example; a real app would
-restrict it to administrators.</p>
+    html`<p>Administrators only (<code>ADMIN_USERS</code>). Open a user for support: unlock, reset 2FA, audit log.</p>
 <nav aria-label="Filter by 2FA status">Show: ${filters.map(([value, label]) =>
       value === filter
         ? html`<b aria-current="page">${label}</b> `
@@ -249,12 +305,88 @@ restrict it to administrators.</p>
 <thead><tr><th>User</th><th>2FA</th><th>Signed up</th></tr></thead>
 <tbody>${rows.map(
       (row) =>
-        html`<tr><td class="username">${row.username}</td><td class="status">${
+        html`<tr><td class="username"><a href="/support/${encodeURIComponent(row.username)}">${row.username}</a></td><td class="status">${
           row.activated ? 'Activated' : row.setupStarted ? 'Not activated (setup started)' : 'Not activated'
         }</td><td>${new Date(row.createdAt).toISOString().slice(0, 10)}</td></tr>`,
     )}</tbody>
 </table>
 <p id="user-count">${rows.length} ${rows.length === 1 ? 'user' : 'users'}</p>`,
+  );
+}
+
+export interface SupportView {
+  username: string;
+  status: TwoFactorStatus;
+  remainingBackupCodes: number;
+  throttle: ThrottleStatus;
+  /** The active authenticator apps. */
+  authenticators: FactorSummary[];
+  /** Newest first. */
+  audit: AuditEntry[];
+}
+
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+export function supportPage(ctx: PageContext, view: SupportView, notice?: Notice): string {
+  const path = `/support/${encodeURIComponent(view.username)}`;
+  const { failures, retryAfterMs, hardLocked } = view.throttle;
+  const lock = hardLocked
+    ? 'Locked: every code is refused until you unlock it'
+    : retryAfterMs > 0
+      ? `Paused for ${Math.ceil(retryAfterMs / 1000)} more seconds after wrong codes`
+      : 'Not locked';
+  const twoFactorText =
+    view.status === 'activated'
+      ? 'Activated'
+      : view.status === 'pending'
+        ? 'Not activated (setup started)'
+        : 'Not activated';
+  return layout(
+    ctx,
+    `Support: ${view.username}`,
+    html`<p>Before changing anything, check that you are talking to <b>${view.username}</b> through a
+channel an attacker does not control: call back a number on file, check an ID document. Whoever
+calls about a lost phone may be the thief.</p>
+<table id="support-status">
+<tr><th>2FA</th><td id="support-2fa">${twoFactorText}</td></tr>
+<tr><th>Backup codes left</th><td id="support-backup-codes">${view.remainingBackupCodes}</td></tr>
+<tr><th>Wrong codes in a row</th><td id="support-failures">${failures}</td></tr>
+<tr><th>Sign-in</th><td id="support-lock">${lock}</td></tr>
+</table>
+${view.authenticators.length > 0 ? authenticatorRows(view.authenticators, false) : ''}
+<h2>Unlock</h2>
+${
+  failures > 0 || hardLocked || retryAfterMs > 0
+    ? html`<p>Clears the wrong codes and any lock. The user keeps their authenticator app and backup codes.</p>
+<form method="post" action="${path}/unlock">${csrf(ctx)}<button type="submit">Unlock</button></form>`
+    : html`<p>Nothing to unlock.</p>`
+}
+<h2>Reset 2FA</h2>
+${
+  view.status === 'not-activated'
+    ? html`<p>2FA is off for this user: nothing to reset.</p>`
+    : html`<p>For a user who lost their phone and their backup codes: removes the authenticator app, the
+backup codes and any lock, and ends their sessions. They sign in with their password and set up 2FA again.</p>
+<form method="post" action="${path}/reset">${csrf(ctx)}
+<label><input type="checkbox" name="identityChecked" value="yes" required> I have verified this person's identity out of band</label>
+<div><button type="submit">Reset 2FA</button></div>
+</form>`
+}
+<h2>Audit log</h2>
+${
+  view.audit.length === 0
+    ? html`<p id="audit-empty">No 2FA events for this user since the app started.</p>`
+    : html`<table id="audit">
+<thead><tr><th>When</th><th>Event</th><th>What happened</th></tr></thead>
+<tbody>${view.audit.map(
+        (entry) =>
+          html`<tr><td>${utc(entry.at)}</td><td class="event">${entry.type}</td><td class="detail">${entry.detail}</td></tr>`,
+      )}</tbody>
+</table>`
+}
+<p>The log is kept in memory (the last 200 events per user, lost on restart) and never holds a code.</p>
+<p><a href="/users">All users</a></p>`,
+    notice,
   );
 }
 

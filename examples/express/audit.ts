@@ -1,0 +1,89 @@
+// The example's audit trail: every factorkit event (fed by `onEvent`), kept per user for the
+// admin support page. In memory, so it is lost on restart and bounded per user; a real app
+// appends these to a store that the web process cannot rewrite (a log service, an append-only
+// table). factorkit's events never carry a code or a secret, and each entry is built field by
+// field from the event rather than stored whole, so the log holds exactly what the page shows.
+import type { CodeCheckOperation, TwoFactorEvent } from 'factorkit';
+
+export interface AuditEntry {
+  /** Unix ms, from the event. */
+  at: number;
+  type: TwoFactorEvent['type'];
+  /** A sentence for the support page: what happened, never a code. */
+  detail: string;
+}
+
+/** Enough to see a whole lockout and what support did about it; older entries are dropped. */
+const DEFAULT_ENTRIES_PER_USER = 200;
+
+const OPERATIONS: Record<CodeCheckOperation, string> = {
+  'confirm-enrollment': 'enrolment',
+  verify: 'sign-in',
+  'regenerate-backup-codes': 'new backup codes',
+  disable: 'turning 2FA off',
+  'remove-factor': 'removing an authenticator app',
+};
+
+const METHODS = { totp: 'authenticator code', backup: 'backup code', unknown: 'code (not looked at)' } as const;
+
+/** What an event means, in words. Every event type is listed, so a new one fails to compile here. */
+export function describeEvent(event: TwoFactorEvent): string {
+  switch (event.type) {
+    case 'enabled':
+      return '2FA turned on';
+    case 'disabled':
+      return '2FA turned off by the user';
+    case 'factor-added':
+      return `Authenticator app ${event.factorId} added`;
+    case 'factor-removed':
+      return `Authenticator app ${event.factorId} removed`;
+    case 'device-remembered':
+      return `Browser ${event.deviceId} remembered: it may skip the second step`;
+    case 'device-forgotten':
+      return `Remembered browser ${event.deviceId} forgotten`;
+    case 'backup-codes-regenerated':
+      return `${event.count} new backup codes generated; the old ones stopped working`;
+    case 'backup-code-used':
+      return `Backup code used; ${event.remaining} left`;
+    case 'locked-out':
+      return `Too many wrong codes: locked for ${Math.ceil(event.retryAfterMs / 1000)} s`;
+    case 'hard-locked':
+      return `Locked until support unlocks it, after ${event.failures} wrong codes in a row`;
+    case 'replay-refused':
+      return 'An already used code was tried again';
+    case 'verify-succeeded':
+      return `${capitalise(METHODS[event.method])} accepted (${OPERATIONS[event.operation]})`;
+    case 'verify-failed':
+      return `${capitalise(METHODS[event.method])} refused: ${event.reason} (${OPERATIONS[event.operation]})`;
+    case 'reset-by-admin':
+      return `2FA reset by ${event.actor}`;
+    case 'unlocked':
+      return `Unlocked by ${event.actor}`;
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export class AuditLog {
+  readonly #byUser = new Map<string, AuditEntry[]>();
+
+  constructor(private readonly entriesPerUser = DEFAULT_ENTRIES_PER_USER) {}
+
+  record(event: TwoFactorEvent): void {
+    let entries = this.#byUser.get(event.userId);
+    if (!entries) {
+      entries = [];
+      this.#byUser.set(event.userId, entries);
+    }
+    entries.push({ at: event.at, type: event.type, detail: describeEvent(event) });
+    // Bounded, so a stream of wrong codes against one account cannot grow memory without end.
+    if (entries.length > this.entriesPerUser) entries.splice(0, entries.length - this.entriesPerUser);
+  }
+
+  /** The user's entries, newest first. */
+  forUser(userId: string): AuditEntry[] {
+    return [...(this.#byUser.get(userId) ?? [])].reverse();
+  }
+}
