@@ -23,6 +23,8 @@ export default defineConfig({
   },
   test: {
     testTimeout: 30_000,
+    // Set-up hooks start servers and embedded databases (PGlite takes seconds on a loaded machine).
+    hookTimeout: 60_000,
     projects: [
       tier('unit', ['test/unit/**/*.test.ts']),
       tier('integration', ['test/integration/**/*.test.ts', 'examples/express/postgres.test.ts']),
