@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
 import {
+  type BeginEnrollmentResult,
   createTwoFactor,
   type FactorSummary,
   type Keyring,
@@ -36,7 +37,22 @@ declare module 'express-session' {
     pendingSince: number;
     /** One-shot message shown on the next page. */
     flash: string;
+    /**
+     * The QR code being set up, so that a reload or a wrong code shows the same secret until it
+     * expires instead of starting a new one (which would leave the app the user just scanned useless).
+     */
+    enrollment: PendingEnrollment;
   }
+}
+
+interface PendingEnrollment {
+  /** Which page started it: the first app (`/2fa/enable`) or one more (`/2fa/add`). */
+  purpose: 'enable' | 'add';
+  userId: string;
+  factorId: string;
+  qrSvg: string;
+  manualKey: string;
+  expiresAt: number;
 }
 
 export interface ExampleAppOptions {
@@ -64,6 +80,9 @@ export interface ExampleAppOptions {
 }
 
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
+/** The cookie holding a remembered browser's token (factorkit stores only its hash). */
+const DEVICE_COOKIE = 'factorkit.device';
+const REMEMBER_DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** factorkit's limit of active authenticators per user (beyond it, TOO_MANY_FACTORS). */
 const MAX_AUTHENTICATORS = 5;
 const MIN_PASSWORD_LENGTH = 10;
@@ -107,6 +126,41 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
 
 function promisify(run: (done: (error?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
+}
+
+/** One cookie's value from the Cookie header; the app reads only its own device cookie. */
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+  }
+  return undefined;
+}
+
+/** "Chrome on Linux" and the like: enough for a user to recognise the browser in a list. */
+export function deviceLabel(userAgent: string | undefined): string {
+  const ua = userAgent ?? '';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'A browser';
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : undefined;
+  return os ? `${browser} on ${os}` : browser;
 }
 
 const regenerate = (req: Request) => promisify((done) => req.session.regenerate(done));
@@ -314,6 +368,19 @@ export function createExampleApp(options: ExampleAppOptions) {
         .send(views.loginPage(ctx(req, res), { kind: 'error', text: 'Wrong user name or password.' }, username));
     }
     if ((await twoFactor.status(user.id)) === 'activated') {
+      const deviceToken = cookieValue(req, DEVICE_COOKIE);
+      // A cookie factorkit refuses to read (edited by hand, another app's on this host) or a
+      // failing store means no skip: the second step applies, which fails closed.
+      const remembered = deviceToken
+        ? await twoFactor.checkRememberedDevice(user.id, deviceToken).catch(() => ({ ok: false as const }))
+        : { ok: false as const };
+      if (remembered.ok) {
+        await signIn(req, user);
+        log(`User ${user.id} logged in with a password on remembered browser ${remembered.deviceId}`);
+        req.session.flash =
+          'Signed in without a code: this browser is remembered. You can forget it on your Security page.';
+        return res.redirect('/profile');
+      }
       await regenerate(req);
       req.session.pendingUserId = user.id;
       req.session.pendingSince = clock();
@@ -359,6 +426,22 @@ export function createExampleApp(options: ExampleAppOptions) {
     log(
       `User ${user.id} logged in with a password and ${result.method === 'backup' ? 'a backup code' : 'a TOTP code'}`,
     );
+    if (text(req.body, 'remember') === 'yes') {
+      const remembered = await twoFactor.rememberDevice(user.id, {
+        label: deviceLabel(req.get('user-agent')),
+        ttlMs: REMEMBER_DEVICE_TTL_MS,
+      });
+      if (remembered.ok) {
+        res.cookie(DEVICE_COOKIE, remembered.token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          // req.secure is true only over https (behind a proxy: with `app.set('trust proxy', 1)`).
+          secure: req.secure,
+          expires: new Date(remembered.expiresAt),
+          path: '/',
+        });
+      }
+    }
     if (result.method === 'backup') {
       const left = result.remainingBackupCodes;
       req.session.flash =
@@ -400,6 +483,59 @@ export function createExampleApp(options: ExampleAppOptions) {
     );
   });
 
+  /**
+   * The enrollment this session started for `purpose`, while factorkit still holds it pending
+   * and it has not expired; otherwise none (and the session forgets it).
+   */
+  async function validEnrollment(
+    req: Request,
+    user: User,
+    purpose: PendingEnrollment['purpose'],
+  ): Promise<PendingEnrollment | undefined> {
+    const kept = req.session.enrollment;
+    if (!kept || kept.userId !== user.id || kept.purpose !== purpose || kept.expiresAt <= clock()) {
+      if (kept) delete req.session.enrollment;
+      return undefined;
+    }
+    const factors = await twoFactor.listFactors(user.id);
+    if (!factors.some((factor) => factor.factorId === kept.factorId && factor.status === 'pending')) {
+      delete req.session.enrollment;
+      return undefined;
+    }
+    return kept;
+  }
+
+  /** The session's valid enrollment for `purpose`, or a new one that the session keeps. */
+  async function pendingEnrollment(
+    req: Request,
+    user: User,
+    purpose: PendingEnrollment['purpose'],
+    begin: () => Promise<BeginEnrollmentResult>,
+  ): Promise<PendingEnrollment> {
+    const kept = await validEnrollment(req, user, purpose);
+    if (kept) return kept;
+    const started = await begin();
+    // The session store is server-side (only its id is in the cookie); the QR code holds the
+    // secret, so the session is as sensitive as the page: it ends with the enrollment.
+    const enrollment: PendingEnrollment = {
+      purpose,
+      userId: user.id,
+      factorId: started.factorId,
+      qrSvg: started.qrSvg,
+      manualKey: started.manualKey,
+      expiresAt: started.expiresAt,
+    };
+    req.session.enrollment = enrollment;
+    return enrollment;
+  }
+
+  const enrollmentView = (enrollment: PendingEnrollment, user: User): views.EnrollmentView => ({
+    qrSvg: enrollment.qrSvg,
+    manualKey: enrollment.manualKey,
+    issuer,
+    username: user.username,
+  });
+
   app.get('/2fa/enable', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
@@ -407,36 +543,46 @@ export function createExampleApp(options: ExampleAppOptions) {
       req.session.flash = '2FA is already activated.';
       return res.redirect('/profile');
     }
-    const enrollment = await twoFactor.beginEnrollment(user.id, { account: user.username });
-    res.send(
-      views.enablePage(ctx(req, res, user), {
-        qrSvg: enrollment.qrSvg,
-        manualKey: enrollment.manualKey,
-        issuer,
-        username: user.username,
-      }),
+    const enrollment = await pendingEnrollment(req, user, 'enable', () =>
+      twoFactor.beginEnrollment(user.id, { account: user.username }),
     );
+    res.send(views.enablePage(ctx(req, res, user), enrollmentView(enrollment, user)));
   });
 
   app.post('/2fa/enable', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
     const code = text(req.body, 'code');
-    const result = await twoFactor.confirmEnrollment(user.id, code);
+    const enrollment = await validEnrollment(req, user, 'enable');
+    const result = await twoFactor.confirmEnrollment(
+      user.id,
+      code,
+      enrollment ? { factorId: enrollment.factorId } : {},
+    );
     if (!result.ok) {
-      if (result.reason === 'not-enrolled' || result.reason === 'expired') {
+      if (result.reason === 'not-enrolled' || result.reason === 'expired' || result.reason === 'unknown-factor') {
+        delete req.session.enrollment;
         req.session.flash = failureNotice(result, code).text;
-        return res.redirect(result.reason === 'expired' ? '/2fa/enable' : '/profile');
+        return res.redirect(result.reason === 'not-enrolled' ? '/profile' : '/2fa/enable');
       }
       if (result.reason === 'current-code-required') {
         // 2FA went on meanwhile (another tab): a new app now needs a code of the current one.
+        delete req.session.enrollment;
         req.session.flash = failureNotice(result, code).text;
         return res.redirect('/2fa/add');
       }
+      // The QR code stays on screen: the user may have typed a digit wrong, not scanned wrong.
       return res
         .status(400)
-        .send(views.enablePage(ctx(req, res, user), undefined, await refusalNotice(user.id, result, code)));
+        .send(
+          views.enablePage(
+            ctx(req, res, user),
+            enrollment && enrollmentView(enrollment, user),
+            await refusalNotice(user.id, result, code),
+          ),
+        );
     }
+    delete req.session.enrollment;
     res.send(
       views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, '2FA is on: your backup codes'),
     );
@@ -460,18 +606,10 @@ export function createExampleApp(options: ExampleAppOptions) {
     const taken = new Set(active.map((factor) => factor.name));
     let number = 2;
     while (taken.has(`Authenticator app ${number}`)) number += 1;
-    const enrollment = await twoFactor.beginEnrollment(user.id, {
-      account: user.username,
-      name: `Authenticator app ${number}`,
-    });
-    res.send(
-      views.addAuthenticatorPage(ctx(req, res, user), {
-        qrSvg: enrollment.qrSvg,
-        manualKey: enrollment.manualKey,
-        issuer,
-        username: user.username,
-      }),
+    const enrollment = await pendingEnrollment(req, user, 'add', () =>
+      twoFactor.beginEnrollment(user.id, { account: user.username, name: `Authenticator app ${number}` }),
     );
+    res.send(views.addAuthenticatorPage(ctx(req, res, user), enrollmentView(enrollment, user)));
   });
 
   app.post('/2fa/add', async (req, res) => {
@@ -479,19 +617,27 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!user) return;
     const code = text(req.body, 'code');
     const currentCode = text(req.body, 'currentCode');
+    const enrollment = await validEnrollment(req, user, 'add');
     // An empty field is no code at all: factorkit then answers 'current-code-required'.
-    const result = await twoFactor.confirmEnrollment(user.id, code, currentCode.trim() === '' ? {} : { currentCode });
+    const result = await twoFactor.confirmEnrollment(user.id, code, {
+      ...(enrollment ? { factorId: enrollment.factorId } : {}),
+      ...(currentCode.trim() === '' ? {} : { currentCode }),
+    });
     if (!result.ok) {
-      if (result.reason === 'not-enrolled' || result.reason === 'expired') {
+      if (result.reason === 'not-enrolled' || result.reason === 'expired' || result.reason === 'unknown-factor') {
+        delete req.session.enrollment;
         req.session.flash = failureNotice(result, code).text;
-        return res.redirect(result.reason === 'expired' ? '/2fa/add' : '/profile');
+        return res.redirect(result.reason === 'not-enrolled' ? '/profile' : '/2fa/add');
       }
       const notice =
         result.reason === 'invalid' || result.reason === 'malformed' || result.reason === 'replayed'
           ? await twoCodesRefusalNotice(user.id, result)
           : await refusalNotice(user.id, result, code);
-      return res.status(400).send(views.addAuthenticatorPage(ctx(req, res, user), undefined, notice));
+      return res
+        .status(400)
+        .send(views.addAuthenticatorPage(ctx(req, res, user), enrollment && enrollmentView(enrollment, user), notice));
     }
+    delete req.session.enrollment;
     req.session.flash =
       'Authenticator app added: codes of each of your apps now work. If it replaces an old phone, remove the old one below.';
     res.redirect('/profile');
@@ -561,6 +707,66 @@ export function createExampleApp(options: ExampleAppOptions) {
       ? `Removed ${factor.name}, your only authenticator app: 2FA is now off.`
       : `Removed ${factor.name}: its codes no longer work.`;
     res.redirect('/profile');
+  });
+
+  // The security page: the authenticator apps (rename, remove) and the remembered browsers
+  // (forget). Every change is a POST form, so the CSRF check covers it.
+  async function sendSecurityPage(req: Request, res: Response, user: User, notice?: views.Notice): Promise<void> {
+    const [status, factors, devices] = await Promise.all([
+      twoFactor.status(user.id),
+      twoFactor.listFactors(user.id),
+      twoFactor.listRememberedDevices(user.id),
+    ]);
+    res.status(notice?.kind === 'error' ? 400 : 200).send(
+      views.securityPage(
+        ctx(req, res, user),
+        {
+          status,
+          authenticators: factors.filter((factor) => factor.status === 'active'),
+          devices,
+        },
+        notice,
+      ),
+    );
+  }
+
+  app.get('/security', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    await sendSecurityPage(req, res, user);
+  });
+
+  app.post('/2fa/factors/:factorId/rename', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const factor = await activeFactor(req, res, user);
+    if (!factor) return;
+    const name = text(req.body, 'name').trim();
+    // factorkit's rule (1 to 64 characters, no control characters), checked here to answer
+    // with a message rather than its INVALID_ARGUMENT.
+    if (name.length < 1 || name.length > 64 || /\p{Cc}/u.test(name)) {
+      return sendSecurityPage(req, res, user, {
+        kind: 'error',
+        text: 'Names are 1 to 64 characters long, without line breaks or tabs.',
+      });
+    }
+    const result = await twoFactor.renameFactor(user.id, factor.factorId, name);
+    req.session.flash = result.ok
+      ? `Renamed ${factor.name} to ${name}.`
+      : 'That authenticator app is no longer on this account.';
+    res.redirect('/security');
+  });
+
+  app.post('/security/devices/:deviceId/forget', async (req, res) => {
+    const user = await requireUser(req, res);
+    if (!user) return;
+    const deviceId = String(req.params.deviceId ?? '');
+    const device = (await twoFactor.listRememberedDevices(user.id)).find((d) => d.deviceId === deviceId);
+    const result = device ? await twoFactor.forgetDevice(user.id, device.deviceId) : undefined;
+    req.session.flash = result?.ok
+      ? `Forgot ${device?.label ?? 'that browser'}: signing in there needs a code again.`
+      : 'That browser is not remembered (any more).';
+    res.redirect('/security');
   });
 
   const backupCodesForm = {

@@ -2,8 +2,8 @@
 // download): the whole 2FA life of a user through the Express example, with the QR code read
 // back from a screenshot by an independent decoder (pngjs + jsQR) and codes computed by the
 // independent `otpauth` package; then the support side: a user who locks themself out, an
-// admin who unlocks them or resets a lost phone's 2FA, and non-admins refused. Screenshots
-// land in test-artifacts/e2e/.
+// admin who unlocks them or resets a lost phone's 2FA, and non-admins refused; and a user with
+// two authenticator apps and a remembered browser. Screenshots land in test-artifacts/e2e/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +66,10 @@ const pathOf = (page: Page) => new URL(page.url()).pathname;
 
 async function sessionCookie(context: BrowserContext): Promise<string | undefined> {
   return (await context.cookies()).find((cookie) => cookie.name === 'factorkit.sid')?.value;
+}
+
+async function deviceCookie(context: BrowserContext) {
+  return (await context.cookies()).find((cookie) => cookie.name === 'factorkit.device');
 }
 
 async function signUp(page: Page, username: string): Promise<void> {
@@ -529,5 +533,151 @@ describe('Express example in Chromium', () => {
     expect((await admin.page.goto('/support/nobody'))?.status()).toBe(404);
 
     await Promise.all([dave.close(), heidi.close()]);
+  }, 180_000);
+
+  it('keeps the pending QR code across reloads and wrong codes, signs in with either of two apps, remembers the browser until it is forgotten', async () => {
+    const erin = await newContext();
+    const page = await erin.newPage();
+    await signUp(page, 'erin');
+
+    // The enrollment page shows the same secret on reload, and after a wrong code.
+    await andWait(page, page.getByRole('link', { name: 'Enable 2FA' }).click());
+    const firstKey = await manualKey(page);
+    await page.reload();
+    expect(await manualKey(page)).toBe(firstKey);
+    const firstApp = authenticator(firstKey);
+    await submitCode(page, wrongCode(firstApp), 'Check');
+    expect(await textOf(page, '[role=alert]')).toContain('automatic date and time');
+    expect(await page.locator('#qr svg').count()).toBe(1);
+    expect(await manualKey(page)).toBe(firstKey);
+    await shot(page, 'enable-wrong-code-keeps-qr');
+    await submitCode(page, firstApp.generate({ timestamp: nowMs }), 'Check');
+    expect(await textOf(page, 'h1')).toBe('2FA is on: your backup codes');
+
+    // A second app, confirmed with a code of each; its page, too, keeps its secret on reload.
+    await page.goto('/profile');
+    await andWait(page, page.getByRole('link', { name: 'Add an authenticator app' }).click());
+    const secondKey = await manualKey(page);
+    expect(secondKey).not.toBe(firstKey);
+    await page.reload();
+    expect(await manualKey(page)).toBe(secondKey);
+    const secondApp = authenticator(secondKey);
+    nextStep();
+    await page.locator('#code').fill(secondApp.generate({ timestamp: nowMs }));
+    await page
+      .getByLabel('A code from your current app or a backup code')
+      .fill(firstApp.generate({ timestamp: nowMs }));
+    await andWait(page, page.getByRole('button', { name: 'Add this app' }).click());
+    expect(await textOf(page, 'p[role=status]')).toContain('Authenticator app added');
+
+    // Rename the second app on the security page.
+    await andWait(page, page.getByRole('link', { name: 'Security', exact: true }).click());
+    const names = () => page.locator('#security-authenticators td.name').allTextContents();
+    expect(await names()).toEqual(['Authenticator app', 'Authenticator app 2']);
+    await page.getByLabel('New name for Authenticator app 2').fill('Work phone');
+    await andWait(page, page.getByRole('button', { name: 'Rename Authenticator app 2' }).click());
+    expect(await textOf(page, 'p[role=status]')).toContain('Renamed Authenticator app 2 to Work phone');
+    expect(await names()).toEqual(['Authenticator app', 'Work phone']);
+    expect(await textOf(page, '#no-devices')).toBe('No remembered browsers.');
+    await shot(page, 'security-two-apps');
+    await logOut(page);
+
+    // Either app signs in.
+    for (const app of [firstApp, secondApp]) {
+      nextStep();
+      await enterPassword(page, 'erin');
+      expect(pathOf(page)).toBe('/login/2fa');
+      await submitCode(page, app.generate({ timestamp: nowMs }), 'Verify');
+      expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+      await logOut(page);
+    }
+
+    // Remove the first app with a code of the second.
+    nextStep();
+    await enterPassword(page, 'erin');
+    await submitCode(page, secondApp.generate({ timestamp: nowMs }), 'Verify');
+    await page.goto('/security');
+    await andWait(page, page.getByRole('link', { name: 'Remove Authenticator app', exact: true }).click());
+    nextStep();
+    await submitCode(page, secondApp.generate({ timestamp: nowMs }), 'Remove');
+    expect(await textOf(page, 'p[role=status]')).toContain('Removed Authenticator app:');
+    await page.goto('/security');
+    expect(await names()).toEqual(['Work phone']);
+    await logOut(page);
+    nextStep();
+    await enterPassword(page, 'erin');
+    await submitCode(page, firstApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await textOf(page, '[role=alert]')).toContain('automatic date and time');
+
+    // Remember this browser at the second step: an HttpOnly, SameSite=Lax cookie for 30 days.
+    expect(await deviceCookie(erin)).toBeUndefined();
+    await page.getByLabel('Remember this browser for 30 days').check();
+    await shot(page, 'second-step-remember');
+    await submitCode(page, secondApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+    const cookie = await deviceCookie(erin);
+    expect(cookie).toBeDefined();
+    expect(cookie!.httpOnly).toBe(true);
+    expect(cookie!.sameSite).toBe('Lax');
+    expect(cookie!.secure).toBe(false); // plain http on 127.0.0.1
+    const days = (cookie!.expires * 1000 - nowMs) / (24 * 60 * 60 * 1000);
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+    await logOut(page);
+
+    // The password alone signs in now, and the page says why.
+    nextStep();
+    await enterPassword(page, 'erin');
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, 'p[role=status]')).toContain('Signed in without a code');
+    await shot(page, 'remembered-sign-in');
+
+    // The cookie is good for erin only: another user in the same browser still owes a code.
+    await logOut(page);
+    const frank = await newContext();
+    const frankPage = await frank.newPage();
+    await signUp(frankPage, 'frank');
+    await enableTwoFactor(frankPage);
+    await frank.close();
+    await enterPassword(page, 'frank');
+    expect(pathOf(page)).toBe('/login/2fa');
+    await andWait(page, page.getByRole('button', { name: 'Cancel' }).click());
+    await enterPassword(page, 'erin');
+    expect(pathOf(page)).toBe('/profile');
+
+    // Forget it on the security page (a POST with the CSRF token, like every change).
+    await andWait(page, page.getByRole('link', { name: 'Security', exact: true }).click());
+    expect(await page.locator('#devices td.label').allTextContents()).toEqual(['Chrome on Linux']);
+    await shot(page, 'security-remembered-browser');
+    const forged = await erin.request.post(`${(await page.locator('#devices form').getAttribute('action'))!}`, {
+      form: {},
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    await andWait(page, page.getByRole('button', { name: 'Forget' }).click());
+    expect(await textOf(page, 'p[role=status]')).toContain('Forgot Chrome on Linux');
+    expect(await textOf(page, '#no-devices')).toBe('No remembered browsers.');
+    await shot(page, 'security-forgotten');
+    await logOut(page);
+
+    // A code is needed again, though the browser still sends the old cookie.
+    expect(await deviceCookie(erin)).toBeDefined();
+    await enterPassword(page, 'erin');
+    expect(pathOf(page)).toBe('/login/2fa');
+    nextStep();
+    await submitCode(page, secondApp.generate({ timestamp: nowMs }), 'Verify');
+    expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+
+    // The remembered token never shows in the log or the audit page.
+    await admin.page.goto('/support/erin');
+    const { events } = await auditOn(admin.page);
+    expect(events).toContain('device-remembered');
+    expect(events).toContain('device-forgotten');
+    const auditPage = await admin.page.content();
+    for (const needle of [cookie!.value, firstKey, secondKey]) {
+      expect(logLines.join('\n')).not.toContain(needle);
+      expect(auditPage).not.toContain(needle);
+    }
+    await erin.close();
   }, 180_000);
 });

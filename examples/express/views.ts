@@ -1,5 +1,5 @@
 // Every page of the example as a plain function returning escaped HTML (see html.ts).
-import type { FactorSummary, ThrottleStatus, TwoFactorStatus } from 'factorkit';
+import type { FactorSummary, RememberedDeviceSummary, ThrottleStatus, TwoFactorStatus } from 'factorkit';
 import type { AuditEntry } from './audit.js';
 import { html, trusted, type SafeHtml } from './html.js';
 
@@ -114,6 +114,7 @@ export function secondFactorPage(ctx: PageContext, username: string, notice?: No
 authenticator app, or one of your backup codes if you do not have your phone.</p>
 <form method="post" action="/login/2fa">${csrf(ctx)}
 ${codeField('Code or backup code', false)}
+<label><input type="checkbox" name="remember" value="yes"> Remember this browser for 30 days</label>
 <div><button type="submit">Verify</button></div>
 </form>
 <form method="post" action="/login/cancel">${csrf(ctx)}<button type="submit">Cancel</button></form>`,
@@ -160,6 +161,7 @@ ${
     ? html`<p>Backup codes left: <b id="backup-codes-left">${view.remainingBackupCodes}</b></p>
 ${authenticatorRows(view.authenticators, true)}
 <ul>
+  <li><a href="/security">Security</a>: rename your authenticator apps, forget remembered browsers</li>
   <li><a href="/2fa/add">Add an authenticator app</a> (a new phone: add it, then remove the old one)</li>
   <li><a href="/2fa/backup-codes">Generate backup codes</a> (replaces all your current backup codes)</li>
   <li><a href="/2fa/disable">Disable 2FA</a></li>
@@ -167,6 +169,54 @@ ${authenticatorRows(view.authenticators, true)}
     : html`<p>Protect your account with a code from an authenticator app.</p>
 <p><a href="/2fa/enable">Enable 2FA</a></p>`
 }`,
+    notice,
+  );
+}
+
+export interface SecurityView {
+  status: TwoFactorStatus;
+  /** The active authenticator apps. */
+  authenticators: FactorSummary[];
+  devices: RememberedDeviceSummary[];
+}
+
+export function securityPage(ctx: PageContext, view: SecurityView, notice?: Notice): string {
+  return layout(
+    ctx,
+    'Security',
+    html`<h2>Authenticator apps</h2>
+${
+  view.authenticators.length === 0
+    ? html`<p>No authenticator app: <a href="/2fa/enable">enable 2FA</a>.</p>`
+    : html`<table id="security-authenticators">
+<thead><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr></thead>
+<tbody>${view.authenticators.map((factor) => {
+        const path = `/2fa/factors/${encodeURIComponent(factor.factorId)}`;
+        return html`<tr><td class="name">${factor.name}</td><td>${day(factor.createdAt)}</td><td>${
+          factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)
+        }</td><td><form class="inline" method="post" action="${path}/rename">${csrf(ctx)}
+<input type="text" name="name" required maxlength="64" value="${factor.name}" aria-label="New name for ${factor.name}">
+<button type="submit" aria-label="Rename ${factor.name}">Rename</button></form>
+<a href="${path}/remove" aria-label="Remove ${factor.name}">Remove</a></td></tr>`;
+      })}</tbody>
+</table>
+<p><a href="/2fa/add">Add an authenticator app</a></p>`
+}
+<h2>Remembered browsers</h2>
+<p>These browsers sign in with your password alone until the date shown. Adding or removing an
+authenticator app, or turning 2FA off, forgets all of them.</p>
+${
+  view.devices.length === 0
+    ? html`<p id="no-devices">No remembered browsers.</p>`
+    : html`<table id="devices">
+<thead><tr><th>Browser</th><th>Remembered on</th><th>Until</th><th></th></tr></thead>
+<tbody>${view.devices.map(
+        (device) =>
+          html`<tr><td class="label">${device.label ?? 'A browser'}</td><td>${day(device.createdAt)}</td><td>${day(device.expiresAt)}</td><td><form class="inline" method="post" action="/security/devices/${encodeURIComponent(device.deviceId)}/forget">${csrf(ctx)}<button type="submit">Forget</button></form></td></tr>`,
+      )}</tbody>
+</table>`
+}
+<p><a href="/profile">Back to my profile</a></p>`,
     notice,
   );
 }
