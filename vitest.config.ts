@@ -19,6 +19,8 @@ export default defineConfig({
       { find: /^factorkit\/testing$/, replacement: src('testing/index.ts') },
       { find: /^factorkit\/postgres$/, replacement: src('stores/postgres/index.ts') },
       { find: /^factorkit\/redis$/, replacement: src('stores/redis/index.ts') },
+      { find: /^factorkit\/sqlite$/, replacement: src('stores/sqlite/index.ts') },
+      { find: /^factorkit\/mysql$/, replacement: src('stores/mysql/index.ts') },
     ],
   },
   test: {

@@ -5,14 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFactorkitError } from 'factorkit';
 import { runStoreConformance } from 'factorkit/testing';
 import { POSTGRES_SCHEMA_SQL, PostgresStore, postgresSchemaSql } from 'factorkit/postgres';
-import {
-  PG_URL,
-  UNICODE_SAMPLES,
-  connectPostgres,
-  describeAdapterBehaviour,
-  runName,
-  sweepStaleSchemas,
-} from '../support/services.js';
+import { PG_URL, UNICODE_SAMPLES, connectPostgres, runName, sweepStaleSchemas } from '../support/services.js';
 
 // Every store in this file gets its own table in its own schema, dropped at the end.
 const SCHEMA_PREFIX = 'factorkit_test_';
@@ -38,7 +31,6 @@ async function makeStore(): Promise<PostgresStore> {
 }
 
 runStoreConformance(makeStore, { name: 'PostgresStore conformance (pg Pool, 8 connections)' });
-describeAdapterBehaviour('PostgresStore (pg Pool, 8 connections)', makeStore);
 
 describe('PostgresStore specifics', () => {
   it('really runs writers on several connections at once', async () => {
@@ -200,9 +192,6 @@ describe('PostgresStore on PGlite (embedded PostgreSQL, no server)', () => {
     return store;
   };
   runStoreConformance(makePgliteStore, { name: 'PostgresStore conformance (PGlite)' });
-  describeAdapterBehaviour('PostgresStore (PGlite)', makePgliteStore, {
-    unicodeSamples: UNICODE_SAMPLES.filter((sample) => !sample.startsWith('\uFEFF')),
-  });
 
   it('PGlite quirk: text it returns loses a leading U+FEFF, though it stores it (documented in docs/stores.md)', async () => {
     const store = await makePgliteStore();

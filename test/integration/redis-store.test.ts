@@ -10,7 +10,6 @@ import {
   connectIoredis,
   connectNodeRedis,
   connectNodeRedisPool,
-  describeAdapterBehaviour,
   runName,
   sweepStaleKeys,
 } from '../support/services.js';
@@ -59,8 +58,6 @@ const viaNodeRedis = async () => new RedisStore({ client: nodeRedisPool, prefix:
 
 runStoreConformance(viaIoredis, { name: 'RedisStore conformance (ioredis, 5 connections round-robin)' });
 runStoreConformance(viaNodeRedis, { name: 'RedisStore conformance (node-redis pool of 5)' });
-describeAdapterBehaviour('RedisStore (ioredis, 5 connections round-robin)', viaIoredis);
-describeAdapterBehaviour('RedisStore (node-redis pool of 5)', viaNodeRedis);
 
 describe('RedisStore specifics', () => {
   it('accepts ioredis and node-redis clients directly, and they share the data', async () => {
