@@ -100,3 +100,12 @@ export function sortKeyHex(userId: string): string {
   }
   return hex;
 }
+
+/** The user id back from {@link sortKeyHex}. */
+export function fromSortKeyHex(hex: string): string {
+  let userId = '';
+  for (let index = 0; index + 4 <= hex.length; index += 4) {
+    userId += String.fromCharCode(Number.parseInt(hex.slice(index, index + 4), 16));
+  }
+  return userId;
+}

@@ -2,11 +2,18 @@
 // loudly with what to do about it: a green run must mean the adapters were really exercised.
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { Redis } from 'ioredis';
-import { createClient, createClientPool } from 'redis';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Cluster, Redis } from 'ioredis';
+import { createClient, createClientPool, createCluster } from 'redis';
 
 export const PG_URL = process.env.FACTORKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.FACTORKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The three masters of the test cluster (.ci/redis-cluster.sh starts them if they are not running). */
+export const REDIS_CLUSTER_PORTS = (process.env.FACTORKIT_REDIS_CLUSTER_PORTS ?? '7001 7002 7003')
+  .split(/\s+/)
+  .filter(Boolean)
+  .map(Number);
 export const MYSQL_URL = process.env.FACTORKIT_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -185,3 +192,48 @@ export const UNICODE_SAMPLES = [
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${x}, as an attacker would type it.
   "'; DROP TABLE users; -- %s ${x} \\x00",
 ];
+
+/**
+ * Starts the three-master test cluster unless it is already up (the same script .ci/services.sh
+ * runs), then connects an ioredis Cluster; throws loudly if that fails.
+ */
+export async function connectIoredisCluster(): Promise<Cluster> {
+  const where = `redis://127.0.0.1:${REDIS_CLUSTER_PORTS.join(',')}`;
+  try {
+    execFileSync('bash', [fileURLToPath(new URL('../../.ci/redis-cluster.sh', import.meta.url))], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 60_000,
+    });
+  } catch (error) {
+    throw unreachable('Redis Cluster', where, 'FACTORKIT_REDIS_CLUSTER_PORTS', error);
+  }
+  const cluster = new Cluster(
+    REDIS_CLUSTER_PORTS.map((port) => ({ host: '127.0.0.1', port })),
+    { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { connectTimeout: CONNECT_TIMEOUT_MS } },
+  );
+  cluster.on('error', () => {});
+  try {
+    await cluster.connect();
+    await cluster.ping();
+  } catch (error) {
+    cluster.disconnect();
+    throw unreachable('Redis Cluster', where, 'FACTORKIT_REDIS_CLUSTER_PORTS', error);
+  }
+  return cluster;
+}
+
+/** A connected node-redis cluster client over the test cluster; throws loudly if that fails. */
+export async function connectNodeRedisCluster() {
+  const cluster = createCluster({
+    rootNodes: REDIS_CLUSTER_PORTS.map((port) => ({ url: `redis://127.0.0.1:${port}` })),
+    defaults: { socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false as const } },
+  });
+  cluster.on('error', () => {});
+  try {
+    await cluster.connect();
+  } catch (error) {
+    cluster.destroy();
+    throw unreachable('Redis Cluster', REDIS_CLUSTER_PORTS.join(','), 'FACTORKIT_REDIS_CLUSTER_PORTS', error);
+  }
+  return cluster;
+}
