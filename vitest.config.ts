@@ -25,6 +25,8 @@ export default defineConfig({
   },
   test: {
     testTimeout: 30_000,
+    // PGlite's start and the Redis Cluster's setup can take seconds on a loaded 2-core machine.
+    hookTimeout: 90_000,
     projects: [
       tier('unit', ['test/unit/**/*.test.ts']),
       tier('integration', ['test/integration/**/*.test.ts', 'examples/express/postgres.test.ts']),
