@@ -39,9 +39,9 @@ export interface MemoryStoreOptions {
  */
 export class MemoryStore implements TwoFactorStore {
   private readonly records = new Map<string, StoredRecord>();
-  private readonly all = new SortedIndex<StoredRecord>();
-  private readonly byStatus = new Map<TwoFactorStatus, SortedIndex<StoredRecord>>(
-    STATUSES.map((status) => [status, new SortedIndex<StoredRecord>()]),
+  private readonly all = new SortedIndex();
+  private readonly byStatus = new Map<TwoFactorStatus, SortedIndex>(
+    STATUSES.map((status) => [status, new SortedIndex()]),
   );
   private readonly latencyMs: number;
 
@@ -125,9 +125,9 @@ export class MemoryStore implements TwoFactorStore {
     const { status, limit, cursor } = checkListOptions(options);
     await this.pause();
     const index = status === undefined ? this.all : this.statusIndex(status);
-    // One extra record tells whether another page follows.
+    // One extra record tells whether another page follows. The index returns new objects.
     const found = index.after(cursor, limit + 1);
-    const records = found.slice(0, limit).map((record) => ({ ...record }));
+    const records = found.slice(0, limit);
     const page: ListRecordsPage = { records };
     const last = records[records.length - 1];
     if (found.length > limit && last !== undefined) page.nextCursor = last.userId;
@@ -135,8 +135,8 @@ export class MemoryStore implements TwoFactorStore {
     return page;
   }
 
-  private statusIndex(status: TwoFactorStatus): SortedIndex<StoredRecord> {
-    return this.byStatus.get(status) as SortedIndex<StoredRecord>;
+  private statusIndex(status: TwoFactorStatus): SortedIndex {
+    return this.byStatus.get(status) as SortedIndex;
   }
 
   private async pause(): Promise<void> {
