@@ -27,6 +27,8 @@ const shared = {
     index: 'src/index.ts',
     postgres: 'src/stores/postgres/index.ts',
     redis: 'src/stores/redis/index.ts',
+    sqlite: 'src/stores/sqlite/index.ts',
+    mysql: 'src/stores/mysql/index.ts',
     testing: 'src/testing/index.ts',
   },
   // factorkit/testing registers vitest suites; vitest is the user's (an optional peer), never bundled.

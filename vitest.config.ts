@@ -19,12 +19,14 @@ export default defineConfig({
       { find: /^factorkit\/testing$/, replacement: src('testing/index.ts') },
       { find: /^factorkit\/postgres$/, replacement: src('stores/postgres/index.ts') },
       { find: /^factorkit\/redis$/, replacement: src('stores/redis/index.ts') },
+      { find: /^factorkit\/sqlite$/, replacement: src('stores/sqlite/index.ts') },
+      { find: /^factorkit\/mysql$/, replacement: src('stores/mysql/index.ts') },
     ],
   },
   test: {
     testTimeout: 30_000,
-    // Set-up hooks start servers and embedded databases (PGlite takes seconds on a loaded machine).
-    hookTimeout: 60_000,
+    // PGlite's start and the Redis Cluster's setup can take seconds on a loaded 2-core machine.
+    hookTimeout: 90_000,
     projects: [
       tier('unit', ['test/unit/**/*.test.ts']),
       tier('integration', ['test/integration/**/*.test.ts', 'examples/express/postgres.test.ts']),

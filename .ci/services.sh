@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests talk to are installed and running on this machine:
-# PostgreSQL (127.0.0.1:5432, trust auth, database "test"), Redis (127.0.0.1:6379),
-# Debian's Chromium for the browser tests and ImageMagick for the QR conversion test.
-# Idempotent; installs with apt-get only if missing.
+# PostgreSQL (127.0.0.1:5432, trust auth, database "test"), Redis (127.0.0.1:6379), a
+# three-master Redis Cluster (127.0.0.1:7001-7003, .ci/redis-cluster.sh), MariaDB
+# (127.0.0.1:3306, root without a password, database "test"), Debian's Chromium for the
+# browser tests and ImageMagick for the QR conversion test. Idempotent; installs with
+# apt-get only if missing.
 set -euo pipefail
 
 apt_updated=0
@@ -42,6 +44,36 @@ if [ -z "${FACTORKIT_REDIS_URL:-}" ]; then
     for _ in $(seq 1 30); do port_open 6379 && break; sleep 1; done
   fi
   port_open 6379 || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+fi
+
+# Redis Cluster: three masters on their own ports and directories (reused when already up).
+command -v redis-server >/dev/null || apt_install redis-server
+bash "$(dirname "$0")/redis-cluster.sh"
+
+# MariaDB (the MySQL store's tests; MySQL 8 speaks the same protocol)
+if [ -z "${FACTORKIT_MYSQL_URL:-}" ]; then
+  if ! port_open 3306; then
+    command -v mariadbd >/dev/null || apt_install mariadb-server
+    if [ ! -d /var/lib/mysql/mysql ]; then
+      mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
+    fi
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+    for _ in $(seq 1 60); do port_open 3306 && break; sleep 1; done
+  fi
+  port_open 3306 || { echo "MariaDB is not reachable on 127.0.0.1:3306" >&2; exit 1; }
+  # root over TCP without a password and a database named "test", as on the development machines.
+  if ! mariadb -h 127.0.0.1 -u root -e 'SELECT 1' test >/dev/null 2>&1; then
+    mariadb -u root -e "CREATE DATABASE IF NOT EXISTS test;
+      CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '';
+      GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+      CREATE USER IF NOT EXISTS 'root'@'localhost';
+      FLUSH PRIVILEGES;" || true
+  fi
+  mariadb -h 127.0.0.1 -u root -e 'SELECT 1' test >/dev/null 2>&1 || {
+    echo "MariaDB on 127.0.0.1:3306 refuses root without a password or has no database test" >&2
+    exit 1
+  }
 fi
 
 # Chromium for the end-to-end and browser runtime tests (never downloaded by a test tool).

@@ -17,6 +17,7 @@ import { REFERENCE, otpCases } from './otp-cases.js';
 import { uriCase } from './extra-cases.js';
 import { runBackupCases } from './backup-cases.js';
 import { runLifecycleCase } from './lifecycle-cases.js';
+import { storeCases } from './store-cases.js';
 import { formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
     printCase(result);
     results.push(result);
   }
+  if (wanted('memory-list-walk')) await storeCases();
 
   const sizes = args['no-size'] ? [] : await sizeReport();
   if (sizes.length > 0) printSizes(sizes);

@@ -1,6 +1,7 @@
-// Argument checks shared by the database adapters. The lifecycle validates too, but an
-// adapter is public API of its own: bad input must get a typed error before it reaches the
-// server, never a half-written record or a driver error that echoes the value.
+// Argument checks shared by every store, MemoryStore included. The lifecycle validates too,
+// but a store is public API of its own: bad input must get a typed error before it reaches
+// the server, never a half-written record or a driver error that echoes the value; and what
+// one store accepts every other must accept, so records move between them.
 import { FactorkitError } from '../errors/index.js';
 import { isTwoFactorStatus } from './status.js';
 import type { ListRecordsOptions, RecordWrite, TwoFactorStatus } from './types.js';
@@ -9,8 +10,8 @@ export const MAX_USER_ID_LENGTH = 255;
 export const MAX_LIST_LIMIT = 1000;
 
 // With the `u` flag a surrogate class matches only unpaired surrogates, which UTF-8 (the wire
-// encoding of both PostgreSQL and the Redis clients) cannot carry; U+0000 is refused because
-// PostgreSQL text cannot hold it, so a record stays portable between the two stores.
+// encoding of every database client) cannot carry; U+0000 is refused because PostgreSQL text
+// cannot hold it, so a record stays portable between the stores.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly what is refused here.
 const UNSTORABLE = /[\uD800-\uDFFF\u0000]/u;
 
@@ -59,8 +60,9 @@ export function checkWrite(write: unknown): RecordWrite {
 }
 
 export function checkExpectedVersion(expectedVersion: unknown): number {
-  if (typeof expectedVersion !== 'number' || !Number.isSafeInteger(expectedVersion)) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'expectedVersion must be a safe integer');
+  // Versions start at 1: a smaller one can only be a bug in the caller.
+  if (typeof expectedVersion !== 'number' || !Number.isSafeInteger(expectedVersion) || expectedVersion < 1) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'expectedVersion must be a positive safe integer');
   }
   return expectedVersion;
 }
@@ -97,4 +99,13 @@ export function sortKeyHex(userId: string): string {
     hex += userId.charCodeAt(index).toString(16).padStart(4, '0');
   }
   return hex;
+}
+
+/** The user id back from {@link sortKeyHex}. */
+export function fromSortKeyHex(hex: string): string {
+  let userId = '';
+  for (let index = 0; index + 4 <= hex.length; index += 4) {
+    userId += String.fromCharCode(Number.parseInt(hex.slice(index, index + 4), 16));
+  }
+  return userId;
 }

@@ -1,7 +1,15 @@
 import { FactorkitError } from '../errors/index.js';
-import { isTwoFactorStatus } from './status.js';
-import type { ListRecordsOptions, ListRecordsPage, RecordWrite, StoredRecord, TwoFactorStore } from './types.js';
-
+import { checkExpectedVersion, checkListOptions, checkUserId, checkWrite } from './args.js';
+import { SortedIndex } from './sorted-index.js';
+import { STATUSES } from './status.js';
+import type {
+  ListRecordsOptions,
+  ListRecordsPage,
+  RecordWrite,
+  StoredRecord,
+  TwoFactorStatus,
+  TwoFactorStore,
+} from './types.js';
 /** Options for {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /**
@@ -12,13 +20,14 @@ export interface MemoryStoreOptions {
   latencyMs?: number;
 }
 
-const MAX_LIST_LIMIT = 1000;
-
 /**
  * A {@link TwoFactorStore} in process memory: for tests, demos and single-process apps that
  * accept losing 2FA state on restart. Records are copied in and out, so nothing a caller holds
  * aliases what the store keeps, and every operation is atomic between its awaits, exactly the
- * guarantee a database adapter gives.
+ * guarantee a database adapter gives. It accepts exactly what the database stores accept (user
+ * ids of 1 to 255 characters, well-formed Unicode without U+0000), so records move between
+ * stores. A page of {@link MemoryStore.list} costs in proportion to the page, not the store:
+ * user ids are kept sorted, overall and per status.
  *
  * @example
  * ```ts
@@ -30,6 +39,10 @@ const MAX_LIST_LIMIT = 1000;
  */
 export class MemoryStore implements TwoFactorStore {
   private readonly records = new Map<string, StoredRecord>();
+  private readonly all = new SortedIndex();
+  private readonly byStatus = new Map<TwoFactorStatus, SortedIndex>(
+    STATUSES.map((status) => [status, new SortedIndex()]),
+  );
   private readonly latencyMs: number;
 
   /**
@@ -46,9 +59,9 @@ export class MemoryStore implements TwoFactorStore {
 
   /** {@inheritDoc TwoFactorStore.get} */
   async get(userId: string): Promise<StoredRecord | null> {
-    checkUserId(userId);
+    const id = checkUserId(userId);
     await this.pause();
-    const record = this.records.get(userId);
+    const record = this.records.get(id);
     const copy = record === undefined ? null : { ...record };
     await this.pause();
     return copy;
@@ -56,13 +69,15 @@ export class MemoryStore implements TwoFactorStore {
 
   /** {@inheritDoc TwoFactorStore.create} */
   async create(userId: string, write: RecordWrite): Promise<StoredRecord | null> {
-    checkUserId(userId);
-    checkWrite(write);
+    const id = checkUserId(userId);
+    const checked = checkWrite(write);
     await this.pause();
     let created: StoredRecord | null = null;
-    if (!this.records.has(userId)) {
-      created = { userId, version: 1, status: write.status, data: write.data, updatedAt: write.updatedAt };
-      this.records.set(userId, created);
+    if (!this.records.has(id)) {
+      created = { userId: id, version: 1, ...checked };
+      this.records.set(id, created);
+      this.all.set(created);
+      this.statusIndex(checked.status).set(created);
       created = { ...created };
     }
     await this.pause();
@@ -71,21 +86,18 @@ export class MemoryStore implements TwoFactorStore {
 
   /** {@inheritDoc TwoFactorStore.compareAndSet} */
   async compareAndSet(userId: string, expectedVersion: number, write: RecordWrite): Promise<StoredRecord | null> {
-    checkUserId(userId);
-    checkVersion(expectedVersion);
-    checkWrite(write);
+    const id = checkUserId(userId);
+    const version = checkExpectedVersion(expectedVersion);
+    const checked = checkWrite(write);
     await this.pause();
-    const current = this.records.get(userId);
+    const current = this.records.get(id);
     let updated: StoredRecord | null = null;
-    if (current !== undefined && current.version === expectedVersion) {
-      updated = {
-        userId,
-        version: expectedVersion + 1,
-        status: write.status,
-        data: write.data,
-        updatedAt: write.updatedAt,
-      };
-      this.records.set(userId, updated);
+    if (current !== undefined && current.version === version) {
+      updated = { userId: id, version: version + 1, ...checked };
+      this.records.set(id, updated);
+      this.all.set(updated);
+      if (current.status !== checked.status) this.statusIndex(current.status).delete(id);
+      this.statusIndex(checked.status).set(updated);
       updated = { ...updated };
     }
     await this.pause();
@@ -94,38 +106,37 @@ export class MemoryStore implements TwoFactorStore {
 
   /** {@inheritDoc TwoFactorStore.delete} */
   async delete(userId: string, expectedVersion: number): Promise<boolean> {
-    checkUserId(userId);
-    checkVersion(expectedVersion);
+    const id = checkUserId(userId);
+    const version = checkExpectedVersion(expectedVersion);
     await this.pause();
-    const current = this.records.get(userId);
-    const deleted = current !== undefined && current.version === expectedVersion;
-    if (deleted) this.records.delete(userId);
+    const current = this.records.get(id);
+    const deleted = current !== undefined && current.version === version;
+    if (deleted) {
+      this.records.delete(id);
+      this.all.delete(id);
+      this.statusIndex(current.status).delete(id);
+    }
     await this.pause();
     return deleted;
   }
 
   /** {@inheritDoc TwoFactorStore.list} */
   async list(options: ListRecordsOptions): Promise<ListRecordsPage> {
-    const { status, limit, cursor } = options ?? ({} as ListRecordsOptions);
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-      throw new FactorkitError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
-    }
-    if (cursor !== undefined && typeof cursor !== 'string') {
-      throw new FactorkitError('INVALID_ARGUMENT', 'cursor must be a string');
-    }
+    const { status, limit, cursor } = checkListOptions(options);
     await this.pause();
-    // Plain `<` compares UTF-16 code units, the order the interface promises.
-    const matching = [...this.records.values()]
-      .filter(
-        (record) =>
-          (status === undefined || record.status === status) && (cursor === undefined || record.userId > cursor),
-      )
-      .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-    const records = matching.slice(0, limit).map((record) => ({ ...record }));
+    const index = status === undefined ? this.all : this.statusIndex(status);
+    // One extra record tells whether another page follows. The index returns new objects.
+    const found = index.after(cursor, limit + 1);
+    const records = found.slice(0, limit);
     const page: ListRecordsPage = { records };
-    if (matching.length > limit) page.nextCursor = records[records.length - 1]!.userId;
+    const last = records[records.length - 1];
+    if (found.length > limit && last !== undefined) page.nextCursor = last.userId;
     await this.pause();
     return page;
+  }
+
+  private statusIndex(status: TwoFactorStatus): SortedIndex {
+    return this.byStatus.get(status) as SortedIndex;
   }
 
   private async pause(): Promise<void> {
@@ -134,31 +145,5 @@ export class MemoryStore implements TwoFactorStore {
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * this.latencyMs));
-  }
-}
-
-function checkUserId(userId: unknown): void {
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'userId must be a string of 1 to 255 characters');
-  }
-}
-
-function checkVersion(version: unknown): void {
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'expectedVersion must be a positive integer');
-  }
-}
-
-function checkWrite(write: unknown): void {
-  const w = write as Partial<RecordWrite> | null;
-  if (
-    typeof w !== 'object' ||
-    w === null ||
-    !isTwoFactorStatus(w.status) ||
-    typeof w.data !== 'string' ||
-    typeof w.updatedAt !== 'number' ||
-    !Number.isFinite(w.updatedAt)
-  ) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'write must be { status, data: string, updatedAt: number }');
   }
 }

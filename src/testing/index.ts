@@ -11,6 +11,7 @@ import { faultsSuite } from './faults.js';
 import { lifecycleFactorsSuite } from './lifecycle-factors.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { lifecycleSecuritySuite } from './lifecycle-security.js';
+import { storeEdgesSuite } from './store-edges.js';
 import { storeSemanticsSuite } from './store-semantics.js';
 
 export type { StoreConformanceOptions } from './harness.js';
@@ -19,7 +20,10 @@ export { FaultyStore, InjectedStoreFault, type FaultTiming } from './faulty-stor
 /**
  * Registers vitest `describe`/`it` blocks that check a {@link TwoFactorStore} adapter: the
  * store contract (create, get, compareAndSet conflicts, delete, list paging and filtering, data
- * kept byte for byte), the lifecycle's guarantees over it with real parallel calls (20 uses of
+ * kept byte for byte), its edges (Unicode text and ids of every UTF-8 length, pages in
+ * JavaScript string order over fuzzed id sets and every page size, the last page without a
+ * cursor, bad arguments refused with `INVALID_ARGUMENT` before anything is written, 20
+ * concurrent creates, compareAndSets or deletes: exactly one wins), the lifecycle's guarantees over it with real parallel calls (20 uses of
  * one backup code: exactly 1 succeeds; 20 verifies of one TOTP code: exactly 1; 50 wrong codes:
  * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets),
  * the security properties as an attacker would test them (400 wrong codes: at most
@@ -49,6 +53,7 @@ export function runStoreConformance(
   describe(options.name ?? 'TwoFactorStore conformance', () => {
     const useStore = storeProvider(makeStore, options);
     storeSemanticsSuite(useStore);
+    storeEdgesSuite(useStore);
     lifecycleRacesSuite(useStore);
     lifecycleSecuritySuite(useStore);
     lifecycleFactorsSuite(useStore);

@@ -1,14 +1,20 @@
 // The real servers the store tests run against. An unreachable server fails the test file
 // loudly with what to do about it: a green run must mean the adapters were really exercised.
 import pg from 'pg';
-import { Redis } from 'ioredis';
-import { createClient, createClientPool } from 'redis';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { isFactorkitError, type RecordWrite, type TwoFactorStore } from 'factorkit';
+import mysql from 'mysql2/promise';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Cluster, Redis } from 'ioredis';
+import { createClient, createClientPool, createCluster } from 'redis';
 
 export const PG_URL = process.env.FACTORKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.FACTORKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The three masters of the test cluster (.ci/redis-cluster.sh starts them if they are not running). */
+export const REDIS_CLUSTER_PORTS = (process.env.FACTORKIT_REDIS_CLUSTER_PORTS ?? '7001 7002 7003')
+  .split(/\s+/)
+  .filter(Boolean)
+  .map(Number);
+export const MYSQL_URL = process.env.FACTORKIT_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -87,6 +93,30 @@ export async function connectPostgres(max = 5): Promise<pg.Pool> {
   return pool;
 }
 
+/** Drops the tables `<prefix><runName>_...` of runs that started over an hour ago. */
+export async function sweepStaleTables(pool: mysql.Pool, prefix: string): Promise<void> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>(
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?',
+    [`${prefix}%`],
+  );
+  for (const { name } of rows) {
+    const run = String(name).slice(prefix.length).split('_').slice(0, 2).join('_');
+    if (isStale(run)) await pool.query(`DROP TABLE IF EXISTS \`${name}\``);
+  }
+}
+
+/** A mysql2 promise Pool with several connections; throws loudly if MySQL/MariaDB cannot be reached. */
+export async function connectMysql(connectionLimit = 5): Promise<mysql.Pool> {
+  const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit, connectTimeout: CONNECT_TIMEOUT_MS });
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw unreachable('MySQL/MariaDB', MYSQL_URL, 'FACTORKIT_MYSQL_URL', error);
+  }
+  return pool;
+}
+
 /** `count` separate ioredis connections; throws loudly if Redis cannot be reached. */
 export async function connectIoredis(count = 1): Promise<Redis[]> {
   const clients = Array.from(
@@ -148,48 +178,7 @@ export async function connectNodeRedisPool(minimum = 5) {
   return pool;
 }
 
-// ---------------------------------------------------------------------------------------
-// Behaviour every database adapter must show, run by test/postgres-store.test.ts and
-// test/redis-store.test.ts against the real servers. It complements runStoreConformance
-// (factorkit/testing) with adapter-specific edges: Unicode, input refusal, real parallelism.
-
-const write = (
-  data: string,
-  status: RecordWrite['status'] = 'pending',
-  updatedAt = 1_700_000_000_000,
-): RecordWrite => ({
-  status,
-  data,
-  updatedAt,
-});
-
-async function expectInvalid(promise: Promise<unknown>): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(isFactorkitError(error, 'INVALID_ARGUMENT')).toBe(true);
-}
-
-async function listAll(store: TwoFactorStore, limit: number, status?: RecordWrite['status']): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  for (let pages = 0; pages < 10_000; pages++) {
-    const page = await store.list({
-      limit,
-      ...(status ? { status } : {}),
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    ids.push(...page.records.map((record) => record.userId));
-    if (page.nextCursor === undefined) return ids;
-    cursor = page.nextCursor;
-  }
-  throw new Error('list never ended');
-}
-
-/** JavaScript's default string order: UTF-16 code units, which the list contract promises. */
-const codeUnitSort = (ids: string[]) => [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-
+// Text for the adapters' own restart tests (the conformance suite has its own samples).
 /** Unicode text exercising every UTF-8 length, combining marks, RTL, line separators, JSON escapes. */
 export const UNICODE_SAMPLES = [
   'ascii only',
@@ -204,204 +193,47 @@ export const UNICODE_SAMPLES = [
   "'; DROP TABLE users; -- %s ${x} \\x00",
 ];
 
-export interface AdapterBehaviourOptions {
-  /** Replaces {@link UNICODE_SAMPLES}, for a backend with a known, separately tested quirk. */
-  unicodeSamples?: string[];
+/**
+ * Starts the three-master test cluster unless it is already up (the same script .ci/services.sh
+ * runs), then connects an ioredis Cluster; throws loudly if that fails.
+ */
+export async function connectIoredisCluster(): Promise<Cluster> {
+  const where = `redis://127.0.0.1:${REDIS_CLUSTER_PORTS.join(',')}`;
+  try {
+    execFileSync('bash', [fileURLToPath(new URL('../../.ci/redis-cluster.sh', import.meta.url))], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 60_000,
+    });
+  } catch (error) {
+    throw unreachable('Redis Cluster', where, 'FACTORKIT_REDIS_CLUSTER_PORTS', error);
+  }
+  const cluster = new Cluster(
+    REDIS_CLUSTER_PORTS.map((port) => ({ host: '127.0.0.1', port })),
+    { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { connectTimeout: CONNECT_TIMEOUT_MS } },
+  );
+  cluster.on('error', () => {});
+  try {
+    await cluster.connect();
+    await cluster.ping();
+  } catch (error) {
+    cluster.disconnect();
+    throw unreachable('Redis Cluster', where, 'FACTORKIT_REDIS_CLUSTER_PORTS', error);
+  }
+  return cluster;
 }
 
-export function describeAdapterBehaviour(
-  name: string,
-  makeStore: () => Promise<TwoFactorStore>,
-  options: AdapterBehaviourOptions = {},
-): void {
-  const unicodeSamples = options.unicodeSamples ?? UNICODE_SAMPLES;
-  describe(`${name}: adapter behaviour`, () => {
-    it('creates once, with version 1, and refuses a second create without writing', async () => {
-      const store = await makeStore();
-      expect(await store.get('alice')).toBeNull();
-      const created = await store.create('alice', write('first'));
-      expect(created).toEqual({
-        userId: 'alice',
-        version: 1,
-        status: 'pending',
-        data: 'first',
-        updatedAt: 1_700_000_000_000,
-      });
-      expect(await store.create('alice', write('second', 'activated'))).toBeNull();
-      expect(await store.get('alice')).toEqual(created);
-    });
-
-    it('compareAndSet writes only at the expected version and bumps it', async () => {
-      const store = await makeStore();
-      await store.create('bob', write('v1'));
-      const second = await store.compareAndSet('bob', 1, write('v2', 'activated', 1_700_000_000_123.5));
-      expect(second).toEqual({
-        userId: 'bob',
-        version: 2,
-        status: 'activated',
-        data: 'v2',
-        updatedAt: 1_700_000_000_123.5,
-      });
-      expect(await store.compareAndSet('bob', 1, write('stale'))).toBeNull();
-      expect(await store.compareAndSet('bob', 3, write('future'))).toBeNull();
-      expect(await store.compareAndSet('nobody', 1, write('missing'))).toBeNull();
-      expect(await store.get('nobody')).toBeNull();
-      expect(await store.get('bob')).toEqual(second);
-      const third = await store.compareAndSet('bob', 2, write('v3', 'not-activated', 0));
-      expect(third?.version).toBe(3);
-      expect(await store.get('bob')).toEqual(third);
-    });
-
-    it('delete removes only at the expected version; a new create starts again at 1', async () => {
-      const store = await makeStore();
-      await store.create('carol', write('x', 'activated'));
-      await store.compareAndSet('carol', 1, write('y', 'activated'));
-      expect(await store.delete('carol', 1)).toBe(false);
-      expect(await store.get('carol')).toMatchObject({ version: 2, data: 'y' });
-      expect(await store.delete('carol', 2)).toBe(true);
-      expect(await store.get('carol')).toBeNull();
-      expect(await store.delete('carol', 2)).toBe(false);
-      expect(await store.list({ limit: 10 })).toEqual({ records: [] });
-      expect(await store.list({ limit: 10, status: 'activated' })).toEqual({ records: [] });
-      expect(await store.create('carol', write('again'))).toMatchObject({ version: 1, data: 'again' });
-    });
-
-    it('keeps Unicode data and ids byte for byte', async () => {
-      const store = await makeStore();
-      const big = 'Ω😀'.repeat(50_000);
-      const samples = [...unicodeSamples, big];
-      for (const [index, data] of samples.entries()) {
-        const userId = `${unicodeSamples[index % unicodeSamples.length]!.slice(0, 20)}#${index}`;
-        await store.create(userId, write(data));
-        const read = await store.get(userId);
-        expect(read?.userId).toBe(userId);
-        expect(read?.data).toBe(data);
-        expect(new TextEncoder().encode(read?.data)).toEqual(new TextEncoder().encode(data));
-      }
-      const listed = await store.list({ limit: 1000 });
-      expect(listed.records.map((record) => record.data).sort()).toEqual([...samples].sort());
-    });
-
-    it('lists in JavaScript string order across pages, filtered by status', async () => {
-      const store = await makeStore();
-      // U+FF01 sorts before an astral character in UTF-16 but after it in UTF-8 and code points.
-      const ids = ['b', 'a', 'A', 'az', '\uFF01', '😀', 'é', 'e\u0301', 'user:10', 'user:9', '~', ' '];
-      const statuses = ['activated', 'pending', 'not-activated'] as const;
-      for (const [index, id] of ids.entries()) {
-        await store.create(id, write(`d${index}`, statuses[index % 3]));
-      }
-      const expected = codeUnitSort(ids);
-      for (const limit of [1, 2, 5, ids.length, 1000]) {
-        expect(await listAll(store, limit)).toEqual(expected);
-      }
-      for (const [index, status] of statuses.entries()) {
-        const wanted = codeUnitSort(ids.filter((_, i) => i % 3 === index));
-        expect(await listAll(store, 2, status)).toEqual(wanted);
-      }
-      const exact = await store.list({ limit: ids.length });
-      expect(exact.nextCursor).toBeUndefined();
-      const first = await store.list({ limit: 3 });
-      expect(first.records.map((record) => record.userId)).toEqual(expected.slice(0, 3));
-      expect(first.nextCursor).toBeDefined();
-      // A status change moves the record between filtered lists at once.
-      const moved = await store.get(ids[1]!);
-      await store.compareAndSet(ids[1]!, moved!.version, write('moved', 'activated'));
-      expect(await listAll(store, 3, 'activated')).toContain(ids[1]);
-      expect(await listAll(store, 3, 'pending')).not.toContain(ids[1]);
-    });
-
-    it('pages through any set of Unicode ids in code-unit order (property)', async () => {
-      const idArbitrary = fc
-        .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
-        .filter((id) => !id.includes('\u0000'));
-      await fc.assert(
-        fc.asyncProperty(
-          fc.uniqueArray(idArbitrary, { maxLength: 15 }),
-          fc.integer({ min: 1, max: 6 }),
-          async (ids, limit) => {
-            const store = await makeStore();
-            await Promise.all(ids.map((id) => store.create(id, write(id))));
-            expect(await listAll(store, limit)).toEqual(codeUnitSort(ids));
-          },
-        ),
-        { numRuns: 12 },
-      );
-    });
-
-    it('refuses bad input with INVALID_ARGUMENT and writes nothing', async () => {
-      const store = await makeStore();
-      const bad = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-      for (const userId of ['', 'x'.repeat(256), 'lone \uD800 surrogate', 'nul\u0000', 42, null]) {
-        await expectInvalid(bad.get!(userId));
-        await expectInvalid(bad.create!(userId, write('d')));
-      }
-      const badWrites = [
-        { status: 'enabled', data: 'd', updatedAt: 1 },
-        { status: 'pending', data: 7, updatedAt: 1 },
-        { status: 'pending', data: 'bad \uDC00', updatedAt: 1 },
-        { status: 'pending', data: 'nul\u0000', updatedAt: 1 },
-        { status: 'pending', data: 'd', updatedAt: Number.NaN },
-        { status: 'pending', data: 'd', updatedAt: -1 },
-        null,
-      ];
-      for (const badWrite of badWrites) {
-        await expectInvalid(bad.create!('dave', badWrite));
-      }
-      await store.create('dave', write('ok'));
-      for (const badWrite of badWrites) {
-        await expectInvalid(bad.compareAndSet!('dave', 1, badWrite));
-      }
-      await expectInvalid(bad.compareAndSet!('dave', 1.5, write('d')));
-      await expectInvalid(bad.compareAndSet!('dave', '1', write('d')));
-      await expectInvalid(bad.delete!('dave', Number.NaN));
-      for (const options of [
-        { limit: 0 },
-        { limit: 1001 },
-        { limit: 1.5 },
-        { limit: 5, status: 'on' },
-        { limit: 5, cursor: 3 },
-        null,
-      ]) {
-        await expectInvalid(bad.list!(options));
-      }
-      expect(await store.get('dave')).toMatchObject({ version: 1, data: 'ok' });
-      expect((await store.list({ limit: 10 })).records).toHaveLength(1);
-    });
-
-    it('lets exactly one of 20 concurrent writers with the same expected version win', async () => {
-      const store = await makeStore();
-      const creates = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.create('erin', write(`create ${i}`))),
-      );
-      expect(creates.filter((result) => result !== null)).toHaveLength(1);
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.compareAndSet('erin', 1, write(`writer ${i}`, 'activated'))),
-      );
-      const winners = results.filter((result) => result !== null);
-      expect(winners).toHaveLength(1);
-      expect(winners[0]?.version).toBe(2);
-      expect(await store.get('erin')).toEqual(winners[0]);
-      const deletes = await Promise.all(Array.from({ length: 20 }, () => store.delete('erin', 2)));
-      expect(deletes.filter(Boolean)).toHaveLength(1);
-      expect(await store.get('erin')).toBeNull();
-    });
-
-    it('loses no update when parallel workers retry get + compareAndSet', async () => {
-      const store = await makeStore();
-      await store.create('counter', write('0'));
-      const increment = async () => {
-        for (;;) {
-          const current = await store.get('counter');
-          const next = await store.compareAndSet('counter', current!.version, write(String(Number(current!.data) + 1)));
-          if (next) return;
-        }
-      };
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          for (let i = 0; i < 10; i++) await increment();
-        }),
-      );
-      expect(await store.get('counter')).toMatchObject({ data: '80', version: 81 });
-    });
+/** A connected node-redis cluster client over the test cluster; throws loudly if that fails. */
+export async function connectNodeRedisCluster() {
+  const cluster = createCluster({
+    rootNodes: REDIS_CLUSTER_PORTS.map((port) => ({ url: `redis://127.0.0.1:${port}` })),
+    defaults: { socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false as const } },
   });
+  cluster.on('error', () => {});
+  try {
+    await cluster.connect();
+  } catch (error) {
+    cluster.destroy();
+    throw unreachable('Redis Cluster', REDIS_CLUSTER_PORTS.join(','), 'FACTORKIT_REDIS_CLUSTER_PORTS', error);
+  }
+  return cluster;
 }

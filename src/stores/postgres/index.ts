@@ -2,11 +2,12 @@
 // NOTHING, UPDATE/DELETE ... WHERE version = $n), so concurrent writers on any number of
 // pooled connections serialise on the row lock and exactly one of them wins; no app-side locks.
 /**
- * `factorkit/postgres`: a TwoFactorStore on a PostgreSQL table, for `pg` or any client with its `query(text, values)` shape.
+ * `factorkit/postgres`: a TwoFactorStore on a PostgreSQL table, for `pg`, `postgres` (postgres.js), PGlite or any client with the `query(text, values)` shape.
  *
  * @module factorkit/postgres
  */
 import { FactorkitError } from '../../errors/index.js';
+import { redactedDriverError } from '../driver-error.js';
 import type {
   ListRecordsOptions,
   ListRecordsPage,
@@ -34,6 +35,23 @@ export interface PostgresQueryable {
 }
 
 /**
+ * The part of a postgres.js client (`postgres(url)`, also what Drizzle's `postgres-js` driver
+ * runs on) the store uses: `unsafe(text, values)`, a parameterised query resolving to its rows.
+ * Values are still sent as parameters, never spliced into the text.
+ *
+ * @example
+ * ```ts
+ * import postgres from 'postgres';
+ * import type { PostgresJsLike } from 'factorkit/postgres';
+ *
+ * const sql: PostgresJsLike = postgres('postgres://localhost/app');
+ * ```
+ */
+export interface PostgresJsLike {
+  unsafe(text: string, values?: never[]): PromiseLike<ArrayLike<unknown>>;
+}
+
+/**
  * Options for {@link PostgresStore}.
  *
  * @example
@@ -45,8 +63,11 @@ export interface PostgresQueryable {
  * ```
  */
 export interface PostgresStoreOptions {
-  /** A `pg` Pool (recommended: the store issues independent statements) or anything {@link PostgresQueryable}. */
-  client: PostgresQueryable;
+  /**
+   * A `pg` Pool (recommended: the store issues independent statements), a postgres.js client
+   * ({@link PostgresJsLike}), a PGlite instance, or anything {@link PostgresQueryable}.
+   */
+  client: PostgresQueryable | PostgresJsLike;
   /**
    * Table name, optionally schema-qualified (`schema.table`). Each part is a plain identifier:
    * a letter or `_`, then letters, digits or `_`; the table part at most 48 characters so the
@@ -164,15 +185,38 @@ function toRecord(row: Record<string, unknown>): StoredRecord {
   };
 }
 
+function toQueryable(client: unknown): PostgresQueryable {
+  if ((typeof client === 'object' || typeof client === 'function') && client !== null) {
+    const candidate = client as Record<string, unknown>;
+    if (typeof candidate.query === 'function') return client as PostgresQueryable;
+    // postgres.js: the client is a tagged-template function; unsafe() takes text and parameters.
+    if (typeof candidate.unsafe === 'function') {
+      const sql = client as { unsafe(text: string, values: unknown[]): PromiseLike<ArrayLike<unknown>> };
+      return {
+        query: async (text, values) => ({
+          rows: Array.from(await sql.unsafe(text, values ?? [])) as Array<Record<string, unknown>>,
+        }),
+      };
+    }
+  }
+  throw new FactorkitError(
+    'INVALID_ARGUMENT',
+    'client must have a query(text, values) method (a pg Pool, PGlite) or be a postgres.js client',
+  );
+}
+
 /**
- * A {@link TwoFactorStore} on a PostgreSQL table, one row per user. Works with a `pg` Pool
- * and any client with the same `query(text, values)` shape; `pg` is an optional peer
- * dependency and is never imported by this module. Call {@link PostgresStore.migrate} once
+ * A {@link TwoFactorStore} on a PostgreSQL table, one row per user. Works with a `pg` Pool,
+ * a postgres.js client (so Drizzle's node-postgres and postgres-js drivers, Kysely and PGlite
+ * can share their connection with it) and any client with the `query(text, values)` shape;
+ * `pg` and `postgres` are optional peer dependencies that this module never imports. Call {@link PostgresStore.migrate} once
  * (or run {@link postgresSchemaSql} in your migrations) before use.
  *
  * User ids, data and cursors must be well-formed Unicode without U+0000 (PostgreSQL text
  * cannot hold it); anything else is refused with `INVALID_ARGUMENT`. Driver errors
- * (connection refused, missing table, ...) are thrown unchanged.
+ * (connection refused, missing table, ...) are thrown as a copy with the error's name, message
+ * and code only: PostgreSQL's `detail` can quote the failing row, postgres.js attaches the
+ * statement's parameters.
  *
  * @example
  * ```ts
@@ -190,6 +234,15 @@ export class PostgresStore implements TwoFactorStore {
   readonly #client: PostgresQueryable;
   readonly #names: TableNames;
 
+  /** One statement; a driver error leaves as a redacted copy. */
+  async #query(text: string, values?: unknown[]): Promise<Array<Record<string, unknown>>> {
+    try {
+      return (await this.#client.query(text, values)).rows;
+    } catch (error) {
+      throw redactedDriverError(error);
+    }
+  }
+
   /**
    * @param options - the client and, optionally, the table name
    * @throws `FactorkitError` `INVALID_ARGUMENT` for a missing client or a bad table name
@@ -198,11 +251,7 @@ export class PostgresStore implements TwoFactorStore {
     if (typeof options !== 'object' || options === null) {
       throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
     }
-    const client = options.client as Partial<PostgresQueryable> | null | undefined;
-    if (typeof client !== 'object' || client === null || typeof client.query !== 'function') {
-      throw new FactorkitError('INVALID_ARGUMENT', 'client must have a query(text, values) method, like a pg Pool');
-    }
-    this.#client = options.client;
+    this.#client = toQueryable(options.client);
     this.#names = resolveTable(options.table);
   }
 
@@ -226,7 +275,7 @@ export class PostgresStore implements TwoFactorStore {
     // One DO statement is one transaction on every client (pg's simple protocol, extended
     // protocol, PGlite), so the advisory lock covers all of it: CREATE ... IF NOT EXISTS
     // alone still races on the catalog when two processes start together.
-    await this.#client.query(
+    await this.#query(
       `DO $factorkit$ BEGIN\nPERFORM pg_advisory_xact_lock(hashtext('factorkit:migrate'));\n${schemaSql(this.#names)}END $factorkit$`,
     );
   }
@@ -246,8 +295,8 @@ export class PostgresStore implements TwoFactorStore {
    */
   async get(userId: string): Promise<StoredRecord | null> {
     const id = checkUserId(userId);
-    const result = await this.#client.query(`SELECT ${COLUMNS} FROM ${this.#names.qualified} WHERE user_id = $1`, [id]);
-    const row = result.rows[0];
+    const rows = await this.#query(`SELECT ${COLUMNS} FROM ${this.#names.qualified} WHERE user_id = $1`, [id]);
+    const row = rows[0];
     return row === undefined ? null : toRecord(row);
   }
 
@@ -273,14 +322,14 @@ export class PostgresStore implements TwoFactorStore {
     // No conflict target: sort_key is unique too (it is derived from user_id), and two racing
     // inserts of one user may collide on either index first. `ON CONFLICT (user_id)` would turn
     // a collision on sort_key into a unique-violation error instead of "already exists".
-    const result = await this.#client.query(
+    const rows = await this.#query(
       `INSERT INTO ${this.#names.qualified} (user_id, sort_key, version, status, data, updated_at_ms)
        VALUES ($1, decode($2, 'hex'), 1, $3, $4, $5)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [id, sortKeyHex(id), checked.status, checked.data, checked.updatedAt],
     );
-    const row = result.rows[0];
+    const row = rows[0];
     return row === undefined ? null : toRecord(row);
   }
 
@@ -308,14 +357,14 @@ export class PostgresStore implements TwoFactorStore {
     const id = checkUserId(userId);
     const version = checkExpectedVersion(expectedVersion);
     const checked = checkWrite(write);
-    const result = await this.#client.query(
+    const rows = await this.#query(
       `UPDATE ${this.#names.qualified}
        SET version = version + 1, status = $3, data = $4, updated_at_ms = $5
        WHERE user_id = $1 AND version = $2
        RETURNING ${COLUMNS}`,
       [id, version, checked.status, checked.data, checked.updatedAt],
     );
-    const row = result.rows[0];
+    const row = rows[0];
     return row === undefined ? null : toRecord(row);
   }
 
@@ -340,11 +389,11 @@ export class PostgresStore implements TwoFactorStore {
     const id = checkUserId(userId);
     const version = checkExpectedVersion(expectedVersion);
     // RETURNING rather than rowCount: not every pg-shaped client reports rowCount.
-    const result = await this.#client.query(
+    const rows = await this.#query(
       `DELETE FROM ${this.#names.qualified} WHERE user_id = $1 AND version = $2 RETURNING user_id`,
       [id, version],
     );
-    return result.rows.length > 0;
+    return rows.length > 0;
   }
 
   /**
@@ -380,12 +429,12 @@ export class PostgresStore implements TwoFactorStore {
     // One extra row tells whether another page follows.
     values.push(limit + 1);
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-    const result = await this.#client.query(
+    const rows = await this.#query(
       `SELECT ${COLUMNS} FROM ${this.#names.qualified} ${where} ORDER BY sort_key LIMIT $${values.length}`,
       values,
     );
-    const records = result.rows.slice(0, limit).map(toRecord);
+    const records = rows.slice(0, limit).map(toRecord);
     const last = records[records.length - 1];
-    return result.rows.length > limit && last !== undefined ? { records, nextCursor: last.userId } : { records };
+    return rows.length > limit && last !== undefined ? { records, nextCursor: last.userId } : { records };
   }
 }

@@ -1,7 +1,10 @@
 // Redis store. Each user is a hash; sorted sets with every member at score 0 index the users
-// for listing (ZRANGEBYLEX), overall and per status. Every operation is one Lua script, so
-// the record and its index entries change together and a version check and its write cannot
-// interleave with another client's, however many connections are in use. Nothing expires.
+// for listing (ZRANGEBYLEX), overall and per status. Every write is one Lua script, so the
+// record and its index entries change together and a version check and its write cannot
+// interleave with another client's, however many connections are in use. Every script touches
+// only the keys it is given (KEYS), as Redis Cluster requires; on a cluster the prefix carries a
+// hash tag, so all of a store's keys share one slot and a write script may touch several.
+// Nothing expires.
 /**
  * `factorkit/redis`: a TwoFactorStore on Redis, for `ioredis` or `redis` (node-redis), atomic through Lua scripts.
  *
@@ -17,7 +20,14 @@ import type {
   TwoFactorStore,
 } from '../types.js';
 import { STATUSES } from '../status.js';
-import { checkExpectedVersion, checkListOptions, checkUserId, checkWrite, sortKeyHex } from '../args.js';
+import {
+  checkExpectedVersion,
+  checkListOptions,
+  checkUserId,
+  checkWrite,
+  fromSortKeyHex,
+  sortKeyHex,
+} from '../args.js';
 import { redisScript, toScriptRunner, type IoredisLike, type NodeRedisLike, type RedisScriptRunner } from './client.js';
 
 export {
@@ -48,8 +58,10 @@ export interface RedisStoreOptions {
    */
   client: IoredisLike | NodeRedisLike | RedisScriptRunner;
   /**
-   * Prepended to every key the store uses. Default `factorkit:`. Redis Cluster is untested; there,
-   * a hash-tag prefix (`{factorkit}:`) would keep all of a script's keys in one slot.
+   * Prepended to every key the store uses. Default `factorkit:`. On Redis Cluster it must hold
+   * a hash tag, such as `{factorkit}:`, so that all of the store's keys (a user's hash and the
+   * indexes a write updates with it) are in one hash slot; the store refuses an ioredis
+   * `Cluster` or node-redis `createCluster` client with a prefix that has none.
    */
   prefix?: string;
 }
@@ -103,16 +115,29 @@ for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 1
 `);
 
-// KEYS[1] the index to page through. ARGV: exclusive lower bound ('-' or '(' .. member),
-// how many, user-hash key prefix. The hashes are read in the same script for a consistent page.
-const LIST = redisScript(`
-local members = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+', 'LIMIT', 0, tonumber(ARGV[2]))
+// KEYS[1] the index to page through. ARGV: exclusive lower bound ('-' or '(' .. member), how many.
+const LIST = redisScript(`return redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+', 'LIMIT', 0, tonumber(ARGV[2]))`);
+
+// KEYS: the user hashes of one page, named by the caller (a script may only touch keys it is
+// given, or Redis Cluster cannot route it). One reply per key, five nils for a missing hash.
+const READ_PAGE = redisScript(`
 local page = {}
-for i, member in ipairs(members) do
-  page[i] = redis.call('HMGET', ARGV[3] .. member, ${FIELDS})
-end
+for i, key in ipairs(KEYS) do page[i] = redis.call('HMGET', key, ${FIELDS}) end
 return page
 `);
+
+/** Whether every key under `prefix` hashes to one slot: a `{...}` with something inside. */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
+/** An ioredis `Cluster` says so; a node-redis cluster has `masters` and `slots` where a client has none. */
+function isClusterClient(client: unknown): boolean {
+  if (typeof client !== 'object' || client === null) return false;
+  const candidate = client as Record<string, unknown>;
+  return candidate.isCluster === true || (Array.isArray(candidate.masters) && Array.isArray(candidate.slots));
+}
 
 function toRecord(reply: unknown): StoredRecord | null {
   if (!Array.isArray(reply) || reply[1] === null || reply[1] === undefined) return null;
@@ -127,16 +152,21 @@ function toRecord(reply: unknown): StoredRecord | null {
 }
 
 /**
- * A {@link TwoFactorStore} on Redis. Works with `ioredis` and `redis` (node-redis), both
- * optional peer dependencies that this module never imports: the client is recognised by
- * its methods. Atomicity comes from Lua scripts (EVALSHA), so any number of connections may
- * share the data. Keys, all under `prefix`: `user:<id>` (a hash per user, the id as UTF-16
- * hex so any characters are safe), `index:all` and `index:status:<status>` (sorted sets).
+ * A {@link TwoFactorStore} on Redis, a single server or Redis Cluster. Works with `ioredis`
+ * (`Redis` or `Cluster`) and `redis` (node-redis: a client, a pool or `createCluster`), both
+ * optional peer dependencies that this module never imports: the client is recognised by its
+ * methods. Atomicity comes from Lua scripts (EVALSHA), so any number of connections may share
+ * the data. Keys, all under `prefix`: `user:<id>` (a hash per user, the id as UTF-16 hex so
+ * any characters are safe), `index:all` and `index:status:<status>` (sorted sets). Every
+ * script touches only the keys it is passed. On Redis Cluster, give a prefix with a hash tag
+ * (`{factorkit}:`): all of the store's keys then live in one slot, on one master, which a
+ * write needs to update a record and its indexes atomically.
  * No key has a TTL; use a Redis with persistence (AOF or RDB) if 2FA state must survive restarts.
  *
  * User ids, data and cursors must be well-formed Unicode without U+0000 (so records stay
  * portable to PostgreSQL); anything else is refused with `INVALID_ARGUMENT`. Client errors
- * (connection refused, ...) are thrown unchanged.
+ * (connection refused, ...) are thrown as a copy with the error's name, message and code only,
+ * never the command's arguments.
  *
  * @example
  * ```ts
@@ -165,6 +195,12 @@ export class RedisStore implements TwoFactorStore {
     const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     if (typeof prefix !== 'string' || prefix.length < 1 || prefix.length > MAX_PREFIX_LENGTH) {
       throw new FactorkitError('INVALID_ARGUMENT', `prefix must be a string of 1 to ${MAX_PREFIX_LENGTH} characters`);
+    }
+    if (isClusterClient(options.client) && !hasHashTag(prefix)) {
+      throw new FactorkitError(
+        'INVALID_ARGUMENT',
+        "prefix must contain a hash tag on Redis Cluster, such as '{factorkit}:', so the store's keys share one slot",
+      );
     }
     this.#runner = toScriptRunner(options.client);
     this.#prefix = prefix;
@@ -308,15 +344,28 @@ export class RedisStore implements TwoFactorStore {
     const index = status === undefined ? this.#allIndex : this.#statusIndex(status);
     const from = cursor === undefined ? '-' : `(${sortKeyHex(cursor)}`;
     // One extra member tells whether another page follows.
-    const reply = await this.#runner.runScript(LIST, [index], [from, String(limit + 1), this.#userKey('')]);
-    const rows = Array.isArray(reply) ? reply : [];
+    const reply = await this.#runner.runScript(LIST, [index], [from, String(limit + 1)]);
+    const members = (Array.isArray(reply) ? reply : []).map(String);
+    const pageMembers = members.slice(0, limit);
+    const rows =
+      pageMembers.length === 0
+        ? []
+        : await this.#runner.runScript(
+            READ_PAGE,
+            pageMembers.map((member) => this.#userKey(member)),
+            [],
+          );
+    // The index and the hashes are read in two steps: a record deleted or moved to another
+    // status in between is left out of this page.
     const records: StoredRecord[] = [];
-    for (const row of rows.slice(0, limit)) {
+    for (const row of Array.isArray(rows) ? rows : []) {
       const record = toRecord(row);
-      if (record !== null) records.push(record);
+      if (record !== null && (status === undefined || record.status === status)) records.push(record);
     }
-    const last = records[records.length - 1];
-    return rows.length > limit && last !== undefined ? { records, nextCursor: last.userId } : { records };
+    const lastMember = pageMembers[pageMembers.length - 1];
+    if (members.length <= limit || lastMember === undefined) return { records };
+    // The cursor is the user id of the page's last index member, also when that record was left out.
+    return { records, nextCursor: fromSortKeyHex(lastMember) };
   }
 
   #statusIndex(status: TwoFactorStatus): string {
