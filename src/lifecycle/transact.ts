@@ -24,6 +24,8 @@ export type Decide<T> = (state: RecordState | null, nowMs: number) => Promise<Ou
 const MAX_ATTEMPTS = 100;
 
 export interface RecordAccess {
+  /** Runs one store call; a failure becomes STORE_ERROR with the driver's error redacted. */
+  storeCall<T>(call: () => Promise<T>): Promise<T>;
   load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }>;
   transact<T>(userId: string, decide: Decide<T>): Promise<T>;
 }
@@ -101,7 +103,7 @@ export function recordAccess(options: ResolvedOptions): RecordAccess {
     throw new FactorkitError('STORE_CONFLICT', `gave up after ${MAX_ATTEMPTS} conflicting writes to the 2FA record`);
   }
 
-  return { load, transact };
+  return { storeCall, load, transact };
 }
 
 function sleep(ms: number): Promise<void> {

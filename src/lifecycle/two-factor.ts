@@ -5,7 +5,6 @@ import { type GeneratedBackupCodes, generateBackupCodes, remainingBackupCodes } 
 import { encodeBase64url } from '../backup-codes/base64url.js';
 import { FactorkitError } from '../errors/index.js';
 import { randomBytes } from '../otp/secret.js';
-import { redactedDriverError } from '../stores/driver-error.js';
 import { isTwoFactorStatus } from '../stores/status.js';
 import {
   type CodeCheck,
@@ -90,7 +89,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const resolved = resolveOptions(options);
   const { store, issuer, sealer, totpParams, enrollmentTtlMs, now } = resolved;
-  const { load, transact } = recordAccess(resolved);
+  const { storeCall, load, transact } = recordAccess(resolved);
   const rules = refusalRules(resolved);
 
   /** Generates backup codes once per call, however many times the write is retried. */
@@ -160,7 +159,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       if (typeof account !== 'string' || account.trim().length === 0) {
         throw new FactorkitError('INVALID_ARGUMENT', 'account must be a non-empty string');
       }
-      const factorName = name === undefined ? DEFAULT_TOTP_NAME : checkName('name', name);
+      const factorName = name === undefined ? DEFAULT_TOTP_NAME : checkDisplayText('name', name, MAX_NAME_LENGTH);
       const { bytes, display } = newTotpSecret(issuer, account, totpParams);
       const sealed = await sealer.seal(userId, bytes);
       bytes.fill(0);
@@ -325,7 +324,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     async renameFactor(userId, factorId, name) {
       checkUserId(userId);
       checkId('factorId', factorId);
-      const newName = checkName('name', name);
+      const newName = checkDisplayText('name', name, MAX_NAME_LENGTH);
       return transact<{ ok: true } | TwoFactorFailure>(userId, async (state) => {
         if (state === null || !state.factors.some((f) => f.id === factorId)) {
           return { result: { ok: false, reason: 'unknown-factor' } };
@@ -376,7 +375,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     async rememberDevice(userId, deviceOptions) {
       checkUserId(userId);
       const { label, ttlMs = DEFAULT_DEVICE_TTL_MS } = (deviceOptions ?? {}) as { label?: unknown; ttlMs?: unknown };
-      const deviceLabel = label === undefined ? null : checkLabel(label);
+      const deviceLabel = label === undefined ? null : checkDisplayText('label', label, MAX_DEVICE_LABEL_LENGTH);
       if (
         typeof ttlMs !== 'number' ||
         !Number.isFinite(ttlMs) ||
@@ -470,7 +469,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       if (cursor !== undefined && typeof cursor !== 'string') {
         throw new FactorkitError('INVALID_ARGUMENT', 'cursor must be a string');
       }
-      const page = await storeList(() =>
+      const page = await storeCall(() =>
         store.list({ limit, ...(status === undefined ? {} : { status }), ...(cursor === undefined ? {} : { cursor }) }),
       );
       const users: TwoFactorUser[] = page.records.map(({ userId, status: s, updatedAt, data }) => ({
@@ -498,16 +497,6 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       }));
     },
   };
-}
-
-async function storeList<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new FactorkitError('STORE_ERROR', 'the 2FA store failed to list records', {
-      cause: redactedDriverError(error),
-    });
-  }
 }
 
 /** Active factors per type, or null for a record that cannot be read: one bad record must not break an admin page. */
@@ -551,26 +540,12 @@ function checkId(name: string, id: unknown): void {
   }
 }
 
-function checkName(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > MAX_NAME_LENGTH || CONTROL.test(value)) {
+/** A name or label shown on a page: 1 to `max` characters, not blank, no control characters. */
+function checkDisplayText(name: string, value: unknown, max: number): string {
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max || CONTROL.test(value)) {
     throw new FactorkitError(
       'INVALID_ARGUMENT',
-      `${name} must be 1 to ${MAX_NAME_LENGTH} characters, none of them control characters`,
-    );
-  }
-  return value;
-}
-
-function checkLabel(value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.trim().length === 0 ||
-    value.length > MAX_DEVICE_LABEL_LENGTH ||
-    CONTROL.test(value)
-  ) {
-    throw new FactorkitError(
-      'INVALID_ARGUMENT',
-      `label must be 1 to ${MAX_DEVICE_LABEL_LENGTH} characters, none of them control characters`,
+      `${name} must be 1 to ${max} characters, none of them control characters`,
     );
   }
   return value;

@@ -10,15 +10,8 @@
 import { FactorkitError } from '../../errors/index.js';
 import { checkExpectedVersion, checkListOptions, checkUserId, checkWrite, sortKeyHex } from '../args.js';
 import { redactedDriverError } from '../driver-error.js';
-import { tableNameParts } from '../sql-table.js';
-import type {
-  ListRecordsOptions,
-  ListRecordsPage,
-  RecordWrite,
-  StoredRecord,
-  TwoFactorStatus,
-  TwoFactorStore,
-} from '../types.js';
+import { tableNameParts, recordFromRow } from '../sql-table.js';
+import type { ListRecordsOptions, ListRecordsPage, RecordWrite, StoredRecord, TwoFactorStore } from '../types.js';
 
 /**
  * The part of a `mysql2/promise` `Pool` or `Connection` the store uses: a prepared statement
@@ -142,17 +135,6 @@ export function mysqlSchemaSql(table?: string): string {
   return schemaSql(resolveTable(table));
 }
 
-function toRecord(row: Record<string, unknown>): StoredRecord {
-  // BIGINT arrives as a number or, with supportBigNumbers, a string; Number() takes both.
-  return {
-    userId: String(row.user_id),
-    version: Number(row.version),
-    status: row.status as TwoFactorStatus,
-    data: String(row.data),
-    updatedAt: Number(row.updated_at_ms),
-  };
-}
-
 function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
@@ -271,7 +253,7 @@ export class MysqlStore implements TwoFactorStore {
       sortKeyHex(id),
     ])) as Array<Record<string, unknown>>;
     const row = rows[0];
-    return row === undefined ? null : toRecord(row);
+    return row === undefined ? null : recordFromRow(row);
   }
 
   /**
@@ -405,7 +387,7 @@ export class MysqlStore implements TwoFactorStore {
       `SELECT ${COLUMNS} FROM ${this.#table.qualified} ${where} ORDER BY sort_key LIMIT ${limit + 1}`,
       values,
     )) as Array<Record<string, unknown>>;
-    const records = rows.slice(0, limit).map(toRecord);
+    const records = rows.slice(0, limit).map(recordFromRow);
     const last = records[records.length - 1];
     return rows.length > limit && last !== undefined ? { records, nextCursor: last.userId } : { records };
   }

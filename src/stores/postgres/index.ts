@@ -8,14 +8,8 @@
  */
 import { FactorkitError } from '../../errors/index.js';
 import { redactedDriverError } from '../driver-error.js';
-import type {
-  ListRecordsOptions,
-  ListRecordsPage,
-  RecordWrite,
-  StoredRecord,
-  TwoFactorStatus,
-  TwoFactorStore,
-} from '../types.js';
+import type { ListRecordsOptions, ListRecordsPage, RecordWrite, StoredRecord, TwoFactorStore } from '../types.js';
+import { recordFromRow } from '../sql-table.js';
 import { checkExpectedVersion, checkListOptions, checkUserId, checkWrite, sortKeyHex } from '../args.js';
 
 /**
@@ -174,17 +168,6 @@ export const POSTGRES_SCHEMA_SQL: string = postgresSchemaSql();
 
 const COLUMNS = 'user_id, version, status, data, updated_at_ms';
 
-function toRecord(row: Record<string, unknown>): StoredRecord {
-  // pg returns bigint as a string and double precision as a number; other drivers vary.
-  return {
-    userId: String(row.user_id),
-    version: Number(row.version),
-    status: row.status as TwoFactorStatus,
-    data: String(row.data),
-    updatedAt: Number(row.updated_at_ms),
-  };
-}
-
 function toQueryable(client: unknown): PostgresQueryable {
   if ((typeof client === 'object' || typeof client === 'function') && client !== null) {
     const candidate = client as Record<string, unknown>;
@@ -297,7 +280,7 @@ export class PostgresStore implements TwoFactorStore {
     const id = checkUserId(userId);
     const rows = await this.#query(`SELECT ${COLUMNS} FROM ${this.#names.qualified} WHERE user_id = $1`, [id]);
     const row = rows[0];
-    return row === undefined ? null : toRecord(row);
+    return row === undefined ? null : recordFromRow(row);
   }
 
   /**
@@ -330,7 +313,7 @@ export class PostgresStore implements TwoFactorStore {
       [id, sortKeyHex(id), checked.status, checked.data, checked.updatedAt],
     );
     const row = rows[0];
-    return row === undefined ? null : toRecord(row);
+    return row === undefined ? null : recordFromRow(row);
   }
 
   /**
@@ -365,7 +348,7 @@ export class PostgresStore implements TwoFactorStore {
       [id, version, checked.status, checked.data, checked.updatedAt],
     );
     const row = rows[0];
-    return row === undefined ? null : toRecord(row);
+    return row === undefined ? null : recordFromRow(row);
   }
 
   /**
@@ -433,7 +416,7 @@ export class PostgresStore implements TwoFactorStore {
       `SELECT ${COLUMNS} FROM ${this.#names.qualified} ${where} ORDER BY sort_key LIMIT $${values.length}`,
       values,
     );
-    const records = rows.slice(0, limit).map(toRecord);
+    const records = rows.slice(0, limit).map(recordFromRow);
     const last = records[records.length - 1];
     return rows.length > limit && last !== undefined ? { records, nextCursor: last.userId } : { records };
   }

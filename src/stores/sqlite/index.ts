@@ -12,15 +12,8 @@
 import { FactorkitError } from '../../errors/index.js';
 import { checkExpectedVersion, checkListOptions, checkUserId, checkWrite, sortKeyHex } from '../args.js';
 import { redactedDriverError } from '../driver-error.js';
-import { tableNameParts } from '../sql-table.js';
-import type {
-  ListRecordsOptions,
-  ListRecordsPage,
-  RecordWrite,
-  StoredRecord,
-  TwoFactorStatus,
-  TwoFactorStore,
-} from '../types.js';
+import { tableNameParts, recordFromRow } from '../sql-table.js';
+import type { ListRecordsOptions, ListRecordsPage, RecordWrite, StoredRecord, TwoFactorStore } from '../types.js';
 
 /**
  * A prepared statement as `better-sqlite3` returns it: run with positional parameters.
@@ -141,15 +134,7 @@ export function sqliteSchemaSql(table?: string): string {
 
 function toRecord(row: unknown): StoredRecord | null {
   if (typeof row !== 'object' || row === null) return null;
-  const { user_id, version, status, data, updated_at_ms } = row as Record<string, unknown>;
-  // Number(): a connection with safeIntegers turned on returns bigint.
-  return {
-    userId: String(user_id),
-    version: Number(version),
-    status: status as TwoFactorStatus,
-    data: String(data),
-    updatedAt: Number(updated_at_ms),
-  };
+  return recordFromRow(row as Record<string, unknown>);
 }
 
 function isBusy(error: unknown): boolean {
