@@ -2,6 +2,7 @@
 // which only the SHA-256 is stored. The token carries 256 random bits, so a fast hash is
 // enough (no password hashing: there is nothing to brute-force), and comparing hashes in
 // constant time keeps a timing attacker from learning the stored one.
+import { equalBytes } from '@noble/ciphers/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
 import { randomBytes } from '../otp/secret.js';
@@ -42,12 +43,10 @@ export function matchDevice(
   if (device === undefined) return { ok: false, reason: 'invalid' };
   const expected = decodeBase64url(device.tokenHash);
   const actual = decodeBase64url(tokenHash(token));
-  if (expected === undefined || actual === undefined || expected.length !== actual.length) {
+  // noble's comparison takes the same time whatever bytes differ, once lengths match.
+  if (expected === undefined || actual === undefined || !equalBytes(expected, actual)) {
     return { ok: false, reason: 'invalid' };
   }
-  let difference = 0;
-  for (let i = 0; i < expected.length; i++) difference |= expected[i]! ^ actual[i]!;
-  if (difference !== 0) return { ok: false, reason: 'invalid' };
   if (nowMs >= device.expiresAt) return { ok: false, reason: 'expired' };
   return { ok: true, device };
 }
