@@ -174,14 +174,14 @@ export function normalizeDestination(channel: DeliveryChannel, value: unknown): 
       /[\s@]/.test(local) ||
       !/^[^\s@.]+(\.[^\s@.]+)+$/.test(domain)
     ) {
-      throw invalidDestination('an e-mail address such as ada@example.com');
+      throw invalidDestination('an e-mail address: a name, one @ and a dotted domain');
     }
     return `${local}@${domain}`;
   }
   if (isPhoneChannel(channel)) {
     const compact = text.replace(/[\s\-.()]/g, '');
     if (!/^\+[1-9][0-9]{6,14}$/.test(compact)) {
-      throw invalidDestination('a phone number in international format, such as +44 20 7946 0958');
+      throw invalidDestination('a phone number in international format: + and the country code, 7 to 15 digits');
     }
     return compact;
   }
@@ -220,7 +220,7 @@ export function generateDigits(length: number, random: (count: number) => Uint8A
   let out = '';
   while (out.length < length) {
     for (const byte of random(length - out.length)) {
-      if (byte < 250) out += String(byte % 10);
+      if (byte < 250 && out.length < length) out += String(byte % 10);
     }
   }
   return out;
