@@ -105,7 +105,7 @@ function plusIsSpace(rawLabel: string, issuerParam: string | undefined): boolean
   return literal !== issuerParam && spaced === issuerParam;
 }
 
-interface Label {
+export interface Label {
   issuer?: string;
   account: string;
 }
@@ -120,7 +120,7 @@ interface Label {
  *   entry after the parameter and keeps the whole label as the account name; a prefix that
  *   differs only in letter case is the same issuer and is dropped.
  */
-function splitLabel(label: string, issuerParam: string | undefined, warnings: OtpauthWarning[]): Label {
+export function splitLabel(label: string, issuerParam: string | undefined, warnings: OtpauthWarning[]): Label {
   if (issuerParam !== undefined && label.startsWith(`${issuerParam}:`)) {
     return { issuer: issuerParam, account: accountOf(label.slice(issuerParam.length + 1), warnings) };
   }
