@@ -153,7 +153,8 @@ function screenshot(text: string, terminal: { fg: Rgb; bg: Rgb }, scale = 4): Ui
     const row: { top: Rgb; bottom: Rgb }[] = [];
     for (let i = 0; i < line.length; i++) {
       if (line[i] === '\u001b') {
-        const sgr = /^\u001b\[([\d;]*)m/.exec(line.slice(i));
+        // CSI (ESC [) parameters m: Select Graphic Rendition, ECMA-48 §8.3.117.
+        const sgr = line.startsWith('\u001b[', i) ? /^\[([\d;]*)m/.exec(line.slice(i + 1)) : null;
         if (!sgr) throw new Error(`unknown escape sequence at ${i}`);
         for (const parameter of (sgr[1] || '0').split(';').map(Number)) {
           if (parameter === 0) [fg, bg] = [terminal.fg, terminal.bg];
@@ -161,7 +162,7 @@ function screenshot(text: string, terminal: { fg: Rgb; bg: Rgb }, scale = 4): Ui
           else if (parameter >= 40 && parameter <= 47) bg = sgrColour(parameter - 40);
           else throw new Error(`unexpected SGR parameter ${parameter}`);
         }
-        i += sgr[0].length - 1;
+        i += sgr[0].length;
         continue;
       }
       const shape = { ' ': [false, false], '\u2580': [true, false], '\u2584': [false, true], '\u2588': [true, true] }[
