@@ -380,9 +380,10 @@ describe('parseMigrationUri refuses bad input with typed errors', () => {
       { version: 1 },
       { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_HOTP', counter: '-1' }] },
     ]);
-    const good = buildMigrationUris(records)[0]!;
+    const good = buildMigrationUris(records, { batchId: 1 })[0]!;
     const bytes = Uint8Array.from(atob(dataOf(good)), (c) => c.charCodeAt(0));
-    const truncated = `otpauth-migration://offline?data=${encodeURIComponent(toBase64(bytes.subarray(0, bytes.length - 9)))}`;
+    // Cut inside the second account: its length prefix promises bytes that are not there.
+    const truncated = `otpauth-migration://offline?data=${encodeURIComponent(toBase64(bytes.subarray(0, Math.floor(bytes.length / 2))))}`;
     for (const uri of [
       noSecret!,
       badIndex!,
