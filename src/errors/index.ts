@@ -12,7 +12,7 @@
  * Backup codes: `INVALID_BACKUP_SET`, `WEAK_KDF` (KDF parameters below the OWASP minimum).
  * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
  * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
- * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator),
+ * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator, an eleventh delivered factor),
  * `CORRUPT_RECORD` (stored 2FA data that fails validation).
  * Delivered codes and approvals: `DELIVERY_NOT_CONFIGURED` (a delivered channel used without a
  * `deliver` callback), `DELIVERY_FAILED` (the app's `deliver` threw or rejected: nothing was
