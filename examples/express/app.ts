@@ -21,6 +21,7 @@ import {
   type TwoFactorStore,
 } from 'factorkit';
 import { AuditLog } from './audit.js';
+import { approvalMatchNumber, type Outbox } from './outbox.js';
 import { csrfToken, requireCsrfToken } from './csrf.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { UserSessionIndex } from './sessions.js';
@@ -42,7 +43,24 @@ declare module 'express-session' {
      * expires instead of starting a new one (which would leave the app the user just scanned useless).
      */
     enrollment: PendingEnrollment;
+    /** A delivered-code factor being added (e-mail, Telegram, SMS, voice): its code was sent. */
+    deliveredEnrollment: PendingDelivered;
+    /** Second step by a delivered code: which factor the code was sent through. */
+    signInCode: PendingDelivered;
+    /** Second step by a Telegram approval: the request the waiting page polls. */
+    signInApproval: { userId: string; factorId: string; challengeId: string; maskedDestination: string };
   }
+}
+
+/** A code sent through one delivered factor, for the page that asks for it. */
+interface PendingDelivered {
+  userId: string;
+  factorId: string;
+  /** The channel of the last send: a voice factor's fallback arrives by SMS. */
+  channel: views.Channel;
+  maskedDestination: string;
+  /** When "Send a new code" is accepted again (the cooldown), unix ms. */
+  resendAt: number;
 }
 
 interface PendingEnrollment {
@@ -77,6 +95,15 @@ export interface ExampleAppOptions {
   adminUsernames: readonly string[];
   /** Audit lines. Never given secrets, codes or passwords. */
   log?: (line: string) => void;
+  /**
+   * The demo's stand-in for real providers (server.ts passes one): its `deliver` becomes
+   * factorkit's, and /dev/outbox is mounted, showing every code sent. Never in a real app: it
+   * would show every user's codes to anyone. Without it there is no sender, and the pages for
+   * e-mail, Telegram, SMS and voice factors are not offered.
+   */
+  outbox?: { outbox: Outbox; smtpPort: number };
+  /** factorkit's delivery settings (cooldown, caps, fallback); its defaults when absent. */
+  delivery?: DeliveryOptions;
 }
 
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
@@ -87,6 +114,9 @@ const REMEMBER_DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_AUTHENTICATORS = 5;
 const MIN_PASSWORD_LENGTH = 10;
 const MAX_PASSWORD_LENGTH = 256;
+
+const CHANNELS: readonly views.Channel[] = ['email', 'telegram', 'sms', 'voice'];
+const isChannel = (value: string): value is views.Channel => (CHANNELS as readonly string[]).includes(value);
 
 const TIME_SYNC_HELP =
   "That code is not right. If you typed it carefully, your phone's clock is probably off: codes depend on the exact time, " +
@@ -216,7 +246,10 @@ export function createExampleApp(options: ExampleAppOptions) {
     onEvent,
     ...(options.backupCodes ? { backupCodes: options.backupCodes } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
+    ...(options.outbox ? { deliver: options.outbox.outbox.deliver } : {}),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
   });
+  const deliveryAvailable = options.outbox !== undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -261,6 +294,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       nonce: String(res.locals.nonce),
       ...(user ? { username: user.username, isAdmin: admins.has(user.username) } : {}),
       ...(flash ? { flash } : {}),
+      ...(options.outbox ? { demoOutbox: true } : {}),
     };
   };
 
@@ -401,7 +435,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const locked = (await twoFactor.throttleStatus(user.id)).hardLocked
       ? failureNotice({ ok: false, reason: 'hard-locked' }, '')
       : undefined;
-    res.send(views.secondFactorPage(ctx(req, res), user.username, locked));
+    res.send(views.secondFactorPage(ctx(req, res), user.username, locked, await signInMethods(user.id)));
   });
 
   app.post('/login/2fa', async (req, res) => {
@@ -420,13 +454,26 @@ export function createExampleApp(options: ExampleAppOptions) {
         return res.redirect('/login');
       }
       const notice = await refusalNotice(user.id, result, code);
-      return res.status(401).send(views.secondFactorPage(ctx(req, res), user.username, notice));
+      return res
+        .status(401)
+        .send(views.secondFactorPage(ctx(req, res), user.username, notice, await signInMethods(user.id)));
     }
+    await completeSignIn(req, res, user, result.method === 'backup' ? 'a backup code' : 'a TOTP code');
+    if (result.method === 'backup') {
+      const left = result.remainingBackupCodes;
+      req.session.flash =
+        `Signed in with a backup code. ${left} backup ${left === 1 ? 'code' : 'codes'} left.` +
+        (left <= 2 ? ' Generate new backup codes soon.' : '');
+    }
+    res.redirect('/profile');
+  });
+
+  /** The second factor passed: a signed-in session, and the browser remembered if asked. */
+  async function completeSignIn(req: Request, res: Response, user: User, how: string): Promise<void> {
+    const remember = text(req.body, 'remember') === 'yes';
     await signIn(req, user);
-    log(
-      `User ${user.id} logged in with a password and ${result.method === 'backup' ? 'a backup code' : 'a TOTP code'}`,
-    );
-    if (text(req.body, 'remember') === 'yes') {
+    log(`User ${user.id} logged in with a password and ${how}`);
+    if (remember) {
       const remembered = await twoFactor.rememberDevice(user.id, {
         label: deviceLabel(req.get('user-agent')),
         ttlMs: REMEMBER_DEVICE_TTL_MS,
@@ -442,14 +489,7 @@ export function createExampleApp(options: ExampleAppOptions) {
         });
       }
     }
-    if (result.method === 'backup') {
-      const left = result.remainingBackupCodes;
-      req.session.flash =
-        `Signed in with a backup code. ${left} backup ${left === 1 ? 'code' : 'codes'} left.` +
-        (left <= 2 ? ' Generate new backup codes soon.' : '');
-    }
-    res.redirect('/profile');
-  });
+  }
 
   app.post('/login/cancel', async (req, res) => {
     await regenerate(req);
@@ -479,6 +519,8 @@ export function createExampleApp(options: ExampleAppOptions) {
         remainingBackupCodes,
         authenticators: factors.filter((factor) => factor.status === 'active'),
         createdAt: user.createdAt,
+        deliveryAvailable,
+        voiceAllowed: voiceAllowed(factors),
       }),
     );
   });
@@ -916,6 +958,367 @@ export function createExampleApp(options: ExampleAppOptions) {
       : `${target.username} has never set up 2FA: there is nothing to reset.`;
     res.redirect(supportPath(target));
   });
+
+  // Delivered-code factors: e-mail, Telegram, SMS and voice. factorkit makes each code and hands
+  // it to `deliver`; these pages ask for the destination, send, and take the code back. A new
+  // destination is a new authenticator (NIST SP 800-63B 5.1.3.3, 6.1.2): with 2FA on, adding one
+  // needs a code of a current factor, as adding an authenticator app does.
+
+  /** Voice calls are a fallback only: factorkit refuses one unless another active factor is not voice. */
+  function voiceAllowed(factors: FactorSummary[]): boolean {
+    return factors.some((factor) => factor.status === 'active' && factor.channel !== 'voice');
+  }
+
+  /** The buttons of the second step: one per active delivered factor. */
+  async function signInMethods(userId: string): Promise<views.SignInMethod[]> {
+    if (!deliveryAvailable) return [];
+    return (await twoFactor.listFactors(userId)).flatMap((factor) =>
+      factor.status === 'active' && factor.channel && factor.maskedDestination
+        ? [{ factorId: factor.factorId, channel: factor.channel, maskedDestination: factor.maskedDestination }]
+        : [],
+    );
+  }
+
+  const resendInSeconds = (pending: PendingDelivered) => Math.max(0, Math.ceil((pending.resendAt - clock()) / 1000));
+  const resendCooldownMs = options.delivery?.resendCooldownMs ?? DEFAULT_RESEND_COOLDOWN_MS;
+
+  function sendRefusal(result: Exclude<SendCodeResult, { ok: true }>): views.Notice {
+    switch (result.reason) {
+      case 'rate-limited':
+        return {
+          kind: 'error',
+          text: `A code was sent a moment ago: wait ${Math.ceil(result.retryAfterMs / 1000)} seconds before asking for a new one.`,
+        };
+      default:
+        return { kind: 'error', text: 'We could not send a code right now. Try again, or use another method.' };
+    }
+  }
+
+  async function requireDeliveryUser(req: Request, res: Response): Promise<User | undefined> {
+    const user = await requireUser(req, res);
+    if (!user) return undefined;
+    if (!deliveryAvailable) {
+      res.status(404).send(views.errorPage(ctx(req, res, user), 'Not found', 'This app sends no codes.'));
+      return undefined;
+    }
+    return user;
+  }
+
+  app.get('/2fa/delivered/add', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const channel = String(req.query.channel ?? '');
+    if (!isChannel(channel)) return res.redirect('/profile');
+    const requiresCurrentCode = (await twoFactor.status(user.id)) === 'activated';
+    res.send(views.addDeliveredPage(ctx(req, res, user), { channel, requiresCurrentCode, destination: '' }));
+  });
+
+  app.post('/2fa/delivered/add', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const channel = text(req.body, 'channel');
+    if (!isChannel(channel)) return res.redirect('/profile');
+    const destination = text(req.body, 'destination').trim();
+    const currentCode = text(req.body, 'currentCode');
+    const requiresCurrentCode = (await twoFactor.status(user.id)) === 'activated';
+    const retry = (status: number, notice: views.Notice) =>
+      res
+        .status(status)
+        .send(views.addDeliveredPage(ctx(req, res, user), { channel, requiresCurrentCode, destination }, notice));
+    const begun = await twoFactor.beginEnrollment(user.id, {
+      channel,
+      destination,
+      ...(currentCode.trim() === '' ? {} : { currentCode }),
+    });
+    if (!begun.ok) return retry(400, beginRefusal(begun, channel));
+    req.session.deliveredEnrollment = {
+      userId: user.id,
+      factorId: begun.factorId,
+      channel: begun.channel,
+      maskedDestination: begun.maskedDestination,
+      resendAt: clock() + resendCooldownMs,
+    };
+    res.redirect('/2fa/delivered/confirm');
+  });
+
+  function pendingDeliveredEnrollment(req: Request, user: User): PendingDelivered | undefined {
+    const pending = req.session.deliveredEnrollment;
+    return pending && pending.userId === user.id ? pending : undefined;
+  }
+
+  app.get('/2fa/delivered/confirm', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    res.send(
+      views.confirmDeliveredPage(ctx(req, res, user), { ...pending, resendInSeconds: resendInSeconds(pending) }),
+    );
+  });
+
+  app.post('/2fa/delivered/resend', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    const sent = await twoFactor.sendCode(user.id, { factorId: pending.factorId });
+    if (!sent.ok) {
+      return res
+        .status(429)
+        .send(
+          views.confirmDeliveredPage(
+            ctx(req, res, user),
+            { ...pending, resendInSeconds: resendInSeconds(pending) },
+            sendRefusal(sent),
+          ),
+        );
+    }
+    req.session.deliveredEnrollment = { ...pending, channel: sent.channel, resendAt: clock() + resendCooldownMs };
+    req.session.flash = 'We sent a new code.';
+    res.redirect('/2fa/delivered/confirm');
+  });
+
+  app.post('/2fa/delivered/confirm', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    const code = text(req.body, 'code');
+    const result = await twoFactor.confirmEnrollment(user.id, code, { factorId: pending.factorId });
+    if (!result.ok) {
+      if (result.reason === 'not-enrolled' || result.reason === 'expired' || result.reason === 'unknown-factor') {
+        delete req.session.deliveredEnrollment;
+        req.session.flash = 'That code has expired: add the address again to get a new one.';
+        return res.redirect('/profile');
+      }
+      return res
+        .status(400)
+        .send(
+          views.confirmDeliveredPage(
+            ctx(req, res, user),
+            { ...pending, resendInSeconds: resendInSeconds(pending) },
+            await deliveredRefusalNotice(user.id, result),
+          ),
+        );
+    }
+    delete req.session.deliveredEnrollment;
+    if (result.backupCodes) {
+      return res.send(
+        views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, '2FA is on: your backup codes'),
+      );
+    }
+    req.session.flash = `Added ${pending.maskedDestination}: you can now sign in with a code sent there.`;
+    res.redirect('/profile');
+  });
+
+  /** A refused delivered code, at sign-in or confirmation. */
+  async function deliveredRefusalNotice(userId: string, failure: TwoFactorFailure): Promise<views.Notice> {
+    if (failure.reason === 'invalid' || failure.reason === 'replayed' || failure.reason === 'malformed') {
+      if ((await twoFactor.throttleStatus(userId)).hardLocked)
+        return failureNotice({ ok: false, reason: 'hard-locked' }, '');
+      return {
+        kind: 'error',
+        text:
+          'That code is not right, or it was already used. Enter the newest code we sent, or ask for a new one.' +
+          (failure.retryAfterMs
+            ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.`
+            : ''),
+      };
+    }
+    return refusalNotice(userId, failure, '');
+  }
+
+  /** The pending sign-in's active delivered factor named in the form, if it is one. */
+  async function pendingMethod(userId: string, factorId: string): Promise<views.SignInMethod | undefined> {
+    return (await signInMethods(userId)).find((method) => method.factorId === factorId);
+  }
+
+  async function pendingSignIn(req: Request, res: Response): Promise<User | undefined> {
+    const user = await pendingUser(req);
+    if (!user || !deliveryAvailable) {
+      delete req.session.pendingUserId;
+      req.session.flash = 'Your log-in attempt timed out. Please log in again.';
+      res.redirect('/login');
+      return undefined;
+    }
+    return user;
+  }
+
+  app.post('/login/2fa/send', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const method = await pendingMethod(user.id, text(req.body, 'factorId'));
+    if (!method || method.channel === 'telegram') return res.redirect('/login/2fa');
+    const sent = await twoFactor.sendCode(user.id, { factorId: method.factorId });
+    const kept = req.session.signInCode;
+    const pending: PendingDelivered =
+      kept && kept.userId === user.id && kept.factorId === method.factorId
+        ? kept
+        : { userId: user.id, ...method, resendAt: clock() };
+    if (!sent.ok) {
+      req.session.signInCode = pending;
+      return res
+        .status(429)
+        .send(
+          views.deliveredSignInPage(
+            ctx(req, res),
+            { ...pending, resendInSeconds: resendInSeconds(pending) },
+            sendRefusal(sent),
+          ),
+        );
+    }
+    req.session.signInCode = { ...pending, channel: sent.channel, resendAt: clock() + resendCooldownMs };
+    res.redirect('/login/2fa/code');
+  });
+
+  app.get('/login/2fa/code', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const pending = req.session.signInCode;
+    if (!pending || pending.userId !== user.id) return res.redirect('/login/2fa');
+    res.send(views.deliveredSignInPage(ctx(req, res), { ...pending, resendInSeconds: resendInSeconds(pending) }));
+  });
+
+  app.post('/login/2fa/code', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const pending = req.session.signInCode;
+    if (!pending || pending.userId !== user.id) return res.redirect('/login/2fa');
+    const code = text(req.body, 'code');
+    const result = await twoFactor.verify(user.id, code, { factorId: pending.factorId });
+    if (!result.ok) {
+      if (result.reason === 'not-enrolled' || result.reason === 'unknown-factor') {
+        await regenerate(req);
+        return res.redirect('/login');
+      }
+      return res
+        .status(401)
+        .send(
+          views.deliveredSignInPage(
+            ctx(req, res),
+            { ...pending, resendInSeconds: resendInSeconds(pending) },
+            await deliveredRefusalNotice(user.id, result),
+          ),
+        );
+    }
+    await completeSignIn(req, res, user, `a code sent by ${pending.channel}`);
+    res.redirect('/profile');
+  });
+
+  app.post('/login/2fa/approve', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const method = await pendingMethod(user.id, text(req.body, 'factorId'));
+    if (!method || method.channel !== 'telegram') return res.redirect('/login/2fa');
+    const requested = await twoFactor.requestApproval(user.id, { factorId: method.factorId });
+    if (!requested.ok) {
+      return res
+        .status(429)
+        .send(
+          views.secondFactorPage(
+            ctx(req, res),
+            user.username,
+            requested.reason === 'rate-limited'
+              ? sendRefusal(requested)
+              : { kind: 'error', text: 'We could not send the request right now. Try again, or use another method.' },
+            await signInMethods(user.id),
+          ),
+        );
+    }
+    req.session.signInApproval = {
+      userId: user.id,
+      factorId: method.factorId,
+      challengeId: requested.challengeId,
+      maskedDestination: method.maskedDestination,
+    };
+    res.redirect('/login/2fa/wait');
+  });
+
+  // The waiting page reloads itself (meta refresh: no script, so the strict CSP stays as it is)
+  // and each load asks approvalStatus. An approved request reads as approved once only, so the
+  // load that sees it signs the session in, and no other session can reuse it.
+  app.get('/login/2fa/wait', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const waiting = req.session.signInApproval;
+    if (!waiting || waiting.userId !== user.id) return res.redirect('/login/2fa');
+    const { status } = await twoFactor.approvalStatus(user.id, waiting.challengeId);
+    switch (status) {
+      case 'approved':
+        delete req.session.signInApproval;
+        await completeSignIn(req, res, user, 'an approval in Telegram');
+        return res.redirect('/profile');
+      case 'denied':
+        delete req.session.signInApproval;
+        req.session.flash = '';
+        return res.status(401).send(
+          views.secondFactorPage(
+            ctx(req, res),
+            user.username,
+            {
+              kind: 'error',
+              text: 'The sign-in was denied in Telegram. If that was not you, someone else has your password: change it.',
+            },
+            await signInMethods(user.id),
+          ),
+        );
+      case 'expired':
+        delete req.session.signInApproval;
+        return res
+          .status(401)
+          .send(
+            views.secondFactorPage(
+              ctx(req, res),
+              user.username,
+              {
+                kind: 'error',
+                text: 'The request in Telegram expired without an answer. Ask again, or use another method.',
+              },
+              await signInMethods(user.id),
+            ),
+          );
+      case 'pending':
+        return res.send(
+          views.approvalWaitPage(ctx(req, res), {
+            maskedDestination: waiting.maskedDestination,
+            matchNumber: approvalMatchNumber(waiting.challengeId),
+          }),
+        );
+    }
+  });
+
+  app.post('/login/2fa/approve/cancel', (req, res) => {
+    delete req.session.signInApproval;
+    res.redirect('/login/2fa');
+  });
+
+  // The demo's outbox: what the stand-in providers "sent". Mounted only when the app is given
+  // one (server.ts, the e2e test); it shows every user's codes, so no real app has it.
+  if (options.outbox) {
+    const { outbox, smtpPort } = options.outbox;
+
+    app.get('/dev/outbox', (req, res) => {
+      res.send(
+        views.outboxPage(ctx(req, res), { emails: outbox.emails(), phoneEntries: outbox.phoneEntries(), smtpPort }),
+      );
+    });
+
+    // What the Telegram bot's webhook does when a button of its message is pressed (a callback
+    // query carrying the token): approve or deny, then answer the button.
+    app.post('/dev/outbox/telegram/:entryId/:answer', async (req, res) => {
+      const entry = outbox.approvalEntry(Number(req.params.entryId));
+      const answer = req.params.answer;
+      if (!entry || (answer !== 'approve' && answer !== 'deny')) {
+        return res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no such message.'));
+      }
+      if (!entry.answer) {
+        const result =
+          answer === 'approve' ? await twoFactor.approve(entry.approveToken) : await twoFactor.deny(entry.denyToken);
+        entry.answer = result.ok ? (answer === 'approve' ? 'approved' : 'denied') : 'refused';
+      }
+      res.redirect(303, '/dev/outbox');
+    });
+  }
 
   app.use((req, res) => {
     res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no page here.'));

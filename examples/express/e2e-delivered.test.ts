@@ -1,0 +1,356 @@
+// End to end in real Chromium: delivered-code factors and approvals through the Express demo,
+// with the demo's real mail path. E-mail codes go from factorkit's `deliver` through nodemailer
+// over SMTP to the demo's smtp-server on 127.0.0.1, and the test reads each code out of the
+// message that server received, parsed again here with mailparser. Telegram approvals are
+// answered by pressing Approve / Deny on /dev/outbox in a second page, while the waiting page
+// polls; voice calls carry the code in the calling number, and unanswered calls fall back to SMS.
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryStore } from 'factorkit';
+import { simpleParser } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../test/support/chromium.js';
+import { createExampleApp } from './app.js';
+import { createMailSender, type MailSender, type MailServer, type ReceivedMail, startMailServer } from './mail.js';
+import { createOutbox, type Outbox } from './outbox.js';
+import { MemoryUserStore } from './users.js';
+
+const ARTIFACTS = new URL('../../test-artifacts/e2e/', import.meta.url);
+const PASSWORD = 'correct horse battery staple';
+// Small numbers, so that the cooldown and the fallback take a few steps of the clock.
+const DELIVERY = { resendCooldownMs: 30_000, voiceCallsBeforeSms: 2 };
+const WAIT_MS = 15_000;
+
+// The app's clock, stepped by hand past cooldowns.
+let nowMs = Date.now();
+const advance = (ms: number) => (nowMs += ms);
+
+const logLines: string[] = [];
+let mailServer: MailServer;
+let mailSender: MailSender;
+let outbox: Outbox;
+let server: Server;
+let baseUrl: string;
+let browser: Browser;
+let shotNumber = 0;
+
+async function shot(page: Page, name: string): Promise<void> {
+  shotNumber += 1;
+  const file = new URL(`delivered-${String(shotNumber).padStart(2, '0')}-${name}.png`, ARTIFACTS);
+  await page.screenshot({ path: file.pathname, fullPage: true });
+}
+
+async function newContext(): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: baseUrl, deviceScaleFactor: 1 });
+}
+
+async function andWait(page: Page, click: Promise<void>): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), click]);
+}
+
+async function textOf(page: Page, selector: string): Promise<string | undefined> {
+  return (await page.locator(selector).first().textContent({ timeout: WAIT_MS }))?.trim();
+}
+
+const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+async function signUp(page: Page, username: string): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await andWait(page, page.getByRole('button', { name: 'Sign up' }).click());
+  expect(await textOf(page, '#whoami')).toBe(username);
+}
+
+async function enterPassword(page: Page, username: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await andWait(page, page.getByRole('button', { name: 'Log in' }).click());
+}
+
+async function submitCode(page: Page, code: string, button: string): Promise<void> {
+  await page.locator('#code').fill(code);
+  await andWait(page, page.getByRole('button', { name: button, exact: true }).click());
+}
+
+async function logOut(page: Page): Promise<void> {
+  await andWait(page, page.getByRole('button', { name: 'Log out' }).click());
+  expect(pathOf(page)).toBe('/login');
+}
+
+/** The mails the SMTP server received for `address`, oldest first. */
+const mailsTo = (address: string): ReceivedMail[] =>
+  mailServer.received().filter((mail) => mail.envelope.to.includes(address));
+
+/**
+ * The code in the newest message the SMTP server received for `address`: the raw message is
+ * parsed again here, as a mail client would, and the code read from its text body.
+ */
+async function codeFromLatestMail(address: string, countBefore: number): Promise<string> {
+  const mails = mailsTo(address);
+  expect(mails.length, `a new mail to ${address}`).toBe(countBefore + 1);
+  const parsed = await simpleParser(mails.at(-1)!.raw);
+  expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value[0]?.address : undefined).toBe(address);
+  // The code is in the body only: subjects show on lock screens and in message lists.
+  expect(parsed.subject).not.toMatch(/\d/);
+  const match = /code is (\d{3}) (\d{3})\./.exec(parsed.text ?? '');
+  expect(match, 'the mail body states the code').not.toBeNull();
+  return `${match![1]}${match![2]}`;
+}
+
+/** The newest outbox entry (SMS / Telegram / voice) shown on /dev/outbox for `to`. */
+async function newestOnOutbox(page: Page, channel: 'sms' | 'telegram' | 'voice', to: string) {
+  await page.goto('/dev/outbox');
+  expect(await textOf(page, '#stand-in')).toContain('stand-in for the real providers');
+  return page.locator(`#phone li.entry[data-channel="${channel}"][data-to="${to}"]`).first();
+}
+
+const codeIn = (text: string | null) => {
+  const match = /(\d{3}) (\d{3})/.exec(text ?? '');
+  expect(match, 'the message states a code').not.toBeNull();
+  return `${match![1]}${match![2]}`;
+};
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  mailServer = await startMailServer();
+  mailSender = createMailSender(mailServer.port);
+  outbox = createOutbox({ mailSender, mailServer, appName: 'factorkit example', clock: () => nowMs });
+  const { app } = createExampleApp({
+    store: new MemoryStore(),
+    users: new MemoryUserStore(),
+    keyring: { currentKeyId: 'test', keys: { test: new Uint8Array(32).fill(9) } },
+    sessionSecret: 'e2e-delivered-session-secret',
+    clock: () => nowMs,
+    backupCodes: { kdf: { N: 2 ** 10, r: 8, p: 1 }, allowWeakKdf: true },
+    adminUsernames: [],
+    outbox: { outbox, smtpPort: mailServer.port },
+    delivery: DELIVERY,
+    log: (line) => logLines.push(line),
+  });
+  server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  mailSender?.close();
+  await mailServer?.close();
+});
+
+describe('Express demo: delivered codes and approvals in Chromium', () => {
+  it('adds an e-mail factor with the code from the real mail, signs in with an e-mailed code, refuses a wrong one and an early resend', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const address = 'ivy@example.test';
+    await signUp(page, 'ivy');
+
+    // Start with an e-mail address: the code arrives over SMTP.
+    await andWait(page, page.getByRole('link', { name: 'Add an e-mail address' }).first().click());
+    await page.getByLabel('E-mail address').fill(address);
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    expect(pathOf(page)).toBe('/2fa/delivered/confirm');
+    expect(await textOf(page, '.masked-destination')).not.toContain('ivy@');
+    await shot(page, 'email-confirm');
+    const enrolmentCode = await codeFromLatestMail(address, 0);
+    await submitCode(page, enrolmentCode, 'Confirm');
+    await page.goto('/profile');
+    expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+    expect(await page.locator('#authenticators td.kind').allTextContents()).toEqual(['E-mail']);
+    const masked = await textOf(page, '#authenticators td.destination');
+    expect(masked).toMatch(/@example\.test$/);
+    expect(masked).not.toContain('ivy');
+    await shot(page, 'email-factor-listed');
+
+    // The outbox page shows the same mail, from the SMTP server's list.
+    await page.goto('/dev/outbox');
+    expect(await page.locator(`#emails li.email[data-to="${address}"]`).count()).toBe(1);
+    await logOut(page);
+
+    // Sign in with the password, then "E-mail me a code".
+    await enterPassword(page, 'ivy');
+    expect(pathOf(page)).toBe('/login/2fa');
+    await shot(page, 'sign-in-methods');
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    expect(pathOf(page)).toBe('/login/2fa/code');
+    const signInCode = await codeFromLatestMail(address, 1);
+    expect(signInCode).not.toBe(enrolmentCode);
+
+    // A wrong code is refused; asking again at once meets the cooldown.
+    const wrong = signInCode === '000000' ? '111111' : '000000';
+    await submitCode(page, wrong, 'Verify');
+    expect(await textOf(page, '[role=alert]')).toContain('not right');
+    await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
+    expect(await textOf(page, '[role=alert]')).toMatch(/wait \d+ seconds?/);
+    expect(mailsTo(address)).toHaveLength(2);
+    await shot(page, 'resend-cooldown');
+
+    await submitCode(page, signInCode, 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, '#whoami')).toBe('ivy');
+
+    // The code was used: it does not sign in a second time.
+    await logOut(page);
+    await enterPassword(page, 'ivy');
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    // Still within the cooldown of the last send: no new mail, and the old code is spent.
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
+    const secondCode = await codeFromLatestMail(address, mailsTo(address).length - 1);
+    await submitCode(page, signInCode, 'Verify');
+    expect(pathOf(page)).toBe('/login/2fa/code');
+    await submitCode(page, secondCode, 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+
+    // No code ever reaches the log.
+    for (const code of [enrolmentCode, signInCode, secondCode]) expect(logLines.join('\n')).not.toContain(code);
+    await context.close();
+  }, 180_000);
+
+  it('adds Telegram, signs in by approving in the outbox while the waiting page polls; a denied request signs nobody in', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const phone = await context.newPage(); // the "phone": /dev/outbox
+    const chatId = '7012345678';
+    await signUp(page, 'judy');
+
+    // An e-mail factor first, then Telegram (confirmed with a code the bot sent).
+    await andWait(page, page.getByRole('link', { name: 'Add an e-mail address' }).first().click());
+    await page.getByLabel('E-mail address').fill('judy@example.test');
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    await submitCode(page, await codeFromLatestMail('judy@example.test', 0), 'Confirm');
+    await page.goto('/profile');
+    await andWait(page, page.getByRole('link', { name: 'Add Telegram' }).click());
+    await page.getByLabel('Telegram chat id').fill(chatId);
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    const telegramCode = codeIn(
+      await (await newestOnOutbox(phone, 'telegram', chatId)).locator('.message').textContent(),
+    );
+    await submitCode(page, telegramCode, 'Confirm');
+    await page.goto('/profile');
+    expect(await page.locator('#authenticators td.kind').allTextContents()).toEqual(['E-mail', 'Telegram']);
+    await logOut(page);
+
+    // Sign in: "Approve in Telegram", then the waiting page.
+    await enterPassword(page, 'judy');
+    await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
+    expect(pathOf(page)).toBe('/login/2fa/wait');
+    const number = await textOf(page, '#match-number');
+    expect(number).toMatch(/^\d{2}$/);
+    await shot(page, 'approval-waiting');
+
+    // The waiting page keeps polling (it reloads) and stays put while the request is pending.
+    await page.waitForEvent('load', { timeout: WAIT_MS });
+    expect(pathOf(page)).toBe('/login/2fa/wait');
+
+    // On the "phone": the request shows the same number; press Approve.
+    const request = await newestOnOutbox(phone, 'telegram', chatId);
+    expect(await request.getAttribute('data-kind')).toBe('approval');
+    expect(await request.locator('.match-number').textContent()).toBe(number);
+    await shot(phone, 'outbox-telegram-approval');
+    await andWait(phone, request.getByRole('button', { name: 'Approve' }).click());
+    expect(await textOf(phone, '#phone li.entry .answer')).toBe('You approved this request.');
+
+    // The waiting page proceeds on its own.
+    await page.waitForURL(/\/profile$/, { timeout: WAIT_MS });
+    expect(await textOf(page, '#whoami')).toBe('judy');
+    await shot(page, 'approved-signed-in');
+
+    // The buttons of an answered request do nothing more.
+    const replay = await context.request.post(
+      (await (await newestOnOutbox(phone, 'telegram', chatId)).locator('form').count()) === 0
+        ? `/dev/outbox/telegram/${outbox.phoneEntries().at(-1)!.id}/approve`
+        : '/',
+      {
+        form: { _csrf: (await phone.locator('input[name="_csrf"]').first().getAttribute('value')) ?? '' },
+        maxRedirects: 0,
+      },
+    );
+    expect(replay.status()).toBe(303);
+    await logOut(page);
+
+    // A request the user denies: the waiting page says so and signs nobody in.
+    await enterPassword(page, 'judy');
+    await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
+    const denied = await newestOnOutbox(phone, 'telegram', chatId);
+    await andWait(phone, denied.getByRole('button', { name: 'Deny' }).click());
+    await page.waitForURL(/\/login\/2fa$/, { timeout: WAIT_MS });
+    expect(await textOf(page, '[role=alert]')).toContain('denied');
+    await page.goto('/profile');
+    expect(pathOf(page)).toBe('/login/2fa');
+
+    // The approve and deny tokens never reach the log.
+    for (const entry of outbox.phoneEntries()) {
+      if (entry.channel === 'telegram' && entry.kind === 'approval') {
+        expect(logLines.join('\n')).not.toContain(entry.approveToken);
+        expect(logLines.join('\n')).not.toContain(entry.denyToken);
+      }
+    }
+    await context.close();
+  }, 180_000);
+
+  it('offers voice only beside another factor, reads the code from the calling number, and falls back to SMS after unanswered calls', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const phone = await context.newPage();
+    const number = '+15550104477';
+    await signUp(page, 'kim');
+
+    // No other factor yet: no voice link.
+    expect(await page.getByRole('link', { name: 'Add a phone for voice calls' }).count()).toBe(0);
+    expect(await textOf(page, 'main')).toContain('Voice calls: a fallback only');
+
+    await andWait(page, page.getByRole('link', { name: 'Add an e-mail address' }).first().click());
+    await page.getByLabel('E-mail address').fill('kim@example.test');
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    await submitCode(page, await codeFromLatestMail('kim@example.test', 0), 'Confirm');
+    await page.goto('/profile');
+
+    // Now voice is offered; the confirmation code is the end of the calling number.
+    await andWait(page, page.getByRole('link', { name: 'Add a phone for voice calls' }).click());
+    await page.getByLabel(/^Phone number/).fill(number);
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    const call = await newestOnOutbox(phone, 'voice', number);
+    const callerId = (await call.locator('.caller-id').textContent())!;
+    const digits = Number(/code = last (\d+) digits/.exec((await call.textContent()) ?? '')![1]);
+    expect(callerId).toMatch(/^\+1 555 /);
+    await shot(phone, 'outbox-voice-call');
+    await submitCode(page, callerId.replace(/\D/g, '').slice(-digits), 'Confirm');
+    await page.goto('/profile');
+    expect(await page.locator('#authenticators td.kind').allTextContents()).toEqual(['E-mail', 'Voice call']);
+    await logOut(page);
+
+    // Sign in with "Call me": the calls go unanswered (no code typed), and after
+    // voiceCallsBeforeSms of them the next "Send a new code" is a text message instead.
+    await enterPassword(page, 'kim');
+    const callsBefore = outbox.phoneEntries().filter((e) => e.channel === 'voice' && e.to === number).length;
+    await andWait(page, page.getByRole('button', { name: /^Call me at / }).click());
+    for (let call = 1; call < DELIVERY.voiceCallsBeforeSms; call += 1) {
+      advance(DELIVERY.resendCooldownMs);
+      await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
+    }
+    const callsNow = outbox.phoneEntries().filter((e) => e.channel === 'voice' && e.to === number).length;
+    expect(callsNow - callsBefore).toBe(DELIVERY.voiceCallsBeforeSms);
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
+    expect(await textOf(page, 'main')).toContain('by text message');
+    const sms = await newestOnOutbox(phone, 'sms', number);
+    await shot(phone, 'outbox-sms-fallback');
+    const smsCode = codeIn(await sms.locator('.message').textContent());
+    expect(outbox.phoneEntries().filter((e) => e.channel === 'voice' && e.to === number).length).toBe(callsNow);
+    await submitCode(page, smsCode, 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, '#whoami')).toBe('kim');
+    await context.close();
+  }, 180_000);
+});
