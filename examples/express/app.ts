@@ -12,6 +12,9 @@ import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-
 import {
   type BeginEnrollmentResult,
   createTwoFactor,
+  type DeliveryOptions,
+  FactorkitError,
+  type RateLimited,
   type FactorSummary,
   type Keyring,
   type ScryptParams,
@@ -117,6 +120,9 @@ const MAX_PASSWORD_LENGTH = 256;
 
 const CHANNELS: readonly views.Channel[] = ['email', 'telegram', 'sms', 'voice'];
 const isChannel = (value: string): value is views.Channel => (CHANNELS as readonly string[]).includes(value);
+
+/** factorkit's default `delivery.resendCooldownMs`, for the "ask again in N seconds" hint. */
+const DEFAULT_DELIVERY_RESEND_COOLDOWN_MS = 30_000;
 
 const TIME_SYNC_HELP =
   "That code is not right. If you typed it carefully, your phone's clock is probably off: codes depend on the exact time, " +
@@ -435,7 +441,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const locked = (await twoFactor.throttleStatus(user.id)).hardLocked
       ? failureNotice({ ok: false, reason: 'hard-locked' }, '')
       : undefined;
-    res.send(views.secondFactorPage(ctx(req, res), user.username, locked, await signInMethods(user.id)));
+    res.send(views.secondFactorPage(ctx(req, res), user.username, locked, await deliveredMethods(user.id)));
   });
 
   app.post('/login/2fa', async (req, res) => {
@@ -456,7 +462,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       const notice = await refusalNotice(user.id, result, code);
       return res
         .status(401)
-        .send(views.secondFactorPage(ctx(req, res), user.username, notice, await signInMethods(user.id)));
+        .send(views.secondFactorPage(ctx(req, res), user.username, notice, await deliveredMethods(user.id)));
     }
     await completeSignIn(req, res, user, result.method === 'backup' ? 'a backup code' : 'a TOTP code');
     if (result.method === 'backup') {
@@ -724,7 +730,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!user) return;
     const factor = await activeFactor(req, res, user);
     if (!factor) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user), removeForm(factor)));
+    res.send(
+      views.codeConfirmPage(ctx(req, res, user), removeForm(factor), undefined, await deliveredMethods(user.id)),
+    );
   });
 
   app.post('/2fa/factors/:factorId/remove', async (req, res) => {
@@ -742,7 +750,12 @@ export function createExampleApp(options: ExampleAppOptions) {
       return res
         .status(400)
         .send(
-          views.codeConfirmPage(ctx(req, res, user), removeForm(factor), await refusalNotice(user.id, result, code)),
+          views.codeConfirmPage(
+            ctx(req, res, user),
+            removeForm(factor),
+            await refusalNotice(user.id, result, code),
+            await deliveredMethods(user.id),
+          ),
         );
     }
     req.session.flash = result.twoFactorOff
@@ -821,7 +834,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/2fa/backup-codes', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm));
+    res.send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm, undefined, await deliveredMethods(user.id)));
   });
 
   app.post('/2fa/backup-codes', async (req, res) => {
@@ -832,7 +845,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       return res
         .status(400)
-        .send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm, await refusalNotice(user.id, result, code)));
+        .send(
+          views.codeConfirmPage(
+            ctx(req, res, user),
+            backupCodesForm,
+            await refusalNotice(user.id, result, code),
+            await deliveredMethods(user.id),
+          ),
+        );
     }
     res.send(views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, 'Your new backup codes'));
   });
@@ -847,7 +867,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/2fa/disable', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user), disableForm));
+    res.send(views.codeConfirmPage(ctx(req, res, user), disableForm, undefined, await deliveredMethods(user.id)));
   });
 
   app.post('/2fa/disable', async (req, res) => {
@@ -858,7 +878,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       return res
         .status(400)
-        .send(views.codeConfirmPage(ctx(req, res, user), disableForm, await refusalNotice(user.id, result, code)));
+        .send(
+          views.codeConfirmPage(
+            ctx(req, res, user),
+            disableForm,
+            await refusalNotice(user.id, result, code),
+            await deliveredMethods(user.id),
+          ),
+        );
     }
     req.session.flash = '2FA is now off for your account.';
     res.redirect('/profile');
@@ -961,38 +988,74 @@ export function createExampleApp(options: ExampleAppOptions) {
 
   // Delivered-code factors: e-mail, Telegram, SMS and voice. factorkit makes each code and hands
   // it to `deliver`; these pages ask for the destination, send, and take the code back. A new
-  // destination is a new authenticator (NIST SP 800-63B 5.1.3.3, 6.1.2): with 2FA on, adding one
-  // needs a code of a current factor, as adding an authenticator app does.
+  // destination is a new authenticator (NIST SP 800-63B 5.1.3.3, 6.1.2): with 2FA on, confirming
+  // one needs a code of a current factor too, as adding an authenticator app does.
 
   /** Voice calls are a fallback only: factorkit refuses one unless another active factor is not voice. */
   function voiceAllowed(factors: FactorSummary[]): boolean {
     return factors.some((factor) => factor.status === 'active' && factor.channel !== 'voice');
   }
 
-  /** The buttons of the second step: one per active delivered factor. */
-  async function signInMethods(userId: string): Promise<views.SignInMethod[]> {
+  /** The user's active delivered factors of the channels this app sends through. */
+  async function deliveredMethods(userId: string): Promise<views.SignInMethod[]> {
     if (!deliveryAvailable) return [];
-    return (await twoFactor.listFactors(userId)).flatMap((factor) =>
-      factor.status === 'active' && factor.channel && factor.maskedDestination
-        ? [{ factorId: factor.factorId, channel: factor.channel, maskedDestination: factor.maskedDestination }]
-        : [],
-    );
+    return (await twoFactor.listFactors(userId)).flatMap((factor) => {
+      const channel = factor.channel ?? '';
+      return factor.status === 'active' && isChannel(channel) && factor.maskedDestination
+        ? [{ factorId: factor.factorId, channel, maskedDestination: factor.maskedDestination }]
+        : [];
+    });
   }
 
   const resendInSeconds = (pending: PendingDelivered) => Math.max(0, Math.ceil((pending.resendAt - clock()) / 1000));
-  const resendCooldownMs = options.delivery?.resendCooldownMs ?? DEFAULT_RESEND_COOLDOWN_MS;
+  const resendCooldownMs = options.delivery?.resendCooldownMs ?? DEFAULT_DELIVERY_RESEND_COOLDOWN_MS;
 
-  function sendRefusal(result: Exclude<SendCodeResult, { ok: true }>): views.Notice {
-    switch (result.reason) {
-      case 'rate-limited':
-        return {
-          kind: 'error',
-          text: `A code was sent a moment ago: wait ${Math.ceil(result.retryAfterMs / 1000)} seconds before asking for a new one.`,
-        };
-      default:
-        return { kind: 'error', text: 'We could not send a code right now. Try again, or use another method.' };
+  /** Why a code (or approval request) was not sent. */
+  function sendRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
+    if (result.reason === 'rate-limited') {
+      return {
+        kind: 'error',
+        text: `Too many codes asked for: wait ${Math.ceil(result.retryAfterMs / 1000)} seconds before asking for a new one.`,
+      };
+    }
+    if (result.reason === 'locked' || result.reason === 'hard-locked') return failureNotice(result, '');
+    return { kind: 'error', text: 'We could not send a code to that method. Reload the page and try again.' };
+  }
+
+  /**
+   * Runs a send (beginEnrollment, sendCode, requestApproval); a provider that failed, or a
+   * destination factorkit cannot use, becomes a notice instead of a 500.
+   */
+  async function sending<T>(send: () => Promise<T>): Promise<T | views.Notice> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof FactorkitError)) throw error;
+      switch (error.code) {
+        case 'DELIVERY_FAILED':
+          return {
+            kind: 'error',
+            text: 'Sending failed: our provider did not take the message. Try again in a moment.',
+          };
+        case 'INVALID_DESTINATION':
+          return {
+            kind: 'error',
+            text: 'That does not look right: an e-mail address, a phone number starting with + and the country code, or a Telegram chat id (digits).',
+          };
+        case 'VOICE_FALLBACK_ONLY':
+          return {
+            kind: 'error',
+            text: 'Voice calls are a fallback only: add another way to sign in first (an app, e-mail, Telegram or SMS).',
+          };
+        case 'TOO_MANY_FACTORS':
+          return { kind: 'error', text: 'You have as many of these as there can be: remove one first.' };
+        default:
+          throw error;
+      }
     }
   }
+  const isNotice = (value: unknown): value is views.Notice =>
+    typeof value === 'object' && value !== null && 'kind' in value && 'text' in value;
 
   async function requireDeliveryUser(req: Request, res: Response): Promise<User | undefined> {
     const user = await requireUser(req, res);
@@ -1004,13 +1067,30 @@ export function createExampleApp(options: ExampleAppOptions) {
     return user;
   }
 
+  // "Send a code to ...": a code of a delivered factor, for a page that asks for a code of any
+  // factor (remove, backup codes, disable). Back to that page, whose path is one of these.
+  const SEND_CODE_BACK = /^\/2fa\/(?:backup-codes|disable|factors\/[^/]+\/remove)$/;
+
+  app.post('/2fa/send-code', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const back = text(req.body, 'back');
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
+    if (!SEND_CODE_BACK.test(back) || !method) return res.redirect('/profile');
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    req.session.flash =
+      isNotice(sent) || !sent.ok
+        ? (isNotice(sent) ? sent : sendRefusal(sent)).text
+        : `We sent a code to ${method.maskedDestination}.`;
+    res.redirect(back);
+  });
+
   app.get('/2fa/delivered/add', async (req, res) => {
     const user = await requireDeliveryUser(req, res);
     if (!user) return;
     const channel = String(req.query.channel ?? '');
     if (!isChannel(channel)) return res.redirect('/profile');
-    const requiresCurrentCode = (await twoFactor.status(user.id)) === 'activated';
-    res.send(views.addDeliveredPage(ctx(req, res, user), { channel, requiresCurrentCode, destination: '' }));
+    res.send(views.addDeliveredPage(ctx(req, res, user), { channel, destination: '' }));
   });
 
   app.post('/2fa/delivered/add', async (req, res) => {
@@ -1019,22 +1099,15 @@ export function createExampleApp(options: ExampleAppOptions) {
     const channel = text(req.body, 'channel');
     if (!isChannel(channel)) return res.redirect('/profile');
     const destination = text(req.body, 'destination').trim();
-    const currentCode = text(req.body, 'currentCode');
-    const requiresCurrentCode = (await twoFactor.status(user.id)) === 'activated';
-    const retry = (status: number, notice: views.Notice) =>
-      res
-        .status(status)
-        .send(views.addDeliveredPage(ctx(req, res, user), { channel, requiresCurrentCode, destination }, notice));
-    const begun = await twoFactor.beginEnrollment(user.id, {
-      channel,
-      destination,
-      ...(currentCode.trim() === '' ? {} : { currentCode }),
-    });
-    if (!begun.ok) return retry(400, beginRefusal(begun, channel));
+    const begun = await sending(() => twoFactor.beginEnrollment(user.id, { channel, destination }));
+    const refusal = isNotice(begun) ? begun : begun.ok ? undefined : sendRefusal(begun);
+    if (refusal || isNotice(begun) || !begun.ok) {
+      return res.status(400).send(views.addDeliveredPage(ctx(req, res, user), { channel, destination }, refusal));
+    }
     req.session.deliveredEnrollment = {
       userId: user.id,
       factorId: begun.factorId,
-      channel: begun.channel,
+      channel,
       maskedDestination: begun.maskedDestination,
       resendAt: clock() + resendCooldownMs,
     };
@@ -1046,14 +1119,34 @@ export function createExampleApp(options: ExampleAppOptions) {
     return pending && pending.userId === user.id ? pending : undefined;
   }
 
+  async function sendConfirmPage(
+    req: Request,
+    res: Response,
+    user: User,
+    pending: PendingDelivered,
+    notice?: views.Notice,
+  ) {
+    const requiresCurrentCode = (await twoFactor.status(user.id)) === 'activated';
+    const current = requiresCurrentCode
+      ? (await deliveredMethods(user.id)).filter((method) => method.factorId !== pending.factorId)
+      : [];
+    res
+      .status(notice?.kind === 'error' ? 400 : 200)
+      .send(
+        views.confirmDeliveredPage(
+          ctx(req, res, user),
+          { ...pending, resendInSeconds: resendInSeconds(pending), requiresCurrentCode, currentMethods: current },
+          notice,
+        ),
+      );
+  }
+
   app.get('/2fa/delivered/confirm', async (req, res) => {
     const user = await requireDeliveryUser(req, res);
     if (!user) return;
     const pending = pendingDeliveredEnrollment(req, user);
     if (!pending) return res.redirect('/profile');
-    res.send(
-      views.confirmDeliveredPage(ctx(req, res, user), { ...pending, resendInSeconds: resendInSeconds(pending) }),
-    );
+    await sendConfirmPage(req, res, user, pending);
   });
 
   app.post('/2fa/delivered/resend', async (req, res) => {
@@ -1061,20 +1154,27 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!user) return;
     const pending = pendingDeliveredEnrollment(req, user);
     if (!pending) return res.redirect('/profile');
-    const sent = await twoFactor.sendCode(user.id, { factorId: pending.factorId });
-    if (!sent.ok) {
-      return res
-        .status(429)
-        .send(
-          views.confirmDeliveredPage(
-            ctx(req, res, user),
-            { ...pending, resendInSeconds: resendInSeconds(pending) },
-            sendRefusal(sent),
-          ),
-        );
-    }
-    req.session.deliveredEnrollment = { ...pending, channel: sent.channel, resendAt: clock() + resendCooldownMs };
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: pending.factorId }));
+    if (isNotice(sent) || !sent.ok)
+      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
+    req.session.deliveredEnrollment = { ...pending, resendAt: clock() + resendCooldownMs };
     req.session.flash = 'We sent a new code.';
+    res.redirect('/2fa/delivered/confirm');
+  });
+
+  // "A code from one of your current methods": sends one to an active delivered factor, for the
+  // confirmation of a new one (its `currentCode`).
+  app.post('/2fa/delivered/current-code', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
+    if (!method) return res.redirect('/2fa/delivered/confirm');
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    if (isNotice(sent) || !sent.ok)
+      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
+    req.session.flash = `We sent a code to ${method.maskedDestination}: enter it as the code from a current method.`;
     res.redirect('/2fa/delivered/confirm');
   });
 
@@ -1084,30 +1184,43 @@ export function createExampleApp(options: ExampleAppOptions) {
     const pending = pendingDeliveredEnrollment(req, user);
     if (!pending) return res.redirect('/profile');
     const code = text(req.body, 'code');
-    const result = await twoFactor.confirmEnrollment(user.id, code, { factorId: pending.factorId });
+    const currentCode = text(req.body, 'currentCode');
+    const result = await twoFactor.confirmEnrollment(user.id, code, {
+      factorId: pending.factorId,
+      ...(currentCode.trim() === '' ? {} : { currentCode }),
+    });
     if (!result.ok) {
-      if (result.reason === 'not-enrolled' || result.reason === 'expired' || result.reason === 'unknown-factor') {
+      if (result.reason === 'not-enrolled' || result.reason === 'unknown-factor') {
         delete req.session.deliveredEnrollment;
-        req.session.flash = 'That code has expired: add the address again to get a new one.';
+        req.session.flash = 'That confirmation is no longer pending: add the address again.';
         return res.redirect('/profile');
       }
-      return res
-        .status(400)
-        .send(
-          views.confirmDeliveredPage(
-            ctx(req, res, user),
-            { ...pending, resendInSeconds: resendInSeconds(pending) },
-            await deliveredRefusalNotice(user.id, result),
-          ),
-        );
+      if (result.reason === 'expired') {
+        return sendConfirmPage(req, res, user, pending, {
+          kind: 'error',
+          text: 'That code has expired or was tried too often: ask for a new code below.',
+        });
+      }
+      if (result.reason === 'current-code-required') {
+        return sendConfirmPage(req, res, user, pending, {
+          kind: 'error',
+          text: '2FA is on: enter a code from one of your current methods (or a backup code) as well.',
+        });
+      }
+      const notice =
+        currentCode.trim() === ''
+          ? await deliveredRefusalNotice(user.id, result)
+          : await twoCodesRefusalNotice(user.id, result);
+      return sendConfirmPage(req, res, user, pending, notice);
     }
     delete req.session.deliveredEnrollment;
-    if (result.backupCodes) {
+    // Backup codes come with the first factor only (2FA just went on).
+    if (result.backupCodes.length > 0) {
       return res.send(
         views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, '2FA is on: your backup codes'),
       );
     }
-    req.session.flash = `Added ${pending.maskedDestination}: you can now sign in with a code sent there.`;
+    req.session.flash = `Added ${pending.maskedDestination}: you can now sign in with it.`;
     res.redirect('/profile');
   });
 
@@ -1125,12 +1238,10 @@ export function createExampleApp(options: ExampleAppOptions) {
             : ''),
       };
     }
+    if (failure.reason === 'expired') {
+      return { kind: 'error', text: 'That code has expired or was tried too often: ask for a new code below.' };
+    }
     return refusalNotice(userId, failure, '');
-  }
-
-  /** The pending sign-in's active delivered factor named in the form, if it is one. */
-  async function pendingMethod(userId: string, factorId: string): Promise<views.SignInMethod | undefined> {
-    return (await signInMethods(userId)).find((method) => method.factorId === factorId);
   }
 
   async function pendingSignIn(req: Request, res: Response): Promise<User | undefined> {
@@ -1144,30 +1255,39 @@ export function createExampleApp(options: ExampleAppOptions) {
     return user;
   }
 
+  async function sendDeliveredSignInPage(
+    req: Request,
+    res: Response,
+    pending: PendingDelivered,
+    notice?: views.Notice,
+  ) {
+    res
+      .status(notice?.kind === 'error' ? 401 : 200)
+      .send(
+        views.deliveredSignInPage(ctx(req, res), { ...pending, resendInSeconds: resendInSeconds(pending) }, notice),
+      );
+  }
+
   app.post('/login/2fa/send', async (req, res) => {
     const user = await pendingSignIn(req, res);
     if (!user) return;
-    const method = await pendingMethod(user.id, text(req.body, 'factorId'));
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
     if (!method || method.channel === 'telegram') return res.redirect('/login/2fa');
-    const sent = await twoFactor.sendCode(user.id, { factorId: method.factorId });
     const kept = req.session.signInCode;
     const pending: PendingDelivered =
       kept && kept.userId === user.id && kept.factorId === method.factorId
         ? kept
         : { userId: user.id, ...method, resendAt: clock() };
-    if (!sent.ok) {
-      req.session.signInCode = pending;
-      return res
-        .status(429)
-        .send(
-          views.deliveredSignInPage(
-            ctx(req, res),
-            { ...pending, resendInSeconds: resendInSeconds(pending) },
-            sendRefusal(sent),
-          ),
-        );
-    }
-    req.session.signInCode = { ...pending, channel: sent.channel, resendAt: clock() + resendCooldownMs };
+    req.session.signInCode = pending;
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    if (isNotice(sent) || !sent.ok)
+      return sendDeliveredSignInPage(req, res, pending, isNotice(sent) ? sent : sendRefusal(sent));
+    // A voice factor's code may come by SMS instead (unanswered calls): the page says which.
+    req.session.signInCode = {
+      ...pending,
+      channel: isChannel(sent.channel) ? sent.channel : pending.channel,
+      resendAt: clock() + resendCooldownMs,
+    };
     res.redirect('/login/2fa/code');
   });
 
@@ -1176,7 +1296,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!user) return;
     const pending = req.session.signInCode;
     if (!pending || pending.userId !== user.id) return res.redirect('/login/2fa');
-    res.send(views.deliveredSignInPage(ctx(req, res), { ...pending, resendInSeconds: resendInSeconds(pending) }));
+    await sendDeliveredSignInPage(req, res, pending);
   });
 
   app.post('/login/2fa/code', async (req, res) => {
@@ -1191,15 +1311,7 @@ export function createExampleApp(options: ExampleAppOptions) {
         await regenerate(req);
         return res.redirect('/login');
       }
-      return res
-        .status(401)
-        .send(
-          views.deliveredSignInPage(
-            ctx(req, res),
-            { ...pending, resendInSeconds: resendInSeconds(pending) },
-            await deliveredRefusalNotice(user.id, result),
-          ),
-        );
+      return sendDeliveredSignInPage(req, res, pending, await deliveredRefusalNotice(user.id, result));
     }
     await completeSignIn(req, res, user, `a code sent by ${pending.channel}`);
     res.redirect('/profile');
@@ -1208,20 +1320,18 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.post('/login/2fa/approve', async (req, res) => {
     const user = await pendingSignIn(req, res);
     if (!user) return;
-    const method = await pendingMethod(user.id, text(req.body, 'factorId'));
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
     if (!method || method.channel !== 'telegram') return res.redirect('/login/2fa');
-    const requested = await twoFactor.requestApproval(user.id, { factorId: method.factorId });
-    if (!requested.ok) {
+    const requested = await sending(() => twoFactor.requestApproval(user.id, { factorId: method.factorId }));
+    if (isNotice(requested) || !requested.ok) {
       return res
         .status(429)
         .send(
           views.secondFactorPage(
             ctx(req, res),
             user.username,
-            requested.reason === 'rate-limited'
-              ? sendRefusal(requested)
-              : { kind: 'error', text: 'We could not send the request right now. Try again, or use another method.' },
-            await signInMethods(user.id),
+            isNotice(requested) ? requested : sendRefusal(requested),
+            await deliveredMethods(user.id),
           ),
         );
     }
@@ -1236,55 +1346,32 @@ export function createExampleApp(options: ExampleAppOptions) {
 
   // The waiting page reloads itself (meta refresh: no script, so the strict CSP stays as it is)
   // and each load asks approvalStatus. An approved request reads as approved once only, so the
-  // load that sees it signs the session in, and no other session can reuse it.
+  // load that sees it signs this session in, and no other session can reuse the approval.
   app.get('/login/2fa/wait', async (req, res) => {
     const user = await pendingSignIn(req, res);
     if (!user) return;
     const waiting = req.session.signInApproval;
     if (!waiting || waiting.userId !== user.id) return res.redirect('/login/2fa');
     const { status } = await twoFactor.approvalStatus(user.id, waiting.challengeId);
-    switch (status) {
-      case 'approved':
-        delete req.session.signInApproval;
-        await completeSignIn(req, res, user, 'an approval in Telegram');
-        return res.redirect('/profile');
-      case 'denied':
-        delete req.session.signInApproval;
-        req.session.flash = '';
-        return res.status(401).send(
-          views.secondFactorPage(
-            ctx(req, res),
-            user.username,
-            {
-              kind: 'error',
-              text: 'The sign-in was denied in Telegram. If that was not you, someone else has your password: change it.',
-            },
-            await signInMethods(user.id),
-          ),
-        );
-      case 'expired':
-        delete req.session.signInApproval;
-        return res
-          .status(401)
-          .send(
-            views.secondFactorPage(
-              ctx(req, res),
-              user.username,
-              {
-                kind: 'error',
-                text: 'The request in Telegram expired without an answer. Ask again, or use another method.',
-              },
-              await signInMethods(user.id),
-            ),
-          );
-      case 'pending':
-        return res.send(
-          views.approvalWaitPage(ctx(req, res), {
-            maskedDestination: waiting.maskedDestination,
-            matchNumber: approvalMatchNumber(waiting.challengeId),
-          }),
-        );
+    if (status === 'approved') {
+      delete req.session.signInApproval;
+      await completeSignIn(req, res, user, 'an approval in Telegram');
+      return res.redirect('/profile');
     }
+    if (status === 'pending') {
+      return res.send(
+        views.approvalWaitPage(ctx(req, res), {
+          maskedDestination: waiting.maskedDestination,
+          matchNumber: approvalMatchNumber(waiting.challengeId),
+        }),
+      );
+    }
+    delete req.session.signInApproval;
+    req.session.flash =
+      status === 'denied'
+        ? 'The sign-in was denied in Telegram. If that was not you, someone else has your password: change it.'
+        : 'The request in Telegram expired without an answer. Ask again, or use another method.';
+    res.redirect('/login/2fa');
   });
 
   app.post('/login/2fa/approve/cancel', (req, res) => {
@@ -1311,10 +1398,12 @@ export function createExampleApp(options: ExampleAppOptions) {
       if (!entry || (answer !== 'approve' && answer !== 'deny')) {
         return res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no such message.'));
       }
+      // Like Telegram's buttons, a message's buttons are answered once; factorkit would refuse a
+      // second press anyway (each token works once).
       if (!entry.answer) {
         const result =
           answer === 'approve' ? await twoFactor.approve(entry.approveToken) : await twoFactor.deny(entry.denyToken);
-        entry.answer = result.ok ? (answer === 'approve' ? 'approved' : 'denied') : 'refused';
+        outbox.recordAnswer(entry.id, result.ok ? (answer === 'approve' ? 'approved' : 'denied') : 'refused');
       }
       res.redirect(303, '/dev/outbox');
     });

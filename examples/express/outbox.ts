@@ -9,33 +9,8 @@
 // given an outbox; server.ts always gives one). A real app has no such page: it would show
 // every user's codes to whoever opens it.
 import { createHash } from 'node:crypto';
+import type { DeliveryMessage } from 'factorkit';
 import type { MailSender, MailServer, ReceivedMail } from './mail.js';
-
-// TEMPORARY: the contract of factorkit's DeliveryMessage, until the core exports it (branch
-// `delivered`); replaced by `import type { DeliveryMessage } from 'factorkit'` at the merge.
-type Channel = 'email' | 'sms' | 'telegram' | 'voice';
-type DeliveryMessage =
-  | {
-      kind: 'code';
-      purpose: 'enrollment' | 'sign-in';
-      channel: Channel;
-      destination: string;
-      userId: string;
-      factorId: string;
-      expiresAt: number;
-      code: string;
-    }
-  | {
-      kind: 'approval';
-      channel: Channel;
-      destination: string;
-      userId: string;
-      factorId: string;
-      expiresAt: number;
-      challengeId: string;
-      approveToken: string;
-      denyToken: string;
-    };
 
 interface EntryBase {
   /** 1, 2, 3...: the order in which `deliver` was called. */
@@ -88,8 +63,12 @@ export interface Outbox {
   /** SMS, voice calls and Telegram messages, oldest first. */
   phoneEntries(): readonly PhoneEntry[];
   /** One Telegram approval message, by entry id. */
-  approvalEntry(id: number): Extract<TelegramEntry, { kind: 'approval' }> | undefined;
+  approvalEntry(id: number): ApprovalEntry | undefined;
+  /** Marks an approval message's buttons as pressed, so it shows the answer instead of them. */
+  recordAnswer(id: number, answer: NonNullable<ApprovalEntry['answer']>): void;
 }
+
+export type ApprovalEntry = Extract<TelegramEntry, { kind: 'approval' }>;
 
 export interface OutboxOptions {
   /** Sends e-mail (nodemailer to the demo's SMTP server). */
@@ -207,6 +186,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
             code: message.code,
           });
           return;
+        default:
+          // factorkit's channels are open (an app may name its own); this demo sends these four.
+          throw new Error(`The demo has no provider for the channel ${message.channel}`);
       }
     }
     // Approval requests: the demo sends them through Telegram only (a bot message with buttons).
@@ -238,7 +220,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     phoneEntries: () => entries,
     approvalEntry(id) {
       const entry = entries.find((candidate) => candidate.id === id);
-      return entry?.channel === 'telegram' && entry.kind === 'approval' ? entry : undefined;
+      return entry?.channel === 'telegram' && entry.kind === 'approval' ? { ...entry } : undefined;
+    },
+    recordAnswer(id, answer) {
+      const entry = entries.find((candidate) => candidate.id === id);
+      if (entry?.channel === 'telegram' && entry.kind === 'approval') entry.answer = answer;
     },
   };
 }

@@ -178,7 +178,7 @@ const CHANNEL_NAMES: Record<Channel, string> = {
 
 /** "Authenticator app", "E-mail", "Telegram"...: what kind of factor a row is. */
 export function factorKind(factor: FactorSummary): string {
-  return factor.channel ? CHANNEL_NAMES[factor.channel] : 'Authenticator app';
+  return factor.type === 'totp' ? 'Authenticator app' : channelName(factor.channel);
 }
 
 function authenticatorRows(authenticators: FactorSummary[], removable: boolean): SafeHtml {
@@ -367,6 +367,8 @@ export function codeConfirmPage(
   ctx: PageContext,
   options: { title: string; action: string; intro: string; button: string },
   notice?: Notice,
+  /** The user's delivered factors: "Send me a code" buttons, for an account without an app at hand. */
+  sendTo: SignInMethod[] = [],
 ): string {
   return layout(
     ctx,
@@ -376,6 +378,16 @@ export function codeConfirmPage(
 ${codeField('Code from your authenticator app or a backup code', false)}
 <div><button type="submit">${options.button}</button></div>
 </form>
+${
+  sendTo.length > 0
+    ? html`<p>Or use a code we send you:</p>
+<ul id="send-code">${sendTo.map(
+        (method) => html`<li><form method="post" action="/2fa/send-code">${csrf(ctx)}
+<input type="hidden" name="factorId" value="${method.factorId}"><input type="hidden" name="back" value="${options.action}">
+<button type="submit">Send a code to ${method.maskedDestination}</button></form></li>`,
+      )}</ul>`
+    : ''
+}
 <p><a href="/profile">Back to my profile</a></p>`,
     notice,
   );
@@ -501,6 +513,11 @@ export function errorPage(ctx: PageContext, title: string, message: string): str
 // Delivered-code factors: e-mail, Telegram, SMS and voice. factorkit makes the codes; the app's
 // `deliver` sends them (in the demo: the outbox, outbox.ts).
 
+/** factorkit's channel names are open (an app may name its own); these are the ones this app sends through. */
+export function channelName(channel: string | undefined): string {
+  return channel !== undefined && channel in CHANNEL_NAMES ? CHANNEL_NAMES[channel as Channel] : (channel ?? '');
+}
+
 const DESTINATION_FIELDS: Record<Channel, { label: string; type: string; autocomplete: string; hint: string }> = {
   email: {
     label: 'E-mail address',
@@ -557,8 +574,6 @@ function outboxHint(ctx: PageContext): SafeHtml {
 
 export interface AddDeliveredView {
   channel: Channel;
-  /** 2FA is on: adding a destination needs a code of a current factor (it is a new authenticator). */
-  requiresCurrentCode: boolean;
   destination: string;
 }
 
@@ -571,7 +586,6 @@ export function addDeliveredPage(ctx: PageContext, view: AddDeliveredView, notic
 <input type="hidden" name="channel" value="${view.channel}">
 <label for="destination">${field.label}</label>
 <input id="destination" name="destination" type="${field.type}" autocomplete="${field.autocomplete}" required maxlength="254" value="${view.destination}" autofocus>
-${view.requiresCurrentCode ? codeField('A code from your authenticator app or a backup code', false, 'currentCode') : ''}
 <div><button type="submit">Send a code</button></div>
 </form>
 <p>${field.hint}</p>
@@ -596,11 +610,18 @@ function resendForm(ctx: PageContext, action: string, view: DeliveredCodeView, f
 </form>`;
 }
 
-export function confirmDeliveredPage(
-  ctx: PageContext,
-  view: DeliveredCodeView & { factorId: string },
-  notice?: Notice,
-): string {
+export interface ConfirmDeliveredView extends DeliveredCodeView {
+  factorId: string;
+  /**
+   * 2FA is on: a new destination is a new authenticator, so confirming it needs a code of a
+   * current factor too (a stolen session alone cannot add its own phone).
+   */
+  requiresCurrentCode: boolean;
+  /** The current delivered factors a code can be sent to for that. */
+  currentMethods: SignInMethod[];
+}
+
+export function confirmDeliveredPage(ctx: PageContext, view: ConfirmDeliveredView, notice?: Notice): string {
   return layout(
     ctx,
     'Enter the code we sent',
@@ -608,8 +629,26 @@ export function confirmDeliveredPage(
 ${outboxHint(ctx)}
 <form method="post" action="/2fa/delivered/confirm">${csrf(ctx)}
 ${codeField('Code', true)}
+${
+  view.requiresCurrentCode
+    ? codeField(
+        'A code from one of your current methods (app, e-mail, Telegram...) or a backup code',
+        false,
+        'currentCode',
+      )
+    : ''
+}
 <div><button type="submit">Confirm</button></div>
 </form>
+${
+  view.requiresCurrentCode && view.currentMethods.length > 0
+    ? html`<p>No app at hand? Get a code from a current method:</p>
+<ul id="current-methods">${view.currentMethods.map(
+        (method) => html`<li><form method="post" action="/2fa/delivered/current-code">${csrf(ctx)}
+<input type="hidden" name="factorId" value="${method.factorId}"><button type="submit">Send a current code to ${method.maskedDestination}</button></form></li>`,
+      )}</ul>`
+    : ''
+}
 ${resendForm(ctx, '/2fa/delivered/resend', view, view.factorId)}
 <p><a href="/profile">Back to my profile</a></p>`,
     notice,
