@@ -24,7 +24,12 @@ const OPERATIONS: Record<CodeCheckOperation, string> = {
   'remove-factor': 'removing an authenticator app',
 };
 
-const METHODS = { totp: 'authenticator code', backup: 'backup code', unknown: 'code (not looked at)' } as const;
+const METHODS = {
+  totp: 'authenticator code',
+  delivered: 'code sent by e-mail, SMS, Telegram or phone call',
+  backup: 'backup code',
+  unknown: 'code (not looked at)',
+} as const;
 
 /** What an event means, in words. Every event type is listed, so a new one fails to compile here. */
 export function describeEvent(event: TwoFactorEvent): string {
@@ -59,6 +64,12 @@ export function describeEvent(event: TwoFactorEvent): string {
       return `2FA reset by ${event.actor}`;
     case 'unlocked':
       return `Unlocked by ${event.actor}`;
+    case 'code-sent':
+      return `A ${event.purpose} code was sent to ${event.factorId} by ${event.channel}`;
+    case 'approval-requested':
+      return `A sign-in approval was requested through ${event.factorId}`;
+    case 'approval-answered':
+      return `A sign-in approval was ${event.answer} through ${event.factorId}`;
   }
 }
 

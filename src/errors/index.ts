@@ -11,6 +11,11 @@
  * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
  * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator),
  * `CORRUPT_RECORD` (stored 2FA data that fails validation).
+ * Delivered codes and approvals: `DELIVERY_NOT_CONFIGURED` (a delivered channel used without a
+ * `deliver` callback), `DELIVERY_FAILED` (the app's `deliver` threw or rejected: nothing was
+ * written or counted; the callback's error is the `cause`), `INVALID_DESTINATION` (an address,
+ * phone number or chat id the channel cannot use), `VOICE_FALLBACK_ONLY` (a voice factor on an
+ * account without another active factor that is not voice).
  */
 export type FactorkitErrorCode =
   | 'INVALID_ARGUMENT'
@@ -49,7 +54,11 @@ export type FactorkitErrorCode =
   | 'DECRYPTION_FAILED'
   | 'UNENCRYPTED_SECRET'
   | 'TOO_MANY_FACTORS'
-  | 'CORRUPT_RECORD';
+  | 'CORRUPT_RECORD'
+  | 'DELIVERY_NOT_CONFIGURED'
+  | 'DELIVERY_FAILED'
+  | 'INVALID_DESTINATION'
+  | 'VOICE_FALLBACK_ONLY';
 
 /**
  * The one error class factorkit throws. It signals misuse by the caller (a bad secret,

@@ -10,8 +10,15 @@ import {
   verifyBackupCode,
 } from '../backup-codes/index.js';
 import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from './events.js';
-import type { ActiveFactor, FactorContext } from './factors/index.js';
-import { checkTotp, isTotpShaped } from './factors/totp.js';
+import {
+  type ActiveDeliveredFactor,
+  type DeliveredCodeCheck,
+  checkDeliveredCode,
+  codeDigits,
+  isCodeShaped,
+} from './factors/delivered.js';
+import type { ActiveFactor, FactorContext, FactorMatch } from './factors/index.js';
+import { type ActiveTotpFactor, checkTotp, isTotpShaped } from './factors/totp.js';
 import type { ResolvedOptions } from './options.js';
 import { type RecordState, activeFactors } from './state.js';
 import { afterFailure, lockRemainingMs, resetThrottle } from './throttle.js';
@@ -25,8 +32,10 @@ import type { TwoFactorFailure } from './types.js';
 export const MAX_CODE_INPUT_LENGTH = 64;
 
 export type CodeCheck =
-  | { kind: 'malformed' | 'invalid' | 'replayed'; method: CodeMethod }
-  | { kind: 'factor'; method: 'totp'; factor: ActiveFactor }
+  | { kind: 'malformed' | 'replayed' | 'expired'; method: CodeMethod }
+  /** `spent`: delivered factors whose code this wrong code used up an attempt of, to be written with the failure. */
+  | { kind: 'invalid'; method: CodeMethod; spent: ActiveDeliveredFactor[] }
+  | { kind: 'factor'; method: 'totp' | 'delivered'; factor: ActiveFactor }
   | { kind: 'backup'; method: 'backup'; index: number };
 
 type Refusal = Extract<TwoFactorEvent, { type: 'verify-failed' }>['reason'];
@@ -48,22 +57,47 @@ export function codeChecker(options: ResolvedOptions, code: unknown, onlyFactorI
     if (!usable) return { kind: 'malformed', method: 'unknown' };
     const ctx: FactorContext = { userId, nowMs, open: (sealed) => options.sealer.open(userId, sealed) };
     const candidates = activeFactors(state).filter((f) => onlyFactorId === undefined || f.id === onlyFactorId);
-    const shaped = candidates.filter((factor) => isTotpShaped(code, factor.totp.digits));
-    if (shaped.length > 0) {
-      // Every authenticator the code could belong to is checked, with no early exit, so the
-      // time taken does not say which one matched.
-      const results = [];
-      for (const factor of shaped) results.push(await checkTotp(ctx, factor, code));
-      const match = results.find((result) => result.kind === 'match');
-      if (match !== undefined && match.kind === 'match')
-        return { kind: 'factor', method: 'totp', factor: match.factor };
-      return { kind: results.some((r) => r.kind === 'replayed') ? 'replayed' : 'invalid', method: 'totp' };
+    const totps = candidates.filter(
+      (factor): factor is ActiveTotpFactor => factor.type === 'totp' && isTotpShaped(code, factor.totp.digits),
+    );
+    // A delivered factor is a candidate only while it holds a code of this shape: a code
+    // exists only because the app had it sent.
+    const delivered = candidates.filter(
+      (factor): factor is ActiveDeliveredFactor =>
+        factor.type === 'delivered' && factor.code !== null && isCodeShaped(code, codeDigits(factor.code.channel)),
+    );
+    if (totps.length + delivered.length > 0) {
+      // Every factor the code could belong to is checked, with no early exit, so the time
+      // taken does not say which one matched.
+      const totpResults: FactorMatch<ActiveTotpFactor>[] = [];
+      for (const factor of totps) totpResults.push(await checkTotp(ctx, factor, code));
+      const deliveredResults: DeliveredCodeCheck<ActiveDeliveredFactor>[] = delivered.map((factor) =>
+        checkDeliveredCode(options.hasher, userId, factor, code, nowMs, options.delivery.maxAttemptsPerCode),
+      );
+      for (const result of totpResults) {
+        if (result.kind === 'match') return { kind: 'factor', method: 'totp', factor: result.factor };
+      }
+      for (const result of deliveredResults) {
+        if (result.kind === 'match') return { kind: 'factor', method: 'delivered', factor: result.factor };
+      }
+      const method: CodeMethod = totps.length > 0 ? 'totp' : 'delivered';
+      if ([...totpResults, ...deliveredResults].some((r) => r.kind === 'replayed')) return { kind: 'replayed', method };
+      // Only delivered codes were in question and none can be typed any more: send a new one.
+      if (totps.length === 0 && deliveredResults.every((r) => r.kind === 'expired')) return { kind: 'expired', method };
+      const spent = deliveredResults.flatMap((r) => (r.kind === 'invalid' ? [r.factor] : []));
+      return { kind: 'invalid', method, spent };
     }
-    // A factor was named: only its codes count, and this is not one.
-    if (onlyFactorId !== undefined) return { kind: 'malformed', method: 'unknown' };
-    if (state.backupCodes === null) return { kind: 'invalid', method: 'backup' };
+    if (onlyFactorId !== undefined) {
+      // A delivered factor was named and holds no code: nothing could match, send one first.
+      if (candidates.some((f) => f.type === 'delivered' && f.code === null))
+        return { kind: 'expired', method: 'delivered' };
+      // A factor was named: only its codes count, and this is not one.
+      return { kind: 'malformed', method: 'unknown' };
+    }
+    if (state.backupCodes === null) return { kind: 'invalid', method: 'backup', spent: [] };
     const result = await verifyBackup!(userId, state.backupCodes);
     if (result.valid) return { kind: 'backup', method: 'backup', index: result.index };
+    if (result.reason === 'invalid') return { kind: 'invalid', method: 'backup', spent: [] };
     return { kind: result.reason === 'used' ? 'replayed' : result.reason, method: 'backup' };
   };
 }
@@ -127,7 +161,7 @@ export function succeededEvent(
     userId,
     at: nowMs,
     operation,
-    method: check.kind === 'backup' ? 'backup' : 'totp',
+    method: check.kind === 'backup' ? 'backup' : check.kind === 'factor' ? check.method : 'totp',
   };
 }
 
@@ -176,7 +210,18 @@ export function refusalRules(options: ResolvedOptions) {
         ],
       };
     }
-    if (check.kind === 'invalid') return countedFailure(userId, state, nowMs, operation, check.method);
+    if (check.kind === 'expired') {
+      return {
+        result: { ok: false, reason: 'expired' },
+        events: [failedEvent(userId, nowMs, operation, check.method, 'expired')],
+      };
+    }
+    if (check.kind === 'invalid') {
+      // The delivered codes the wrong code was compared with each lose an attempt, in the same write.
+      const spent = new Map(check.spent.map((factor) => [factor.id, factor]));
+      const factors = state.factors.map((factor) => spent.get(factor.id) ?? factor);
+      return countedFailure(userId, { ...state, factors }, nowMs, operation, check.method);
+    }
     return undefined;
   }
 

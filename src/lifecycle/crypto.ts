@@ -5,6 +5,8 @@
 // tag, the same AAD), so records sealed by either open with the other. The additional authenticated data binds each ciphertext to its user, so a
 // secret copied into another user's record fails to decrypt instead of being accepted.
 import { gcm } from '@noble/ciphers/aes.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
 import { FactorkitError } from '../errors/index.js';
 import { randomBytes } from '../otp/secret.js';
@@ -53,6 +55,8 @@ export class SecretSealer {
    * exposure than the keyring itself, which sits in the same memory and opens every record.
    */
   private readonly opened = new Map<string, Uint8Array>();
+  /** Derived keyed-hash keys, by key id and purpose: a handful at most. */
+  private readonly macKeys = new Map<string, Uint8Array>();
   readonly currentKeyId: string | undefined;
   /** With a keyring: whether a secret stored in clear is accepted (to be re-sealed on its next write). */
   private readonly acceptsPlaintext: boolean;
@@ -150,6 +154,24 @@ export class SecretSealer {
         },
       );
     }
+  }
+
+  /**
+   * A 32-byte key for keyed hashes (the HMACs of delivered codes and approval tokens), derived
+   * with HKDF-SHA256 from keyring key `keyId` (default: the current one) and `purpose`, so it
+   * is never the encryption key itself and each purpose has its own.
+   * @returns undefined without a keyring, or when `keyId` is not in it
+   */
+  macKey(purpose: string, keyId: string | undefined = this.currentKeyId): Uint8Array | undefined {
+    const keyBytes = keyId === undefined ? undefined : this.keyBytes.get(keyId);
+    if (keyBytes === undefined) return undefined;
+    const cacheKey = `${keyId}\u0000${purpose}`;
+    let derived = this.macKeys.get(cacheKey);
+    if (derived === undefined) {
+      derived = hkdf(sha256, keyBytes, undefined, new TextEncoder().encode(`factorkit:mac:v1:${purpose}`), 32);
+      this.macKeys.set(cacheKey, derived);
+    }
+    return derived;
   }
 
   /** True when `sealed` is not under the current key, so the next write should re-seal it. */

@@ -1,7 +1,9 @@
+import type { CodePurpose, DeliveryChannel } from './factors/delivered.js';
 import type { FactorType } from './factors/index.js';
 
 /**
- * Which code a check took a typed code for: a TOTP code (digits), a backup code, or neither
+ * Which code a check took a typed code for: a TOTP code (digits), a code delivered by e-mail,
+ * SMS, Telegram, voice or an app's channel (`'delivered'`), a backup code, or neither
  * (`'unknown'`: not a string, or refused before its shape was looked at, e.g. while locked).
  *
  * @example
@@ -11,7 +13,7 @@ import type { FactorType } from './factors/index.js';
  * const method: CodeMethod = 'backup';
  * ```
  */
-export type CodeMethod = 'totp' | 'backup' | 'unknown';
+export type CodeMethod = 'totp' | 'delivered' | 'backup' | 'unknown';
 
 /**
  * The lifecycle call a code check belonged to, in audit events.
@@ -36,7 +38,10 @@ export type CodeCheckOperation =
  * on) and `factor-added`, e-mail the user on
  * every event, alert on `locked-out` and `hard-locked`, and keep `verify-succeeded` /
  * `verify-failed` (one per code check) and the support events (`reset-by-admin`, `unlocked`,
- * with the `actor` who did it) in an audit log. No event carries a code, a secret or record data.
+ * with the `actor` who did it) in an audit log. `code-sent` follows each code `deliver` accepted
+ * (with the channel it went out on, never the code or the destination), `approval-requested`
+ * each approval request delivered, `approval-answered` each approve or deny. No event carries a
+ * code, a token, a secret, a destination or record data.
  *
  * @example
  * ```ts
@@ -70,7 +75,13 @@ export type TwoFactorEvent =
   | { type: 'locked-out'; userId: string; at: number; retryAfterMs: number }
   | { type: 'hard-locked'; userId: string; at: number; failures: number }
   | { type: 'replay-refused'; userId: string; at: number }
-  | { type: 'verify-succeeded'; userId: string; at: number; operation: CodeCheckOperation; method: 'totp' | 'backup' }
+  | {
+      type: 'verify-succeeded';
+      userId: string;
+      at: number;
+      operation: CodeCheckOperation;
+      method: 'totp' | 'delivered' | 'backup';
+    }
   | {
       type: 'verify-failed';
       userId: string;
@@ -80,4 +91,22 @@ export type TwoFactorEvent =
       reason: 'invalid' | 'malformed' | 'replayed' | 'locked' | 'hard-locked' | 'expired' | 'current-code-required';
     }
   | { type: 'reset-by-admin'; userId: string; at: number; actor: string }
+  | {
+      type: 'code-sent';
+      userId: string;
+      at: number;
+      factorId: string;
+      /** The channel it went out on: `'sms'` when a voice factor fell back to SMS. */
+      channel: DeliveryChannel;
+      purpose: CodePurpose;
+    }
+  | { type: 'approval-requested'; userId: string; at: number; factorId: string; challengeId: string }
+  | {
+      type: 'approval-answered';
+      userId: string;
+      at: number;
+      factorId: string;
+      challengeId: string;
+      answer: 'approved' | 'denied';
+    }
   | { type: 'unlocked'; userId: string; at: number; actor: string };

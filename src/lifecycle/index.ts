@@ -19,8 +19,20 @@ export type {
   ListUsersOptions,
   ThrottleStatus,
   SupportActionOptions,
+  DeliveryMessage,
+  DeliveryOptions,
+  BeginDeliveredEnrollmentOptions,
+  BeginDeliveredEnrollmentResult,
+  RateLimited,
+  SendCodeOptions,
+  SendCodeResult,
+  RequestApprovalOptions,
+  RequestApprovalResult,
+  ApprovalAnswerResult,
+  ApprovalStatusResult,
 } from './types.js';
 export type { FactorType } from './factors/index.js';
+export type { DeliveryChannel, CodePurpose, ApprovalStatus } from './factors/delivered.js';
 export type { TwoFactorEvent, CodeMethod, CodeCheckOperation } from './events.js';
 export type { Keyring } from './crypto.js';
 export type { ThrottleOptions } from './throttle.js';

@@ -8,9 +8,14 @@ import type { TwoFactorStore } from '../stores/index.js';
 import { buildOtpauthUri } from '../uri/index.js';
 import { SecretSealer } from './crypto.js';
 import type { TwoFactorEvent } from './events.js';
+import { MAX_ATTEMPTS_LIMIT, MAX_SENDS_PER_HOUR_LIMIT } from './factors/delivered.js';
 import type { TotpParams } from './factors/totp.js';
+import { type KeyedHasher, keyedHasher } from './keyed-hash.js';
 import { type ThrottleConfig, resolveThrottle } from './throttle.js';
-import type { TwoFactorOptions } from './types.js';
+import type { DeliveryMessage, DeliveryOptions, TwoFactorOptions } from './types.js';
+
+/** The delivery settings with every default filled in. */
+export type DeliveryConfig = Required<DeliveryOptions>;
 
 export interface ResolvedOptions {
   store: TwoFactorStore;
@@ -24,6 +29,52 @@ export interface ResolvedOptions {
   backupCodes: Omit<GenerateBackupCodesOptions, 'now'>;
   throttle: ThrottleConfig;
   sealer: SecretSealer;
+  /** Keyed hashes of delivered codes and approval tokens, keyed from the keyring. */
+  hasher: KeyedHasher;
+  deliver: ((message: DeliveryMessage) => Promise<void>) | undefined;
+  delivery: DeliveryConfig;
+}
+
+/** The defaults of `delivery`, documented on {@link DeliveryOptions}. */
+export const DEFAULT_DELIVERY: DeliveryConfig = {
+  codeTtlMs: 5 * 60_000,
+  maxAttemptsPerCode: 5,
+  resendCooldownMs: 30_000,
+  maxSendsPerHour: 5,
+  voiceCallsBeforeSms: 3,
+  approvalTtlMs: 2 * 60_000,
+};
+
+/** Each delivery setting's bounds: [min, max], integers. */
+const DELIVERY_BOUNDS: Record<keyof DeliveryConfig, [number, number, string]> = {
+  // NIST SP 800-63B §5.1.3.2: an out-of-band secret is invalid after 10 minutes.
+  codeTtlMs: [30_000, 10 * 60_000, 'from 30 s to 10 minutes, in milliseconds'],
+  maxAttemptsPerCode: [1, MAX_ATTEMPTS_LIMIT, `an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`],
+  resendCooldownMs: [0, 3_600_000, 'from 0 to one hour, in milliseconds'],
+  maxSendsPerHour: [1, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 1 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
+  voiceCallsBeforeSms: [1, 10, 'an integer from 1 to 10'],
+  approvalTtlMs: [30_000, 10 * 60_000, 'from 30 s to 10 minutes, in milliseconds'],
+};
+
+function resolveDelivery(options: unknown): DeliveryConfig {
+  if (options === undefined) return { ...DEFAULT_DELIVERY };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'delivery must be an object');
+  }
+  const given = options as Record<string, unknown>;
+  const resolved = { ...DEFAULT_DELIVERY };
+  for (const [name, [min, max, what]] of Object.entries(DELIVERY_BOUNDS) as [
+    keyof DeliveryConfig,
+    [number, number, string],
+  ][]) {
+    const value = given[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new FactorkitError('INVALID_ARGUMENT', `delivery.${name} must be ${what}`);
+    }
+    resolved[name] = value;
+  }
+  return resolved;
 }
 
 const DEFAULT_TTL_MS = 10 * 60_000;
@@ -100,6 +151,11 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
         'Pass keyring: { currentKeyId, keys } to createTwoFactor to encrypt them with AES-256-GCM.',
     );
   }
+  const deliver = options.deliver;
+  if (deliver !== undefined && typeof deliver !== 'function') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'deliver must be a function');
+  }
+  const delivery = resolveDelivery(options.delivery);
   const now = (): number => {
     const value = clock();
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -107,5 +163,19 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
     }
     return value;
   };
-  return { store, issuer, now, warn, onEvent, totpParams, enrollmentTtlMs, backupCodes, throttle, sealer };
+  return {
+    store,
+    issuer,
+    now,
+    warn,
+    onEvent,
+    totpParams,
+    enrollmentTtlMs,
+    backupCodes,
+    throttle,
+    sealer,
+    hasher: keyedHasher(sealer),
+    deliver,
+    delivery,
+  };
 }

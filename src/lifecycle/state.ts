@@ -8,6 +8,7 @@
 // version 2 on their next write.
 import { parseBackupCodeSet, type BackupCodeSet } from '../backup-codes/index.js';
 import type { TwoFactorStatus } from '../stores/index.js';
+import { parseSends } from './factors/delivered.js';
 import { type ActiveFactor, type Factor, type PendingFactor, parseFactor } from './factors/index.js';
 import { totpFromVersion1 } from './factors/totp.js';
 import { corrupt, isCount, isObject, isShortText, isTime } from './parse.js';
@@ -38,6 +39,12 @@ export interface RecordState {
   backupCodes: BackupCodeSet | null;
   throttle: ThrottleState;
   devices: RememberedDevice[];
+  /**
+   * Unix ms of the codes sent to destinations being enrolled, in the last hour: the hourly cap
+   * on them is per account, so beginning again (or removing the pending factor) does not reset
+   * it. Absent in records written before delivered codes existed.
+   */
+  enrollmentSends: number[];
 }
 
 /** Ids of the two factors a version-1 record can hold, stable across reads until it is rewritten. */
@@ -56,6 +63,7 @@ export function emptyState(): RecordState {
     backupCodes: null,
     throttle: { failures: 0, lockedUntil: 0, hardLockedAt: null },
     devices: [],
+    enrollmentSends: [],
   };
 }
 
@@ -81,6 +89,7 @@ export function serializeState(state: RecordState): string {
     backupCodes: state.backupCodes,
     throttle: state.throttle,
     devices: state.devices,
+    enrollmentSends: state.enrollmentSends,
   });
 }
 
@@ -130,6 +139,7 @@ function fromVersion1(userId: string, raw: Record<string, unknown>): RecordState
     backupCodes: parseBackupCodes(userId, raw.backupCodes),
     throttle: parseThrottle(userId, raw.throttle),
     devices: [],
+    enrollmentSends: [],
   };
 }
 
@@ -158,5 +168,6 @@ export function parseState(userId: string, data: string): RecordState {
     backupCodes: parseBackupCodes(userId, raw.backupCodes),
     throttle: parseThrottle(userId, raw.throttle),
     devices: devices.map((device) => parseDevice(userId, device)),
+    enrollmentSends: raw.enrollmentSends === undefined ? [] : parseSends(userId, raw.enrollmentSends),
   };
 }

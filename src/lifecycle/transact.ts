@@ -7,6 +7,7 @@ import { redactedDriverError } from '../stores/driver-error.js';
 import type { StoredRecord } from '../stores/index.js';
 import type { SealedSecret } from './crypto.js';
 import type { TwoFactorEvent } from './events.js';
+import { sealedOf, withSealed } from './factors/index.js';
 import type { ResolvedOptions } from './options.js';
 import { type RecordState, parseState, serializeState, statusOf } from './state.js';
 
@@ -28,6 +29,8 @@ export interface RecordAccess {
   storeCall<T>(call: () => Promise<T>): Promise<T>;
   load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }>;
   transact<T>(userId: string, decide: Decide<T>): Promise<T>;
+  /** Reports events through onEvent, for a change committed outside one transact (a send, once delivered). */
+  emit(events: TwoFactorEvent[] | undefined): Promise<void>;
 }
 
 export function recordAccess(options: ResolvedOptions): RecordAccess {
@@ -59,9 +62,9 @@ export function recordAccess(options: ResolvedOptions): RecordAccess {
   async function rotate(userId: string, state: RecordState): Promise<RecordState> {
     const reseal = async (sealed: SealedSecret): Promise<SealedSecret> =>
       sealer.isStale(sealed) ? sealer.seal(userId, await sealer.open(userId, sealed)) : sealed;
-    if (!state.factors.some((factor) => sealer.isStale(factor.secret))) return state;
+    if (!state.factors.some((factor) => sealer.isStale(sealedOf(factor)))) return state;
     const factors = await Promise.all(
-      state.factors.map(async (factor) => ({ ...factor, secret: await reseal(factor.secret) })),
+      state.factors.map(async (factor) => withSealed(factor, await reseal(sealedOf(factor)))),
     );
     return { ...state, factors };
   }
@@ -103,7 +106,7 @@ export function recordAccess(options: ResolvedOptions): RecordAccess {
     throw new FactorkitError('STORE_CONFLICT', `gave up after ${MAX_ATTEMPTS} conflicting writes to the 2FA record`);
   }
 
-  return { storeCall, load, transact };
+  return { storeCall, load, transact, emit };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -2,10 +2,9 @@
 // the shared compare-and-set loop (transact.ts) with the shared code check and refusal rules
 // (checks.ts). What is specific to a factor type lives in its module (factors/).
 import { type GeneratedBackupCodes, generateBackupCodes, remainingBackupCodes } from '../backup-codes/index.js';
-import { encodeBase64url } from '../backup-codes/base64url.js';
 import { FactorkitError } from '../errors/index.js';
-import { randomBytes } from '../otp/secret.js';
 import { isTwoFactorStatus } from '../stores/status.js';
+import { MAX_NAME_LENGTH, checkDisplayText, checkId, checkUserId, newFactorId } from './args.js';
 import {
   type CodeCheck,
   MAX_CODE_INPUT_LENGTH,
@@ -23,7 +22,15 @@ import {
   matchDevice,
   newDevice,
 } from './devices.js';
+import { deliveryOperations, hasActiveNonVoiceFactor, withoutOrphanedVoice } from './delivery.js';
 import type { CodeCheckOperation, TwoFactorEvent } from './events.js';
+import {
+  activateDelivered,
+  checkDeliveredCode,
+  codeDigits,
+  isCodeShaped,
+  maskDestination,
+} from './factors/delivered.js';
 import { FACTOR_TYPES, type Factor, type FactorType } from './factors/index.js';
 import { DEFAULT_TOTP_NAME, confirmTotp, isTotpShaped, newTotpSecret } from './factors/totp.js';
 import { resolveOptions } from './options.js';
@@ -32,6 +39,10 @@ import { lockRemainingMs, resetThrottle } from './throttle.js';
 import { type Outcome, recordAccess } from './transact.js';
 import type {
   BackupCodesResult,
+  BeginDeliveredEnrollmentOptions,
+  BeginDeliveredEnrollmentResult,
+  BeginEnrollmentOptions,
+  BeginEnrollmentResult,
   ConfirmEnrollmentOptions,
   FactorSummary,
   ListUsersOptions,
@@ -47,11 +58,7 @@ import type {
 
 /** How many active authenticator apps one user may have (documented on beginEnrollment). */
 const MAX_TOTP_FACTORS = 5;
-const FACTOR_ID_BYTES = 9;
-const MAX_NAME_LENGTH = 64;
 const MAX_DEVICE_LABEL_LENGTH = 128;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Creates the 2FA lifecycle over your store: enrollment of one or more authenticators with QR
@@ -89,8 +96,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const resolved = resolveOptions(options);
   const { store, issuer, sealer, totpParams, enrollmentTtlMs, now } = resolved;
-  const { storeCall, load, transact } = recordAccess(resolved);
+  const access = recordAccess(resolved);
+  const { storeCall, load, transact } = access;
   const rules = refusalRules(resolved);
+  const delivered = deliveryOperations(resolved, access, store);
 
   /** Generates backup codes once per call, however many times the write is retried. */
   function lazyBackupCodes(): (userId: string, nowMs: number) => Promise<GeneratedBackupCodes> {
@@ -152,43 +161,57 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     return { ...state, factors: [], backupCodes: null, devices: [] };
   }
 
-  return {
-    async beginEnrollment(userId, enrollOptions) {
-      checkUserId(userId);
-      const { account, name } = (enrollOptions ?? {}) as { account?: unknown; name?: unknown };
-      if (typeof account !== 'string' || account.trim().length === 0) {
-        throw new FactorkitError('INVALID_ARGUMENT', 'account must be a non-empty string');
+  /** Enrolling an authenticator app: a new secret, shown as a QR code. */
+  async function beginTotpEnrollment(
+    userId: string,
+    enrollOptions: BeginEnrollmentOptions,
+  ): Promise<BeginEnrollmentResult> {
+    checkUserId(userId);
+    const { account, name } = (enrollOptions ?? {}) as { account?: unknown; name?: unknown };
+    if (typeof account !== 'string' || account.trim().length === 0) {
+      throw new FactorkitError('INVALID_ARGUMENT', 'account must be a non-empty string');
+    }
+    const factorName = name === undefined ? DEFAULT_TOTP_NAME : checkDisplayText('name', name, MAX_NAME_LENGTH);
+    const { bytes, display } = newTotpSecret(issuer, account, totpParams);
+    const sealed = await sealer.seal(userId, bytes);
+    bytes.fill(0);
+    const factorId = newFactorId();
+    return transact(userId, async (state, nowMs) => {
+      const current = state ?? emptyState();
+      if (activeFactors(current).filter((f) => f.type === 'totp').length >= MAX_TOTP_FACTORS) {
+        throw new FactorkitError('TOO_MANY_FACTORS', `a user may have at most ${MAX_TOTP_FACTORS} authenticator apps`);
       }
-      const factorName = name === undefined ? DEFAULT_TOTP_NAME : checkDisplayText('name', name, MAX_NAME_LENGTH);
-      const { bytes, display } = newTotpSecret(issuer, account, totpParams);
-      const sealed = await sealer.seal(userId, bytes);
-      bytes.fill(0);
-      const factorId = newFactorId();
-      return transact(userId, async (state, nowMs) => {
-        const current = state ?? emptyState();
-        if (activeFactors(current).filter((f) => f.type === 'totp').length >= MAX_TOTP_FACTORS) {
-          throw new FactorkitError(
-            'TOO_MANY_FACTORS',
-            `a user may have at most ${MAX_TOTP_FACTORS} authenticator apps`,
-          );
-        }
-        const expiresAt = nowMs + enrollmentTtlMs;
-        const pending: Factor = {
-          type: 'totp',
-          id: factorId,
-          name: factorName,
-          createdAt: nowMs,
-          lastUsedAt: null,
-          state: 'pending',
-          secret: sealed,
-          totp: { ...totpParams },
-          expiresAt,
-        };
-        // At most one pending authenticator: beginning again replaces the earlier one.
-        const factors = [...current.factors.filter((f) => !(f.state === 'pending' && f.type === 'totp')), pending];
-        return { result: { factorId, ...display, expiresAt }, next: { ...current, factors } };
-      });
-    },
+      const expiresAt = nowMs + enrollmentTtlMs;
+      const pending: Factor = {
+        type: 'totp',
+        id: factorId,
+        name: factorName,
+        createdAt: nowMs,
+        lastUsedAt: null,
+        state: 'pending',
+        secret: sealed,
+        totp: { ...totpParams },
+        expiresAt,
+      };
+      // At most one pending authenticator: beginning again replaces the earlier one.
+      const factors = [...current.factors.filter((f) => !(f.state === 'pending' && f.type === 'totp')), pending];
+      return { result: { factorId, ...display, expiresAt }, next: { ...current, factors } };
+    });
+  }
+
+  /** The options name the kind of factor: `channel` a delivered one, `account` an authenticator. */
+  function beginEnrollment(
+    userId: string,
+    enrollOptions: BeginEnrollmentOptions | BeginDeliveredEnrollmentOptions,
+  ): Promise<BeginEnrollmentResult | BeginDeliveredEnrollmentResult> {
+    const isDelivered = typeof enrollOptions === 'object' && enrollOptions !== null && 'channel' in enrollOptions;
+    return isDelivered
+      ? delivered.beginDeliveredEnrollment(userId, enrollOptions as BeginDeliveredEnrollmentOptions)
+      : beginTotpEnrollment(userId, enrollOptions as BeginEnrollmentOptions);
+  }
+
+  return {
+    beginEnrollment: beginEnrollment as TwoFactor['beginEnrollment'],
 
     async confirmEnrollment(userId, code, confirmOptions) {
       checkUserId(userId);
@@ -203,28 +226,39 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       const checkCurrent = codeChecker(resolved, currentCode);
       const backupCodes = lazyBackupCodes();
       return transact<BackupCodesResult>(userId, async (state, nowMs) => {
+        // Without a factorId: the pending factor begun last.
         const pending =
-          state === null ? undefined : pendingFactors(state).find((f) => factorId === undefined || f.id === factorId);
+          state === null
+            ? undefined
+            : factorId === undefined
+              ? pendingFactors(state).at(-1)
+              : pendingFactors(state).find((f) => f.id === factorId);
         if (state === null || pending === undefined) {
           return { result: { ok: false, reason: factorId === undefined ? 'not-enrolled' : 'unknown-factor' } };
         }
+        const method = pending.type === 'totp' ? 'totp' : 'delivered';
         const locked = rules.locked(userId, state, nowMs, operation);
         if (locked !== undefined) return locked;
-        if (nowMs >= pending.expiresAt) {
+        if (nowMs >= pending.expiresAt || (pending.type === 'delivered' && pending.code === null)) {
           return {
             result: { ok: false, reason: 'expired' },
-            events: [failedEvent(userId, nowMs, operation, 'totp', 'expired')],
+            events: [failedEvent(userId, nowMs, operation, method, 'expired')],
           };
         }
-        if (
-          typeof code !== 'string' ||
-          code.length > MAX_CODE_INPUT_LENGTH ||
-          !isTotpShaped(code, pending.totp.digits)
-        ) {
+        const digits = pending.type === 'totp' ? pending.totp.digits : codeDigits(pending.code!.channel);
+        const shaped = pending.type === 'totp' ? isTotpShaped : isCodeShaped;
+        if (typeof code !== 'string' || code.length > MAX_CODE_INPUT_LENGTH || !shaped(code, digits)) {
           return {
             result: { ok: false, reason: 'malformed' },
             events: [failedEvent(userId, nowMs, operation, 'unknown', 'malformed')],
           };
+        }
+        // Checked again here: the account's last other factor may have gone since beginEnrollment.
+        if (pending.type === 'delivered' && pending.channel === 'voice' && !hasActiveNonVoiceFactor(state)) {
+          throw new FactorkitError(
+            'VOICE_FALLBACK_ONLY',
+            'a voice factor is a fallback only: the account needs an active factor that is not voice first',
+          );
         }
         // Adding a factor to an account with 2FA on takes a code of a factor it has: a session
         // alone (a stolen cookie, an unlocked laptop) must not be able to add the attacker's.
@@ -244,10 +278,31 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
           current = afterSuccess(state, checked, nowMs);
           events.push(succeededEvent(userId, nowMs, operation, checked));
         }
-        const ctx = { userId, nowMs, open: (sealed: Parameters<typeof sealer.open>[1]) => sealer.open(userId, sealed) };
-        const activated = await confirmTotp(ctx, pending, code);
-        if (activated === undefined) return rules.countedFailure(userId, state, nowMs, operation, 'totp');
-        events.push({ type: 'verify-succeeded', userId, at: nowMs, operation, method: 'totp' });
+        let activated: Factor;
+        if (pending.type === 'totp') {
+          const ctx = {
+            userId,
+            nowMs,
+            open: (sealed: Parameters<typeof sealer.open>[1]) => sealer.open(userId, sealed),
+          };
+          const confirmed = await confirmTotp(ctx, pending, code);
+          if (confirmed === undefined) return rules.countedFailure(userId, state, nowMs, operation, 'totp');
+          activated = confirmed;
+        } else {
+          const { maxAttemptsPerCode } = resolved.delivery;
+          const checked = checkDeliveredCode(resolved.hasher, userId, pending, code, nowMs, maxAttemptsPerCode);
+          if (checked.kind === 'invalid') {
+            // A wrong code is counted, and uses up one of the sent code's attempts.
+            const spent = { ...state, factors: state.factors.map((f) => (f.id === pending.id ? checked.factor : f)) };
+            return rules.countedFailure(userId, spent, nowMs, operation, 'delivered');
+          }
+          if (checked.kind !== 'match') {
+            const reason = checked.kind;
+            return { result: { ok: false, reason }, events: [failedEvent(userId, nowMs, operation, method, reason)] };
+          }
+          activated = activateDelivered(checked.factor, nowMs);
+        }
+        events.push({ type: 'verify-succeeded', userId, at: nowMs, operation, method });
         const factors = current.factors.map((f) => (f.id === pending.id ? activated : f));
         const generated = wasActive ? undefined : await backupCodes(userId, nowMs);
         const next: RecordState = {
@@ -279,6 +334,19 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
         'verify',
         async (next, check, nowMs) => {
           const remaining = next.backupCodes === null ? 0 : remainingBackupCodes(next.backupCodes);
+          if (check.kind === 'factor' && check.factor.type === 'delivered') {
+            const channel = check.factor.code?.channel ?? check.factor.channel;
+            return {
+              result: {
+                ok: true,
+                method: 'delivered',
+                factorId: check.factor.id,
+                channel,
+                remainingBackupCodes: remaining,
+              },
+              next,
+            };
+          }
           if (check.kind === 'factor') {
             return {
               result: { ok: true, method: 'totp', factorId: check.factor.id, remainingBackupCodes: remaining },
@@ -318,7 +386,17 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     async listFactors(userId) {
       checkUserId(userId);
       const { state } = await load(userId);
-      return state === null ? [] : state.factors.map(summarise);
+      if (state === null) return [];
+      return Promise.all(
+        state.factors.map(async (factor) => {
+          const summary = summarise(factor);
+          if (factor.type === 'delivered') {
+            summary.channel = factor.channel;
+            summary.maskedDestination = maskDestination(factor.channel, await delivered.destinationOf(userId, factor));
+          }
+          return summary;
+        }),
+      );
     },
 
     async renameFactor(userId, factorId, name) {
@@ -358,10 +436,19 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
         async (next, _check, nowMs) => {
           const factor = next.factors.find((f) => f.id === factorId);
           if (factor === undefined) return { result: { ok: false, reason: 'unknown-factor' } };
-          const remaining = { ...next, factors: next.factors.filter((f) => f.id !== factorId), devices: [] };
-          const events: TwoFactorEvent[] = [
-            { type: 'factor-removed', userId, at: nowMs, factorId, factorType: factor.type },
-          ];
+          // Voice factors are a fallback only: they go with the last active factor that is not voice.
+          const { state: remaining, removed } = withoutOrphanedVoice({
+            ...next,
+            factors: next.factors.filter((f) => f.id !== factorId),
+            devices: [],
+          });
+          const events: TwoFactorEvent[] = [factor, ...removed].map((gone) => ({
+            type: 'factor-removed',
+            userId,
+            at: nowMs,
+            factorId: gone.id,
+            factorType: gone.type,
+          }));
           // The last active factor gone: 2FA is off, exactly as disable leaves it.
           if (activeFactors(remaining).length === 0) {
             events.push({ type: 'disabled', userId, at: nowMs });
@@ -432,6 +519,12 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
         };
       });
     },
+
+    sendCode: (userId, sendOptions) => delivered.sendCode(userId, sendOptions),
+    requestApproval: (userId, requestOptions) => delivered.requestApproval(userId, requestOptions),
+    approve: (token) => delivered.answer(token, 'approve'),
+    deny: (token) => delivered.answer(token, 'deny'),
+    approvalStatus: (userId, challengeId) => delivered.approvalStatus(userId, challengeId),
 
     async status(userId) {
       checkUserId(userId);
@@ -522,31 +615,4 @@ function summarise(factor: Factor): FactorSummary {
   };
   if (factor.state === 'pending') summary.expiresAt = factor.expiresAt;
   return summary;
-}
-
-function newFactorId(): string {
-  return `f_${encodeBase64url(randomBytes(FACTOR_ID_BYTES))}`;
-}
-
-function checkUserId(userId: unknown): void {
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'userId must be a string of 1 to 255 characters');
-  }
-}
-
-function checkId(name: string, id: unknown): void {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
-    throw new FactorkitError('INVALID_ARGUMENT', `${name} must be a string of 1 to 64 characters`);
-  }
-}
-
-/** A name or label shown on a page: 1 to `max` characters, not blank, no control characters. */
-function checkDisplayText(name: string, value: unknown, max: number): string {
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max || CONTROL.test(value)) {
-    throw new FactorkitError(
-      'INVALID_ARGUMENT',
-      `${name} must be 1 to ${max} characters, none of them control characters`,
-    );
-  }
-  return value;
 }

@@ -4,6 +4,7 @@ import type { HashAlgorithm } from '../otp/index.js';
 import type { TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
 import type { Keyring } from './crypto.js';
 import type { TwoFactorEvent } from './events.js';
+import type { ApprovalStatus, CodePurpose, DeliveryChannel } from './factors/delivered.js';
 import type { FactorType } from './factors/index.js';
 import type { ThrottleOptions } from './throttle.js';
 
@@ -59,7 +60,119 @@ export interface TwoFactorOptions {
    * Turn it on for the migration only, then off. Default false.
    */
   migratePlaintextSecrets?: boolean;
+  /**
+   * Sends what factorkit hands it: a code (`kind: 'code'`) or an approval request (`kind:
+   * 'approval'`) to `message.destination` over `message.channel`, through your e-mail, SMS,
+   * voice or Telegram provider. factorkit sends nothing itself. Resolve once the provider has
+   * accepted the message; throw (or reject) when it has not: the operation then fails with
+   * `DELIVERY_FAILED` and nothing is written or counted. Never log the message: it holds the
+   * code or the tokens. Needed only for delivered factors (`DELIVERY_NOT_CONFIGURED` without it).
+   */
+  deliver?: (message: DeliveryMessage) => Promise<void>;
+  /** Lifetimes and limits of delivered codes and approval requests; see {@link DeliveryOptions}. */
+  delivery?: DeliveryOptions;
 }
+
+/**
+ * Tuning of delivered codes and approvals (option `delivery` of {@link createTwoFactor}). Every
+ * value is an integer; out of its bounds it is `INVALID_ARGUMENT` at `createTwoFactor`.
+ *
+ * @example
+ * ```ts
+ * import type { DeliveryOptions } from 'factorkit';
+ *
+ * // The defaults, spelled out.
+ * const delivery: DeliveryOptions = {
+ *   codeTtlMs: 5 * 60_000,
+ *   maxAttemptsPerCode: 5,
+ *   resendCooldownMs: 30_000,
+ *   maxSendsPerHour: 5,
+ *   voiceCallsBeforeSms: 3,
+ *   approvalTtlMs: 2 * 60_000,
+ * };
+ * ```
+ */
+export interface DeliveryOptions {
+  /** How long a sent code can be typed: 30 s to 10 minutes (NIST SP 800-63B §5.1.3.2). Default 5 minutes. */
+  codeTtlMs?: number;
+  /** Wrong codes one sent code tolerates before it is discarded, 1 to 10. Default 5. */
+  maxAttemptsPerCode?: number;
+  /** The shortest time between two sends to one factor, 0 to 1 hour. Default 30 s. */
+  resendCooldownMs?: number;
+  /**
+   * Sends (codes and approval requests) per factor in any hour, 1 to 100; the same cap applies
+   * per account to the codes sent to destinations being enrolled. Default 5.
+   */
+  maxSendsPerHour?: number;
+  /**
+   * A voice factor's calls without a successful code before `sendCode` sends an SMS to the same
+   * number instead (the calls may be going unanswered), 1 to 10. Default 3.
+   */
+  voiceCallsBeforeSms?: number;
+  /** How long an approval request can be answered: 30 s to 10 minutes. Default 2 minutes. */
+  approvalTtlMs?: number;
+}
+
+/**
+ * What factorkit hands to your `deliver` callback: send it to `destination` over `channel`.
+ * - `kind: 'code'`: a code for the user to type. For a voice call, `code` is what the calling
+ *   number must end with (4 digits); when a voice factor falls back to SMS, `channel` is
+ *   `'sms'` while `factorId` stays the voice factor's. `purpose` says whether it confirms a new
+ *   destination (`'enrollment'`) or signs in (`'sign-in'`).
+ * - `kind: 'approval'`: an approval request. Give the user two buttons (or links) that make
+ *   your server call `approve(approveToken)` or `deny(denyToken)`; each token works once, until
+ *   `expiresAt`.
+ *
+ * The message holds the code or the tokens in clear: never log it.
+ *
+ * @example
+ * ```ts
+ * import type { DeliveryMessage } from 'factorkit';
+ *
+ * declare function sendMail(to: string, subject: string, text: string): Promise<void>;
+ * declare function sendSms(to: string, text: string): Promise<void>;
+ *
+ * async function deliver(message: DeliveryMessage): Promise<void> {
+ *   if (message.kind === 'approval') throw new Error(`no approvals over ${message.channel}`);
+ *   if (message.channel === 'email') {
+ *     await sendMail(message.destination, 'Your sign-in code', `Your code is ${message.code}. It expires in 5 minutes.`);
+ *   } else if (message.channel === 'sms') {
+ *     await sendSms(message.destination, `${message.code} is your Example code. Not you? Change your password.`);
+ *   } else {
+ *     throw new Error(`no provider for ${message.channel}`);
+ *   }
+ * }
+ * ```
+ */
+export type DeliveryMessage =
+  | {
+      kind: 'code';
+      purpose: CodePurpose;
+      channel: DeliveryChannel;
+      /** The e-mail address, E.164 phone number, Telegram chat id or app destination. */
+      destination: string;
+      userId: string;
+      factorId: string;
+      /** Unix ms from which the code is refused. */
+      expiresAt: number;
+      /** The code: 6 digits, or for a voice call the 4 digits the calling number ends with. */
+      code: string;
+    }
+  | {
+      kind: 'approval';
+      channel: DeliveryChannel;
+      destination: string;
+      userId: string;
+      factorId: string;
+      /** Unix ms from which an answer is refused. */
+      expiresAt: number;
+      /** The id the waiting sign-in page polls {@link TwoFactor.approvalStatus} with. */
+      challengeId: string;
+      /** Pass to {@link TwoFactor.approve}. Opaque, URL-safe, up to about 400 characters. */
+      approveToken: string;
+      /** Pass to {@link TwoFactor.deny}. */
+      denyToken: string;
+    };
 
 /**
  * What {@link TwoFactor.beginEnrollment} returns: everything the enrollment page shows.
@@ -99,8 +212,9 @@ export interface BeginEnrollmentResult {
  * - `current-code-required`: confirming a new factor on an account with 2FA active needs
  *   `currentCode`, a code from a factor it already has (or a backup code).
  * - `not-enrolled`: nothing to confirm, or 2FA not active for verify/regenerate/disable.
- * - `expired`: the pending enrollment expired; begin again.
- * - `unknown-factor`: no factor (or remembered device) of that id.
+ * - `expired`: the pending enrollment expired (begin again); for a delivered factor also: no
+ *   code to check (none sent, expired, used, or out of attempts; send a new one, not counted).
+ * - `unknown-factor`: no factor (or remembered device) of that id (of the right kind).
  *
  * @example
  * ```ts
@@ -139,6 +253,7 @@ export interface TwoFactorFailure {
  */
 export type VerifyResult =
   | { ok: true; method: 'totp'; factorId: string; remainingBackupCodes: number }
+  | { ok: true; method: 'delivered'; factorId: string; channel: DeliveryChannel; remainingBackupCodes: number }
   | { ok: true; method: 'backup'; remainingBackupCodes: number }
   | TwoFactorFailure;
 
@@ -228,7 +343,10 @@ export interface ThrottleStatus {
  * ```
  */
 export interface ConfirmEnrollmentOptions {
-  /** Which pending factor to confirm. Default: the pending one (there is at most one per type). */
+  /**
+   * Which pending factor to confirm. Default: the one begun last (there is at most one pending
+   * authenticator and one pending delivered factor).
+   */
   factorId?: string;
   /**
    * Required when the account already has 2FA active: a valid code of a factor it has (or a
@@ -255,6 +373,176 @@ export interface BeginEnrollmentOptions {
 }
 
 /**
+ * Options of {@link TwoFactor.beginEnrollment} for a delivered factor: a destination that
+ * codes are sent to.
+ *
+ * @example
+ * ```ts
+ * import type { BeginDeliveredEnrollmentOptions } from 'factorkit';
+ *
+ * const options: BeginDeliveredEnrollmentOptions = { channel: 'sms', destination: '+44 20 7946 0958', name: 'Work phone' };
+ * ```
+ */
+export interface BeginDeliveredEnrollmentOptions {
+  /** How codes reach the user; `'voice'` only beside an active factor that is not voice. */
+  channel: DeliveryChannel;
+  /**
+   * E-mail: an address. SMS and voice: a number in international format (`+`, country code;
+   * spaces, dashes, dots and parentheses are dropped). Telegram: the numeric chat id. Another
+   * channel: 1 to 512 characters. Anything else is `INVALID_DESTINATION`.
+   */
+  destination: string;
+  /** What the user calls it, 1 to 64 characters. Default by channel: `'E-mail'`, `'SMS'`, `'Telegram'`, `'Phone call'`, else the channel. */
+  name?: string;
+}
+
+/**
+ * What {@link TwoFactor.beginEnrollment} returns for a delivered factor: the code is on its
+ * way (or why not).
+ *
+ * @example
+ * ```ts
+ * import type { BeginDeliveredEnrollmentResult } from 'factorkit';
+ *
+ * const page = (r: BeginDeliveredEnrollmentResult) =>
+ *   r.ok ? `We sent a code to ${r.maskedDestination}.` : r.reason === 'rate-limited' ? `Wait ${Math.ceil(r.retryAfterMs / 1000)} s.` : r.reason;
+ * ```
+ */
+export type BeginDeliveredEnrollmentResult =
+  | {
+      ok: true;
+      /** The id of the new (pending) factor: pass it to confirmEnrollment and sendCode. */
+      factorId: string;
+      /** The channel the code went out on. */
+      channel: DeliveryChannel;
+      /** The destination as the page may show it, e.g. `a***@example.com`, `+*******4567`. */
+      maskedDestination: string;
+      /** Unix ms from which the code is refused. */
+      expiresAt: number;
+    }
+  | RateLimited
+  | TwoFactorFailure;
+
+/**
+ * A send refused by the resend limits: the cooldown after the last send, or the hourly cap.
+ *
+ * @example
+ * ```ts
+ * import type { RateLimited } from 'factorkit';
+ *
+ * const refused: RateLimited = { ok: false, reason: 'rate-limited', retryAfterMs: 30_000 };
+ * ```
+ */
+export interface RateLimited {
+  ok: false;
+  reason: 'rate-limited';
+  /** Milliseconds until a send is allowed again. */
+  retryAfterMs: number;
+}
+
+/**
+ * Options of {@link TwoFactor.sendCode}.
+ *
+ * @example
+ * ```ts
+ * import type { SendCodeOptions } from 'factorkit';
+ *
+ * const options: SendCodeOptions = { factorId: 'f_8dJ2kq0aZx1' };
+ * ```
+ */
+export interface SendCodeOptions {
+  /** The delivered factor (active, or pending: a new enrollment code) to send a code to. */
+  factorId: string;
+}
+
+/**
+ * The result of {@link TwoFactor.sendCode}.
+ *
+ * @example
+ * ```ts
+ * import type { SendCodeResult } from 'factorkit';
+ *
+ * const text = (r: SendCodeResult) =>
+ *   r.ok ? (r.channel === 'voice' ? 'We are calling you.' : `Code sent by ${r.channel}.`) : `Not sent: ${r.reason}`;
+ * ```
+ */
+export type SendCodeResult =
+  | {
+      ok: true;
+      /** Unix ms from which the code is refused. */
+      expiresAt: number;
+      /** The channel it went out on: `'sms'` when a voice factor fell back to SMS. */
+      channel: DeliveryChannel;
+    }
+  | RateLimited
+  | TwoFactorFailure;
+
+/**
+ * Options of {@link TwoFactor.requestApproval}.
+ *
+ * @example
+ * ```ts
+ * import type { RequestApprovalOptions } from 'factorkit';
+ *
+ * const options: RequestApprovalOptions = { factorId: 'f_8dJ2kq0aZx1' };
+ * ```
+ */
+export interface RequestApprovalOptions {
+  /** An active delivered factor whose channel can carry two buttons: not `'sms'` or `'voice'`. */
+  factorId: string;
+}
+
+/**
+ * The result of {@link TwoFactor.requestApproval}.
+ *
+ * @example
+ * ```ts
+ * import type { RequestApprovalResult } from 'factorkit';
+ *
+ * const wait = (r: RequestApprovalResult) => (r.ok ? `/login/wait?until=${r.expiresAt}` : '/login/2fa');
+ * ```
+ */
+export type RequestApprovalResult =
+  | {
+      ok: true;
+      /** Keep it in the sign-in session and poll {@link TwoFactor.approvalStatus} with it. */
+      challengeId: string;
+      /** Unix ms from which an answer is refused. */
+      expiresAt: number;
+    }
+  | RateLimited
+  | TwoFactorFailure;
+
+/**
+ * The result of {@link TwoFactor.approve} and {@link TwoFactor.deny}:
+ * - `invalid`: not a token of a request (or not this answer's token);
+ * - `expired`: the request can no longer be answered;
+ * - `answered`: it was already approved or denied.
+ *
+ * @example
+ * ```ts
+ * import type { ApprovalAnswerResult } from 'factorkit';
+ *
+ * const reply = (r: ApprovalAnswerResult) => (r.ok ? 'Done.' : r.reason === 'answered' ? 'Already answered.' : 'This request is no longer valid.');
+ * ```
+ */
+export type ApprovalAnswerResult = { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'answered' };
+
+/**
+ * The result of {@link TwoFactor.approvalStatus}.
+ *
+ * @example
+ * ```ts
+ * import type { ApprovalStatusResult } from 'factorkit';
+ *
+ * const signedIn = (r: ApprovalStatusResult) => r.status === 'approved';
+ * ```
+ */
+export interface ApprovalStatusResult {
+  status: ApprovalStatus;
+}
+
+/**
  * Options of {@link TwoFactor.verify}.
  *
  * @example
@@ -265,7 +553,10 @@ export interface BeginEnrollmentOptions {
  * ```
  */
 export interface VerifyOptions {
-  /** Only this factor's codes (and no backup code). Default: any active factor, or a backup code. */
+  /**
+   * Only this factor's codes (and no backup code). Default: any active authenticator, any
+   * delivered code sent and not yet used, or a backup code.
+   */
   factorId?: string;
 }
 
@@ -289,6 +580,10 @@ export interface FactorSummary {
   lastUsedAt: number | null;
   /** For a pending factor: when its confirmation expires. */
   expiresAt?: number;
+  /** For a delivered factor: its channel. */
+  channel?: DeliveryChannel;
+  /** For a delivered factor: its destination masked, e.g. `a***@example.com`, `+*******4567`, `*******123`. */
+  maskedDestination?: string;
 }
 
 /**
@@ -392,18 +687,37 @@ export interface TwoFactor {
    */
   beginEnrollment(userId: string, options: BeginEnrollmentOptions): Promise<BeginEnrollmentResult>;
   /**
-   * Confirms a pending authenticator with a code from it. The first one activates 2FA and
+   * Starts enrolling a delivered factor: a destination (e-mail address, phone number, Telegram
+   * chat id) stored sealed as a pending factor, and a code sent to it through `deliver`; the
+   * factor is active once {@link TwoFactor.confirmEnrollment} gets that code (on an account
+   * with 2FA active, with `currentCode` too, as for authenticators). Replaces only an earlier
+   * pending delivered factor. A `'voice'` factor is a fallback only: it needs an active factor
+   * that is not voice. Codes sent to destinations being enrolled share one hourly cap per
+   * account (`delivery.maxSendsPerHour`). Up to 10 active delivered factors.
+   * @param userId - your user id, 1..255 characters
+   * @param options - `channel`, `destination`, `name`
+   * @returns the `factorId`, the `channel`, the masked destination and the code's expiry, or
+   * `rate-limited` (with `retryAfterMs`), `locked`, `hard-locked`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `INVALID_DESTINATION`, `VOICE_FALLBACK_ONLY`,
+   * `TOO_MANY_FACTORS`, `DELIVERY_NOT_CONFIGURED`, `DELIVERY_FAILED` (nothing written or counted),
+   * `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  beginEnrollment(userId: string, options: BeginDeliveredEnrollmentOptions): Promise<BeginDeliveredEnrollmentResult>;
+  /**
+   * Confirms a pending authenticator with a code from it (or a pending delivered factor with
+   * the code sent to it; a wrong one also uses up one of that code's attempts). The first one activates 2FA and
    * returns new backup codes, the only time they exist in clear. On an account with 2FA
    * already active the new factor is added only with `currentCode`, a valid code of a factor
    * it has (or a backup code); without it the answer is `current-code-required`. Adding or
    * removing a factor forgets every remembered device. A wrong code changes nothing but the
    * throttling counter.
    * @param userId - your user id
-   * @param code - the TOTP code the user typed from the new authenticator
-   * @param options - `factorId` (default: the pending one), `currentCode` (required when 2FA is already active)
+   * @param code - the TOTP code the user typed from the new authenticator, or the code sent to the new destination
+   * @param options - `factorId` (default: the one begun last), `currentCode` (required when 2FA is already active)
    * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`,
-   * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`
+   * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`, `VOICE_FALLBACK_ONLY` (a voice factor whose
+   * account lost its last other active factor meanwhile)
    */
   confirmEnrollment(userId: string, code: string, options?: ConfirmEnrollmentOptions): Promise<BackupCodesResult>;
   /**
@@ -412,12 +726,16 @@ export interface TwoFactor {
    * early exit). A TOTP code is accepted one step either side of now, widened towards that
    * authenticator's learned clock drift (at most two steps, learned from successful matches
    * only); a step once accepted is never accepted again for that authenticator. A backup code
-   * is consumed. Success resets the throttle; a wrong code counts towards it. Parallel calls
-   * with one code: exactly one succeeds.
+   * is consumed. A code sent by {@link TwoFactor.sendCode} is accepted once, before its expiry,
+   * and each wrong code compared with it uses up one of its attempts; without `factorId` it is
+   * accepted too (it exists only because it was sent), so pass `factorId` to accept that
+   * factor's code alone. Success resets the throttle; a wrong code counts towards it. Parallel
+   * calls with one code: exactly one succeeds.
    * @param userId - your user id
    * @param code - what the user typed
    * @param options - `factorId`: accept only that factor's codes
-   * @returns `{ ok: true, method, factorId (TOTP), remainingBackupCodes }` or a {@link TwoFactorFailure}
+   * @returns `{ ok: true, method, factorId (TOTP, delivered), channel (delivered), remainingBackupCodes }`
+   * or a {@link TwoFactorFailure} (`expired` for a delivered factor without a code to check)
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`, `DECRYPTION_FAILED`
    */
   verify(userId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>;
@@ -484,10 +802,12 @@ export interface TwoFactor {
    */
   unlock(userId: string, options: SupportActionOptions): Promise<{ ok: true } | TwoFactorFailure>;
   /**
-   * The user's factors, pending and active, for a security page; never a secret.
+   * The user's factors, pending and active, for a security page; never a secret, and a
+   * delivered factor's destination only masked.
    * @param userId - your user id
    * @returns the factors in the order they were added
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`,
+   * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a destination that does not open)
    */
   listFactors(userId: string): Promise<FactorSummary[]>;
   /**
@@ -502,7 +822,8 @@ export interface TwoFactor {
   /**
    * Removes a factor, proven by a valid code of any active factor (or a backup code; none is
    * needed while 2FA is not active). Removing the last active factor turns 2FA off, as
-   * {@link TwoFactor.disable} does. Forgets every remembered device.
+   * {@link TwoFactor.disable} does; removing the last active factor that is not a voice factor
+   * removes the voice factors with it (voice is a fallback only). Forgets every remembered device.
    * @param userId - your user id
    * @param factorId - from listFactors
    * @param code - a code of any active factor, or a backup code
@@ -548,4 +869,67 @@ export interface TwoFactor {
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
    */
   forgetDevice(userId: string, deviceId: string): Promise<{ ok: true } | TwoFactorFailure>;
+  /**
+   * Sends a fresh code to a delivered factor through `deliver`: 6 digits from the CSPRNG (4 for
+   * a voice call: the last digits of the calling number), of which only a keyed hash is stored,
+   * valid for `delivery.codeTtlMs` and `delivery.maxAttemptsPerCode` wrong tries; it replaces
+   * the previous code. Limited per factor by `delivery.resendCooldownMs` and
+   * `delivery.maxSendsPerHour`. After `delivery.voiceCallsBeforeSms` calls of a voice factor
+   * without a success, the code goes by SMS to the same number instead. Refused while the
+   * account is locked. If `deliver` fails, nothing is written or counted.
+   * @param userId - your user id
+   * @param options - `factorId`: an active delivered factor, or a pending one (a new enrollment code)
+   * @returns `{ ok: true, expiresAt, channel }`, `rate-limited` with `retryAfterMs`, or
+   * `not-enrolled`, `unknown-factor`, `expired` (the pending enrollment), `locked`, `hard-locked`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `DELIVERY_NOT_CONFIGURED`, `DELIVERY_FAILED`,
+   * `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`, `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`
+   */
+  sendCode(userId: string, options: SendCodeOptions): Promise<SendCodeResult>;
+  /**
+   * Asks the user to approve this sign-in on an active delivered factor (a Telegram bot's
+   * buttons, a push to your own app): `deliver` gets a message with a one-time `approveToken`
+   * and `denyToken`, of which only keyed hashes are stored. Poll
+   * {@link TwoFactor.approvalStatus} with the `challengeId`. Shares the factor's resend limits
+   * with {@link TwoFactor.sendCode}; refused while the account is locked; if `deliver` fails,
+   * nothing is written or counted. Show the user something that ties the request to this
+   * sign-in (a number on both), so a request they did not start is not approved by habit.
+   * @param userId - your user id
+   * @param options - `factorId`: an active delivered factor, not `'sms'` or `'voice'`
+   * @returns `{ ok: true, challengeId, expiresAt }`, `rate-limited`, or `not-enrolled`,
+   * `unknown-factor`, `locked`, `hard-locked`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT` (also for an SMS or voice factor),
+   * `DELIVERY_NOT_CONFIGURED`, `DELIVERY_FAILED`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`,
+   * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`
+   */
+  requestApproval(userId: string, options: RequestApprovalOptions): Promise<RequestApprovalResult>;
+  /**
+   * Approves a sign-in with the `approveToken` of an approval message: call it from the
+   * endpoint the message's button or link reaches (a Telegram webhook that checks its secret
+   * header, your app's API). The token names the user; it works once, before the request's
+   * expiry, and only one answer (approve or deny) is ever taken.
+   * @param token - the `approveToken`, as delivered
+   * @returns `{ ok: true }`, or `invalid`, `expired`, `answered`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT` (not a string), `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  approve(token: string): Promise<ApprovalAnswerResult>;
+  /**
+   * Denies a sign-in with the `denyToken` of an approval message; as {@link TwoFactor.approve}.
+   * A denial does not count towards the throttle; tell the user their password is known.
+   * @param token - the `denyToken`, as delivered
+   * @returns `{ ok: true }`, or `invalid`, `expired`, `answered`
+   * @throws {@link FactorkitError} as {@link TwoFactor.approve}
+   */
+  deny(token: string): Promise<ApprovalAnswerResult>;
+  /**
+   * What the waiting sign-in page polls: `pending`, `approved`, `denied` or `expired`.
+   * `approved` is answered exactly once (the read consumes it, so one approval signs in one
+   * session; parallel reads: exactly one sees it) and within 60 s of the answer; afterwards,
+   * and for an unknown or removed request, the answer is `expired`.
+   * @param userId - your user id
+   * @param challengeId - from requestApproval
+   * @returns `{ status }`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`,
+   * `CORRUPT_RECORD` (also for an approval whose stored answer does not match its token)
+   */
+  approvalStatus(userId: string, challengeId: string): Promise<ApprovalStatusResult>;
 }

@@ -20,6 +20,9 @@ import {
 
 const V1_FIXTURES = JSON.parse(readFileSync(new URL('../support/backup-codes-v1.json', import.meta.url), 'utf8'));
 const V1_DEFAULT = V1_FIXTURES.default as { codes: string[]; set: BackupCodeSetV1 };
+const V2_FIXTURES = JSON.parse(readFileSync(new URL('../support/backup-codes-v2.json', import.meta.url), 'utf8'));
+const V2_DEFAULT = V2_FIXTURES.default as { codes: string[]; set: BackupCodeSetV2 };
+const V2_CONTEXT = V2_FIXTURES.context as string;
 const MAXMEM = 512 * 1024 * 1024;
 
 const unb64url = (text: string) => Buffer.from(text, 'base64url');
@@ -208,5 +211,31 @@ describe('version-1 sets stored with the old defaults (scrypt N=2^14, r=8, p=5, 
       index: 3,
     });
     expect(calls()).toBe(1);
+  });
+});
+
+describe('version-2 sets stored with the parameters of 2026-12 (scrypt N=2^13, r=8, p=1, a salt per code)', () => {
+  it('hold the documented digests, as node:crypto computes them', () => {
+    const { codes, set } = V2_DEFAULT;
+    expect(set.kdf).toEqual({ algorithm: 'scrypt', N: 2 ** 13, r: 8, p: 1, dkLen: 32 });
+    expectV2DigestsFromNodeCrypto(codes, set, V2_CONTEXT);
+  });
+
+  it('still verify every unused code with both scrypts, refuse the consumed one and another user', async () => {
+    const { codes, set } = V2_DEFAULT;
+    const stored = parseBackupCodeSet(JSON.stringify(set));
+    for (const [i, code] of codes.entries()) {
+      expect(await verifyBackupCode(code, stored, { context: V2_CONTEXT, scrypt: 'native' })).toEqual(
+        i === 2 ? { valid: false, reason: 'used' } : { valid: true, index: i },
+      );
+    }
+    expect(await verifyBackupCode(codes[4]!, stored, { context: V2_CONTEXT, scrypt: 'portable' })).toEqual({
+      valid: true,
+      index: 4,
+    });
+    expect(await verifyBackupCode(codes[0]!, stored, { context: 'user-43', scrypt: 'native' })).toEqual({
+      valid: false,
+      reason: 'invalid',
+    });
   });
 });

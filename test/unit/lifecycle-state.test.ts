@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateBackupCodes, isFactorkitError } from 'factorkit';
+import { encodeBase64url } from '../../src/backup-codes/base64url.js';
 import { SecretSealer } from '../../src/lifecycle/crypto.js';
 import { parseState, serializeState, type RecordState } from '../../src/lifecycle/state.js';
 
@@ -20,6 +21,73 @@ const totp = fc.record({
   period: fc.integer({ min: 1, max: 3600 }),
 });
 const time = fc.integer({ min: 0, max: 2 ** 45 });
+const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(encodeBase64url);
+const keyId = fc.option(fc.string({ minLength: 1, maxLength: 64 }));
+const sends = fc.array(time, { maxLength: 10 }).map((times) => times.sort((a, b) => a - b));
+const challengeId = fc.uint8Array({ minLength: 9, maxLength: 9 }).map((bytes) => `c_${encodeBase64url(bytes)}`);
+const proof = fc.uint8Array({ minLength: 16, maxLength: 16 }).map(encodeBase64url);
+
+/** A delivered factor of every stored shape: each channel, with or without a code, pending or active with approvals. */
+const deliveredFactor = fc.constantFrom('email', 'sms', 'telegram', 'voice', 'push').chain((channel) => {
+  const code = fc.option(
+    fc.oneof(
+      fc.record({
+        state: fc.constant('live' as const),
+        channel: fc.constantFrom(channel, channel === 'voice' ? 'sms' : channel),
+        keyId,
+        hash,
+        expiresAt: time,
+        attemptsLeft: fc.integer({ min: 1, max: 10 }),
+      }),
+      fc.record({
+        state: fc.constant('used' as const),
+        channel: fc.constant(channel),
+        keyId,
+        hash,
+        expiresAt: time,
+      }),
+    ),
+  );
+  const approvalCommon = {
+    id: challengeId,
+    keyId,
+    approveHash: hash,
+    denyHash: hash,
+    createdAt: time,
+    expiresAt: time,
+  };
+  const approval = fc.oneof(
+    fc.record({ ...approvalCommon, state: fc.constant('pending' as const) }),
+    fc.record({
+      ...approvalCommon,
+      state: fc.constantFrom('approved' as const, 'denied' as const),
+      answeredAt: time,
+      proof,
+    }),
+    fc.record({ ...approvalCommon, state: fc.constant('consumed' as const), answeredAt: time }),
+  );
+  const common = {
+    type: fc.constant('delivered' as const),
+    id: fc.string({ minLength: 1, maxLength: 64 }),
+    name: fc.string({ minLength: 1, maxLength: 64 }),
+    createdAt: time,
+    lastUsedAt: fc.option(time),
+    channel: fc.constant(channel),
+    destination: sealed,
+    code,
+    sends,
+    callsWithoutSuccess: channel === 'voice' ? fc.integer({ min: 0, max: 100 }) : fc.constant(0),
+  };
+  return fc.oneof(
+    fc.record({ ...common, state: fc.constant('pending' as const), expiresAt: time }),
+    fc.record({
+      ...common,
+      state: fc.constant('active' as const),
+      activatedAt: time,
+      approvals: fc.uniqueArray(approval, { maxLength: 5, selector: (a) => a.id }),
+    }),
+  );
+});
 
 describe('record state format', async () => {
   const { set } = await generateBackupCodes({ kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true, count: 3 });
@@ -51,10 +119,11 @@ describe('record state format', async () => {
   });
   const state: fc.Arbitrary<RecordState> = fc.record({
     v: fc.constant(2 as const),
-    factors: fc.uniqueArray(factor, { maxLength: 6, selector: (f) => f.id }),
+    factors: fc.uniqueArray(fc.oneof(factor, deliveredFactor), { maxLength: 6, selector: (f) => f.id }),
     backupCodes: fc.option(fc.constant(set)),
     throttle: fc.record({ failures: fc.nat(), lockedUntil: time, hardLockedAt: fc.option(time) }),
     devices: fc.array(device, { maxLength: 4 }),
+    enrollmentSends: sends,
   });
 
   it('parse(serialize(state)) is the same state', () => {

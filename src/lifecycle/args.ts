@@ -1,0 +1,44 @@
+// Argument checks and ids shared by the lifecycle's operations.
+import { encodeBase64url } from '../backup-codes/base64url.js';
+import { FactorkitError } from '../errors/index.js';
+import { randomBytes } from '../otp/secret.js';
+
+const FACTOR_ID_BYTES = 9;
+export const MAX_NAME_LENGTH = 64;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function newFactorId(): string {
+  return `f_${encodeBase64url(randomBytes(FACTOR_ID_BYTES))}`;
+}
+
+export function checkUserId(userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'userId must be a string of 1 to 255 characters');
+  }
+}
+
+export function checkId(name: string, id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+    throw new FactorkitError('INVALID_ARGUMENT', `${name} must be a string of 1 to 64 characters`);
+  }
+}
+
+/** A name or label shown on a page: 1 to `max` characters, not blank, no control characters. */
+export function checkDisplayText(name: string, value: unknown, max: number): string {
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max || CONTROL.test(value)) {
+    throw new FactorkitError(
+      'INVALID_ARGUMENT',
+      `${name} must be 1 to ${max} characters, none of them control characters`,
+    );
+  }
+  return value;
+}
+
+/** The options object of a call: an object, or INVALID_ARGUMENT. */
+export function checkOptions(name: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new FactorkitError('INVALID_ARGUMENT', `${name} must be an object`);
+  }
+  return value as Record<string, unknown>;
+}
