@@ -1321,7 +1321,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const user = await pendingSignIn(req, res);
     if (!user) return;
     const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
-    if (!method || method.channel !== 'telegram') return res.redirect('/login/2fa');
+    if (method?.channel !== 'telegram') return res.redirect('/login/2fa');
     const requested = await sending(() => twoFactor.requestApproval(user.id, { factorId: method.factorId }));
     if (isNotice(requested) || !requested.ok) {
       return res
@@ -1384,9 +1384,15 @@ export function createExampleApp(options: ExampleAppOptions) {
   if (options.outbox) {
     const { outbox, smtpPort } = options.outbox;
 
-    app.get('/dev/outbox', (req, res) => {
+    app.get('/dev/outbox', async (req, res) => {
+      // Open to anyone (it stands in for everyone's inbox and phone); the header still shows who is signed in.
+      const user = req.session.userId ? await options.users.findById(req.session.userId) : null;
       res.send(
-        views.outboxPage(ctx(req, res), { emails: outbox.emails(), phoneEntries: outbox.phoneEntries(), smtpPort }),
+        views.outboxPage(ctx(req, res, user ?? undefined), {
+          emails: outbox.emails(),
+          phoneEntries: outbox.phoneEntries(),
+          smtpPort,
+        }),
       );
     });
 
