@@ -6,28 +6,30 @@ import { isFactorkitError } from '../errors/index.js';
 import type { TwoFactor } from '../lifecycle/index.js';
 import { FaultyStore, type FaultTiming } from './faulty-store.js';
 import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
-import { TestClock, enroll, lifecycle, totpNow, uniquePrefix, type Enrolled } from './harness.js';
+import {
+  Outbox,
+  TestClock,
+  enroll,
+  enrollDelivered,
+  lifecycle,
+  totpNow,
+  uniquePrefix,
+  type Enrolled,
+} from './harness.js';
+
+/** What a case's setup leaves for its run: an authenticator's secret (and backup codes), or a delivered factor. */
+type FaultContext = Enrolled | { secret: string } | { factorId: string; outbox: Outbox; challengeId?: string };
 
 interface FaultCase {
   name: string;
   /** Brings the user to the state the operation starts from. */
-  setup(twoFactor: TwoFactor, userId: string, clock: TestClock): Promise<Enrolled | { secret: string }>;
+  setup(twoFactor: TwoFactor, userId: string, clock: TestClock, outbox: Outbox): Promise<FaultContext>;
   /** The result the operation gives when the store does not fail. Default: `{ ok: true }`. */
   expected?: object;
   /** The operation under test. */
-  run(
-    twoFactor: TwoFactor,
-    userId: string,
-    clock: TestClock,
-    ctx: Enrolled | { secret: string },
-  ): Promise<{ ok: boolean }>;
+  run(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: FaultContext): Promise<{ ok: boolean }>;
   /** True when the operation's effect is in the store (checked with a healthy store). */
-  completed(
-    twoFactor: TwoFactor,
-    userId: string,
-    clock: TestClock,
-    ctx: Enrolled | { secret: string },
-  ): Promise<boolean>;
+  completed(twoFactor: TwoFactor, userId: string, clock: TestClock, ctx: FaultContext): Promise<boolean>;
 }
 
 const MAX_CALLS = 20;
@@ -43,7 +45,7 @@ const CASES: FaultCase[] = [
     name: 'confirmEnrollment',
     setup: async (tf, userId) => tf.beginEnrollment(userId, { account: 'ada@example.com' }),
     run: (tf, userId, clock, ctx) =>
-      tf.confirmEnrollment(userId, totpNow({ secret: ctx.secret, backupCodes: [] }, clock)),
+      tf.confirmEnrollment(userId, totpNow({ secret: (ctx as { secret: string }).secret, backupCodes: [] }, clock)),
     completed: async (tf, userId) =>
       (await tf.status(userId)) === 'activated' && (await tf.remainingBackupCodes(userId)) === 5,
   },
@@ -84,7 +86,66 @@ const CASES: FaultCase[] = [
     run: (tf, userId, _clock, ctx) => tf.disable(userId, (ctx as Enrolled).backupCodes[3]!),
     completed: async (tf, userId) => (await tf.status(userId)) === 'not-activated',
   },
+  {
+    name: 'sendCode (a send is committed before deliver)',
+    setup: async (tf, userId, clock, outbox) => ({
+      ...(await enrollDelivered(tf, outbox, userId, clock)),
+      outbox,
+    }),
+    run: (tf, userId, _clock, ctx) => tf.sendCode(userId, { factorId: delivered(ctx).factorId }),
+    completed: async (tf, userId, _clock, ctx) => {
+      const again = await tf.sendCode(userId, { factorId: delivered(ctx).factorId });
+      return !again.ok && again.reason === 'rate-limited';
+    },
+  },
+  {
+    name: 'verify (delivered code, used once)',
+    setup: async (tf, userId, clock, outbox) => {
+      const { factorId } = await enrollDelivered(tf, outbox, userId, clock);
+      const sent = await tf.sendCode(userId, { factorId });
+      if (!sent.ok) throw new Error(sent.reason);
+      return { factorId, outbox };
+    },
+    run: (tf, userId, _clock, ctx) =>
+      tf.verify(userId, delivered(ctx).outbox.lastCode().code, { factorId: delivered(ctx).factorId }),
+    completed: async (tf, userId, _clock, ctx) => {
+      const again = await tf.verify(userId, delivered(ctx).outbox.lastCode().code);
+      return !again.ok && again.reason === 'replayed';
+    },
+  },
+  {
+    name: 'approve',
+    setup: async (tf, userId, clock, outbox) => {
+      const { factorId } = await enrollDelivered(tf, outbox, userId, clock, 'telegram', '123456789');
+      const requested = await tf.requestApproval(userId, { factorId });
+      if (!requested.ok) throw new Error(requested.reason);
+      return { factorId, outbox, challengeId: requested.challengeId };
+    },
+    run: (tf, _userId, _clock, ctx) => tf.approve(delivered(ctx).outbox.lastApproval().approveToken),
+    completed: async (tf, userId, _clock, ctx) =>
+      (await tf.approvalStatus(userId, delivered(ctx).challengeId!)).status === 'approved',
+  },
+  {
+    name: 'approvalStatus (an approval consumed)',
+    setup: async (tf, userId, clock, outbox) => {
+      const { factorId } = await enrollDelivered(tf, outbox, userId, clock, 'telegram', '123456789');
+      const requested = await tf.requestApproval(userId, { factorId });
+      if (!requested.ok) throw new Error(requested.reason);
+      await tf.approve(outbox.lastApproval().approveToken);
+      return { factorId, outbox, challengeId: requested.challengeId };
+    },
+    run: async (tf, userId, _clock, ctx) => ({
+      ok: (await tf.approvalStatus(userId, delivered(ctx).challengeId!)).status === 'approved',
+    }),
+    completed: async (tf, userId, _clock, ctx) =>
+      (await tf.approvalStatus(userId, delivered(ctx).challengeId!)).status === 'expired',
+  },
 ];
+
+function delivered(ctx: FaultContext): { factorId: string; outbox: Outbox; challengeId?: string } {
+  if (!('outbox' in ctx)) throw new Error('not a delivered-factor case');
+  return ctx;
+}
 
 function wrongCode(code: string): string {
   return ((Number(code) + 1) % 1_000_000).toString().padStart(6, '0');
@@ -101,11 +162,13 @@ export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
           for (let k = 1; k <= MAX_CALLS; k++) {
             const clock = new TestClock();
             const faulty = new FaultyStore(store);
+            const outbox = new Outbox();
             const twoFactor = lifecycle(faulty, clock, {
               throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
+              deliver: outbox.deliver,
             });
             const userId = `${prefix}${k}`;
-            const ctx = await testCase.setup(twoFactor, userId, clock);
+            const ctx = await testCase.setup(twoFactor, userId, clock, outbox);
             const before: StoredRecord | null = await store.get(userId);
 
             faulty.arm(k, timing);

@@ -2,7 +2,13 @@
 // lifecycle over the store with a fixed clock and fast backup-code KDF parameters.
 import { afterEach } from 'vitest';
 import { encodeBase32 } from '../base32/index.js';
-import { createTwoFactor, type TwoFactor, type TwoFactorOptions } from '../lifecycle/index.js';
+import {
+  type DeliveryChannel,
+  type DeliveryMessage,
+  type TwoFactor,
+  type TwoFactorOptions,
+  createTwoFactor,
+} from '../lifecycle/index.js';
 import { randomBytes } from '../otp/secret.js';
 import type { TwoFactorStore } from '../stores/index.js';
 import { generateTotp } from '../otp/index.js';
@@ -87,4 +93,72 @@ export async function enroll(twoFactor: TwoFactor, userId: string, clock: TestCl
 
 export function totpNow(enrolled: Enrolled, clock: TestClock): string {
   return generateTotp(enrolled.secret, { time: clock.nowMs });
+}
+
+/**
+ * A stand-in for the app's `deliver`: keeps every message it is handed, or throws while
+ * `failing` is set (after keeping the message in `refused`, so a test can look for its code).
+ */
+export class Outbox {
+  readonly messages: DeliveryMessage[] = [];
+  readonly refused: DeliveryMessage[] = [];
+  failing = false;
+  readonly deliver = async (message: DeliveryMessage): Promise<void> => {
+    // A provider's round trip: lets parallel calls interleave.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (this.failing) {
+      this.refused.push(message);
+      throw new Error('provider unavailable');
+    }
+    this.messages.push(message);
+  };
+
+  last(): DeliveryMessage {
+    const message = this.messages.at(-1);
+    if (message === undefined) throw new Error('nothing was delivered');
+    return message;
+  }
+
+  lastCode(): Extract<DeliveryMessage, { kind: 'code' }> {
+    const message = this.last();
+    if (message.kind !== 'code') throw new Error('the last message is not a code');
+    return message;
+  }
+
+  lastApproval(): Extract<DeliveryMessage, { kind: 'approval' }> {
+    const message = this.last();
+    if (message.kind !== 'approval') throw new Error('the last message is not an approval request');
+    return message;
+  }
+}
+
+/** The resend cooldown of the default delivery options, plus a second: a send is allowed again. */
+export const PAST_COOLDOWN_MS = 31_000;
+
+/** A different code of the same length. */
+export function wrongCodeOf(code: string): string {
+  const digits = code.length;
+  return ((Number(code) + 10 ** (digits - 1) / 2 + 1) % 10 ** digits).toString().padStart(digits, '0');
+}
+
+export interface EnrolledDelivered {
+  factorId: string;
+  backupCodes: string[];
+}
+
+/** Enrolls an e-mail (or other) factor as the user's first factor; the clock is then past the resend cooldown. */
+export async function enrollDelivered(
+  twoFactor: TwoFactor,
+  outbox: Outbox,
+  userId: string,
+  clock: TestClock,
+  channel: DeliveryChannel = 'email',
+  destination = 'ada@example.com',
+): Promise<EnrolledDelivered> {
+  const begun = await twoFactor.beginEnrollment(userId, { channel, destination });
+  if (!begun.ok) throw new Error(`beginning the delivered enrollment failed: ${begun.reason}`);
+  const confirmed = await twoFactor.confirmEnrollment(userId, outbox.lastCode().code, { factorId: begun.factorId });
+  if (!confirmed.ok) throw new Error(`confirming the delivered enrollment failed: ${confirmed.reason}`);
+  clock.advance(PAST_COOLDOWN_MS);
+  return { factorId: begun.factorId, backupCodes: confirmed.backupCodes };
 }

@@ -8,6 +8,7 @@ import { describe } from 'vitest';
 import type { TwoFactorStore } from '../stores/index.js';
 import { storeProvider, type StoreConformanceOptions } from './harness.js';
 import { faultsSuite } from './faults.js';
+import { lifecycleDeliveredSuite } from './lifecycle-delivered.js';
 import { lifecycleFactorsSuite } from './lifecycle-factors.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { lifecycleSecuritySuite } from './lifecycle-security.js';
@@ -57,6 +58,7 @@ export function runStoreConformance(
     lifecycleRacesSuite(useStore);
     lifecycleSecuritySuite(useStore);
     lifecycleFactorsSuite(useStore);
+    lifecycleDeliveredSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
   });
 }

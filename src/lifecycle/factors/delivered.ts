@@ -174,14 +174,14 @@ export function normalizeDestination(channel: DeliveryChannel, value: unknown): 
       /[\s@]/.test(local) ||
       !/^[^\s@.]+(\.[^\s@.]+)+$/.test(domain)
     ) {
-      throw invalidDestination('an e-mail address such as ada@example.com');
+      throw invalidDestination('an e-mail address: a name, one @ and a dotted domain');
     }
     return `${local}@${domain}`;
   }
   if (isPhoneChannel(channel)) {
     const compact = text.replace(/[\s\-.()]/g, '');
     if (!/^\+[1-9][0-9]{6,14}$/.test(compact)) {
-      throw invalidDestination('a phone number in international format, such as +44 20 7946 0958');
+      throw invalidDestination('a phone number in international format: + and the country code, 7 to 15 digits');
     }
     return compact;
   }
@@ -220,7 +220,7 @@ export function generateDigits(length: number, random: (count: number) => Uint8A
   let out = '';
   while (out.length < length) {
     for (const byte of random(length - out.length)) {
-      if (byte < 250) out += String(byte % 10);
+      if (byte < 250 && out.length < length) out += String(byte % 10);
     }
   }
   return out;
@@ -244,7 +244,7 @@ export function isCodeShaped(code: string, digits: number): boolean {
  */
 export type CodePurpose = 'enrollment' | 'sign-in';
 
-export function purposeOf(factor: DeliveredFactor): CodePurpose {
+export function purposeOf(factor: Pick<DeliveredFactor, 'state'>): CodePurpose {
   return factor.state === 'pending' ? 'enrollment' : 'sign-in';
 }
 
@@ -253,9 +253,9 @@ export function purposeOf(factor: DeliveredFactor): CodePurpose {
  * went out on and its expiry. A hash moved to another factor or user, or given a later expiry,
  * no longer matches its code.
  */
-function codeParts(
+export function codeParts(
   userId: string,
-  factor: DeliveredFactor,
+  factor: Pick<DeliveredFactor, 'id' | 'state'>,
   channel: DeliveryChannel,
   expiresAt: number,
   code: string,
@@ -376,7 +376,7 @@ export function nextSendChannel(factor: DeliveredFactor, voiceCallsBeforeSms: nu
 
 export type ApprovalAnswer = 'approve' | 'deny';
 
-function approvalParts(
+export function approvalParts(
   userId: string,
   factorId: string,
   approval: Pick<Approval, 'id' | 'expiresAt'>,
@@ -409,11 +409,12 @@ export function newApproval(
   const deny = hasher.hash('approval-token', approvalParts(userId, factorId, base, 'deny', ids.denySecret));
   return {
     approval: {
-      ...base,
+      id: base.id,
       keyId: approve.keyId,
       approveHash: approve.hash,
       denyHash: deny.hash,
       createdAt: nowMs,
+      expiresAt: base.expiresAt,
       state: 'pending',
     },
     approveToken: makeToken(userId, ids.challengeId, ids.approveSecret),
@@ -519,8 +520,8 @@ function parseCode(userId: string, factorChannel: DeliveryChannel, raw: unknown)
     throw corrupt(userId, 'bad delivered code channel');
   }
   const channel = raw.channel as DeliveryChannel;
-  const stored = parseStoredHash(userId, raw, 'hash');
-  const common = { channel, expiresAt: raw.expiresAt, ...stored };
+  // Keys in the order the lifecycle writes them, so reading and writing back changes no byte.
+  const common = { channel, ...parseStoredHash(userId, raw, 'hash'), expiresAt: raw.expiresAt };
   if (raw.state === 'used') return { state: 'used', ...common };
   if (raw.state === 'live') {
     const attemptsLeft = raw.attemptsLeft;
