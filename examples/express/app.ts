@@ -1100,9 +1100,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!isChannel(channel)) return res.redirect('/profile');
     const destination = text(req.body, 'destination').trim();
     const begun = await sending(() => twoFactor.beginEnrollment(user.id, { channel, destination }));
-    const refusal = isNotice(begun) ? begun : begun.ok ? undefined : sendRefusal(begun);
-    if (refusal || isNotice(begun) || !begun.ok) {
-      return res.status(400).send(views.addDeliveredPage(ctx(req, res, user), { channel, destination }, refusal));
+    if (isNotice(begun) || !begun.ok) {
+      const notice = isNotice(begun) ? begun : sendRefusal(begun);
+      return res.status(400).send(views.addDeliveredPage(ctx(req, res, user), { channel, destination }, notice));
     }
     req.session.deliveredEnrollment = {
       userId: user.id,

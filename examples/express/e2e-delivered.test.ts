@@ -284,6 +284,11 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     expect(await request.getAttribute('data-kind')).toBe('approval');
     expect(await request.locator('.match-number').textContent()).toBe(number);
     await shot(phone, 'outbox-telegram-approval');
+    // The buttons are POST forms behind the CSRF check, like every change.
+    const approveAction = (await request.locator('form').first().getAttribute('action'))!;
+    expect((await context.request.post(approveAction, { form: {}, maxRedirects: 0 })).status()).toBe(403);
+    await page.waitForEvent('load', { timeout: WAIT_MS });
+    expect(pathOf(page)).toBe('/login/2fa/wait');
     await andWait(phone, request.getByRole('button', { name: 'Approve' }).click());
     expect(await textOf(phone, '#phone li.entry .answer')).toBe('You approved this request.');
 
@@ -341,6 +346,12 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     // Beside the e-mail factor it is; the code is the end of the calling number.
     await page.goto('/profile');
     await andWait(page, page.getByRole('link', { name: 'Add a phone for voice calls' }).click());
+    // A number without its country code is refused (factorkit's INVALID_DESTINATION), and nothing is sent.
+    const entriesBefore = outbox.phoneEntries().length;
+    await page.getByLabel(/^Phone number/).fill('555 010 4477');
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    expect(await textOf(page, '[role=alert]')).toContain('starting with + and the country code');
+    expect(outbox.phoneEntries()).toHaveLength(entriesBefore);
     await page.getByLabel(/^Phone number/).fill(number);
     await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
     const call = await newestOnOutbox(phone, 'voice', number);
