@@ -62,7 +62,9 @@ const MAX_DEVICE_LABEL_LENGTH = 128;
 
 /**
  * Creates the 2FA lifecycle over your store: enrollment of one or more authenticators with QR
- * codes, confirmation with backup codes, sign-in verification with replay protection,
+ * codes, or of destinations that codes and approval requests are delivered to (e-mail, SMS,
+ * Telegram, voice; sent by your `deliver` callback), confirmation with backup codes, sign-in
+ * verification with replay protection,
  * throttling with a hard lock and learned clock drift, backup-code regeneration, factors
  * listed, renamed and removed, remembered devices, disabling, support operations and an admin
  * listing. Safe under concurrency: parallel calls for one user are serialised by the store's
@@ -72,7 +74,8 @@ const MAX_DEVICE_LABEL_LENGTH = 128;
  * @returns the {@link TwoFactor} object
  * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad options, `INVALID_LABEL` for an issuer
  * a Key URI cannot carry, `INVALID_KEYRING` for a bad keyring, `INVALID_ALGORITHM` /
- * `INVALID_DIGITS` / `INVALID_PERIOD` for bad TOTP parameters
+ * `INVALID_DIGITS` / `INVALID_PERIOD` for bad TOTP parameters, `INVALID_ARGUMENT` for a bad
+ * `deliver` or `delivery`
  * @example
  * ```ts
  * import { MemoryStore, createTwoFactor } from 'factorkit';
