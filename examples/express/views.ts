@@ -741,8 +741,9 @@ function phoneEntry(ctx: PageContext, entry: PhoneEntry): SafeHtml {
       return html`<li class="entry" data-channel="sms" data-to="${entry.to}">${head}<p class="message">${entry.text}</p></li>`;
     case 'voice':
       return html`<li class="entry" data-channel="voice" data-to="${entry.to}">${head}<p class="message">Incoming call from
-<b class="caller-id">${entry.callerId}</b> (code = last ${entry.code.length} digits). The stand-in phone never picks up:
-the call goes unanswered, as a code call should.</p></li>`;
+<b class="caller-id">${entry.callerId}</b> (code = last ${entry.code.length} digits). There is nothing to answer: the
+code is read off the caller ID. A call whose code is never typed counts as unanswered (it did not reach you, or the
+number was hidden), and after a few of them the next code comes by text message instead.</p></li>`;
     case 'telegram':
       if (entry.kind === 'code') {
         return html`<li class="entry" data-channel="telegram" data-to="${entry.chatId}">${head}<p class="message">${entry.text}</p></li>`;
