@@ -168,7 +168,11 @@ export type DeliveryMessage =
       expiresAt: number;
       /** The id the waiting sign-in page polls {@link TwoFactor.approvalStatus} with. */
       challengeId: string;
-      /** Pass to {@link TwoFactor.approve}. Opaque, URL-safe, up to about 400 characters. */
+      /**
+       * Pass to {@link TwoFactor.approve}. Opaque and URL-safe: the user id in base64url and 38
+       * characters more (at most about 380). With short user ids it fits a Telegram button's
+       * 64-byte `callback_data`; with longer ones keep it on your server under a short key.
+       */
       approveToken: string;
       /** Pass to {@link TwoFactor.deny}. */
       denyToken: string;
@@ -280,7 +284,12 @@ export type BackupCodesResult = { ok: true; backupCodes: string[]; factorId?: st
  * ```ts
  * import type { TwoFactorUser } from 'factorkit';
  *
- * const user: TwoFactorUser = { userId: 'user-1', status: 'activated', updatedAt: Date.now(), activeFactors: { totp: 2 } };
+ * const user: TwoFactorUser = {
+ *   userId: 'user-1',
+ *   status: 'activated',
+ *   updatedAt: Date.now(),
+ *   activeFactors: { totp: 2, delivered: 1 },
+ * };
  * ```
  */
 export interface TwoFactorUser {
