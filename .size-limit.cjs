@@ -1,7 +1,9 @@
 // A regression guard only, not a budget: size is judged beside the peers (`npm run size:report`
 // and the benchmark print factorkit's core next to otpauth and otplib, measured the same way).
 // The ceiling sits a little above today's core so that an accidental import of a large module
-// (the QR encoder, scrypt, the lifecycle) into the core entry fails `npm test`.
+// (the QR encoder, scrypt, the lifecycle) into the core entry fails `npm test`. It rose from
+// 10.5 KB to 12.75 KB with issue 19: parseOtpauthUri now carries the lenient parser and its
+// warning texts (about 1.8 KB gzip), which one function with a `lenient` option cannot shed.
 const core = require('./scripts/core-exports.json');
 
 module.exports = [
@@ -9,7 +11,7 @@ module.exports = [
     name: `core: ${core.join(', ')} (SHA1, SHA256, SHA512)`,
     path: 'dist/index.js',
     import: `{ ${core.join(', ')} }`,
-    limit: '10.5 KB',
+    limit: '12.75 KB',
     gzip: true,
   },
 ];

@@ -17,10 +17,19 @@ const modules = Object.fromEntries(
  * without require(esm) (Node before 20.19, or with `--no-experimental-require-module`) nor under
  * CommonJS loaders such as tsx's for `.cts` files, so the CommonJS build carries its own copy;
  * the ESM build imports them, so an app's bundler dedupes them with its own. Their licences are
- * in THIRD_PARTY_LICENSES.md. to-data-view comes in through base32-encode.
+ * in THIRD_PARTY_LICENSES.md. to-data-view comes in through base32-encode, iobuffer and fflate
+ * through fast-png (tsup bundles what is not a direct dependency, so a strict node_modules layout
+ * never has to resolve them from dist/).
  * `test/package/cjs.test.ts` requires every .cjs file with require(esm) turned off.
  */
-const esmOnlyDependencies = ['@noble/ciphers', '@noble/hashes', 'base32-encode', 'to-data-view'];
+const esmOnlyDependencies = [
+  '@noble/ciphers',
+  '@noble/hashes',
+  'base32-encode',
+  'to-data-view',
+  'fast-png',
+  'iobuffer',
+];
 
 const shared = {
   entry: {

@@ -3,8 +3,9 @@
 # PostgreSQL (127.0.0.1:5432, trust auth, database "test"), Redis (127.0.0.1:6379), a
 # three-master Redis Cluster (127.0.0.1:7001-7003, .ci/redis-cluster.sh), MariaDB
 # (127.0.0.1:3306, root without a password, database "test"), Debian's Chromium for the
-# browser tests and ImageMagick for the QR conversion test. Idempotent; installs with
-# apt-get only if missing.
+# browser tests, ImageMagick for the QR conversion test, ZBar's zbarimg for the PNG and terminal
+# QR tests, and protoc with python3-protobuf (Google's protobuf runtime) for the migration
+# payload cross-checks. Idempotent; installs with apt-get only if missing.
 set -euo pipefail
 
 apt_updated=0
@@ -87,3 +88,11 @@ case "$(convert -version 2>/dev/null || true)" in
   "Version: ImageMagick "*) ;;
   *) apt_install imagemagick ;;
 esac
+
+# zbarimg (ZBar) reads the PNG and terminal QR codes back in the tests.
+command -v zbarimg >/dev/null || apt_install zbar-tools
+
+# protoc and Google's Python protobuf runtime decode and encode migration payloads independently
+# of factorkit. Debian's /usr/bin/python3 is the interpreter python3-protobuf installs into.
+command -v protoc >/dev/null || apt_install protobuf-compiler
+/usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || apt_install python3-protobuf

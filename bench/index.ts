@@ -68,12 +68,16 @@ const TIME_TARGETS: TimeTarget[] = [
   },
 ];
 
-/** Issue 13: the core entry's gzip size no larger than otpauth's, measured the same way. */
+/**
+ * The core entry's gzip size against otpauth's, measured the same way. Issue 13 set it at 1x;
+ * since issue 19 the entry's parseOtpauthUri carries the lenient parser (`{ lenient: true }`),
+ * which otpauth has no counterpart of, so the guard is 1.25x, as in test/package/package.test.ts.
+ */
 const SIZE_TARGET = {
   description: 'core entry gzip size: factorkit / otpauth',
   subject: 'factorkit core (SHA1, SHA256, SHA512)',
   against: 'otpauth (HOTP, TOTP, URI, Secret)',
-  max: 1,
+  max: 1.25,
 };
 
 interface TargetResult {

@@ -40,7 +40,7 @@ for (const result of report.cases) {
   }
 }
 if (report.targets.length > 0) {
-  out.push('', '| target (issue 13) | ratio in this run | at most | |', '| --- | ---: | ---: | --- |');
+  out.push('', '| target (issues 13 and 19) | ratio in this run | at most | |', '| --- | ---: | ---: | --- |');
   for (const t of report.targets) {
     out.push(`| ${t.description} | ${t.ratio.toFixed(2)} | ${t.max} | ${t.met ? 'met' : 'missed'} |`);
   }

@@ -3,6 +3,7 @@ export { FactorkitError, isFactorkitError, type FactorkitErrorCode } from './err
 export { encodeBase32, decodeBase32 } from './base32/index.js';
 export * from './otp/index.js';
 export * from './uri/index.js';
+export * from './migration/index.js';
 export * from './qr/index.js';
 export * from './backup-codes/index.js';
 export * from './stores/index.js';

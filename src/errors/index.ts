@@ -6,10 +6,13 @@
  * `INVALID_BASE32`, `INVALID_ALGORITHM`, `INVALID_DIGITS`, `INVALID_PERIOD`, `INVALID_TIME`,
  * `INVALID_COUNTER`, `INVALID_WINDOW`.
  * Key URIs: `INVALID_LABEL` (building) and the `URI_*` codes (parsing).
+ * Google Authenticator migration URIs: `MIGRATION_MALFORMED` (not a migration URI, or broken
+ * base64 or protobuf), `MIGRATION_UNSUPPORTED` (an account or setting the format or factorkit
+ * cannot carry: MD5, a period other than 30 s...).
  * Backup codes: `INVALID_BACKUP_SET`, `WEAK_KDF` (KDF parameters below the OWASP minimum).
  * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
  * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
- * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator),
+ * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator, an eleventh delivered factor),
  * `CORRUPT_RECORD` (stored 2FA data that fails validation).
  * Delivered codes and approvals: `DELIVERY_NOT_CONFIGURED` (a delivered channel used without a
  * `deliver` callback), `DELIVERY_FAILED` (the app's `deliver` threw or rejected: nothing was
@@ -42,6 +45,8 @@ export type FactorkitErrorCode =
   | 'URI_INVALID_PERIOD'
   | 'URI_INVALID_ALGORITHM'
   | 'URI_MALFORMED_ENCODING'
+  | 'MIGRATION_MALFORMED'
+  | 'MIGRATION_UNSUPPORTED'
   | 'INVALID_BACKUP_SET'
   | 'WEAK_KDF'
   | 'STORE_ERROR'

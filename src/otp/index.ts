@@ -1,4 +1,4 @@
-// RFC 4226 HOTP and RFC 6238 TOTP: secrets, generation and verification.
+// RFC 4226 HOTP and RFC 6238 TOTP (and Steam Guard, a TOTP variant): secrets, generation and verification.
 export { generateSecret, generateSecretBytes, type GenerateSecretOptions } from './secret.js';
 export {
   generateHotp,
@@ -17,3 +17,9 @@ export {
   type VerifyTotpResult,
 } from './totp.js';
 export type { HashAlgorithm } from './options.js';
+export {
+  generateSteamGuardCode,
+  verifySteamGuardCode,
+  type SteamGuardOptions,
+  type VerifySteamGuardOptions,
+} from './steam.js';

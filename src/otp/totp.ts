@@ -37,7 +37,8 @@ export type VerifyTotpResult =
   | { valid: true; step: number; delta: number }
   | { valid: false; reason: OtpFailureReason };
 
-function resolveStep(opts: Record<string, unknown>): number {
+/** The step at `opts.time` for `opts.period` and `opts.epoch`, each checked; shared with Steam Guard codes. */
+export function resolveStep(opts: Record<string, unknown>): number {
   const period = checkPeriod(opts.period);
   const epoch = checkTimeMs('epoch', opts.epoch, 0);
   const time = checkTimeMs('time', opts.time, Date.now());
@@ -50,7 +51,7 @@ function resolveStep(opts: Record<string, unknown>): number {
   return step;
 }
 
-function checkWindow(window: unknown): [number, number] {
+export function checkWindow(window: unknown): [number, number] {
   const sides = window === undefined ? [1, 1] : Array.isArray(window) ? window : [window, window];
   if (sides.length !== 2 || !isIntegerIn(sides[0], 0, MAX_TOTP_WINDOW) || !isIntegerIn(sides[1], 0, MAX_TOTP_WINDOW)) {
     throw new FactorkitError('INVALID_WINDOW', 'window must be an integer from 0 to 10 or [past, future]');
@@ -130,17 +131,37 @@ export function generateTotp(secret: string | Uint8Array, options?: TotpOptions)
 export function verifyTotp(code: string, secret: string | Uint8Array, options?: VerifyTotpOptions): VerifyTotpResult {
   const { opts, algorithm, digits, key } = resolveOtp(secret, options);
   const step = resolveStep(opts);
-  const [past, future] = checkWindow(opts.window);
-  const afterStep = opts.afterStep;
-  if (afterStep !== undefined && !isIntegerIn(afterStep, -Number.MAX_SAFE_INTEGER)) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'afterStep must be a safe integer');
-  }
+  const window = checkWindow(opts.window);
+  const afterStep = checkAfterStep(opts.afterStep);
   const expected = parseCode(code, digits);
   if (expected === undefined) return { valid: false, reason: 'malformed' };
 
   const hotp = new HotpKey(key, algorithm);
-  // Every candidate is computed and compared (no early exit); the match closest to now that is
-  // not a replay wins, replayed matches only decide the failure reason.
+  const result = matchWindow(step, window, afterStep, (candidate) => differs(expected, hotp.value(candidate, digits)));
+  hotp.destroy();
+  return result;
+}
+
+/** The replay guard option: undefined or a safe integer. */
+export function checkAfterStep(afterStep: unknown): number | undefined {
+  if (afterStep !== undefined && !isIntegerIn(afterStep, -Number.MAX_SAFE_INTEGER)) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'afterStep must be a safe integer');
+  }
+  return afterStep;
+}
+
+/**
+ * The verification loop shared by TOTP and Steam Guard codes: `differsAt(candidate)` is zero
+ * when the code matches that step. Every candidate in the window is computed and compared (no
+ * early exit); the match closest to now that is not a replay wins, replayed matches only decide
+ * the failure reason.
+ */
+export function matchWindow(
+  step: number,
+  [past, future]: [number, number],
+  afterStep: number | undefined,
+  differsAt: (candidate: number) => number,
+): VerifyTotpResult {
   let best: number | undefined;
   let replayed = false;
   for (let i = 0; i <= past + future; i++) {
@@ -148,14 +169,13 @@ export function verifyTotp(code: string, secret: string | Uint8Array, options?: 
     const candidate = step + delta;
     // Steps before T0 or past 2^53 do not exist; a sentinel keeps the loop shape the same.
     const exists = candidate >= 0 && Number.isSafeInteger(candidate);
-    if ((exists ? differs(expected, hotp.value(candidate, digits)) : 1) !== 0) continue;
+    if ((exists ? differsAt(candidate) : 1) !== 0) continue;
     if (afterStep !== undefined && candidate <= afterStep) {
       replayed = true;
     } else if (best === undefined || Math.abs(delta) < Math.abs(best)) {
       best = delta;
     }
   }
-  hotp.destroy();
   if (best !== undefined) return { valid: true, step: step + best, delta: best };
   return { valid: false, reason: replayed ? 'replayed' : 'invalid' };
 }

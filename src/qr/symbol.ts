@@ -1,6 +1,6 @@
 import QRCode from 'qrcode-svg';
 import { FactorkitError } from '../errors/index.js';
-import type { QrErrorCorrectionLevel } from './svg.js';
+import type { QrErrorCorrectionLevel } from './options.js';
 
 // qrcode-svg 1.1 lays out the symbol (finder, timing and alignment patterns, format and version
 // information, masking, module placement), but its codewords are wrong in two ways, so factorkit

@@ -87,6 +87,24 @@ const CASES: FaultCase[] = [
     completed: async (tf, userId) => (await tf.status(userId)) === 'not-activated',
   },
   {
+    name: 'beginEnrollment (delivered: written before the code is delivered)',
+    setup: async (_tf, _userId, _clock, outbox) => ({ factorId: '', outbox }),
+    run: (tf, userId) => tf.beginEnrollment(userId, { channel: 'sms', destination: '+15555550123' }),
+    completed: async (tf, userId) => (await tf.status(userId)) === 'pending',
+  },
+  {
+    name: 'requestApproval',
+    setup: async (tf, userId, clock, outbox) => ({
+      ...(await enrollDelivered(tf, outbox, userId, clock, 'telegram', '123456789')),
+      outbox,
+    }),
+    run: (tf, userId, _clock, ctx) => tf.requestApproval(userId, { factorId: delivered(ctx).factorId }),
+    completed: async (tf, userId, _clock, ctx) => {
+      const again = await tf.requestApproval(userId, { factorId: delivered(ctx).factorId });
+      return !again.ok && again.reason === 'rate-limited';
+    },
+  },
+  {
     name: 'sendCode (a send is committed before deliver)',
     setup: async (tf, userId, clock, outbox) => ({
       ...(await enrollDelivered(tf, outbox, userId, clock)),

@@ -27,8 +27,10 @@ export interface BuildOtpauthUriOptions {
 }
 
 // Far beyond the 2953 bytes the largest QR code holds; only a guard against absurd input.
-const MAX_URI_LENGTH = 16_384;
-const KNOWN_PARAMETERS = new Set(['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter']);
+export const MAX_URI_LENGTH = 16_384;
+// `encoder` is KeePassXC's (`encoder=steam`): it changes what the codes look like, so it is read
+// to refuse (strict) or honour (lenient) it, never ignored.
+const KNOWN_PARAMETERS = new Set(['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'encoder']);
 
 /**
  * Builds an `otpauth://` Key URI (Google Authenticator Key-Uri-Format) for a QR code or a link.
@@ -75,7 +77,7 @@ export function buildOtpauthUri(record: OtpauthRecord, options?: BuildOtpauthUri
   return `otpauth://${r.type}/${label}?${params.join('&')}`;
 }
 
-function decodeComponent(raw: string, what: string): string {
+export function decodeComponent(raw: string, what: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
@@ -88,7 +90,7 @@ function decodeComponent(raw: string, what: string): string {
 const URI_PARTS = /^([a-z][a-z\d+.-]*):(\/\/)?([^/?#]*)\/?([^?#]*)\??([^#]*)/i;
 
 /** [type, raw label, raw query] */
-function splitUri(uri: string): [string, string, string] {
+export function splitUri(uri: string): [string, string, string] {
   const parts = URI_PARTS.exec(uri);
   if (!parts) throw new FactorkitError('URI_MALFORMED', 'uri must start with otpauth://');
   if (parts[1]!.toLowerCase() !== 'otpauth')
@@ -97,7 +99,7 @@ function splitUri(uri: string): [string, string, string] {
   return [parts[3]!, parts[4]!, parts[5]!];
 }
 
-function parseQuery(query: string): Map<string, string> {
+export function parseQuery(query: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const pair of query.split('&')) {
     if (pair === '') continue;
@@ -113,6 +115,22 @@ function parseQuery(query: string): Map<string, string> {
   return params;
 }
 
+/**
+ * An `encoder` parameter changes how codes are written (KeePassXC's `encoder=steam`: 5 Steam
+ * Guard characters instead of digits), so a parser that ignored it would produce codes the
+ * service refuses. The strict parser refuses it; the lenient one reads `steam` as Steam Guard.
+ */
+export function refuseEncoder(encoder: string | undefined): void {
+  if (encoder === undefined) return;
+  if (encoder.trim().toLowerCase() === 'steam') {
+    throw new FactorkitError(
+      'URI_INVALID_TYPE',
+      'encoder=steam marks a Steam Guard key, whose codes are not RFC 6238 digits; parse it with { lenient: true }',
+    );
+  }
+  throw new FactorkitError('URI_INVALID_TYPE', 'the encoder parameter names a code format factorkit does not know');
+}
+
 function parseLabel(rawLabel: string): { issuer?: string; account: string } {
   // The path is not form-encoded: '+' stays a literal plus (alice+tag@example.com).
   const label = decodeComponent(rawLabel, 'the label');
@@ -126,45 +144,8 @@ function parseLabel(rawLabel: string): { issuer?: string; account: string } {
   return { issuer, account };
 }
 
-/**
- * Parses an `otpauth://` Key URI into a complete record, with defaults filled in: `algorithm`
- * and `digits` are always set, `period` for `totp`, `counter` for `hotp`; `issuer` is set when
- * the label or the `issuer` parameter names one. So `parseOtpauthUri(buildOtpauthUri(r))`
- * deep-equals `r` whenever `r` spells out its settings.
- *
- * Lenient where real services differ, strict where a guess could produce wrong codes:
- * - the scheme and type are case-insensitive; surrounding whitespace is ignored;
- * - the secret may be lower case or padded (Google issues lower-case secrets) and is returned
- *   canonical; secrets shorter than 128 bits are accepted, since many services still
- *   issue 80-bit (16-character) ones ({@link lintOtpauthUri} warns about them);
- * - the label may use `:` or `%3A` and spaces before the account; `+` in the label is a literal
- *   plus, in the query a space (form encoding); the issuer may be only in the label, only in
- *   the `issuer` parameter, or in both, and then both must be equal;
- * - `algorithm` is case-insensitive; unknown parameters (`image`, `icon`...) are ignored, and
- *   so is `counter` in a `totp` URI and `period` in a `hotp` one.
- *
- * @param uri - the Key URI, e.g. decoded from a QR code
- * @returns the record; see {@link CompleteOtpauthRecord}
- * @throws {@link FactorkitError} with one code per problem, and a message that never contains
- * the secret: `URI_INVALID_SCHEME` (not `otpauth:`), `URI_INVALID_TYPE` (not totp/hotp),
- * `URI_MISSING_SECRET`, `URI_INVALID_SECRET` (not base32), `URI_MISSING_COUNTER` (hotp
- * without counter), `URI_INVALID_COUNTER`, `URI_DUPLICATE_PARAMETER` (`secret=A&secret=B`),
- * `URI_ISSUER_MISMATCH` (label issuer differs from the parameter), `URI_INVALID_DIGITS`
- * (outside 6..10), `URI_INVALID_PERIOD`, `URI_INVALID_ALGORITHM`, `URI_MALFORMED_ENCODING`
- * (bad `%` escapes), `URI_MALFORMED` (anything else: no `//`, no account name, a colon in a
- * label part, too long); `INVALID_ARGUMENT` when `uri` is not a string
- * @example
- * ```ts
- * import { parseOtpauthUri } from 'factorkit';
- *
- * const record = parseOtpauthUri(
- *   'otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example',
- * );
- * // { type: 'totp', issuer: 'Example', account: 'alice@google.com',
- * //   secret: 'JBSWY3DPEHPK3PXP', algorithm: 'SHA1', digits: 6, period: 30 }
- * ```
- */
-export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
+/** The strict parser behind {@link parseOtpauthUri} (its TSDoc lists the rules and the codes). */
+export function parseStrictOtpauthUri(uri: string): CompleteOtpauthRecord {
   if (typeof uri !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'uri must be a string');
   const text = uri.trim();
   if (text.length > MAX_URI_LENGTH) throw new FactorkitError('URI_MALFORMED', 'uri is too long');
@@ -174,6 +155,7 @@ export function parseOtpauthUri(uri: string): CompleteOtpauthRecord {
   if (type !== 'totp' && type !== 'hotp') throw new FactorkitError('URI_INVALID_TYPE', 'uri type must be totp or hotp');
 
   const params = parseQuery(query);
+  refuseEncoder(params.get('encoder'));
   const label = parseLabel(rawLabel);
 
   const rawSecret = params.get('secret');

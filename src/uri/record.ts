@@ -49,6 +49,24 @@ export interface CompleteOtpauthRecord extends OtpauthRecord {
   digits: number;
 }
 
+/**
+ * A Steam Guard key, as {@link parseOtpauthUri} returns it with `lenient: true` for
+ * `encoder=steam`, `otpauth://steam/`, `steam://` or a `totp` URI issued by Steam. Steam Guard
+ * fixes every setting (HMAC-SHA1, 30-second steps, 5 characters of its own alphabet), so the
+ * record has none: generate and check its codes with {@link generateSteamGuardCode} and
+ * {@link verifySteamGuardCode}, never with the TOTP functions.
+ */
+export interface SteamGuardRecord {
+  /** Always `'steam'`. */
+  type: 'steam';
+  /** The issuer the URI names (usually `'Steam'`). */
+  issuer?: string;
+  /** The Steam account name; `''` when the URI names none (`steam://`). */
+  account: string;
+  /** Steam's `shared_secret` as unpadded upper-case base32. */
+  secret: string;
+}
+
 export const DEFAULT_ALGORITHM: HashAlgorithm = 'SHA1';
 export const DEFAULT_DIGITS = 6;
 export const DEFAULT_PERIOD_SECONDS = 30;

@@ -39,6 +39,9 @@ describe('third-party licences', () => {
       '@noble/hashes',
       'base32-decode',
       'base32-encode',
+      'fast-png',
+      'fflate',
+      'iobuffer',
       'to-data-view',
     ]);
   });

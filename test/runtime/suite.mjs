@@ -183,6 +183,69 @@ function cases(lib) {
     });
   }
 
+  // Importing accounts (issue 19): lenient Key URIs, Steam Guard, migration URIs, PNG and
+  // terminal QR codes, wherever the build exports them.
+  if (typeof lib.parseMigrationUri === 'function') {
+    add('lenient Key URI: Microsoft 365 shape', () => {
+      const { record, warnings } = lib.parseOtpauthUri(
+        'otpauth://totp/Some+Company%3ame%40somecompany.net?secret=abcdefghijklmnop&issuer=Microsoft',
+        { lenient: true },
+      );
+      assertEqual(record.issuer, 'Microsoft', 'issuer');
+      assertEqual(record.account, 'Some Company:me@somecompany.net', 'account');
+      assertEqual(
+        warnings.map((w) => w.code),
+        ['LABEL_PLUS_AS_SPACE', 'ISSUER_MISMATCH', 'WEAK_SECRET', 'SECRET_NOT_CANONICAL'],
+        'warnings',
+      );
+    });
+    add('Steam Guard: the code the Steam app showed (KeePassXC TestTotp.cpp)', () => {
+      const { record } = lib.parseOtpauthUri('steam://63BEDWCQZKTQWPESARIERL5DTTQFCJTK', { lenient: true });
+      assertEqual(record.type, 'steam', 'type');
+      assertEqual(lib.generateSteamGuardCode(record.secret, { time: 1511200518000 }), 'FR8RV', 'code');
+      assertEqual(
+        lib.verifySteamGuardCode('9p3vp', record.secret, { time: 1511200714000 }),
+        { valid: true, step: 50373357, delta: 0 },
+        'verify',
+      );
+    });
+    add('migration URI: dim13/otpauth example, and build -> parse in batches', () => {
+      const parsed = lib.parseMigrationUri(
+        'otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC',
+      );
+      assertEqual(parsed.accounts[0].secret, 'JBSWY3DPEHPK3PXP', 'secret');
+      assertEqual(parsed.accounts[0].issuer, 'Example', 'issuer');
+      const accounts = Array.from({ length: 12 }, (_, i) => ({
+        type: 'hotp',
+        issuer: 'Zürich',
+        account: `user${i}`,
+        secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+        counter: i * 1000,
+      }));
+      const uris = lib.buildMigrationUris(accounts, { batchId: -3 });
+      assertEqual(uris.length, 2, 'two batches');
+      const back = uris.flatMap((uri) => lib.parseMigrationUri(uri).accounts);
+      assertEqual(
+        back.map((a) => [a.account, a.counter]),
+        accounts.map((a) => [a.account, a.counter]),
+        'accounts',
+      );
+      assertEqual(lib.parseMigrationUri(uris[1]).batch, { size: 2, index: 1, id: -3 }, 'batch');
+    });
+    add('QR PNG and terminal rendering', () => {
+      const uri = 'otpauth://totp/Example:alice?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=Example';
+      const png = lib.renderQrPng(uri, { size: 200 });
+      assertEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+      assertEqual(new DataView(png.buffer, png.byteOffset + 16, 8).getUint32(0), 200, 'width');
+      assertEqual(lib.renderQrPngDataUrl(uri).startsWith('data:image/png;base64,iVBORw0KGgo'), true, 'data URL');
+      const lines = lib.renderQrTerminal(uri, { style: 'dark-on-light', margin: 0 }).split('\n');
+      const modules = Number(/viewBox="0 0 (\d+)/.exec(lib.renderQrSvg(uri, { margin: 0 }))[1]);
+      assertEqual(lines.length, Math.ceil(modules / 2), 'two module rows per line');
+      assertEqual([...lines[0]].length, modules, 'one column per module');
+      assertEqual(lines[0].startsWith('\u2588\u2580\u2580\u2580\u2580\u2580\u2588 '), true, 'finder pattern');
+    });
+  }
+
   if (typeof lib.generateBackupCodes === 'function') {
     // Made by generateBackupCodes before set format 2 (test/support/backup-codes-v1.json, "cheap").
     const V1_SET = {

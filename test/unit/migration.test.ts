@@ -1,0 +1,442 @@
+// Google Authenticator migration URIs: published exports decode to their published accounts;
+// factorkit's payloads decode with Google's own protobuf runtime (python3-protobuf over protoc's
+// code for test/support/google-auth-migration.proto), and payloads that runtime encodes decode
+// with factorkit to the same accounts. protoc and python3-protobuf come from Debian
+// (.ci/services.sh installs them); the test fails, never skips, without them.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildMigrationUris,
+  buildOtpauthUri,
+  decodeBase32,
+  encodeBase32,
+  isFactorkitError,
+  parseMigrationUri,
+  parseOtpauthUri,
+  type MigrationAccount,
+  type OtpauthRecord,
+} from 'factorkit';
+
+const PROTO = fileURLToPath(new URL('../support/google-auth-migration.proto', import.meta.url));
+// Debian's interpreter: python3-protobuf installs into its dist-packages.
+const PYTHON = '/usr/bin/python3';
+
+const PY_CODEC = `
+import base64, json, sys
+sys.path.insert(0, sys.argv[1])
+import google_auth_migration_pb2 as pb
+from google.protobuf import json_format
+mode = sys.argv[2]
+if mode == 'decode':
+    out = []
+    for line in sys.stdin.read().split():
+        message = pb.MigrationPayload()
+        message.ParseFromString(base64.b64decode(line))
+        out.append(json_format.MessageToDict(message, preserving_proto_field_name=True))
+    print(json.dumps(out))
+else:
+    for item in json.loads(sys.stdin.read()):
+        message = json_format.ParseDict(item, pb.MigrationPayload())
+        print(base64.b64encode(message.SerializeToString()).decode())
+`;
+
+let generated: string;
+beforeAll(() => {
+  generated = mkdtempSync(join(tmpdir(), 'factorkit-protoc-'));
+  try {
+    execFileSync('protoc', [`--proto_path=${join(PROTO, '..')}`, `--python_out=${generated}`, PROTO]);
+  } catch (error) {
+    throw new Error('protoc failed; install it: apt-get install protobuf-compiler python3-protobuf', { cause: error });
+  }
+});
+afterAll(() => rmSync(generated, { recursive: true, force: true }));
+
+/** Google's protobuf runtime, decoding payloads (base64) into proto3 JSON objects. */
+function googleDecode(base64: string[]): Record<string, unknown>[] {
+  return JSON.parse(
+    execFileSync(PYTHON, ['-c', PY_CODEC, generated, 'decode'], { input: base64.join('\n') }).toString(),
+  );
+}
+
+/** Google's protobuf runtime, encoding proto3 JSON objects into payloads (base64). */
+function googleEncode(messages: Record<string, unknown>[]): string[] {
+  return execFileSync(PYTHON, ['-c', PY_CODEC, generated, 'encode'], { input: JSON.stringify(messages) })
+    .toString()
+    .trim()
+    .split('\n');
+}
+
+const dataOf = (uri: string): string => decodeURIComponent(uri.slice('otpauth-migration://offline?data='.length));
+const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return isFactorkitError(error) ? error.code : 'not a FactorkitError';
+  }
+  return undefined;
+}
+
+const PI = '7KSQL2JTUDIS5EF65KLMRQIIGY';
+
+describe('published exports decode to their published accounts', () => {
+  it('dim13/otpauth README: one TOTP account, no batch fields', () => {
+    expect(
+      parseMigrationUri(
+        'otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC',
+      ),
+    ).toStrictEqual({
+      // Its output: otpauth://totp/Example:alice@google.com?issuer=Example&secret=JBSWY3DPEHPK3PXP
+      accounts: [
+        {
+          type: 'totp',
+          account: 'alice@google.com',
+          secret: 'JBSWY3DPEHPK3PXP',
+          algorithm: 'SHA1',
+          digits: 6,
+          name: 'Example:alice@google.com',
+          issuer: 'Example',
+          period: 30,
+        },
+      ],
+      batch: { size: 1, index: 0, id: 0 },
+      version: 0,
+    });
+  });
+
+  it('VPKSoft/gauth-decode README: 2FAS test token exported from Google Authenticator, negative batch id', () => {
+    const { accounts, batch, version } = parseMigrationUri(
+      'otpauth-migration://offline?data=Ch8KBdFBKZJTEgpUZXN0IFRva2VuGgQyRkFTIAEoATACEAEYASAAKIji6ej7%2F%2F%2F%2F%2FwE%3D',
+    );
+    // Its output: name "Test Token", issuer "2FAS", secretBase32 "2FASTEST", ALGO_SHA1, OTP_TOTP
+    expect(accounts).toStrictEqual([
+      {
+        type: 'totp',
+        account: 'Test Token',
+        secret: '2FASTEST',
+        algorithm: 'SHA1',
+        digits: 6,
+        name: 'Test Token',
+        issuer: '2FAS',
+        period: 30,
+      },
+    ]);
+    expect(batch.size).toBe(1);
+    expect(batch.id).toBeLessThan(0);
+    expect(version).toBe(1);
+  });
+
+  // scito/extract_otp_secrets, example_export.txt and the Key URIs it prints for them
+  // (example_output.json, tests/data/url_list_output.txt).
+  const scito: [string, string[]][] = [
+    [
+      'CjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEwAhABGAEgACjr4JKK%2B%2F%2F%2F%2F%2F8B',
+      [`otpauth://totp/pi%40raspberrypi?secret=${PI}&issuer=raspberrypi`],
+    ],
+    [
+      'CigKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpIAEoATACEAEYASAAKLzjp5n4%2F%2F%2F%2F%2FwE%3D',
+      [`otpauth://totp/pi%40raspberrypi?secret=${PI}`],
+    ],
+    [
+      'CigKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpIAEoATACCjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEwAhABGAEgACiQ7OOa%2Bf%2F%2F%2F%2F8B',
+      [
+        `otpauth://totp/pi%40raspberrypi?secret=${PI}`,
+        `otpauth://totp/pi%40raspberrypi?secret=${PI}&issuer=raspberrypi`,
+      ],
+    ],
+    [
+      'CiUKEPqlBekzoNEukL7qlsjBCDYSCWhvdHAgZGVtbyABKAEwATgEEAEYASAAKNuv15j6%2F%2F%2F%2F%2FwE%3D',
+      [`otpauth://hotp/hotp%20demo?secret=${PI}&counter=4`],
+    ],
+    [
+      'CjYKEPqlBekzoNEukL7qlsjBCDYSHGVuY29kaW5nOiDCv8Okw4TDqcOJPyAoZGVtbykgASgBMAIQARgBIAAorfCurv%2F%2F%2F%2F%2F%2FAQ%3D%3D',
+      [`otpauth://totp/encoding%3A%20%C2%BF%C3%A4%C3%84%C3%A9%C3%89%3F%20%28demo%29?secret=${PI}`],
+    ],
+  ];
+  it.each(scito)('extract_otp_secrets example %#: the same accounts as its Key URIs', (data, keyUris) => {
+    const { accounts } = parseMigrationUri(`otpauth-migration://offline?data=${data}`);
+    expect(accounts.map(({ name: _, ...record }) => record)).toStrictEqual(
+      keyUris.map((uri) => parseOtpauthUri(uri, { lenient: true }).record),
+    );
+  });
+
+  it('extract_otp_secrets "plus problem": unescaped + and / in the base64 still decode', () => {
+    const uri =
+      'otpauth-migration://offline?data=ClEKFAciUeGF4aS6IDCvMv99ySZ1ekKsEiVTZXJlbml0eUxhYnM6dGVzdDFAc2VyZW5pdHlsYWJzLmNvLnVrGgxTZXJlbml0eUxhYnMgASgBMAIKUQoUkIY8/fbrHZWTb4CBln18lvqt0HcSJVNlcmVuaXR5TGFiczp0ZXN0MkBzZXJlbml0eWxhYnMuY28udWsaDFNlcmVuaXR5TGFicyABKAEwAgpRChScf+1/Ua4d4gCY0W/7fj9VBkM9PBIlU2VyZW5pdHlMYWJzOnRlc3QzQHNlcmVuaXR5bGFicy5jby51axoMU2VyZW5pdHlMYWJzIAEoATACClEKFG6Qu0ryTSFA/l5rmvTIXtNeb5LtEiVTZXJlbml0eUxhYnM6dGVzdDRAc2VyZW5pdHlsYWJzLmNvLnVrGgxTZXJlbml0eUxhYnMgASgBMAIQARgBIAAogtTa1vz/////AQ==';
+    const { accounts } = parseMigrationUri(uri);
+    expect(accounts.map((a) => [a.issuer, a.account])).toEqual(
+      [1, 2, 3, 4].map((n) => ['SerenityLabs', `test${n}@serenitylabs.co.uk`]),
+    );
+    // A form decoder upstream would have turned each '+' into a space; that still decodes the same.
+    expect(parseMigrationUri(uri.replace(/\+/g, ' ')).accounts).toStrictEqual(accounts);
+    expect(googleDecode([dataOf(uri)])[0]!.otp_parameters).toHaveLength(4);
+  });
+});
+
+const records: OtpauthRecord[] = [
+  { type: 'totp', issuer: 'Example', account: 'alice@example.com', secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ' },
+  { type: 'hotp', issuer: 'ACME Co', account: 'bob', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', counter: 2 ** 40 },
+  {
+    type: 'totp',
+    account: 'no issuer',
+    secret: encodeBase32(new Uint8Array(64).fill(7)),
+    algorithm: 'SHA512',
+    digits: 8,
+  },
+  {
+    type: 'totp',
+    issuer: 'Zürich Bank 🏦',
+    account: 'jürgen',
+    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    algorithm: 'SHA256',
+  },
+];
+
+const complete = (record: OtpauthRecord): MigrationAccount => {
+  const parsed = parseOtpauthUri(buildOtpauthUri(record));
+  return { ...parsed, name: record.issuer === undefined ? record.account : `${record.issuer}:${record.account}` };
+};
+
+describe('buildMigrationUris', () => {
+  it('round trip: parse(build(accounts)) gives the accounts back, complete, with Google-style names', () => {
+    const uris = buildMigrationUris(records, { batchId: 12345 });
+    expect(uris).toHaveLength(1);
+    expect(uris[0]).toMatch(/^otpauth-migration:\/\/offline\?data=[A-Za-z0-9%]+$/);
+    expect(parseMigrationUri(uris[0]!)).toStrictEqual({
+      accounts: records.map(complete),
+      batch: { size: 1, index: 0, id: 12345 },
+      version: 1,
+    });
+  });
+
+  it("splits 23 accounts into Google Authenticator's batches of 10, 10 and 3 with one batch id", () => {
+    const many: OtpauthRecord[] = Array.from({ length: 23 }, (_, i) => ({
+      type: 'totp',
+      issuer: 'Example',
+      account: `user${i}@example.com`,
+      secret: encodeBase32(new Uint8Array(20).fill(i)),
+    }));
+    const uris = buildMigrationUris(many);
+    expect(uris).toHaveLength(3);
+    const parsed = uris.map(parseMigrationUri);
+    expect(parsed.map((p) => p.accounts.length)).toEqual([10, 10, 3]);
+    expect(parsed.map((p) => p.batch.index)).toEqual([0, 1, 2]);
+    expect(new Set(parsed.map((p) => p.batch.size))).toEqual(new Set([3]));
+    expect(new Set(parsed.map((p) => p.batch.id)).size).toBe(1);
+    expect(parsed.flatMap((p) => p.accounts)).toStrictEqual(many.map(complete));
+    // A second export gets another random batch id (a 1 in 2^32 chance of a false failure).
+    expect(parseMigrationUri(buildMigrationUris(many)[0]!).batch.id).not.toBe(parsed[0]!.batch.id);
+    expect(buildMigrationUris(many, { accountsPerUri: 1 })).toHaveLength(23);
+  });
+
+  it("a URI factorkit builds decodes with Google's protobuf runtime to the same fields", () => {
+    const uris = buildMigrationUris(records, { batchId: -7, accountsPerUri: 3 });
+    const decoded = googleDecode(uris.map(dataOf));
+    expect(decoded).toEqual([
+      {
+        otp_parameters: records.slice(0, 3).map(expectedJson),
+        version: 1,
+        batch_size: 2,
+        batch_id: -7,
+      },
+      {
+        otp_parameters: records.slice(3).map(expectedJson),
+        version: 1,
+        batch_size: 2,
+        batch_index: 1,
+        batch_id: -7,
+      },
+    ]);
+  });
+
+  it('payloads encoded by Google’s protobuf runtime decode with factorkit to the same accounts', () => {
+    const messages = [
+      { otp_parameters: records.map(expectedJson), version: 1, batch_size: 1, batch_id: 99 },
+      // Unspecified enums (older exports): SHA1, 6 digits; unknown fields are not in the schema,
+      // so a second message covers the other shapes Google writes.
+      {
+        otp_parameters: [{ secret: toBase64(decodeBase32(PI)), name: 'pi@raspberrypi', type: 'OTP_TYPE_TOTP' }],
+        batch_size: 2,
+        batch_index: 1,
+        batch_id: -2147483648,
+      },
+    ];
+    const [first, second] = googleEncode(messages).map((base64) =>
+      parseMigrationUri(`otpauth-migration://offline?data=${encodeURIComponent(base64)}`),
+    );
+    expect(first).toStrictEqual({ accounts: records.map(complete), batch: { size: 1, index: 0, id: 99 }, version: 1 });
+    expect(second).toStrictEqual({
+      accounts: [
+        {
+          type: 'totp',
+          account: 'pi@raspberrypi',
+          secret: PI,
+          algorithm: 'SHA1',
+          digits: 6,
+          name: 'pi@raspberrypi',
+          period: 30,
+        },
+      ],
+      batch: { size: 2, index: 1, id: -2147483648 },
+      version: 0,
+    });
+  });
+
+  it('random accounts survive build -> Google decode -> Google encode -> parse (fast-check)', () => {
+    const label = fc
+      .string({
+        unit: fc.constantFrom('a', 'B', '7', ' ', '@', '.', '+', '&', 'é', '東', '🙂'),
+        minLength: 1,
+        maxLength: 12,
+      })
+      .filter((s) => s.trim() === s);
+    const record: fc.Arbitrary<OtpauthRecord> = fc
+      .record({
+        type: fc.constantFrom('totp' as const, 'hotp' as const),
+        issuer: fc.option(label, { nil: undefined }),
+        account: label,
+        secret: fc.uint8Array({ minLength: 16, maxLength: 64 }).map(encodeBase32),
+        algorithm: fc.constantFrom('SHA1' as const, 'SHA256' as const, 'SHA512' as const),
+        digits: fc.constantFrom(6, 8),
+        counter: fc.maxSafeNat(),
+      })
+      .map(({ type, issuer, counter, ...rest }) => ({
+        type,
+        ...rest,
+        ...(issuer === undefined ? {} : { issuer }),
+        ...(type === 'hotp' ? { counter } : {}),
+      }));
+    // One run of the Python decoder for many cases: generate, then check all at once.
+    const samples = fc.sample(fc.array(record, { minLength: 1, maxLength: 10 }), 30);
+    const uris = samples.map((accounts) => buildMigrationUris(accounts, { batchId: 1 })[0]!);
+    const decoded = googleDecode(uris.map(dataOf));
+    const reencoded = googleEncode(decoded);
+    samples.forEach((accounts, i) => {
+      expect(decoded[i]!.otp_parameters).toEqual(accounts.map(expectedJson));
+      const parsed = parseMigrationUri(`otpauth-migration://offline?data=${encodeURIComponent(reencoded[i]!)}`);
+      expect(parsed.accounts).toStrictEqual(accounts.map(complete));
+    });
+  });
+
+  it('refuses what the format cannot carry, and bad arguments', () => {
+    const ok = records[0]!;
+    expect(codeOf(() => buildMigrationUris([{ ...ok, period: 60 }]))).toBe('MIGRATION_UNSUPPORTED');
+    expect(codeOf(() => buildMigrationUris([{ ...ok, digits: 7 }]))).toBe('MIGRATION_UNSUPPORTED');
+    expect(codeOf(() => buildMigrationUris([{ ...ok, secret: 'JBSWY3DPEHPK3PXP' }]))).toBe('WEAK_SECRET');
+    expect(buildMigrationUris([{ ...ok, secret: 'JBSWY3DPEHPK3PXP' }], { allowWeakSecret: true })).toHaveLength(1);
+    expect(codeOf(() => buildMigrationUris([{ ...ok, account: 'a:b' }]))).toBe('INVALID_LABEL');
+    expect(codeOf(() => buildMigrationUris([]))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => buildMigrationUris('nope' as never))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => buildMigrationUris([ok], { accountsPerUri: 11 }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => buildMigrationUris([ok], { accountsPerUri: 0 }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => buildMigrationUris([ok], { batchId: 2 ** 31 }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => buildMigrationUris([ok], { allowWeakSecret: 1 } as never))).toBe('INVALID_ARGUMENT');
+  });
+});
+
+/** The proto3 JSON Google's runtime prints for a record factorkit wrote. */
+function expectedJson(record: OtpauthRecord): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    secret: toBase64(decodeBase32(record.secret)),
+    name: record.issuer === undefined ? record.account : `${record.issuer}:${record.account}`,
+  };
+  if (record.issuer !== undefined) json.issuer = record.issuer;
+  json.algorithm = `ALGORITHM_${record.algorithm ?? 'SHA1'}`;
+  json.digits = (record.digits ?? 6) === 6 ? 'DIGIT_COUNT_SIX' : 'DIGIT_COUNT_EIGHT';
+  json.type = record.type === 'hotp' ? 'OTP_TYPE_HOTP' : 'OTP_TYPE_TOTP';
+  if (record.type === 'hotp' && record.counter !== 0) json.counter = String(record.counter);
+  return json;
+}
+
+describe('parseMigrationUri refuses bad input with typed errors', () => {
+  const encode = (messages: Record<string, unknown>[]) =>
+    googleEncode(messages).map((base64) => `otpauth-migration://offline?data=${encodeURIComponent(base64)}`);
+  const secret = toBase64(decodeBase32(PI));
+
+  it('MIGRATION_UNSUPPORTED for MD5, an unspecified type and a counter beyond 2^53 - 1', () => {
+    const uris = encode([
+      { otp_parameters: [{ secret, name: 'a', algorithm: 'ALGORITHM_MD5', type: 'OTP_TYPE_TOTP' }] },
+      { otp_parameters: [{ secret, name: 'a' }] },
+      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_HOTP', counter: String(2 ** 53) }] },
+      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_TOTP', digits: 3 }] },
+    ]);
+    for (const uri of uris)
+      expect(
+        codeOf(() => parseMigrationUri(uri)),
+        uri,
+      ).toBe('MIGRATION_UNSUPPORTED');
+  });
+
+  it('MIGRATION_MALFORMED for everything that is not a sound payload', () => {
+    const [noSecret, badIndex, noAccounts, negative] = encode([
+      { otp_parameters: [{ name: 'a', type: 'OTP_TYPE_TOTP' }] },
+      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_TOTP' }], batch_size: 2, batch_index: 2 },
+      { version: 1 },
+      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_HOTP', counter: '-1' }] },
+    ]);
+    const good = buildMigrationUris(records, { batchId: 1 })[0]!;
+    const bytes = Uint8Array.from(atob(dataOf(good)), (c) => c.charCodeAt(0));
+    // Cut inside the second account: its length prefix promises bytes that are not there.
+    const truncated = `otpauth-migration://offline?data=${encodeURIComponent(toBase64(bytes.subarray(0, Math.floor(bytes.length / 2))))}`;
+    for (const uri of [
+      noSecret!,
+      badIndex!,
+      noAccounts!,
+      negative!,
+      truncated,
+      'otpauth-migration://online?data=AAAA',
+      'otpauth://totp/a?secret=JBSWY3DPEHPK3PXP',
+      'otpauth-migration://offline?',
+      'otpauth-migration://offline?data=',
+      'otpauth-migration://offline?data=%zz',
+      'otpauth-migration://offline?data=not*base64',
+      'otpauth-migration://offline?data=A',
+      'otpauth-migration://offline?data=AAAA&data=AAAA',
+      // A name with a control character, written by Google's runtime itself.
+      ...encode([{ otp_parameters: [{ secret, name: 'a\u0007b', type: 'OTP_TYPE_TOTP' }] }]),
+      `otpauth-migration://offline?data=${'A'.repeat(70_000)}`,
+    ]) {
+      expect(
+        codeOf(() => parseMigrationUri(uri)),
+        uri.slice(0, 80),
+      ).toBe('MIGRATION_MALFORMED');
+    }
+    expect(codeOf(() => parseMigrationUri(42 as never))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('random bytes never crash: a result or a typed MIGRATION_* error (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          parseMigrationUri(`otpauth-migration://offline?data=${encodeURIComponent(toBase64(bytes))}`);
+        } catch (error) {
+          expect(isFactorkitError(error)).toBe(true);
+          expect((error as { code: string }).code).toMatch(/^MIGRATION_/);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('error messages never hold the secret', () => {
+    const [uri] = encode([
+      { otp_parameters: [{ secret, name: 'a', algorithm: 'ALGORITHM_MD5', type: 'OTP_TYPE_TOTP' }] },
+    ]);
+    let caught: unknown;
+    try {
+      parseMigrationUri(uri!);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isFactorkitError(caught, 'MIGRATION_UNSUPPORTED')).toBe(true);
+    const logged = `${(caught as Error).message} ${String((caught as Error).cause)} ${(caught as Error).stack}`;
+    for (const needle of [PI, secret, secret.slice(0, 12), dataOf(uri!).slice(0, 16)])
+      expect(logged).not.toContain(needle);
+  });
+});
