@@ -29,10 +29,14 @@ export default defineConfig({
     hookTimeout: 90_000,
     projects: [
       tier('unit', ['test/unit/**/*.test.ts']),
-      tier('integration', ['test/integration/**/*.test.ts', 'examples/express/postgres.test.ts']),
+      tier('integration', [
+        'test/integration/**/*.test.ts',
+        'examples/express/postgres.test.ts',
+        'examples/express/mail.test.ts',
+      ]),
       tier('runtime', ['test/runtime/**/*.test.ts']),
       tier('package', ['test/package/**/*.test.ts']),
-      tier('e2e', ['examples/express/e2e.test.ts']),
+      tier('e2e', ['examples/express/e2e.test.ts', 'examples/express/e2e-delivered.test.ts']),
     ],
   },
 });

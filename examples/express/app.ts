@@ -12,6 +12,9 @@ import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-
 import {
   type BeginEnrollmentResult,
   createTwoFactor,
+  type DeliveryOptions,
+  FactorkitError,
+  type RateLimited,
   type FactorSummary,
   type Keyring,
   type ScryptParams,
@@ -21,6 +24,7 @@ import {
   type TwoFactorStore,
 } from 'factorkit';
 import { AuditLog } from './audit.js';
+import { approvalMatchNumber, type Outbox } from './outbox.js';
 import { csrfToken, requireCsrfToken } from './csrf.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { UserSessionIndex } from './sessions.js';
@@ -42,7 +46,24 @@ declare module 'express-session' {
      * expires instead of starting a new one (which would leave the app the user just scanned useless).
      */
     enrollment: PendingEnrollment;
+    /** A delivered-code factor being added (e-mail, Telegram, SMS, voice): its code was sent. */
+    deliveredEnrollment: PendingDelivered;
+    /** Second step by a delivered code: which factor the code was sent through. */
+    signInCode: PendingDelivered;
+    /** Second step by a Telegram approval: the request the waiting page polls. */
+    signInApproval: { userId: string; factorId: string; challengeId: string; maskedDestination: string };
   }
+}
+
+/** A code sent through one delivered factor, for the page that asks for it. */
+interface PendingDelivered {
+  userId: string;
+  factorId: string;
+  /** The channel of the last send: a voice factor's fallback arrives by SMS. */
+  channel: views.Channel;
+  maskedDestination: string;
+  /** When "Send a new code" is accepted again (the cooldown), unix ms. */
+  resendAt: number;
 }
 
 interface PendingEnrollment {
@@ -77,6 +98,15 @@ export interface ExampleAppOptions {
   adminUsernames: readonly string[];
   /** Audit lines. Never given secrets, codes or passwords. */
   log?: (line: string) => void;
+  /**
+   * The demo's stand-in for real providers (server.ts passes one): its `deliver` becomes
+   * factorkit's, and /dev/outbox is mounted, showing every code sent. Never in a real app: it
+   * would show every user's codes to anyone. Without it there is no sender, and the pages for
+   * e-mail, Telegram, SMS and voice factors are not offered.
+   */
+  outbox?: { outbox: Outbox; smtpPort: number };
+  /** factorkit's delivery settings (cooldown, caps, fallback); its defaults when absent. */
+  delivery?: DeliveryOptions;
 }
 
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
@@ -87,6 +117,12 @@ const REMEMBER_DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_AUTHENTICATORS = 5;
 const MIN_PASSWORD_LENGTH = 10;
 const MAX_PASSWORD_LENGTH = 256;
+
+const CHANNELS: readonly views.Channel[] = ['email', 'telegram', 'sms', 'voice'];
+const isChannel = (value: string): value is views.Channel => (CHANNELS as readonly string[]).includes(value);
+
+/** factorkit's default `delivery.resendCooldownMs`, for the "ask again in N seconds" hint. */
+const DEFAULT_DELIVERY_RESEND_COOLDOWN_MS = 30_000;
 
 const TIME_SYNC_HELP =
   "That code is not right. If you typed it carefully, your phone's clock is probably off: codes depend on the exact time, " +
@@ -216,7 +252,10 @@ export function createExampleApp(options: ExampleAppOptions) {
     onEvent,
     ...(options.backupCodes ? { backupCodes: options.backupCodes } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
+    ...(options.outbox ? { deliver: options.outbox.outbox.deliver } : {}),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
   });
+  const deliveryAvailable = options.outbox !== undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -261,6 +300,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       nonce: String(res.locals.nonce),
       ...(user ? { username: user.username, isAdmin: admins.has(user.username) } : {}),
       ...(flash ? { flash } : {}),
+      ...(options.outbox ? { demoOutbox: true } : {}),
     };
   };
 
@@ -401,7 +441,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const locked = (await twoFactor.throttleStatus(user.id)).hardLocked
       ? failureNotice({ ok: false, reason: 'hard-locked' }, '')
       : undefined;
-    res.send(views.secondFactorPage(ctx(req, res), user.username, locked));
+    res.send(views.secondFactorPage(ctx(req, res), user.username, locked, await deliveredMethods(user.id)));
   });
 
   app.post('/login/2fa', async (req, res) => {
@@ -420,13 +460,26 @@ export function createExampleApp(options: ExampleAppOptions) {
         return res.redirect('/login');
       }
       const notice = await refusalNotice(user.id, result, code);
-      return res.status(401).send(views.secondFactorPage(ctx(req, res), user.username, notice));
+      return res
+        .status(401)
+        .send(views.secondFactorPage(ctx(req, res), user.username, notice, await deliveredMethods(user.id)));
     }
+    await completeSignIn(req, res, user, result.method === 'backup' ? 'a backup code' : 'a TOTP code');
+    if (result.method === 'backup') {
+      const left = result.remainingBackupCodes;
+      req.session.flash =
+        `Signed in with a backup code. ${left} backup ${left === 1 ? 'code' : 'codes'} left.` +
+        (left <= 2 ? ' Generate new backup codes soon.' : '');
+    }
+    res.redirect('/profile');
+  });
+
+  /** The second factor passed: a signed-in session, and the browser remembered if asked. */
+  async function completeSignIn(req: Request, res: Response, user: User, how: string): Promise<void> {
+    const remember = text(req.body, 'remember') === 'yes';
     await signIn(req, user);
-    log(
-      `User ${user.id} logged in with a password and ${result.method === 'backup' ? 'a backup code' : 'a TOTP code'}`,
-    );
-    if (text(req.body, 'remember') === 'yes') {
+    log(`User ${user.id} logged in with a password and ${how}`);
+    if (remember) {
       const remembered = await twoFactor.rememberDevice(user.id, {
         label: deviceLabel(req.get('user-agent')),
         ttlMs: REMEMBER_DEVICE_TTL_MS,
@@ -442,14 +495,7 @@ export function createExampleApp(options: ExampleAppOptions) {
         });
       }
     }
-    if (result.method === 'backup') {
-      const left = result.remainingBackupCodes;
-      req.session.flash =
-        `Signed in with a backup code. ${left} backup ${left === 1 ? 'code' : 'codes'} left.` +
-        (left <= 2 ? ' Generate new backup codes soon.' : '');
-    }
-    res.redirect('/profile');
-  });
+  }
 
   app.post('/login/cancel', async (req, res) => {
     await regenerate(req);
@@ -479,6 +525,8 @@ export function createExampleApp(options: ExampleAppOptions) {
         remainingBackupCodes,
         authenticators: factors.filter((factor) => factor.status === 'active'),
         createdAt: user.createdAt,
+        deliveryAvailable,
+        voiceAllowed: voiceAllowed(factors),
       }),
     );
   });
@@ -682,7 +730,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!user) return;
     const factor = await activeFactor(req, res, user);
     if (!factor) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user), removeForm(factor)));
+    res.send(
+      views.codeConfirmPage(ctx(req, res, user), removeForm(factor), undefined, await deliveredMethods(user.id)),
+    );
   });
 
   app.post('/2fa/factors/:factorId/remove', async (req, res) => {
@@ -700,7 +750,12 @@ export function createExampleApp(options: ExampleAppOptions) {
       return res
         .status(400)
         .send(
-          views.codeConfirmPage(ctx(req, res, user), removeForm(factor), await refusalNotice(user.id, result, code)),
+          views.codeConfirmPage(
+            ctx(req, res, user),
+            removeForm(factor),
+            await refusalNotice(user.id, result, code),
+            await deliveredMethods(user.id),
+          ),
         );
     }
     req.session.flash = result.twoFactorOff
@@ -779,7 +834,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/2fa/backup-codes', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm));
+    res.send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm, undefined, await deliveredMethods(user.id)));
   });
 
   app.post('/2fa/backup-codes', async (req, res) => {
@@ -790,7 +845,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       return res
         .status(400)
-        .send(views.codeConfirmPage(ctx(req, res, user), backupCodesForm, await refusalNotice(user.id, result, code)));
+        .send(
+          views.codeConfirmPage(
+            ctx(req, res, user),
+            backupCodesForm,
+            await refusalNotice(user.id, result, code),
+            await deliveredMethods(user.id),
+          ),
+        );
     }
     res.send(views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, 'Your new backup codes'));
   });
@@ -805,7 +867,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   app.get('/2fa/disable', async (req, res) => {
     const user = await requireUser(req, res);
     if (!user) return;
-    res.send(views.codeConfirmPage(ctx(req, res, user), disableForm));
+    res.send(views.codeConfirmPage(ctx(req, res, user), disableForm, undefined, await deliveredMethods(user.id)));
   });
 
   app.post('/2fa/disable', async (req, res) => {
@@ -816,7 +878,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       return res
         .status(400)
-        .send(views.codeConfirmPage(ctx(req, res, user), disableForm, await refusalNotice(user.id, result, code)));
+        .send(
+          views.codeConfirmPage(
+            ctx(req, res, user),
+            disableForm,
+            await refusalNotice(user.id, result, code),
+            await deliveredMethods(user.id),
+          ),
+        );
     }
     req.session.flash = '2FA is now off for your account.';
     res.redirect('/profile');
@@ -916,6 +985,435 @@ export function createExampleApp(options: ExampleAppOptions) {
       : `${target.username} has never set up 2FA: there is nothing to reset.`;
     res.redirect(supportPath(target));
   });
+
+  // Delivered-code factors: e-mail, Telegram, SMS and voice. factorkit makes each code and hands
+  // it to `deliver`; these pages ask for the destination, send, and take the code back. A new
+  // destination is a new authenticator (NIST SP 800-63B 5.1.3.3, 6.1.2): with 2FA on, confirming
+  // one needs a code of a current factor too, as adding an authenticator app does.
+
+  /** Voice calls are a fallback only: factorkit refuses one unless another active factor is not voice. */
+  function voiceAllowed(factors: FactorSummary[]): boolean {
+    return factors.some((factor) => factor.status === 'active' && factor.channel !== 'voice');
+  }
+
+  /** The user's active delivered factors of the channels this app sends through. */
+  async function deliveredMethods(userId: string): Promise<views.SignInMethod[]> {
+    if (!deliveryAvailable) return [];
+    return (await twoFactor.listFactors(userId)).flatMap((factor) => {
+      const channel = factor.channel ?? '';
+      return factor.status === 'active' && isChannel(channel) && factor.maskedDestination
+        ? [{ factorId: factor.factorId, channel, maskedDestination: factor.maskedDestination }]
+        : [];
+    });
+  }
+
+  const resendInSeconds = (pending: PendingDelivered) => Math.max(0, Math.ceil((pending.resendAt - clock()) / 1000));
+  const resendCooldownMs = options.delivery?.resendCooldownMs ?? DEFAULT_DELIVERY_RESEND_COOLDOWN_MS;
+
+  /** Why a code (or approval request) was not sent. */
+  function sendRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
+    if (result.reason === 'rate-limited') {
+      return {
+        kind: 'error',
+        text: `Too many codes asked for: wait ${Math.ceil(result.retryAfterMs / 1000)} seconds before asking for a new one.`,
+      };
+    }
+    if (result.reason === 'locked' || result.reason === 'hard-locked') return failureNotice(result, '');
+    return { kind: 'error', text: 'We could not send a code to that method. Reload the page and try again.' };
+  }
+
+  /**
+   * Runs a send (beginEnrollment, sendCode, requestApproval); a provider that failed, or a
+   * destination factorkit cannot use, becomes a notice instead of a 500.
+   */
+  async function sending<T>(send: () => Promise<T>): Promise<T | views.Notice> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof FactorkitError)) throw error;
+      switch (error.code) {
+        case 'DELIVERY_FAILED':
+          return {
+            kind: 'error',
+            text: 'Sending failed: our provider did not take the message. Try again in a moment.',
+          };
+        case 'INVALID_DESTINATION':
+          return {
+            kind: 'error',
+            text: 'That does not look right: an e-mail address, a phone number starting with + and the country code, or a Telegram chat id (digits).',
+          };
+        case 'VOICE_FALLBACK_ONLY':
+          return {
+            kind: 'error',
+            text: 'Voice calls are a fallback only: add another way to sign in first (an app, e-mail, Telegram or SMS).',
+          };
+        case 'TOO_MANY_FACTORS':
+          return { kind: 'error', text: 'You have as many of these as there can be: remove one first.' };
+        default:
+          throw error;
+      }
+    }
+  }
+  const isNotice = (value: unknown): value is views.Notice =>
+    typeof value === 'object' && value !== null && 'kind' in value && 'text' in value;
+
+  async function requireDeliveryUser(req: Request, res: Response): Promise<User | undefined> {
+    const user = await requireUser(req, res);
+    if (!user) return undefined;
+    if (!deliveryAvailable) {
+      res.status(404).send(views.errorPage(ctx(req, res, user), 'Not found', 'This app sends no codes.'));
+      return undefined;
+    }
+    return user;
+  }
+
+  // "Send a code to ...": a code of a delivered factor, for a page that asks for a code of any
+  // factor (remove, backup codes, disable). Back to that page, whose path is one of these.
+  const SEND_CODE_BACK = /^\/2fa\/(?:backup-codes|disable|factors\/[^/]+\/remove)$/;
+
+  app.post('/2fa/send-code', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const back = text(req.body, 'back');
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
+    if (!SEND_CODE_BACK.test(back) || !method) return res.redirect('/profile');
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    req.session.flash =
+      isNotice(sent) || !sent.ok
+        ? (isNotice(sent) ? sent : sendRefusal(sent)).text
+        : `We sent a code to ${method.maskedDestination}.`;
+    res.redirect(back);
+  });
+
+  app.get('/2fa/delivered/add', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const channel = String(req.query.channel ?? '');
+    if (!isChannel(channel)) return res.redirect('/profile');
+    res.send(views.addDeliveredPage(ctx(req, res, user), { channel, destination: '' }));
+  });
+
+  app.post('/2fa/delivered/add', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const channel = text(req.body, 'channel');
+    if (!isChannel(channel)) return res.redirect('/profile');
+    const destination = text(req.body, 'destination').trim();
+    const begun = await sending(() => twoFactor.beginEnrollment(user.id, { channel, destination }));
+    if (isNotice(begun) || !begun.ok) {
+      const notice = isNotice(begun) ? begun : sendRefusal(begun);
+      return res.status(400).send(views.addDeliveredPage(ctx(req, res, user), { channel, destination }, notice));
+    }
+    req.session.deliveredEnrollment = {
+      userId: user.id,
+      factorId: begun.factorId,
+      channel,
+      maskedDestination: begun.maskedDestination,
+      resendAt: clock() + resendCooldownMs,
+    };
+    res.redirect('/2fa/delivered/confirm');
+  });
+
+  function pendingDeliveredEnrollment(req: Request, user: User): PendingDelivered | undefined {
+    const pending = req.session.deliveredEnrollment;
+    return pending && pending.userId === user.id ? pending : undefined;
+  }
+
+  async function sendConfirmPage(
+    req: Request,
+    res: Response,
+    user: User,
+    pending: PendingDelivered,
+    notice?: views.Notice,
+  ) {
+    const requiresCurrentCode = (await twoFactor.status(user.id)) === 'activated';
+    const current = requiresCurrentCode
+      ? (await deliveredMethods(user.id)).filter((method) => method.factorId !== pending.factorId)
+      : [];
+    res
+      .status(notice?.kind === 'error' ? 400 : 200)
+      .send(
+        views.confirmDeliveredPage(
+          ctx(req, res, user),
+          { ...pending, resendInSeconds: resendInSeconds(pending), requiresCurrentCode, currentMethods: current },
+          notice,
+        ),
+      );
+  }
+
+  app.get('/2fa/delivered/confirm', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    await sendConfirmPage(req, res, user, pending);
+  });
+
+  app.post('/2fa/delivered/resend', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: pending.factorId }));
+    if (isNotice(sent) || !sent.ok)
+      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
+    req.session.deliveredEnrollment = { ...pending, resendAt: clock() + resendCooldownMs };
+    req.session.flash = 'We sent a new code.';
+    res.redirect('/2fa/delivered/confirm');
+  });
+
+  // "A code from one of your current methods": sends one to an active delivered factor, for the
+  // confirmation of a new one (its `currentCode`).
+  app.post('/2fa/delivered/current-code', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
+    if (!method) return res.redirect('/2fa/delivered/confirm');
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    if (isNotice(sent) || !sent.ok)
+      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
+    req.session.flash = `We sent a code to ${method.maskedDestination}: enter it as the code from a current method.`;
+    res.redirect('/2fa/delivered/confirm');
+  });
+
+  app.post('/2fa/delivered/confirm', async (req, res) => {
+    const user = await requireDeliveryUser(req, res);
+    if (!user) return;
+    const pending = pendingDeliveredEnrollment(req, user);
+    if (!pending) return res.redirect('/profile');
+    const code = text(req.body, 'code');
+    const currentCode = text(req.body, 'currentCode');
+    const result = await twoFactor.confirmEnrollment(user.id, code, {
+      factorId: pending.factorId,
+      ...(currentCode.trim() === '' ? {} : { currentCode }),
+    });
+    if (!result.ok) {
+      if (result.reason === 'not-enrolled' || result.reason === 'unknown-factor') {
+        delete req.session.deliveredEnrollment;
+        req.session.flash = 'That confirmation is no longer pending: add the address again.';
+        return res.redirect('/profile');
+      }
+      if (result.reason === 'expired') {
+        return sendConfirmPage(req, res, user, pending, {
+          kind: 'error',
+          text: 'That code has expired or was tried too often: ask for a new code below.',
+        });
+      }
+      if (result.reason === 'current-code-required') {
+        return sendConfirmPage(req, res, user, pending, {
+          kind: 'error',
+          text: '2FA is on: enter a code from one of your current methods (or a backup code) as well.',
+        });
+      }
+      const notice =
+        currentCode.trim() === ''
+          ? await deliveredRefusalNotice(user.id, result)
+          : await twoCodesRefusalNotice(user.id, result);
+      return sendConfirmPage(req, res, user, pending, notice);
+    }
+    delete req.session.deliveredEnrollment;
+    // Backup codes come with the first factor only (2FA just went on).
+    if (result.backupCodes.length > 0) {
+      return res.send(
+        views.backupCodesPage(ctx(req, res, user), user.username, result.backupCodes, '2FA is on: your backup codes'),
+      );
+    }
+    req.session.flash = `Added ${pending.maskedDestination}: you can now sign in with it.`;
+    res.redirect('/profile');
+  });
+
+  /** A refused delivered code, at sign-in or confirmation. */
+  async function deliveredRefusalNotice(userId: string, failure: TwoFactorFailure): Promise<views.Notice> {
+    if (failure.reason === 'invalid' || failure.reason === 'replayed' || failure.reason === 'malformed') {
+      if ((await twoFactor.throttleStatus(userId)).hardLocked)
+        return failureNotice({ ok: false, reason: 'hard-locked' }, '');
+      return {
+        kind: 'error',
+        text:
+          'That code is not right, or it was already used. Enter the newest code we sent, or ask for a new one.' +
+          (failure.retryAfterMs
+            ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.`
+            : ''),
+      };
+    }
+    if (failure.reason === 'expired') {
+      return { kind: 'error', text: 'That code has expired or was tried too often: ask for a new code below.' };
+    }
+    return refusalNotice(userId, failure, '');
+  }
+
+  async function pendingSignIn(req: Request, res: Response): Promise<User | undefined> {
+    const user = await pendingUser(req);
+    if (!user || !deliveryAvailable) {
+      delete req.session.pendingUserId;
+      req.session.flash = 'Your log-in attempt timed out. Please log in again.';
+      res.redirect('/login');
+      return undefined;
+    }
+    return user;
+  }
+
+  async function sendDeliveredSignInPage(
+    req: Request,
+    res: Response,
+    pending: PendingDelivered,
+    notice?: views.Notice,
+  ) {
+    res
+      .status(notice?.kind === 'error' ? 401 : 200)
+      .send(
+        views.deliveredSignInPage(ctx(req, res), { ...pending, resendInSeconds: resendInSeconds(pending) }, notice),
+      );
+  }
+
+  app.post('/login/2fa/send', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
+    if (!method || method.channel === 'telegram') return res.redirect('/login/2fa');
+    const kept = req.session.signInCode;
+    const pending: PendingDelivered =
+      kept && kept.userId === user.id && kept.factorId === method.factorId
+        ? kept
+        : { userId: user.id, ...method, resendAt: clock() };
+    req.session.signInCode = pending;
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    if (isNotice(sent) || !sent.ok)
+      return sendDeliveredSignInPage(req, res, pending, isNotice(sent) ? sent : sendRefusal(sent));
+    // A voice factor's code may come by SMS instead (unanswered calls): the page says which.
+    req.session.signInCode = {
+      ...pending,
+      channel: isChannel(sent.channel) ? sent.channel : pending.channel,
+      resendAt: clock() + resendCooldownMs,
+    };
+    res.redirect('/login/2fa/code');
+  });
+
+  app.get('/login/2fa/code', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const pending = req.session.signInCode;
+    if (!pending || pending.userId !== user.id) return res.redirect('/login/2fa');
+    await sendDeliveredSignInPage(req, res, pending);
+  });
+
+  app.post('/login/2fa/code', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const pending = req.session.signInCode;
+    if (!pending || pending.userId !== user.id) return res.redirect('/login/2fa');
+    const code = text(req.body, 'code');
+    const result = await twoFactor.verify(user.id, code, { factorId: pending.factorId });
+    if (!result.ok) {
+      if (result.reason === 'not-enrolled' || result.reason === 'unknown-factor') {
+        await regenerate(req);
+        return res.redirect('/login');
+      }
+      return sendDeliveredSignInPage(req, res, pending, await deliveredRefusalNotice(user.id, result));
+    }
+    await completeSignIn(req, res, user, `a code sent by ${pending.channel}`);
+    res.redirect('/profile');
+  });
+
+  app.post('/login/2fa/approve', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
+    if (method?.channel !== 'telegram') return res.redirect('/login/2fa');
+    const requested = await sending(() => twoFactor.requestApproval(user.id, { factorId: method.factorId }));
+    if (isNotice(requested) || !requested.ok) {
+      return res
+        .status(429)
+        .send(
+          views.secondFactorPage(
+            ctx(req, res),
+            user.username,
+            isNotice(requested) ? requested : sendRefusal(requested),
+            await deliveredMethods(user.id),
+          ),
+        );
+    }
+    req.session.signInApproval = {
+      userId: user.id,
+      factorId: method.factorId,
+      challengeId: requested.challengeId,
+      maskedDestination: method.maskedDestination,
+    };
+    res.redirect('/login/2fa/wait');
+  });
+
+  // The waiting page reloads itself (meta refresh: no script, so the strict CSP stays as it is)
+  // and each load asks approvalStatus. An approved request reads as approved once only, so the
+  // load that sees it signs this session in, and no other session can reuse the approval.
+  app.get('/login/2fa/wait', async (req, res) => {
+    const user = await pendingSignIn(req, res);
+    if (!user) return;
+    const waiting = req.session.signInApproval;
+    if (!waiting || waiting.userId !== user.id) return res.redirect('/login/2fa');
+    const { status } = await twoFactor.approvalStatus(user.id, waiting.challengeId);
+    if (status === 'approved') {
+      delete req.session.signInApproval;
+      await completeSignIn(req, res, user, 'an approval in Telegram');
+      return res.redirect('/profile');
+    }
+    if (status === 'pending') {
+      return res.send(
+        views.approvalWaitPage(ctx(req, res), {
+          maskedDestination: waiting.maskedDestination,
+          matchNumber: approvalMatchNumber(waiting.challengeId),
+        }),
+      );
+    }
+    delete req.session.signInApproval;
+    req.session.flash =
+      status === 'denied'
+        ? 'The sign-in was denied in Telegram. If that was not you, someone else has your password: change it.'
+        : 'The request in Telegram expired without an answer. Ask again, or use another method.';
+    res.redirect('/login/2fa');
+  });
+
+  app.post('/login/2fa/approve/cancel', (req, res) => {
+    delete req.session.signInApproval;
+    res.redirect('/login/2fa');
+  });
+
+  // The demo's outbox: what the stand-in providers "sent". Mounted only when the app is given
+  // one (server.ts, the e2e test); it shows every user's codes, so no real app has it.
+  if (options.outbox) {
+    const { outbox, smtpPort } = options.outbox;
+
+    app.get('/dev/outbox', async (req, res) => {
+      // Open to anyone (it stands in for everyone's inbox and phone); the header still shows who is signed in.
+      const user = req.session.userId ? await options.users.findById(req.session.userId) : null;
+      res.send(
+        views.outboxPage(ctx(req, res, user ?? undefined), {
+          emails: outbox.emails(),
+          phoneEntries: outbox.phoneEntries(),
+          smtpPort,
+        }),
+      );
+    });
+
+    // What the Telegram bot's webhook does when a button of its message is pressed (a callback
+    // query carrying the token): approve or deny, then answer the button.
+    app.post('/dev/outbox/telegram/:entryId/:answer', async (req, res) => {
+      const entry = outbox.approvalEntry(Number(req.params.entryId));
+      const answer = req.params.answer;
+      if (!entry || (answer !== 'approve' && answer !== 'deny')) {
+        return res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no such message.'));
+      }
+      // Like Telegram's buttons, a message's buttons are answered once; factorkit would refuse a
+      // second press anyway (each token works once).
+      if (!entry.answer) {
+        const result =
+          answer === 'approve' ? await twoFactor.approve(entry.approveToken) : await twoFactor.deny(entry.denyToken);
+        outbox.recordAnswer(entry.id, result.ok ? (answer === 'approve' ? 'approved' : 'denied') : 'refused');
+      }
+      res.redirect(303, '/dev/outbox');
+    });
+  }
 
   app.use((req, res) => {
     res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no page here.'));

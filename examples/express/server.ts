@@ -6,9 +6,14 @@
 //   which signs everyone out on restart).
 //   ADMIN_USERS=alice,bob: the user names allowed on the admin pages (All users, support);
 //   none when unset. Each must also turn 2FA on for their own account before those pages open.
+//   The demo also starts its own SMTP server on a free port of 127.0.0.1 (mail.ts) and sends the
+//   e-mail codes there with nodemailer; /dev/outbox shows them, and the SMS, Telegram messages and
+//   calls that a real app would send through its providers (outbox.ts). Nothing leaves the machine.
 import { randomBytes } from 'node:crypto';
 import type { Keyring } from 'factorkit';
 import { createExampleApp } from './app.js';
+import { createMailSender, startMailServer } from './mail.js';
+import { createOutbox } from './outbox.js';
 import { openStorage } from './storage.js';
 import { isUsername } from './users.js';
 
@@ -48,12 +53,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT must be a po
 
 const adminUsernames = readAdminUsernames();
 const storage = await openStorage(process.env.DATABASE_URL);
+const ISSUER = 'factorkit example';
+// Port 0: a free port, so the demo never clashes with another one, or with tests.
+const mailServer = await startMailServer({ port: 0 });
+const mailSender = createMailSender(mailServer.port);
+const outbox = createOutbox({ mailSender, mailServer, appName: ISSUER });
 const { app } = createExampleApp({
   store: storage.store,
   users: storage.users,
   keyring: readKeyring(storage.kind === 'postgres'),
   sessionSecret: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
   adminUsernames,
+  issuer: ISSUER,
+  // The demo's stand-in providers, and the /dev/outbox page that shows what they "sent".
+  outbox: { outbox, smtpPort: mailServer.port },
 });
 
 // An admin name nobody has signed up with yet goes to whoever signs up with it first.
@@ -76,6 +89,10 @@ const server = app.listen(port, '127.0.0.1', () => {
       : 'Storage: in memory (set DATABASE_URL for PostgreSQL). Sessions: in memory (express-session MemoryStore).',
   );
   console.log(
+    `Outbox (a stand-in for real e-mail, SMS, Telegram and voice providers): http://127.0.0.1:${actualPort}/dev/outbox ` +
+      `(e-mail goes over SMTP to the demo's own server on 127.0.0.1:${mailServer.port}).`,
+  );
+  console.log(
     adminUsernames.length > 0
       ? `Admins (ADMIN_USERS): ${adminUsernames.join(', ')}.`
       : 'No admins: set ADMIN_USERS=name1,name2 for the All users and support pages.',
@@ -87,6 +104,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close();
     server.closeAllConnections();
-    void storage.close().finally(() => process.exit(0));
+    mailSender.close();
+    void Promise.all([mailServer.close(), storage.close()]).finally(() => process.exit(0));
   });
 }

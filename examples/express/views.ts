@@ -2,6 +2,8 @@
 import type { FactorSummary, RememberedDeviceSummary, ThrottleStatus, TwoFactorStatus } from 'factorkit';
 import type { AuditEntry } from './audit.js';
 import { html, trusted, type SafeHtml } from './html.js';
+import type { ReceivedMail } from './mail.js';
+import type { PhoneEntry } from './outbox.js';
 
 export interface PageContext {
   csrfToken: string;
@@ -11,6 +13,8 @@ export interface PageContext {
   /** Whether the signed-in user may see the admin pages (only then are they linked). */
   isAdmin?: boolean;
   flash?: string;
+  /** The demo's outbox page is mounted (npm start): linked from every page. */
+  demoOutbox?: boolean;
 }
 
 export type Notice = { kind: 'error' | 'info'; text: string };
@@ -33,12 +37,20 @@ table { border-collapse: collapse; } td, th { padding: .25rem .75rem; border-bot
 h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 `;
 
-function layout(ctx: PageContext, title: string, body: SafeHtml, notice?: Notice): string {
+function layout(
+  ctx: PageContext,
+  title: string,
+  body: SafeHtml,
+  notice?: Notice,
+  /** Reload the page every this many seconds (the page waiting for a Telegram approval). */
+  refreshSeconds?: number,
+): string {
   const flash = ctx.flash ? { kind: 'info' as const, text: ctx.flash } : undefined;
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · factorkit example</title>
 <style nonce="${ctx.nonce}">${trusted(STYLE)}</style>
@@ -52,7 +64,7 @@ function layout(ctx: PageContext, title: string, body: SafeHtml, notice?: Notice
     <span>Signed in as <b id="whoami">${ctx.username}</b></span>
     <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`
       : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`
-  }</nav>
+  }${ctx.demoOutbox ? html` <a href="/dev/outbox" id="outbox-link">Outbox (demo)</a>` : ''}</nav>
 </header>
 <main>
 <h1>${title}</h1>
@@ -106,7 +118,12 @@ export function loginPage(ctx: PageContext, notice?: Notice, username = ''): str
   );
 }
 
-export function secondFactorPage(ctx: PageContext, username: string, notice?: Notice): string {
+export function secondFactorPage(
+  ctx: PageContext,
+  username: string,
+  notice?: Notice,
+  methods: SignInMethod[] = [],
+): string {
   return layout(
     ctx,
     'Two-factor authentication',
@@ -117,6 +134,7 @@ ${codeField('Code or backup code', false)}
 <label><input type="checkbox" name="remember" value="yes"> Remember this browser for 30 days</label>
 <div><button type="submit">Verify</button></div>
 </form>
+${signInMethods(ctx, methods)}
 <form method="post" action="/login/cancel">${csrf(ctx)}<button type="submit">Cancel</button></form>`,
     notice,
   );
@@ -126,21 +144,51 @@ export interface ProfileView {
   username: string;
   status: TwoFactorStatus;
   remainingBackupCodes: number;
-  /** The active authenticator apps. */
+  /** The active factors: authenticator apps and delivered-code factors. */
   authenticators: FactorSummary[];
   createdAt: number;
+  /** The app has a sender (`deliver`): e-mail, Telegram, SMS and voice can be added. */
+  deliveryAvailable: boolean;
+  /** Voice calls are a fallback only: offered once another active factor is not a voice one. */
+  voiceAllowed: boolean;
+}
+
+function deliveredLinks(view: ProfileView): SafeHtml {
+  if (!view.deliveryAvailable) return html``;
+  return html`<li><a href="/2fa/delivered/add?channel=email">Add an e-mail address</a> (codes by e-mail)</li>
+  <li><a href="/2fa/delivered/add?channel=telegram">Add Telegram</a> (codes, and approving sign-ins with a button)</li>
+  <li><a href="/2fa/delivered/add?channel=sms">Add a mobile number</a> (codes by text message)</li>
+  <li>${
+    view.voiceAllowed
+      ? html`<a href="/2fa/delivered/add?channel=voice">Add a phone for voice calls</a> (a fallback: the code is the calling number)`
+      : html`Voice calls: a fallback only, offered once you have another way to sign in besides them`
+  }</li>`;
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+export type Channel = 'email' | 'sms' | 'telegram' | 'voice';
+
+const CHANNEL_NAMES: Record<Channel, string> = {
+  email: 'E-mail',
+  sms: 'Text message (SMS)',
+  telegram: 'Telegram',
+  voice: 'Voice call',
+};
+
+/** "Authenticator app", "E-mail", "Telegram"...: what kind of factor a row is. */
+export function factorKind(factor: FactorSummary): string {
+  return factor.type === 'totp' ? 'Authenticator app' : channelName(factor.channel);
+}
+
 function authenticatorRows(authenticators: FactorSummary[], removable: boolean): SafeHtml {
   return html`<table id="authenticators">
-<thead><tr><th>Authenticator app</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
+<thead><tr><th>Authenticator app</th><th>Kind</th><th>Sends to</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
 <tbody>${authenticators.map(
     (factor) =>
-      html`<tr><td class="name">${factor.name}</td><td>${day(factor.createdAt)}</td><td>${
-        factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)
-      }</td>${
+      html`<tr><td class="name">${factor.name}</td><td class="kind">${factorKind(factor)}</td><td class="destination">${
+        factor.maskedDestination ?? ''
+      }</td><td>${day(factor.createdAt)}</td><td>${factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)}</td>${
         removable
           ? html`<td><a href="/2fa/factors/${encodeURIComponent(factor.factorId)}/remove" aria-label="Remove ${factor.name}">Remove</a></td>`
           : ''
@@ -163,11 +211,17 @@ ${authenticatorRows(view.authenticators, true)}
 <ul>
   <li><a href="/security">Security</a>: rename your authenticator apps, forget remembered browsers</li>
   <li><a href="/2fa/add">Add an authenticator app</a> (a new phone: add it, then remove the old one)</li>
+  ${deliveredLinks(view)}
   <li><a href="/2fa/backup-codes">Generate backup codes</a> (replaces all your current backup codes)</li>
   <li><a href="/2fa/disable">Disable 2FA</a></li>
 </ul>`
     : html`<p>Protect your account with a code from an authenticator app.</p>
-<p><a href="/2fa/enable">Enable 2FA</a></p>`
+<p><a href="/2fa/enable">Enable 2FA</a></p>${
+        view.deliveryAvailable
+          ? html`<p>Or start with a code sent to you (weaker than an app: messages can be intercepted or redirected):</p>
+<ul>${deliveredLinks(view)}</ul>`
+          : ''
+      }`
 }`,
     notice,
   );
@@ -313,6 +367,8 @@ export function codeConfirmPage(
   ctx: PageContext,
   options: { title: string; action: string; intro: string; button: string },
   notice?: Notice,
+  /** The user's delivered factors: "Send me a code" buttons, for an account without an app at hand. */
+  sendTo: SignInMethod[] = [],
 ): string {
   return layout(
     ctx,
@@ -322,6 +378,16 @@ export function codeConfirmPage(
 ${codeField('Code from your authenticator app or a backup code', false)}
 <div><button type="submit">${options.button}</button></div>
 </form>
+${
+  sendTo.length > 0
+    ? html`<p>Or use a code we send you:</p>
+<ul id="send-code">${sendTo.map(
+        (method) => html`<li><form method="post" action="/2fa/send-code">${csrf(ctx)}
+<input type="hidden" name="factorId" value="${method.factorId}"><input type="hidden" name="back" value="${options.action}">
+<button type="submit">Send a code to ${method.maskedDestination}</button></form></li>`,
+      )}</ul>`
+    : ''
+}
 <p><a href="/profile">Back to my profile</a></p>`,
     notice,
   );
@@ -442,4 +508,288 @@ ${
 
 export function errorPage(ctx: PageContext, title: string, message: string): string {
   return layout(ctx, title, html`<p>${message}</p><p><a href="/">Home</a></p>`);
+}
+
+// Delivered-code factors: e-mail, Telegram, SMS and voice. factorkit makes the codes; the app's
+// `deliver` sends them (in the demo: the outbox, outbox.ts).
+
+/** factorkit's channel names are open (an app may name its own); these are the ones this app sends through. */
+export function channelName(channel: string | undefined): string {
+  return channel !== undefined && channel in CHANNEL_NAMES ? CHANNEL_NAMES[channel as Channel] : (channel ?? '');
+}
+
+const DESTINATION_FIELDS: Record<Channel, { label: string; type: string; autocomplete: string; hint: string }> = {
+  email: {
+    label: 'E-mail address',
+    type: 'email',
+    autocomplete: 'email',
+    hint: 'Codes sent by e-mail are only as safe as the mailbox: protect it with 2FA of its own.',
+  },
+  telegram: {
+    label: 'Telegram chat id',
+    type: 'text',
+    autocomplete: 'off',
+    hint: 'Send /start to our bot: it answers with your chat id. The bot sends codes, and buttons to approve a sign-in.',
+  },
+  sms: {
+    label: 'Mobile number, with the country code (+1 555 010 1234)',
+    type: 'tel',
+    autocomplete: 'tel',
+    hint: 'Text messages can be redirected (SIM swap, number porting): an authenticator app is safer.',
+  },
+  voice: {
+    label: 'Phone number, with the country code (+1 555 010 1234)',
+    type: 'tel',
+    autocomplete: 'tel',
+    hint: 'We call this number; the last digits of the calling number are the code. Unanswered calls fall back to a text message.',
+  },
+};
+
+const CHANNEL_TITLES: Record<Channel, string> = {
+  email: 'Add an e-mail address',
+  telegram: 'Add Telegram',
+  sms: 'Add a mobile number',
+  voice: 'Add a phone for voice calls',
+};
+
+/** "by e-mail to a•••@example.com", "by Telegram (chat •••789)"... */
+function sentHow(channel: Channel, maskedDestination: string): SafeHtml {
+  switch (channel) {
+    case 'email':
+      return html`by e-mail to <b class="masked-destination">${maskedDestination}</b>`;
+    case 'telegram':
+      return html`by Telegram to chat <b class="masked-destination">${maskedDestination}</b>`;
+    case 'sms':
+      return html`by text message to <b class="masked-destination">${maskedDestination}</b>`;
+    case 'voice':
+      return html`by calling <b class="masked-destination">${maskedDestination}</b>: the code is the last digits of the number calling you`;
+  }
+}
+
+function outboxHint(ctx: PageContext): SafeHtml {
+  return ctx.demoOutbox
+    ? html`<p class="notice info">This demo sends nothing out: the message is on the <a href="/dev/outbox" target="_blank">outbox</a> page, the stand-in for a real inbox and phone.</p>`
+    : html``;
+}
+
+export interface AddDeliveredView {
+  channel: Channel;
+  destination: string;
+}
+
+export function addDeliveredPage(ctx: PageContext, view: AddDeliveredView, notice?: Notice): string {
+  const field = DESTINATION_FIELDS[view.channel];
+  return layout(
+    ctx,
+    CHANNEL_TITLES[view.channel],
+    html`<form method="post" action="/2fa/delivered/add">${csrf(ctx)}
+<input type="hidden" name="channel" value="${view.channel}">
+<label for="destination">${field.label}</label>
+<input id="destination" name="destination" type="${field.type}" autocomplete="${field.autocomplete}" required maxlength="254" value="${view.destination}" autofocus>
+<div><button type="submit">Send a code</button></div>
+</form>
+<p>${field.hint}</p>
+<p><a href="/profile">Back to my profile</a></p>`,
+    notice,
+  );
+}
+
+export interface DeliveredCodeView {
+  channel: Channel;
+  maskedDestination: string;
+  /** Seconds until "Send a new code" is accepted again; 0 when it is now. */
+  resendInSeconds: number;
+}
+
+function resendForm(ctx: PageContext, action: string, view: DeliveredCodeView, factorId: string): SafeHtml {
+  return html`<form method="post" action="${action}">${csrf(ctx)}
+<input type="hidden" name="factorId" value="${factorId}">
+<button type="submit">Send a new code</button> <span id="resend-wait">${
+    view.resendInSeconds > 0 ? `You can ask for a new code in ${view.resendInSeconds} seconds.` : ''
+  }</span>
+</form>`;
+}
+
+export interface ConfirmDeliveredView extends DeliveredCodeView {
+  factorId: string;
+  /**
+   * 2FA is on: a new destination is a new authenticator, so confirming it needs a code of a
+   * current factor too (a stolen session alone cannot add its own phone).
+   */
+  requiresCurrentCode: boolean;
+  /** The current delivered factors a code can be sent to for that. */
+  currentMethods: SignInMethod[];
+}
+
+export function confirmDeliveredPage(ctx: PageContext, view: ConfirmDeliveredView, notice?: Notice): string {
+  return layout(
+    ctx,
+    'Enter the code we sent',
+    html`<p>We sent a code ${sentHow(view.channel, view.maskedDestination)}. Enter it to confirm that it reaches you.</p>
+${outboxHint(ctx)}
+<form method="post" action="/2fa/delivered/confirm">${csrf(ctx)}
+${codeField('Code', true)}
+${
+  view.requiresCurrentCode
+    ? codeField(
+        'A code from one of your current methods (app, e-mail, Telegram...) or a backup code',
+        false,
+        'currentCode',
+      )
+    : ''
+}
+<div><button type="submit">Confirm</button></div>
+</form>
+${
+  view.requiresCurrentCode && view.currentMethods.length > 0
+    ? html`<p>No app at hand? Get a code from a current method:</p>
+<ul id="current-methods">${view.currentMethods.map(
+        (method) => html`<li><form method="post" action="/2fa/delivered/current-code">${csrf(ctx)}
+<input type="hidden" name="factorId" value="${method.factorId}"><button type="submit">Send a current code to ${method.maskedDestination}</button></form></li>`,
+      )}</ul>`
+    : ''
+}
+${resendForm(ctx, '/2fa/delivered/resend', view, view.factorId)}
+<p><a href="/profile">Back to my profile</a></p>`,
+    notice,
+  );
+}
+
+export interface SignInMethod {
+  factorId: string;
+  channel: Channel;
+  maskedDestination: string;
+}
+
+function methodButton(ctx: PageContext, method: SignInMethod): SafeHtml {
+  const approval = method.channel === 'telegram';
+  const label = {
+    email: `E-mail me a code at ${method.maskedDestination}`,
+    sms: `Text me a code at ${method.maskedDestination}`,
+    voice: `Call me at ${method.maskedDestination}`,
+    telegram: `Approve in Telegram (chat ${method.maskedDestination})`,
+  }[method.channel];
+  return html`<li><form method="post" action="${approval ? '/login/2fa/approve' : '/login/2fa/send'}">${csrf(ctx)}
+<input type="hidden" name="factorId" value="${method.factorId}"><button type="submit">${label}</button></form></li>`;
+}
+
+export function signInMethods(ctx: PageContext, methods: SignInMethod[]): SafeHtml {
+  if (methods.length === 0) return html``;
+  return html`<h2>Or</h2>
+<ul id="sign-in-methods">${methods.map((method) => methodButton(ctx, method))}</ul>`;
+}
+
+export function deliveredSignInPage(
+  ctx: PageContext,
+  view: DeliveredCodeView & { factorId: string },
+  notice?: Notice,
+): string {
+  return layout(
+    ctx,
+    'Enter the code we sent',
+    html`<p>We sent a code ${sentHow(view.channel, view.maskedDestination)}. It works once.</p>
+${outboxHint(ctx)}
+<form method="post" action="/login/2fa/code">${csrf(ctx)}
+${codeField('Code', true)}
+<label><input type="checkbox" name="remember" value="yes"> Remember this browser for 30 days</label>
+<div><button type="submit">Verify</button></div>
+</form>
+${resendForm(ctx, '/login/2fa/send', view, view.factorId)}
+<p><a href="/login/2fa">Use another method</a></p>`,
+    notice,
+  );
+}
+
+export interface ApprovalWaitView {
+  maskedDestination: string;
+  /** Shown here and in the Telegram message: the user approves only if they match. */
+  matchNumber: string;
+}
+
+export const APPROVAL_POLL_SECONDS = 2;
+
+export function approvalWaitPage(ctx: PageContext, view: ApprovalWaitView, notice?: Notice): string {
+  return layout(
+    ctx,
+    'Approve in Telegram',
+    html`<p>We sent a sign-in request to your Telegram (chat <b class="masked-destination">${view.maskedDestination}</b>).
+Approve it only if it shows this number:</p>
+<p class="codes" id="match-number" aria-label="Number to compare">${view.matchNumber}</p>
+<p id="approval-waiting" role="status">Waiting for your answer... This page moves on by itself (it checks every ${APPROVAL_POLL_SECONDS} seconds).</p>
+${outboxHint(ctx)}
+<form method="post" action="/login/2fa/approve/cancel">${csrf(ctx)}<button type="submit">Use another method</button></form>`,
+    notice,
+    APPROVAL_POLL_SECONDS,
+  );
+}
+
+export interface OutboxView {
+  emails: readonly ReceivedMail[];
+  phoneEntries: readonly PhoneEntry[];
+  /** Where the demo's SMTP server listens. */
+  smtpPort: number;
+}
+
+const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+
+function phoneEntry(ctx: PageContext, entry: PhoneEntry): SafeHtml {
+  const head = html`<p class="entry-head"><b>${
+    { sms: 'SMS', telegram: 'Telegram', voice: 'Voice call' }[entry.channel]
+  }</b> · ${clockTime(entry.at)} UTC · to ${entry.channel === 'telegram' ? `chat ${entry.chatId}` : entry.to}</p>`;
+  switch (entry.channel) {
+    case 'sms':
+      return html`<li class="entry" data-channel="sms" data-to="${entry.to}">${head}<p class="message">${entry.text}</p></li>`;
+    case 'voice':
+      return html`<li class="entry" data-channel="voice" data-to="${entry.to}">${head}<p class="message">Incoming call from
+<b class="caller-id">${entry.callerId}</b> (code = last ${entry.code.length} digits). There is nothing to answer: the
+code is read off the caller ID. A call whose code is never typed counts as unanswered (it did not reach you, or the
+number was hidden), and after a few of them the next code comes by text message instead.</p></li>`;
+    case 'telegram':
+      if (entry.kind === 'code') {
+        return html`<li class="entry" data-channel="telegram" data-to="${entry.chatId}">${head}<p class="message">${entry.text}</p></li>`;
+      }
+      return html`<li class="entry" data-channel="telegram" data-kind="approval" data-to="${entry.chatId}">${head}
+<p class="message">${entry.text}</p>
+<p class="codes">Number: <b class="match-number">${entry.matchNumber}</b></p>${
+        entry.answer
+          ? html`<p class="answer">${
+              entry.answer === 'refused'
+                ? 'Too late: the request had expired or was already answered.'
+                : `You ${entry.answer} this request.`
+            }</p>`
+          : html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${csrf(ctx)}<button type="submit">Approve</button></form>
+<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny">${csrf(ctx)}<button type="submit">Deny</button></form>`
+      }</li>`;
+  }
+}
+
+export function outboxPage(ctx: PageContext, view: OutboxView, notice?: Notice): string {
+  const emails = [...view.emails].reverse();
+  const phone = [...view.phoneEntries].reverse();
+  return layout(
+    ctx,
+    'Outbox (demo stand-in)',
+    html`<p class="notice info" id="stand-in"><b>Demo only: a stand-in for the real providers.</b> factorkit sends
+nothing itself; it hands each code to the app's <code>deliver</code> callback. This demo sends e-mail for
+real, over SMTP to its own mail server on 127.0.0.1:${view.smtpPort} (nothing leaves this machine), and
+keeps text messages, Telegram messages and calls here instead of sending them to an SMS, voice or
+Telegram provider. A real app has no such page: this one shows every user's codes to whoever opens it.</p>
+<h2>E-mail received by the demo's SMTP server</h2>
+${
+  emails.length === 0
+    ? html`<p id="no-emails">No e-mail yet.</p>`
+    : html`<ol id="emails" reversed>${emails.map(
+        (mail) => html`<li class="email" data-to="${mail.envelope.to.join(' ')}">
+<p class="entry-head"><b class="subject">${mail.subject}</b> · ${clockTime(mail.receivedAt)} UTC · to ${mail.to} · from ${mail.from}</p>
+<pre class="message">${mail.text}</pre></li>`,
+      )}</ol>`
+}
+<h2>Phone: text messages, Telegram and calls</h2>
+${
+  phone.length === 0
+    ? html`<p id="no-phone">Nothing yet.</p>`
+    : html`<ol id="phone" reversed>${phone.map((entry) => phoneEntry(ctx, entry))}</ol>`
+}`,
+    notice,
+  );
 }

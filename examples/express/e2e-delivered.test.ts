@@ -1,0 +1,394 @@
+// End to end in real Chromium: delivered-code factors and approvals through the Express demo,
+// with the demo's real mail path. E-mail codes go from factorkit's `deliver` through nodemailer
+// over SMTP to the demo's smtp-server on 127.0.0.1, and the test reads each code out of the
+// message that server received, parsed again here with mailparser. Telegram approvals are
+// answered by pressing Approve / Deny on /dev/outbox in a second page, while the waiting page
+// polls; voice calls carry the code in the calling number, and unanswered calls fall back to SMS.
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryStore } from 'factorkit';
+import { simpleParser } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../test/support/chromium.js';
+import { createExampleApp } from './app.js';
+import { createMailSender, type MailSender, type MailServer, type ReceivedMail, startMailServer } from './mail.js';
+import { createOutbox, type Outbox } from './outbox.js';
+import { MemoryUserStore } from './users.js';
+
+const ARTIFACTS = new URL('../../test-artifacts/e2e/', import.meta.url);
+const PASSWORD = 'correct horse battery staple';
+// Small numbers, so that the cooldown and the fallback take a few steps of the clock.
+const DELIVERY = { resendCooldownMs: 30_000, voiceCallsBeforeSms: 2 };
+const WAIT_MS = 15_000;
+
+// The app's clock, stepped by hand past cooldowns.
+let nowMs = Date.now();
+const advance = (ms: number) => (nowMs += ms);
+
+const logLines: string[] = [];
+let mailServer: MailServer;
+let mailSender: MailSender;
+let outbox: Outbox;
+let twoFactor: ReturnType<typeof createExampleApp>['twoFactor'];
+let server: Server;
+let baseUrl: string;
+let browser: Browser;
+let shotNumber = 0;
+
+async function shot(page: Page, name: string): Promise<void> {
+  shotNumber += 1;
+  const file = new URL(`delivered-${String(shotNumber).padStart(2, '0')}-${name}.png`, ARTIFACTS);
+  await page.screenshot({ path: file.pathname, fullPage: true });
+}
+
+async function newContext(): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: baseUrl, deviceScaleFactor: 1 });
+}
+
+async function andWait(page: Page, click: Promise<void>): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), click]);
+}
+
+async function textOf(page: Page, selector: string): Promise<string | undefined> {
+  return (await page.locator(selector).first().textContent({ timeout: WAIT_MS }))?.trim();
+}
+
+const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+async function signUp(page: Page, username: string): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await andWait(page, page.getByRole('button', { name: 'Sign up' }).click());
+  expect(await textOf(page, '#whoami')).toBe(username);
+}
+
+async function enterPassword(page: Page, username: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await andWait(page, page.getByRole('button', { name: 'Log in' }).click());
+}
+
+async function submitCode(page: Page, code: string, button: string): Promise<void> {
+  await page.locator('#code').fill(code);
+  await andWait(page, page.getByRole('button', { name: button, exact: true }).click());
+}
+
+async function logOut(page: Page): Promise<void> {
+  await andWait(page, page.getByRole('button', { name: 'Log out' }).click());
+  expect(pathOf(page)).toBe('/login');
+}
+
+/** The mails the SMTP server received for `address`, oldest first. */
+const mailsTo = (address: string): ReceivedMail[] =>
+  mailServer.received().filter((mail) => mail.envelope.to.includes(address));
+
+/**
+ * The code in the newest message the SMTP server received for `address`: the raw message is
+ * parsed again here, as a mail client would, and the code read from its text body.
+ */
+async function codeFromLatestMail(address: string, countBefore: number): Promise<string> {
+  const mails = mailsTo(address);
+  expect(mails.length, `a new mail to ${address}`).toBe(countBefore + 1);
+  const parsed = await simpleParser(mails.at(-1)!.raw);
+  expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value[0]?.address : undefined).toBe(address);
+  // The code is in the body only: subjects show on lock screens and in message lists.
+  expect(parsed.subject).not.toMatch(/\d/);
+  const match = /code is (\d{3}) (\d{3})\./.exec(parsed.text ?? '');
+  expect(match, 'the mail body states the code').not.toBeNull();
+  return `${match![1]}${match![2]}`;
+}
+
+/** The newest outbox entry (SMS / Telegram / voice) shown on /dev/outbox for `to`. */
+async function newestOnOutbox(page: Page, channel: 'sms' | 'telegram' | 'voice', to: string) {
+  await page.goto('/dev/outbox');
+  expect(await textOf(page, '#stand-in')).toContain('stand-in for the real providers');
+  return page.locator(`#phone li.entry[data-channel="${channel}"][data-to="${to}"]`).first();
+}
+
+/** Adds an e-mail factor from the profile page, with the code read from the real mail. */
+async function addEmailFactor(page: Page, address: string): Promise<void> {
+  await page.goto('/profile');
+  await andWait(page, page.getByRole('link', { name: 'Add an e-mail address' }).first().click());
+  await page.getByLabel('E-mail address').fill(address);
+  const before = mailsTo(address).length;
+  await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+  expect(pathOf(page)).toBe('/2fa/delivered/confirm');
+  await submitCode(page, await codeFromLatestMail(address, before), 'Confirm');
+}
+
+/**
+ * On the confirmation page of a new factor of an account with 2FA on: "Send a current code to"
+ * the e-mail factor, and type the code from that mail as the current code.
+ */
+async function fillCurrentCodeFromMail(page: Page, address: string): Promise<void> {
+  advance(DELIVERY.resendCooldownMs);
+  const before = mailsTo(address).length;
+  await andWait(page, page.getByRole('button', { name: /^Send a current code to / }).click());
+  expect(await textOf(page, 'p[role=status]')).toContain('We sent a code to');
+  await page.locator('#currentCode').fill(await codeFromLatestMail(address, before));
+}
+
+const codeIn = (text: string | null) => {
+  const match = /(\d{3}) (\d{3})/.exec(text ?? '');
+  expect(match, 'the message states a code').not.toBeNull();
+  return `${match![1]}${match![2]}`;
+};
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  mailServer = await startMailServer();
+  mailSender = createMailSender(mailServer.port);
+  outbox = createOutbox({ mailSender, mailServer, appName: 'factorkit example', clock: () => nowMs });
+  const example = createExampleApp({
+    store: new MemoryStore(),
+    users: new MemoryUserStore(),
+    keyring: { currentKeyId: 'test', keys: { test: new Uint8Array(32).fill(9) } },
+    sessionSecret: 'e2e-delivered-session-secret',
+    clock: () => nowMs,
+    backupCodes: { kdf: { N: 2 ** 10, r: 8, p: 1 }, allowWeakKdf: true },
+    adminUsernames: [],
+    outbox: { outbox, smtpPort: mailServer.port },
+    delivery: DELIVERY,
+    log: (line) => logLines.push(line),
+  });
+  twoFactor = example.twoFactor;
+  const { app } = example;
+  server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  mailSender?.close();
+  await mailServer?.close();
+});
+
+describe('Express demo: delivered codes and approvals in Chromium', () => {
+  it('adds an e-mail factor with the code from the real mail, signs in with an e-mailed code, refuses a wrong one and an early resend', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const address = 'ivy@example.test';
+    await signUp(page, 'ivy');
+
+    // Start 2FA with an e-mail address: the code arrives over SMTP at the demo's server.
+    await andWait(page, page.getByRole('link', { name: 'Add an e-mail address' }).first().click());
+    await page.getByLabel('E-mail address').fill(address);
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    expect(pathOf(page)).toBe('/2fa/delivered/confirm');
+    expect(await textOf(page, '.masked-destination')).not.toContain('ivy@');
+    await shot(page, 'email-confirm');
+    const enrolmentCode = await codeFromLatestMail(address, 0);
+    await submitCode(page, enrolmentCode, 'Confirm');
+    // The first factor turns 2FA on, with backup codes.
+    expect(await textOf(page, 'h1')).toBe('2FA is on: your backup codes');
+    await page.goto('/profile');
+    expect(await textOf(page, '#two-factor-status')).toBe('Activated');
+    expect(await page.locator('#authenticators td.kind').allTextContents()).toEqual(['E-mail']);
+    const masked = await textOf(page, '#authenticators td.destination');
+    expect(masked).toMatch(/@example\.test$/);
+    expect(masked).not.toContain('ivy');
+    await shot(page, 'email-factor-listed');
+
+    // The outbox page lists the same mail, from the SMTP server's received messages.
+    await page.goto('/dev/outbox');
+    expect(await textOf(page, '#stand-in')).toContain('stand-in for the real providers');
+    expect(await page.locator(`#emails li.email[data-to="${address}"]`).count()).toBe(1);
+    await logOut(page);
+
+    // Sign in: the password, then "E-mail me a code".
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'ivy');
+    expect(pathOf(page)).toBe('/login/2fa');
+    await shot(page, 'sign-in-methods');
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    expect(pathOf(page)).toBe('/login/2fa/code');
+    const signInCode = await codeFromLatestMail(address, 1);
+
+    // A wrong code is refused; asking again at once meets the cooldown, and nothing is sent.
+    const wrong = signInCode === '000000' ? '111111' : '000000';
+    await submitCode(page, wrong, 'Verify');
+    expect(await textOf(page, '[role=alert]')).toContain('not right');
+    await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
+    expect(await textOf(page, '[role=alert]')).toMatch(/wait \d+ seconds/);
+    expect(mailsTo(address)).toHaveLength(2);
+    await shot(page, 'resend-cooldown');
+
+    await submitCode(page, signInCode, 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, '#whoami')).toBe('ivy');
+    await logOut(page);
+
+    // The code was used: it does not sign in again; a new one, after the cooldown, does.
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'ivy');
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    const secondCode = await codeFromLatestMail(address, 2);
+    if (secondCode !== signInCode) {
+      await submitCode(page, signInCode, 'Verify');
+      expect(pathOf(page)).toBe('/login/2fa/code');
+    }
+    await submitCode(page, secondCode, 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+
+    // No code ever reaches the log.
+    for (const code of [enrolmentCode, signInCode, secondCode]) expect(logLines.join('\n')).not.toContain(code);
+    await context.close();
+  }, 180_000);
+
+  it('adds Telegram, signs in by approving in the outbox while the waiting page polls; a denied request signs nobody in', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const phone = await context.newPage(); // the "phone": /dev/outbox in another page
+    const address = 'judy@example.test';
+    const chatId = '7012345678';
+    await signUp(page, 'judy');
+    await addEmailFactor(page, address);
+
+    // Telegram: the bot's code confirms the chat, and with 2FA on, a current code (e-mailed) too.
+    await page.goto('/profile');
+    await andWait(page, page.getByRole('link', { name: 'Add Telegram' }).click());
+    await page.getByLabel('Telegram chat id').fill(chatId);
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    const telegramCode = codeIn(
+      await (await newestOnOutbox(phone, 'telegram', chatId)).locator('.message').textContent(),
+    );
+    await fillCurrentCodeFromMail(page, address);
+    await submitCode(page, telegramCode, 'Confirm');
+    expect(await textOf(page, 'p[role=status]')).toContain('Added');
+    expect(await page.locator('#authenticators td.kind').allTextContents()).toEqual(['E-mail', 'Telegram']);
+    await logOut(page);
+
+    // Sign in: "Approve in Telegram", then the waiting page with a number to compare.
+    await enterPassword(page, 'judy');
+    await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
+    expect(pathOf(page)).toBe('/login/2fa/wait');
+    const number = await textOf(page, '#match-number');
+    expect(number).toMatch(/^\d{2}$/);
+    await shot(page, 'approval-waiting');
+
+    // It polls (reloads) and stays while the request is pending.
+    await page.waitForEvent('load', { timeout: WAIT_MS });
+    expect(pathOf(page)).toBe('/login/2fa/wait');
+
+    // On the "phone": the request shows the same number; press Approve.
+    const request = await newestOnOutbox(phone, 'telegram', chatId);
+    expect(await request.getAttribute('data-kind')).toBe('approval');
+    expect(await request.locator('.match-number').textContent()).toBe(number);
+    await shot(phone, 'outbox-telegram-approval');
+    // The buttons are POST forms behind the CSRF check, like every change.
+    const approveAction = (await request.locator('form').first().getAttribute('action'))!;
+    expect((await context.request.post(approveAction, { form: {}, maxRedirects: 0 })).status()).toBe(403);
+    await page.waitForEvent('load', { timeout: WAIT_MS });
+    expect(pathOf(page)).toBe('/login/2fa/wait');
+    await andWait(phone, request.getByRole('button', { name: 'Approve' }).click());
+    expect(await textOf(phone, '#phone li.entry .answer')).toBe('You approved this request.');
+
+    // The waiting page proceeds on its own.
+    await page.waitForURL(/\/profile$/, { timeout: WAIT_MS });
+    expect(await textOf(page, '#whoami')).toBe('judy');
+    await shot(page, 'approved-signed-in');
+
+    // The answered request's tokens work no more, whoever presses.
+    const answered = outbox.phoneEntries().at(-1);
+    expect(answered?.channel === 'telegram' && answered.kind === 'approval').toBe(true);
+    if (answered?.channel === 'telegram' && answered.kind === 'approval') {
+      expect(await twoFactor.approve(answered.approveToken)).toEqual({ ok: false, reason: 'answered' });
+      expect(await twoFactor.deny(answered.denyToken)).toEqual({ ok: false, reason: 'answered' });
+    }
+    await logOut(page);
+
+    // A request the user denies: the waiting page says so and signs nobody in.
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'judy');
+    await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
+    expect(pathOf(page)).toBe('/login/2fa/wait');
+    const denied = await newestOnOutbox(phone, 'telegram', chatId);
+    await andWait(phone, denied.getByRole('button', { name: 'Deny' }).click());
+    await page.waitForURL(/\/login\/2fa$/, { timeout: WAIT_MS });
+    expect(await textOf(page, 'p[role=status]')).toContain('denied');
+    await page.goto('/profile');
+    expect(pathOf(page)).toBe('/login/2fa');
+    await shot(page, 'approval-denied');
+
+    // The approve and deny tokens never reach the log or the audit trail.
+    const log = logLines.join('\n');
+    for (const entry of outbox.phoneEntries()) {
+      if (entry.channel === 'telegram' && entry.kind === 'approval') {
+        expect(log).not.toContain(entry.approveToken);
+        expect(log).not.toContain(entry.denyToken);
+      }
+    }
+    await context.close();
+  }, 180_000);
+
+  it('offers voice only beside another factor, reads the code from the calling number, and falls back to SMS after unanswered calls', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const phone = await context.newPage();
+    const address = 'kim@example.test';
+    const number = '+15550104477';
+    await signUp(page, 'kim');
+
+    // No factor yet: voice is not offered.
+    expect(await page.getByRole('link', { name: 'Add a phone for voice calls' }).count()).toBe(0);
+    expect(await textOf(page, 'main')).toContain('Voice calls: a fallback only');
+    await addEmailFactor(page, address);
+
+    // Beside the e-mail factor it is; the code is the end of the calling number.
+    await page.goto('/profile');
+    await andWait(page, page.getByRole('link', { name: 'Add a phone for voice calls' }).click());
+    // A number without its country code is refused (factorkit's INVALID_DESTINATION), and nothing is sent.
+    const entriesBefore = outbox.phoneEntries().length;
+    await page.getByLabel(/^Phone number/).fill('555 010 4477');
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    expect(await textOf(page, '[role=alert]')).toContain('starting with + and the country code');
+    expect(outbox.phoneEntries()).toHaveLength(entriesBefore);
+    await page.getByLabel(/^Phone number/).fill(number);
+    await andWait(page, page.getByRole('button', { name: 'Send a code' }).click());
+    const call = await newestOnOutbox(phone, 'voice', number);
+    const callerId = (await call.locator('.caller-id').textContent())!;
+    const digits = Number(/code = last (\d+) digits/.exec((await call.textContent()) ?? '')![1]);
+    expect(callerId).toMatch(/^\+1 555 /);
+    await shot(phone, 'outbox-voice-call');
+    await fillCurrentCodeFromMail(page, address);
+    await submitCode(page, callerId.replace(/\D/g, '').slice(-digits), 'Confirm');
+    expect(await page.locator('#authenticators td.kind').allTextContents()).toEqual(['E-mail', 'Voice call']);
+    await logOut(page);
+
+    // Sign in with "Call me". Nobody answers (no code typed), and after voiceCallsBeforeSms
+    // calls the next "Send a new code" goes by text message to the same number instead.
+    const callsTo = () => outbox.phoneEntries().filter((entry) => entry.channel === 'voice' && entry.to === number);
+    const smsTo = () => outbox.phoneEntries().filter((entry) => entry.channel === 'sms' && entry.to === number);
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'kim');
+    const callsBefore = callsTo().length;
+    await andWait(page, page.getByRole('button', { name: /^Call me at / }).click());
+    expect(await textOf(page, 'main')).toContain('the code is the last digits of the number calling you');
+    for (let made = 1; made < DELIVERY.voiceCallsBeforeSms; made += 1) {
+      advance(DELIVERY.resendCooldownMs);
+      await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
+    }
+    expect(callsTo().length - callsBefore).toBe(DELIVERY.voiceCallsBeforeSms);
+    expect(smsTo()).toHaveLength(0);
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
+    expect(await textOf(page, 'main')).toContain('by text message');
+    expect(smsTo()).toHaveLength(1);
+    expect(callsTo().length - callsBefore).toBe(DELIVERY.voiceCallsBeforeSms);
+    const sms = await newestOnOutbox(phone, 'sms', number);
+    await shot(phone, 'outbox-sms-fallback');
+    await submitCode(page, codeIn(await sms.locator('.message').textContent()), 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, '#whoami')).toBe('kim');
+    await context.close();
+  }, 180_000);
+});
