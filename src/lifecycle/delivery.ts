@@ -50,6 +50,7 @@ import { type RecordState, activeFactors, emptyState } from './state.js';
 import { lockRemainingMs } from './throttle.js';
 import type { RecordAccess } from './transact.js';
 import type {
+  ApprovalAnswerOptions,
   ApprovalAnswerResult,
   ApprovalStatusResult,
   BeginDeliveredEnrollmentOptions,
@@ -127,7 +128,7 @@ export interface DeliveryOperations {
   ): Promise<BeginDeliveredEnrollmentResult>;
   sendCode(userId: string, options: SendCodeOptions): Promise<SendCodeResult>;
   requestApproval(userId: string, options: RequestApprovalOptions): Promise<RequestApprovalResult>;
-  answer(token: string, answer: ApprovalAnswer): Promise<ApprovalAnswerResult>;
+  answer(token: string, answer: ApprovalAnswer, options?: ApprovalAnswerOptions): Promise<ApprovalAnswerResult>;
   approvalStatus(userId: string, challengeId: string): Promise<ApprovalStatusResult>;
   /** The destination of a factor in clear (opened with the keyring). */
   destinationOf(userId: string, factor: DeliveredFactor): Promise<string>;
@@ -436,6 +437,8 @@ export function deliveryOperations(
             challengeId: ids.challengeId,
             approveToken: made.approveToken,
             denyToken: made.denyToken,
+            shortApproveToken: made.shortApproveToken,
+            shortDenyToken: made.shortDenyToken,
           },
         };
         return { result: { ok: true, challengeId: ids.challengeId, expiresAt }, next: replaceFactor(state, updated) };
@@ -461,9 +464,11 @@ export function deliveryOperations(
       return result;
     },
 
-    async answer(token, answer) {
+    async answer(token, answer, options) {
       if (typeof token !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'token must be a string');
-      const parsed = parseApprovalToken(token);
+      const answeringFor = options === undefined ? undefined : checkPlainOptions(options).userId;
+      if (answeringFor !== undefined) checkUserId(answeringFor);
+      const parsed = parseApprovalToken(token, answeringFor as string | undefined);
       if (parsed === undefined) return { ok: false, reason: 'invalid' };
       const { userId, challengeId, secret } = parsed;
       return transact<ApprovalAnswerResult>(userId, async (state, nowMs) => {
@@ -542,4 +547,17 @@ function findApproval(
     if (approval !== undefined) return { factor, approval };
   }
   return undefined;
+}
+
+/**
+ * The options of approve / deny, all of whose fields are optional: anything but a plain object
+ * (an array, a typed array, a Map) is a mistake that would otherwise pass as "no user named".
+ */
+function checkPlainOptions(value: unknown): Record<string, unknown> {
+  const options = checkOptions('options', value);
+  const prototype = Object.getPrototypeOf(options);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'options must be a plain object');
+  }
+  return options;
 }

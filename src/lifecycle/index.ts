@@ -28,6 +28,7 @@ export type {
   SendCodeResult,
   RequestApprovalOptions,
   RequestApprovalResult,
+  ApprovalAnswerOptions,
   ApprovalAnswerResult,
   ApprovalStatusResult,
 } from './types.js';

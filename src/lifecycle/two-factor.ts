@@ -525,8 +525,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
 
     sendCode: (userId, sendOptions) => delivered.sendCode(userId, sendOptions),
     requestApproval: (userId, requestOptions) => delivered.requestApproval(userId, requestOptions),
-    approve: (token) => delivered.answer(token, 'approve'),
-    deny: (token) => delivered.answer(token, 'deny'),
+    approve: (token, answerOptions) => delivered.answer(token, 'approve', answerOptions),
+    deny: (token, answerOptions) => delivered.answer(token, 'deny', answerOptions),
     approvalStatus: (userId, challengeId) => delivered.approvalStatus(userId, challengeId),
 
     async status(userId) {

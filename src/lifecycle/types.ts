@@ -170,12 +170,21 @@ export type DeliveryMessage =
       challengeId: string;
       /**
        * Pass to {@link TwoFactor.approve}. Opaque and URL-safe: the user id in base64url and 38
-       * characters more (at most about 380). With short user ids it fits a Telegram button's
-       * 64-byte `callback_data`; with longer ones keep it on your server under a short key.
+       * characters more (at most about 380), so it names its user: for a link or a push to
+       * your own app.
        */
       approveToken: string;
       /** Pass to {@link TwoFactor.deny}. */
       denyToken: string;
+      /**
+       * The same one-time answer without the user id: 37 URL-safe characters, which fit a
+       * Telegram button's 64-byte `callback_data` whatever your user ids. Answer it with
+       * `approve(token, { userId })`, naming the user your bot knows the sender as (the chat
+       * linked to that user); with another user id it is refused as `invalid`.
+       */
+      shortApproveToken: string;
+      /** As `shortApproveToken`, for {@link TwoFactor.deny}. */
+      shortDenyToken: string;
     };
 
 /**
@@ -536,6 +545,32 @@ export type RequestApprovalResult =
  * ```
  */
 export type ApprovalAnswerResult = { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'answered' };
+
+/**
+ * Options of {@link TwoFactor.approve} and {@link TwoFactor.deny}: `userId`, the user the app
+ * answers for. Needed for a short token (`shortApproveToken` / `shortDenyToken`, which do not
+ * name their user); with a full token it must be the user the token names.
+ *
+ * @example
+ * ```ts
+ * import type { ApprovalAnswerOptions, TwoFactor } from 'factorkit';
+ *
+ * declare const twoFactor: TwoFactor;
+ * declare function userOfChat(chatId: number): Promise<string | undefined>;
+ *
+ * // A Telegram callback query: the button's callback_data is "a:" + shortApproveToken.
+ * async function onCallback(chatId: number, data: string) {
+ *   const userId = await userOfChat(chatId);
+ *   if (userId === undefined || !data.startsWith('a:')) return;
+ *   const options: ApprovalAnswerOptions = { userId };
+ *   return twoFactor.approve(data.slice(2), options);
+ * }
+ * ```
+ */
+export interface ApprovalAnswerOptions {
+  /** Your user id of the user answering. */
+  userId?: string;
+}
 
 /**
  * The result of {@link TwoFactor.approvalStatus}.
@@ -915,20 +950,25 @@ export interface TwoFactor {
    * Approves a sign-in with the `approveToken` of an approval message: call it from the
    * endpoint the message's button or link reaches (a Telegram webhook that checks its secret
    * header, your app's API). The token names the user; it works once, before the request's
-   * expiry, and only one answer (approve or deny) is ever taken.
-   * @param token - the `approveToken`, as delivered
+   * expiry, and only one answer (approve or deny) is ever taken. A short token
+   * (`shortApproveToken`, for a Telegram button) is answered with the user named:
+   * `approve(token, { userId })`.
+   * @param token - the `approveToken` or `shortApproveToken`, as delivered
+   * @param options - `userId`: needed with a short token; with a full one, it must be the user it names
    * @returns `{ ok: true }`, or `invalid`, `expired`, `answered`
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT` (not a string), `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT` (not a string, bad options or user id),
+   * `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
    */
-  approve(token: string): Promise<ApprovalAnswerResult>;
+  approve(token: string, options?: ApprovalAnswerOptions): Promise<ApprovalAnswerResult>;
   /**
    * Denies a sign-in with the `denyToken` of an approval message; as {@link TwoFactor.approve}.
    * A denial does not count towards the throttle; tell the user their password is known.
-   * @param token - the `denyToken`, as delivered
+   * @param token - the `denyToken` or `shortDenyToken`, as delivered
+   * @param options - as for {@link TwoFactor.approve}
    * @returns `{ ok: true }`, or `invalid`, `expired`, `answered`
    * @throws {@link FactorkitError} as {@link TwoFactor.approve}
    */
-  deny(token: string): Promise<ApprovalAnswerResult>;
+  deny(token: string, options?: ApprovalAnswerOptions): Promise<ApprovalAnswerResult>;
   /**
    * What the waiting sign-in page polls: `pending`, `approved`, `denied` or `expired`.
    * `approved` is answered exactly once (the read consumes it, so one approval signs in one

@@ -321,6 +321,8 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
           challengeId: requested.challengeId,
           approveToken: expect.any(String),
           denyToken: expect.any(String),
+          shortApproveToken: expect.any(String),
+          shortDenyToken: expect.any(String),
         });
         expect(await s.twoFactor.approvalStatus(s.userId, requested.challengeId)).toEqual({ status: 'pending' });
         const answers = await Promise.all(
@@ -353,6 +355,57 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
         ok: false,
         reason: 'answered',
       });
+    });
+
+    it('short approval tokens (for a Telegram button) answer only for the user the app names, once', async () => {
+      // A user id as long as a UUID: the full token no longer fits Telegram's 64-byte
+      // callback_data, the short one does, with room for the app's own prefix.
+      const s = await setup(useStore);
+      const userId = `${s.userId}-0f8fad5b-d9cb-469f-a165-70867728950e`;
+      const other = `${s.userId}-other`;
+      const { factorId } = await enrollDelivered(s.twoFactor, s.outbox, userId, s.clock, 'telegram', '123456789');
+      const theirs = await enrollDelivered(s.twoFactor, s.outbox, other, s.clock, 'telegram', '987654321');
+      const requested = await s.twoFactor.requestApproval(userId, { factorId });
+      if (!requested.ok) throw new Error(requested.reason);
+      const message = s.outbox.lastApproval();
+      expect(message.approveToken.length).toBeGreaterThan(64);
+      expect(new TextEncoder().encode(`a:${message.shortApproveToken}`).length).toBeLessThanOrEqual(64);
+      expect(message.approveToken.endsWith(message.shortApproveToken)).toBe(true);
+      expect(message.shortApproveToken).not.toBe(message.shortDenyToken);
+      // The other user has a pending request of their own: a short token is still not theirs.
+      const otherRequest = await s.twoFactor.requestApproval(other, { factorId: theirs.factorId });
+      if (!otherRequest.ok) throw new Error(otherRequest.reason);
+      // Without a user, for another user, or a full token named for another user: nothing.
+      expect(await s.twoFactor.approve(message.shortApproveToken)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await s.twoFactor.approve(message.shortApproveToken, { userId: other })).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
+      expect(await s.twoFactor.approve(message.approveToken, { userId: other })).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
+      expect(await s.twoFactor.approve(message.shortDenyToken, { userId })).toEqual({ ok: false, reason: 'invalid' });
+      expect(await s.twoFactor.approvalStatus(userId, requested.challengeId)).toEqual({ status: 'pending' });
+      expect(await s.twoFactor.approvalStatus(other, otherRequest.challengeId)).toEqual({ status: 'pending' });
+      // Short and full tokens of one request in parallel: one answer in all.
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 4 === 0
+            ? s.twoFactor.approve(message.shortApproveToken, { userId })
+            : i % 4 === 1
+              ? s.twoFactor.deny(message.shortDenyToken, { userId })
+              : i % 4 === 2
+                ? s.twoFactor.approve(message.approveToken, { userId })
+                : s.twoFactor.deny(message.denyToken),
+        ),
+      );
+      expect(answers.filter((a) => a.ok)).toHaveLength(1);
+      expect(answers.filter((a) => !a.ok && a.reason === 'answered')).toHaveLength(19);
+      const answered = s.events.filter((e) => e.type === 'approval-answered');
+      expect(answered).toHaveLength(1);
+      expect(answered[0]).toMatchObject({ userId, challengeId: requested.challengeId });
+      expect(await s.twoFactor.approvalStatus(other, otherRequest.challengeId)).toEqual({ status: 'pending' });
     });
 
     it('approvals: each token answers only its own request, once, before its expiry', async () => {
@@ -519,7 +572,9 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
         expect(s.events.length, name).toBe(eventsBefore);
         const refused = s.outbox.refused.at(-1)!;
         const seen = `${(error as Error).message} ${JSON.stringify(error)} ${s.warnings.join(' ')}`;
-        for (const secret of refused.kind === 'code' ? [refused.code] : [refused.approveToken, refused.denyToken]) {
+        for (const secret of refused.kind === 'code'
+          ? [refused.code]
+          : [refused.approveToken, refused.denyToken, refused.shortApproveToken, refused.shortDenyToken]) {
           expect(seen).not.toContain(secret);
         }
         expect(seen).not.toContain(refused.destination);
@@ -659,7 +714,9 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
       await s.twoFactor.requestApproval(s.userId, { factorId });
       await s.twoFactor.approve(s.outbox.lastApproval().approveToken);
       const secrets = s.outbox.messages.flatMap((m) =>
-        m.kind === 'code' ? [m.code, m.destination] : [m.approveToken, m.denyToken, m.destination],
+        m.kind === 'code'
+          ? [m.code, m.destination]
+          : [m.approveToken, m.denyToken, m.shortApproveToken, m.shortDenyToken, m.destination],
       );
       const seen = JSON.stringify(s.events) + s.warnings.join('\n');
       for (const secret of secrets) expect(seen).not.toContain(secret);

@@ -223,6 +223,12 @@ describe('approval tokens', () => {
     ]) {
       expect(await s.twoFactor.approve(token)).toEqual({ ok: false, reason: 'invalid' });
       expect(await s.twoFactor.deny(token)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await s.twoFactor.approve(token, { userId: 'u' })).toEqual({ ok: false, reason: 'invalid' });
+    }
+    // Short tokens: the two parts of a full one, answered only with a user named.
+    for (const token of ['c_AAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA', 'c_AAAAAAAAAAAA.', '.AAAAAAAAAAAAAAAAAAAAAA']) {
+      expect(await s.twoFactor.approve(token)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await s.twoFactor.approve(token, { userId: 'u' })).toEqual({ ok: false, reason: 'invalid' });
     }
   });
 });
@@ -370,6 +376,14 @@ describe('every argument refuses the shared bad values with a typed error, writi
     ],
     ['approve token', (s, v) => loose(s.twoFactor.approve)(v), STRING_ARGUMENT_BAD, 'INVALID_ARGUMENT'],
     ['deny token', (s, v) => loose(s.twoFactor.deny)(v), STRING_ARGUMENT_BAD, 'INVALID_ARGUMENT'],
+    ['approve options', (s, v) => loose(s.twoFactor.approve)('c_AAAAAAAAAAAA.x', v), OPTIONS_BAD, 'INVALID_ARGUMENT'],
+    ['deny options', (s, v) => loose(s.twoFactor.deny)('c_AAAAAAAAAAAA.x', v), OPTIONS_BAD, 'INVALID_ARGUMENT'],
+    [
+      'approve userId',
+      (s, v) => loose(s.twoFactor.approve)('c_AAAAAAAAAAAA.x', { userId: v }),
+      [...STRING_ARGUMENT_BAD.filter((b) => b.value !== undefined), { label: "''", value: '' }],
+      'INVALID_ARGUMENT',
+    ],
     [
       'approvalStatus userId',
       (s, v) => loose(s.twoFactor.approvalStatus)(v, 'c_AAAAAAAAAAAA'),

@@ -395,6 +395,16 @@ function makeToken(userId: string, challengeId: string, secret: string): string 
   return `${encodeBase64url(new TextEncoder().encode(userId))}.${challengeId}.${secret}`;
 }
 
+/**
+ * The same answer without the user id: the challenge id and the secret (37 characters), for
+ * channels that limit what a button carries (a Telegram button's `callback_data`: 64 bytes).
+ * The app names the user when it answers (`approve(token, { userId })`), from what it knows
+ * of the sender (the chat linked to that user), so nothing long has to be kept in clear.
+ */
+function makeShortToken(challengeId: string, secret: string): string {
+  return `${challengeId}.${secret}`;
+}
+
 /** A new pending approval of `factorId`, and the two tokens for the message. */
 export function newApproval(
   hasher: KeyedHasher,
@@ -403,7 +413,13 @@ export function newApproval(
   ids: { challengeId: string; approveSecret: string; denySecret: string },
   nowMs: number,
   ttlMs: number,
-): { approval: Approval; approveToken: string; denyToken: string } {
+): {
+  approval: Approval;
+  approveToken: string;
+  denyToken: string;
+  shortApproveToken: string;
+  shortDenyToken: string;
+} {
   const base = { id: ids.challengeId, expiresAt: nowMs + ttlMs };
   const approve = hasher.hash('approval-token', approvalParts(userId, factorId, base, 'approve', ids.approveSecret));
   const deny = hasher.hash('approval-token', approvalParts(userId, factorId, base, 'deny', ids.denySecret));
@@ -419,6 +435,8 @@ export function newApproval(
     },
     approveToken: makeToken(userId, ids.challengeId, ids.approveSecret),
     denyToken: makeToken(userId, ids.challengeId, ids.denySecret),
+    shortApproveToken: makeShortToken(ids.challengeId, ids.approveSecret),
+    shortDenyToken: makeShortToken(ids.challengeId, ids.denySecret),
   };
 }
 
@@ -434,22 +452,35 @@ export function newApprovalIds(): { challengeId: string; approveSecret: string; 
 const CHALLENGE_ID = /^c_[A-Za-z0-9_-]{12}$/;
 const TOKEN_SECRET = /^[A-Za-z0-9_-]{22}$/;
 
-/** The parts of a token, or undefined when it is not the shape of one. */
-export function parseApprovalToken(token: string): { userId: string; challengeId: string; secret: string } | undefined {
+/**
+ * The parts of a token, or undefined when it is not the shape of one. A full token names its
+ * user; a short one (`challengeId.secret`) only with `userId`, the user the app answers for. A
+ * full token given with another `userId` is no token of that user's.
+ */
+export function parseApprovalToken(
+  token: string,
+  userId?: string,
+): { userId: string; challengeId: string; secret: string } | undefined {
   if (token.length > 512) return undefined;
   const parts = token.split('.');
+  if (parts.length === 2) {
+    const [challengeId, secret] = parts as [string, string];
+    if (userId === undefined || !CHALLENGE_ID.test(challengeId) || !TOKEN_SECRET.test(secret)) return undefined;
+    return { userId, challengeId, secret };
+  }
   if (parts.length !== 3) return undefined;
   const [user, challengeId, secret] = parts as [string, string, string];
   const bytes = decodeBase64url(user);
   if (bytes === undefined || !CHALLENGE_ID.test(challengeId) || !TOKEN_SECRET.test(secret)) return undefined;
-  let userId: string;
+  let named: string;
   try {
-    userId = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    named = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return undefined;
   }
-  if (userId.length === 0 || userId.length > 255) return undefined;
-  return { userId, challengeId, secret };
+  if (named.length === 0 || named.length > 255) return undefined;
+  if (userId !== undefined && named !== userId) return undefined;
+  return { userId: named, challengeId, secret };
 }
 
 /** Whether `secret` is the approve (or deny) token's secret of this approval, in constant time. */
