@@ -9,6 +9,7 @@ import {
   consumeBackupCode,
   verifyBackupCode,
 } from '../backup-codes/index.js';
+import { MAX_CODE_INPUT_LENGTH } from '../validation/index.js';
 import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from './events.js';
 import {
   type ActiveDeliveredFactor,
@@ -25,12 +26,6 @@ import { afterFailure, lockRemainingMs, resetThrottle } from './throttle.js';
 import type { Outcome } from './transact.js';
 import type { TwoFactorFailure } from './types.js';
 
-/**
- * Anything longer is no code: the longest valid one is a backup code typed with generous
- * spacing. Longer input is `malformed` at once, before any work and without being counted.
- */
-export const MAX_CODE_INPUT_LENGTH = 64;
-
 export type CodeCheck =
   | { kind: 'malformed' | 'replayed' | 'expired'; method: CodeMethod }
   /** `spent`: delivered factors whose code this wrong code used up an attempt of, to be written with the failure. */
@@ -42,6 +37,7 @@ type Refusal = Extract<TwoFactorEvent, { type: 'verify-failed' }>['reason'];
 
 export type CodeChecker = (userId: string, state: RecordState, nowMs: number) => Promise<CodeCheck>;
 
+/** Longer input is `malformed` at once, before any work and without being counted. */
 export function isUsableCode(code: unknown): code is string {
   return typeof code === 'string' && code.length <= MAX_CODE_INPUT_LENGTH;
 }

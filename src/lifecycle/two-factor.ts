@@ -4,16 +4,9 @@
 import { type GeneratedBackupCodes, generateBackupCodes, remainingBackupCodes } from '../backup-codes/index.js';
 import { FactorkitError } from '../errors/index.js';
 import { isTwoFactorStatus } from '../stores/status.js';
+import { MAX_CODE_INPUT_LENGTH } from '../validation/index.js';
 import { MAX_NAME_LENGTH, checkDisplayText, checkId, checkUserId, newFactorId } from './args.js';
-import {
-  type CodeCheck,
-  MAX_CODE_INPUT_LENGTH,
-  afterSuccess,
-  codeChecker,
-  failedEvent,
-  refusalRules,
-  succeededEvent,
-} from './checks.js';
+import { type CodeCheck, afterSuccess, codeChecker, failedEvent, refusalRules, succeededEvent } from './checks.js';
 import {
   DEFAULT_DEVICE_TTL_MS,
   MAX_DEVICE_TTL_MS,

@@ -5,6 +5,7 @@
 import { type _HMAC, hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { MAX_CODE_INPUT_LENGTH } from '../validation/index.js';
 import type { HashAlgorithm } from './options.js';
 
 const HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 };
@@ -82,9 +83,6 @@ export function hotpValue(
   hotp.destroy();
   return value;
 }
-
-/** Generous room for grouping spaces around the 10 digits of the longest code. */
-const MAX_CODE_INPUT_LENGTH = 64;
 
 export function formatCode(value: number, digits: number): string {
   return value.toString().padStart(digits, '0');

@@ -4,7 +4,7 @@
 // implements (steam-totp, KeePassXC, Aegis, Bitwarden), and the tests check it against codes the
 // Steam mobile app showed (KeePassXC's tests/TestTotp.cpp) and against steam-totp.
 import { FactorkitError } from '../errors/index.js';
-import { checkBoolean, checkOptionsObject } from '../validation/index.js';
+import { MAX_CODE_INPUT_LENGTH, checkBoolean, checkOptionsObject } from '../validation/index.js';
 import { HotpKey } from './hotp-key.js';
 import { resolveSecret } from './options.js';
 import type { VerifyTotpResult } from './totp.js';
@@ -15,8 +15,6 @@ const STEAM_GUARD_ALPHABET = '23456789BCDFGHJKMNPQRTVWXY';
 const CODE_LENGTH = 5;
 /** 26^5: the codes' value range; the truncated value is reduced modulo it. */
 const CODE_RANGE = STEAM_GUARD_ALPHABET.length ** CODE_LENGTH;
-/** Room for grouping spaces around the 5 characters; longer input is no code. */
-const MAX_CODE_INPUT_LENGTH = 64;
 
 /** Options for {@link generateSteamGuardCode}. */
 export interface SteamGuardOptions {

@@ -3,6 +3,14 @@
 // which may be a secret, a code or a URI carrying one.
 import { FactorkitError } from '../errors/index.js';
 
+/**
+ * The longest text any code check reads: anything longer is no code of any kind (the longest
+ * valid one, a backup code typed with generous spacing, is well under it) and is refused at
+ * once, before any hashing, so a megabyte pasted into a code field costs nothing. One bound for
+ * HOTP/TOTP, Steam Guard, delivered and backup codes alike.
+ */
+export const MAX_CODE_INPUT_LENGTH = 64;
+
 /** An integer from `min` to `max` (default 2^53 - 1, so a safe integer). */
 export function isIntegerIn(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
   return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
