@@ -179,29 +179,48 @@ export function parseStrictOtpauthUri(uri: string): CompleteOtpauthRecord {
     issuer = issuerParam;
   }
 
-  // Parameters are checked like the options of the same name, with the URI codes. Integers must
-  // be plain decimal digits: Number() alone would take '0x10', '1e1' or ' 8'.
+  return recordFromParams(type, label.account, issuer, secret.secret, params, () => {
+    throw new FactorkitError('URI_MISSING_COUNTER', 'counter is missing');
+  });
+}
+
+/**
+ * The record a Key URI's parameters make, checked like the options of the same name, with the
+ * URI codes; strict and lenient parsing alike. Integers must be plain decimal digits: Number()
+ * alone would take '0x10', '1e1' or ' 8'. An hotp URI without `counter` gets what
+ * `missingCounter` answers (strict parsing throws there).
+ */
+export function recordFromParams(
+  type: 'totp' | 'hotp',
+  account: string,
+  issuer: string | undefined,
+  secret: string,
+  params: Map<string, string>,
+  missingCounter: () => number,
+): CompleteOtpauthRecord {
   const integer = (key: string) => {
     const raw = params.get(key);
     return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : raw;
   };
   const record: CompleteOtpauthRecord = {
     type,
-    account: label.account,
-    secret: secret.secret,
+    account,
+    secret,
     algorithm: checkAlgorithm(params.get('algorithm')?.toUpperCase(), 'algorithm', 'URI_INVALID_ALGORITHM'),
     digits: checkDigits(integer('digits'), 'digits', 'URI_INVALID_DIGITS'),
   };
   if (issuer !== undefined) record.issuer = issuer;
-
   if (type === 'totp') {
     record.period = checkPeriod(integer('period'), 'period', 'URI_INVALID_PERIOD');
   } else {
     const counter = integer('counter');
-    if (counter === undefined) throw new FactorkitError('URI_MISSING_COUNTER', 'counter is missing');
-    if (!isIntegerIn(counter, 0))
+    if (counter === undefined) {
+      record.counter = missingCounter();
+    } else if (!isIntegerIn(counter, 0)) {
       throw new FactorkitError('URI_INVALID_COUNTER', 'counter must be a safe integer >= 0');
-    record.counter = counter;
+    } else {
+      record.counter = counter;
+    }
   }
   return record;
 }

@@ -4,15 +4,8 @@
 // and never produces a wrong code wins.
 import { FactorkitError } from '../errors/index.js';
 import { decodeBase32, encodeBase32 } from '../base32/index.js';
-import {
-  MAX_ACCEPTED_SECRET_BYTES,
-  MAX_SECRET_TEXT_LENGTH,
-  checkAlgorithm,
-  checkDigits,
-  checkPeriod,
-} from '../otp/options.js';
-import { isIntegerIn } from '../validation/index.js';
-import { MAX_URI_LENGTH, decodeComponent, parseQuery, splitUri } from './key-uri.js';
+import { MAX_ACCEPTED_SECRET_BYTES, MAX_SECRET_TEXT_LENGTH } from '../otp/options.js';
+import { MAX_URI_LENGTH, decodeComponent, parseQuery, recordFromParams, splitUri } from './key-uri.js';
 import type { CompleteOtpauthRecord, SteamGuardRecord } from './record.js';
 import { STEAM_ISSUER_WARNING, isSteamIssuer, recordWarnings, textWarnings, type OtpauthWarning } from './warnings.js';
 
@@ -244,33 +237,12 @@ export function parseLenientOtpauthUri(uri: string): LenientOtpauthResult {
     return { record, warnings: [...warnings, ...recordWarnings(record, secret.bytes), ...textWarnings(text, plus)] };
   }
 
-  const integer = (key: string) => {
-    const raw = params.get(key);
-    return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : raw;
-  };
-  const record: CompleteOtpauthRecord = {
-    type,
-    account: parts.account,
-    secret: secret.secret,
-    algorithm: checkAlgorithm(params.get('algorithm')?.toUpperCase(), 'algorithm', 'URI_INVALID_ALGORITHM'),
-    digits: checkDigits(integer('digits'), 'digits', 'URI_INVALID_DIGITS'),
-  };
-  if (parts.issuer !== undefined) record.issuer = parts.issuer;
-  if (type === 'totp') {
-    record.period = checkPeriod(integer('period'), 'period', 'URI_INVALID_PERIOD');
-  } else {
-    const counter = integer('counter');
-    if (counter === undefined) {
-      warnings.push({
-        code: 'MISSING_COUNTER',
-        message: 'the hotp URI has no counter; 0 is used, as Google Authenticator and FreeOTP do',
-      });
-      record.counter = 0;
-    } else if (!isIntegerIn(counter, 0)) {
-      throw new FactorkitError('URI_INVALID_COUNTER', 'counter must be a safe integer >= 0');
-    } else {
-      record.counter = counter;
-    }
-  }
+  const record = recordFromParams(type, parts.account, parts.issuer, secret.secret, params, () => {
+    warnings.push({
+      code: 'MISSING_COUNTER',
+      message: 'the hotp URI has no counter; 0 is used, as Google Authenticator and FreeOTP do',
+    });
+    return 0;
+  });
   return { record, warnings: [...warnings, ...recordWarnings(record, secret.bytes), ...textWarnings(text, plus)] };
 }
