@@ -2,6 +2,7 @@
 import { encodeBase64url } from '../backup-codes/base64url.js';
 import { FactorkitError } from '../errors/index.js';
 import { randomBytes } from '../otp/secret.js';
+import { checkOptionsObject } from '../validation/index.js';
 
 const FACTOR_ID_BYTES = 9;
 export const MAX_NAME_LENGTH = 64;
@@ -35,10 +36,8 @@ export function checkDisplayText(name: string, value: unknown, max: number): str
   return value;
 }
 
-/** The options object of a call: an object, or INVALID_ARGUMENT. */
+/** The options object of a call that needs one (it names the factor): absent is INVALID_ARGUMENT too. */
 export function checkOptions(name: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FactorkitError('INVALID_ARGUMENT', `${name} must be an object`);
-  }
-  return value as Record<string, unknown>;
+  if (value === undefined) throw new FactorkitError('INVALID_ARGUMENT', `${name} must be an object`);
+  return checkOptionsObject(value, name);
 }

@@ -6,6 +6,7 @@ import { FactorkitError } from '../errors/index.js';
 import { checkAlgorithm, checkDigits, checkPeriod } from '../otp/options.js';
 import type { TwoFactorStore } from '../stores/index.js';
 import { buildOtpauthUri } from '../uri/index.js';
+import { checkOptionsObject } from '../validation/index.js';
 import { SecretSealer } from './crypto.js';
 import type { TwoFactorEvent } from './events.js';
 import { MAX_ATTEMPTS_LIMIT, MAX_SENDS_PER_HOUR_LIMIT } from './factors/delivered.js';
@@ -57,11 +58,7 @@ const DELIVERY_BOUNDS: Record<keyof DeliveryConfig, [number, number, string]> = 
 };
 
 function resolveDelivery(options: unknown): DeliveryConfig {
-  if (options === undefined) return { ...DEFAULT_DELIVERY };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'delivery must be an object');
-  }
-  const given = options as Record<string, unknown>;
+  const given = checkOptionsObject(options, 'delivery');
   const resolved = { ...DEFAULT_DELIVERY };
   for (const [name, [min, max, what]] of Object.entries(DELIVERY_BOUNDS) as [
     keyof DeliveryConfig,

@@ -32,7 +32,8 @@ export function checkBoolean(name: string, value: unknown): boolean {
   return value;
 }
 
-export function checkOptionsObject(options: unknown): Record<string, unknown> {
+/** An options object: absent is `{}`; anything but an object is INVALID_ARGUMENT naming `name`. */
+export function checkOptionsObject(options: unknown, name = 'options'): Record<string, unknown> {
   if (options === undefined) return {};
   // Byte arrays are refused too: they are a shifted argument (secret bytes passed as options).
   if (
@@ -42,7 +43,7 @@ export function checkOptionsObject(options: unknown): Record<string, unknown> {
     ArrayBuffer.isView(options) ||
     options instanceof ArrayBuffer
   ) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
+    throw new FactorkitError('INVALID_ARGUMENT', `${name} must be an object`);
   }
   return options as Record<string, unknown>;
 }
