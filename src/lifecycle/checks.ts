@@ -21,8 +21,8 @@ import {
 import type { ActiveFactor, FactorContext, FactorMatch } from './factors/index.js';
 import { type ActiveTotpFactor, checkTotp, isTotpShaped } from './factors/totp.js';
 import type { ResolvedOptions } from './options.js';
-import { type RecordState, activeFactors } from './state.js';
-import { afterFailure, lockRemainingMs, resetThrottle } from './throttle.js';
+import { type RecordState, activeFactors, replaceFactor } from './state.js';
+import { afterFailure, lockRefusal, resetThrottle } from './throttle.js';
 import type { Outcome } from './transact.js';
 import type { TwoFactorFailure } from './types.js';
 
@@ -123,8 +123,7 @@ function backupVerifier(
 /** The state after a successful check, before the operation's own change: the factor's replay state, or the backup code spent. */
 export function afterSuccess(state: RecordState, check: CodeCheck, nowMs: number): RecordState {
   if (check.kind === 'factor') {
-    const factors = state.factors.map((factor) => (factor.id === check.factor.id ? check.factor : factor));
-    return { ...state, factors, throttle: resetThrottle() };
+    return { ...replaceFactor(state, check.factor), throttle: resetThrottle() };
   }
   if (check.kind === 'backup') {
     return {
@@ -228,18 +227,9 @@ export function refusalRules(options: ResolvedOptions) {
     nowMs: number,
     operation: CodeCheckOperation,
   ): Outcome<TwoFactorFailure> | undefined {
-    if (state.throttle.hardLockedAt !== null) {
-      return {
-        result: { ok: false, reason: 'hard-locked' },
-        events: [failedEvent(userId, nowMs, operation, 'unknown', 'hard-locked')],
-      };
-    }
-    const retryAfterMs = lockRemainingMs(state.throttle, nowMs);
-    if (retryAfterMs === 0) return undefined;
-    return {
-      result: { ok: false, reason: 'locked', retryAfterMs },
-      events: [failedEvent(userId, nowMs, operation, 'unknown', 'locked')],
-    };
+    const refusal = lockRefusal(state.throttle, nowMs);
+    if (refusal === undefined) return undefined;
+    return { result: refusal, events: [failedEvent(userId, nowMs, operation, 'unknown', refusal.reason)] };
   }
 
   return { countedFailure, refuse, locked };

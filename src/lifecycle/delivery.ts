@@ -46,8 +46,8 @@ import {
 import type { Factor } from './factors/index.js';
 import type { ResolvedOptions } from './options.js';
 import { corrupt } from './parse.js';
-import { type RecordState, activeFactors, emptyState } from './state.js';
-import { lockRemainingMs } from './throttle.js';
+import { type RecordState, activeFactors, emptyState, replaceFactor } from './state.js';
+import { lockRefusal } from './throttle.js';
 import type { RecordAccess } from './transact.js';
 import type {
   ApprovalAnswerOptions,
@@ -60,7 +60,6 @@ import type {
   RequestApprovalResult,
   SendCodeOptions,
   SendCodeResult,
-  TwoFactorFailure,
 } from './types.js';
 
 /** Active delivered factors per user (documented on beginEnrollment). */
@@ -83,13 +82,6 @@ export function withoutOrphanedVoice(state: RecordState): { state: RecordState; 
   return { state: { ...state, factors: state.factors.filter((factor) => !isVoice(factor)) }, removed };
 }
 
-/** Sends are refused while the account is locked: its codes could not be checked anyway. */
-function lockedRefusal(state: RecordState, nowMs: number): TwoFactorFailure | undefined {
-  if (state.throttle.hardLockedAt !== null) return { ok: false, reason: 'hard-locked' };
-  const retryAfterMs = lockRemainingMs(state.throttle, nowMs);
-  return retryAfterMs > 0 ? { ok: false, reason: 'locked', retryAfterMs } : undefined;
-}
-
 /** Nothing left of a record this operation created: it may be deleted again. */
 function isBlank(state: RecordState): boolean {
   const { throttle } = state;
@@ -102,10 +94,6 @@ function isBlank(state: RecordState): boolean {
     throttle.lockedUntil === 0 &&
     throttle.hardLockedAt === null
   );
-}
-
-function replaceFactor(state: RecordState, factor: Factor): RecordState {
-  return { ...state, factors: state.factors.map((f) => (f.id === factor.id ? factor : f)) };
 }
 
 /** Codes made once per call, whatever the number of retries of its write: one per length. */
@@ -228,7 +216,8 @@ export function deliveryOperations(
       const result = await transact<BeginDeliveredEnrollmentResult>(userId, async (state, nowMs) => {
         sent.value = undefined;
         const current = state ?? emptyState();
-        const locked = lockedRefusal(current, nowMs);
+        // Sends are refused while the account is locked: their codes could not be checked anyway.
+        const locked = lockRefusal(current.throttle, nowMs);
         if (locked !== undefined) return { result: locked };
         if (channel === 'voice' && !hasActiveNonVoiceFactor(current)) {
           throw new FactorkitError(
@@ -332,7 +321,7 @@ export function deliveryOperations(
         if (factor === undefined) return { result: { ok: false, reason: 'unknown-factor' } };
         if (factor.state === 'pending' && nowMs >= factor.expiresAt)
           return { result: { ok: false, reason: 'expired' } };
-        const locked = lockedRefusal(state, nowMs);
+        const locked = lockRefusal(state.throttle, nowMs);
         if (locked !== undefined) return { result: locked };
         const pending = factor.state === 'pending';
         const retryAfterMs = Math.max(
@@ -412,7 +401,7 @@ export function deliveryOperations(
         if (!carriesApprovals(factor.channel)) {
           throw new FactorkitError('INVALID_ARGUMENT', `approval requests cannot go over '${factor.channel}'`);
         }
-        const locked = lockedRefusal(state, nowMs);
+        const locked = lockRefusal(state.throttle, nowMs);
         if (locked !== undefined) return { result: locked };
         const retryAfterMs = sendRetryAfterMs(factor.sends, nowMs, limits);
         if (retryAfterMs > 0) return { result: { ok: false, reason: 'rate-limited', retryAfterMs } };

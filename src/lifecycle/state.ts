@@ -71,6 +71,11 @@ export function activeFactors(state: RecordState): ActiveFactor[] {
   return state.factors.filter((factor): factor is ActiveFactor => factor.state === 'active');
 }
 
+/** The state with the factor of `factor.id` replaced by `factor` (its new version after a change). */
+export function replaceFactor(state: RecordState, factor: Factor): RecordState {
+  return { ...state, factors: state.factors.map((f) => (f.id === factor.id ? factor : f)) };
+}
+
 export function pendingFactors(state: RecordState): PendingFactor[] {
   return state.factors.filter((factor): factor is PendingFactor => factor.state === 'pending');
 }

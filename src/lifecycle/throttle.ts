@@ -84,6 +84,16 @@ export function lockRemainingMs(throttle: ThrottleState, nowMs: number): number 
   return Math.max(0, throttle.lockedUntil - nowMs);
 }
 
+/** What every operation answers while the account is locked, for good or for a time. */
+export type LockRefusal = { ok: false; reason: 'hard-locked' } | { ok: false; reason: 'locked'; retryAfterMs: number };
+
+/** The answer while the account is locked; undefined when it is not. */
+export function lockRefusal(throttle: ThrottleState, nowMs: number): LockRefusal | undefined {
+  if (throttle.hardLockedAt !== null) return { ok: false, reason: 'hard-locked' };
+  const retryAfterMs = lockRemainingMs(throttle, nowMs);
+  return retryAfterMs > 0 ? { ok: false, reason: 'locked', retryAfterMs } : undefined;
+}
+
 /** What one more failure does to the throttle state. */
 export type FailureOutcome =
   | { throttle: ThrottleState; lock: 'none' }

@@ -27,7 +27,15 @@ import {
 import { FACTOR_TYPES, type Factor, type FactorType } from './factors/index.js';
 import { DEFAULT_TOTP_NAME, confirmTotp, isTotpShaped, newTotpSecret } from './factors/totp.js';
 import { resolveOptions } from './options.js';
-import { type RecordState, activeFactors, emptyState, parseState, pendingFactors, statusOf } from './state.js';
+import {
+  type RecordState,
+  activeFactors,
+  emptyState,
+  parseState,
+  pendingFactors,
+  replaceFactor,
+  statusOf,
+} from './state.js';
 import { lockRemainingMs, resetThrottle } from './throttle.js';
 import { type Outcome, recordAccess } from './transact.js';
 import type {
@@ -289,8 +297,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
           const checked = checkDeliveredCode(resolved.hasher, userId, pending, code, nowMs, maxAttemptsPerCode);
           if (checked.kind === 'invalid') {
             // A wrong code is counted, and uses up one of the sent code's attempts.
-            const spent = { ...state, factors: state.factors.map((f) => (f.id === pending.id ? checked.factor : f)) };
-            return rules.countedFailure(userId, spent, nowMs, operation, 'delivered');
+            return rules.countedFailure(userId, replaceFactor(state, checked.factor), nowMs, operation, 'delivered');
           }
           if (checked.kind !== 'match') {
             const reason = checked.kind;
@@ -299,11 +306,9 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
           activated = activateDelivered(checked.factor, nowMs);
         }
         events.push({ type: 'verify-succeeded', userId, at: nowMs, operation, method });
-        const factors = current.factors.map((f) => (f.id === pending.id ? activated : f));
         const generated = wasActive ? undefined : await backupCodes(userId, nowMs);
         const next: RecordState = {
-          ...current,
-          factors,
+          ...replaceFactor(current, activated),
           backupCodes: generated === undefined ? current.backupCodes : generated.set,
           throttle: resetThrottle(),
           // A new factor forgets every remembered device: they were trusted under the old set.
