@@ -9,6 +9,7 @@ import {
   consumeBackupCode,
   verifyBackupCode,
 } from '../backup-codes/index.js';
+import { isCodeShaped } from '../otp/hotp-key.js';
 import { MAX_CODE_INPUT_LENGTH } from '../validation/index.js';
 import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from './events.js';
 import {
@@ -16,10 +17,9 @@ import {
   type DeliveredCodeCheck,
   checkDeliveredCode,
   codeDigits,
-  isCodeShaped,
 } from './factors/delivered.js';
 import type { ActiveFactor, FactorContext, FactorMatch } from './factors/index.js';
-import { type ActiveTotpFactor, checkTotp, isTotpShaped } from './factors/totp.js';
+import { type ActiveTotpFactor, checkTotp } from './factors/totp.js';
 import type { ResolvedOptions } from './options.js';
 import { type RecordState, activeFactors, replaceFactor } from './state.js';
 import { afterFailure, lockRefusal, resetThrottle } from './throttle.js';
@@ -54,7 +54,7 @@ export function codeChecker(options: ResolvedOptions, code: unknown, onlyFactorI
     const ctx: FactorContext = { userId, nowMs, open: (sealed) => options.sealer.open(userId, sealed) };
     const candidates = activeFactors(state).filter((f) => onlyFactorId === undefined || f.id === onlyFactorId);
     const totps = candidates.filter(
-      (factor): factor is ActiveTotpFactor => factor.type === 'totp' && isTotpShaped(code, factor.totp.digits),
+      (factor): factor is ActiveTotpFactor => factor.type === 'totp' && isCodeShaped(code, factor.totp.digits),
     );
     // A delivered factor is a candidate only while it holds a code of this shape: a code
     // exists only because the app had it sent.

@@ -4,7 +4,7 @@
 import { type GeneratedBackupCodes, generateBackupCodes, remainingBackupCodes } from '../backup-codes/index.js';
 import { FactorkitError } from '../errors/index.js';
 import { isTwoFactorStatus } from '../stores/status.js';
-import { MAX_CODE_INPUT_LENGTH } from '../validation/index.js';
+import { isCodeShaped } from '../otp/hotp-key.js';
 import { MAX_NAME_LENGTH, checkDisplayText, checkId, checkUserId, newFactorId } from './args.js';
 import { type CodeCheck, afterSuccess, codeChecker, failedEvent, refusalRules, succeededEvent } from './checks.js';
 import {
@@ -17,15 +17,9 @@ import {
 } from './devices.js';
 import { deliveryOperations, hasActiveNonVoiceFactor, withoutOrphanedVoice } from './delivery.js';
 import type { CodeCheckOperation, TwoFactorEvent } from './events.js';
-import {
-  activateDelivered,
-  checkDeliveredCode,
-  codeDigits,
-  isCodeShaped,
-  maskDestination,
-} from './factors/delivered.js';
+import { activateDelivered, checkDeliveredCode, codeDigits, maskDestination } from './factors/delivered.js';
 import { FACTOR_TYPES, type Factor, type FactorType } from './factors/index.js';
-import { DEFAULT_TOTP_NAME, confirmTotp, isTotpShaped, newTotpSecret } from './factors/totp.js';
+import { DEFAULT_TOTP_NAME, confirmTotp, newTotpSecret } from './factors/totp.js';
 import { resolveOptions } from './options.js';
 import {
   type RecordState,
@@ -250,8 +244,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
           };
         }
         const digits = pending.type === 'totp' ? pending.totp.digits : codeDigits(pending.code!.channel);
-        const shaped = pending.type === 'totp' ? isTotpShaped : isCodeShaped;
-        if (typeof code !== 'string' || code.length > MAX_CODE_INPUT_LENGTH || !shaped(code, digits)) {
+        if (!isCodeShaped(code, digits)) {
           return {
             result: { ok: false, reason: 'malformed' },
             events: [failedEvent(userId, nowMs, operation, 'unknown', 'malformed')],

@@ -102,6 +102,15 @@ export function parseCode(code: unknown, digits: number): [number, number] | und
   return [Math.floor(value / 1e5), value % 1e5];
 }
 
+/**
+ * Whether `code` is a code of `digits` digits as {@link parseCode} reads it (spaces for
+ * grouping, at most MAX_CODE_INPUT_LENGTH characters in all): the one shape check of TOTP and
+ * delivered codes alike, so a code the lifecycle takes for one is one the check can read.
+ */
+export function isCodeShaped(code: unknown, digits: number): code is string {
+  return parseCode(code, digits) !== undefined;
+}
+
 /** Zero when equal; computed without data-dependent branches. */
 export function differs(expected: [number, number], value: number): number {
   return (expected[0] ^ Math.floor(value / 1e5)) | (expected[1] ^ (value % 1e5));

@@ -7,6 +7,7 @@
 // the compare-and-set loop, the throttle and the refusal rules are shared.
 import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
 import { FactorkitError } from '../../errors/index.js';
+import { isCodeShaped } from '../../otp/hotp-key.js';
 import { randomBytes } from '../../otp/secret.js';
 import type { SealedSecret } from '../crypto.js';
 import { type KeyedHasher, STORED_HASH_LENGTH, type StoredHash } from '../keyed-hash.js';
@@ -224,12 +225,6 @@ export function generateDigits(length: number, random: (count: number) => Uint8A
     }
   }
   return out;
-}
-
-/** A typed code in the shape a code of `digits` digits has: ASCII digits, spaces for grouping. */
-export function isCodeShaped(code: string, digits: number): boolean {
-  const compact = code.replace(/ /g, '');
-  return compact.length === digits && /^[0-9]+$/.test(compact);
 }
 
 /**

@@ -53,12 +53,6 @@ export const DEFAULT_TOTP_NAME = 'Authenticator app';
 /** RFC 6238 §5.1 / RFC 4226 §4 R6: keys as long as the HMAC output (SHA1 20, SHA256 32, SHA512 64 bytes). */
 const SECRET_BYTES: Record<HashAlgorithm, number> = { SHA1: 20, SHA256: 32, SHA512: 64 };
 
-/** A TOTP code is `digits` ASCII digits, with spaces for grouping. */
-export function isTotpShaped(code: string, digits: number): boolean {
-  const compact = code.replace(/ /g, '');
-  return compact.length === digits && /^[0-9]+$/.test(compact);
-}
-
 function parseTotpParams(userId: string, value: unknown): TotpParams {
   if (
     isObject(value) &&
