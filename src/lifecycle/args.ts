@@ -6,8 +6,9 @@ import { checkOptionsObject } from '../validation/index.js';
 
 const FACTOR_ID_BYTES = 9;
 export const MAX_NAME_LENGTH = 64;
+/** C0 and C1 control characters: refused in anything the lifecycle stores to show or send. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function newFactorId(): string {
   return `f_${encodeBase64url(randomBytes(FACTOR_ID_BYTES))}`;

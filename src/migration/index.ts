@@ -5,7 +5,7 @@ import { decodeBase32, encodeBase32 } from '../base32/index.js';
 import { FactorkitError } from '../errors/index.js';
 import { MAX_ACCEPTED_SECRET_BYTES, type HashAlgorithm } from '../otp/options.js';
 import { splitLabel } from '../uri/lenient.js';
-import { checkRecord, type CompleteOtpauthRecord, type OtpauthRecord } from '../uri/record.js';
+import { UNPRINTABLE, checkRecord, type CompleteOtpauthRecord, type OtpauthRecord } from '../uri/record.js';
 import { checkBoolean, checkOptionsObject, isIntegerIn } from '../validation/index.js';
 import { decodePayload, encodePayload, type WireOtpParameters } from './payload.js';
 
@@ -58,8 +58,6 @@ export const MAX_ACCOUNTS_PER_MIGRATION_URI = 10;
 const MAX_MIGRATION_URI_LENGTH = 65_536;
 const PREFIX = /^otpauth-migration:\/\/offline\?/i;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
-// Control characters cannot be displayed; an app would show garbage in the account list.
-const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
 
 const ALGORITHMS: Readonly<Record<number, HashAlgorithm | 'MD5'>> = {
   0: 'SHA1',
@@ -114,6 +112,7 @@ function toAccount(otp: WireOtpParameters, position: number): MigrationAccount {
   const which = `account ${position + 1}`;
   if (otp.secret.length === 0) throw malformed(`${which} has no secret`);
   if (otp.secret.length > MAX_ACCEPTED_SECRET_BYTES) throw malformed(`${which} has an overlong secret`);
+  // Control characters cannot be displayed: an app would show garbage in the account list.
   if (UNPRINTABLE.test(otp.name) || UNPRINTABLE.test(otp.issuer)) {
     throw malformed(`${which} has an unprintable character in its name or issuer`);
   }

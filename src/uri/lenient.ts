@@ -6,7 +6,7 @@ import { FactorkitError } from '../errors/index.js';
 import { decodeBase32, encodeBase32 } from '../base32/index.js';
 import { MAX_ACCEPTED_SECRET_BYTES, MAX_SECRET_TEXT_LENGTH } from '../otp/options.js';
 import { MAX_URI_LENGTH, decodeComponent, parseQuery, recordFromParams, splitUri } from './key-uri.js';
-import type { CompleteOtpauthRecord, SteamGuardRecord } from './record.js';
+import { type CompleteOtpauthRecord, type SteamGuardRecord, UNPRINTABLE } from './record.js';
 import { STEAM_ISSUER_WARNING, isSteamIssuer, recordWarnings, textWarnings, type OtpauthWarning } from './warnings.js';
 
 /** What {@link parseOtpauthUri} returns with `lenient: true`. */
@@ -21,8 +21,6 @@ export interface LenientOtpauthResult {
   warnings: OtpauthWarning[];
 }
 
-// Control characters cannot be displayed by any app; lone surrogates cannot be encoded again.
-const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
 // Escapes of characters RFC 3986 allows raw in a path segment (pchar: sub-delims, ':' and '@').
 // An encoder that escapes one of them (encodeURIComponent, Java's URLEncoder, PHP's urlencode,
 // Python's quote_plus) also escapes a literal '+' as %2B, so a raw '+' beside them can only be

@@ -74,7 +74,7 @@ export const DEFAULT_PERIOD_SECONDS = 30;
 // Control characters cannot be displayed by any authenticator app, and lone surrogates cannot
 // be percent-encoded (encodeURIComponent throws). Cc is exactly U+0000-U+001F and
 // U+007F-U+009F; with the u flag, Cs matches only a lone surrogate (a pair is one code point).
-const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
+export const UNPRINTABLE = /[\p{Cc}\p{Cs}]/u;
 
 /**
  * The reason a label part is unusable, or undefined. The label is `issuer:account`, so a colon

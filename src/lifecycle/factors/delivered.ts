@@ -9,6 +9,7 @@ import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.j
 import { FactorkitError } from '../../errors/index.js';
 import { isCodeShaped } from '../../otp/hotp-key.js';
 import { randomBytes } from '../../otp/secret.js';
+import { CONTROL } from '../args.js';
 import type { SealedSecret } from '../crypto.js';
 import { type KeyedHasher, STORED_HASH_LENGTH, type StoredHash } from '../keyed-hash.js';
 import { corrupt, isCount, isObject, isShortText, isTime, parseSealed } from '../parse.js';
@@ -115,8 +116,6 @@ export const HOUR_MS = 3_600_000;
 const CHALLENGE_ID_BYTES = 9;
 const TOKEN_SECRET_BYTES = 16;
 const MAX_DESTINATION_LENGTH = 512;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const DEFAULT_NAMES: Record<string, string> = {
   email: 'E-mail',
