@@ -27,7 +27,7 @@ export interface QrOptions {
 
 export const LEVELS: readonly QrErrorCorrectionLevel[] = ['L', 'M', 'Q', 'H'];
 const MAX_SIZE_PX = 8192;
-const MAX_MARGIN_MODULES = 64;
+export const MAX_MARGIN_MODULES = 64;
 // Only forms that cannot break out of an XML attribute.
 const COLOR = /^(?:#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{1,32})$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -59,19 +59,25 @@ export function checkInteger(name: string, value: unknown, fallback: number, min
   return value;
 }
 
-export function resolveOptions(options: unknown): ResolvedQrOptions {
-  const opts = checkOptionsObject(options);
-  const ecl = opts.ecl ?? 'M';
+/** The error-correction level option: one of LEVELS, default `'M'`. */
+export function checkLevel(value: unknown): QrErrorCorrectionLevel {
+  const ecl = value ?? 'M';
   if (typeof ecl !== 'string' || !(LEVELS as readonly string[]).includes(ecl)) {
     throw new FactorkitError('INVALID_ARGUMENT', "ecl must be 'L', 'M', 'Q' or 'H'");
   }
+  return ecl as QrErrorCorrectionLevel;
+}
+
+export function resolveOptions(options: unknown): ResolvedQrOptions {
+  const opts = checkOptionsObject(options);
+  const ecl = checkLevel(opts.ecl);
   const color = checkColor('color', opts.color, '#000000');
   const background = checkColor('background', opts.background, '#ffffff');
   if (color.toLowerCase() === background.toLowerCase()) {
     throw new FactorkitError('INVALID_ARGUMENT', 'color and background must differ, or nothing can scan the code');
   }
   return {
-    ecl: ecl as QrErrorCorrectionLevel,
+    ecl,
     size: checkInteger('size', opts.size, 256, 1, MAX_SIZE_PX),
     color,
     background,
@@ -88,4 +94,11 @@ export function utf8Bytes(text: string): Uint8Array {
     throw new FactorkitError('INVALID_ARGUMENT', 'text contains an unpaired surrogate and has no UTF-8 form');
   }
   return new TextEncoder().encode(text);
+}
+
+/** A `data:` URL of `bytes` (an SVG's UTF-8, a PNG file), base64-encoded with the Web platform's btoa. */
+export function base64DataUrl(mimeType: string, bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `data:${mimeType};base64,${btoa(binary)}`;
 }

@@ -3,7 +3,7 @@
 // fflate, CRCs, chunks), so nothing here is a PNG or deflate encoder of our own.
 import { encode } from 'fast-png';
 import { FactorkitError } from '../errors/index.js';
-import { type QrOptions, resolveOptions, utf8Bytes } from './options.js';
+import { type QrOptions, base64DataUrl, resolveOptions, utf8Bytes } from './options.js';
 import { qrModules } from './symbol.js';
 
 /** `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa` as [r, g, b, a]. */
@@ -98,7 +98,5 @@ export function renderQrPng(text: string, options?: QrOptions): Uint8Array {
  * ```
  */
 export function renderQrPngDataUrl(text: string, options?: QrOptions): string {
-  let binary = '';
-  for (const byte of renderQrPng(text, options)) binary += String.fromCharCode(byte);
-  return `data:image/png;base64,${btoa(binary)}`;
+  return base64DataUrl('image/png', renderQrPng(text, options));
 }

@@ -1,4 +1,4 @@
-import { type QrOptions, resolveOptions, utf8Bytes } from './options.js';
+import { type QrOptions, base64DataUrl, resolveOptions, utf8Bytes } from './options.js';
 import { qrModules } from './symbol.js';
 
 export type { QrErrorCorrectionLevel, QrOptions } from './options.js';
@@ -78,8 +78,5 @@ export function renderQrSvg(text: string, options?: QrOptions): string {
  * ```
  */
 export function renderQrDataUrl(text: string, options?: QrOptions): string {
-  const bytes = new TextEncoder().encode(renderQrSvg(text, options));
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `data:image/svg+xml;base64,${btoa(binary)}`;
+  return base64DataUrl('image/svg+xml', new TextEncoder().encode(renderQrSvg(text, options)));
 }

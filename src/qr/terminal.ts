@@ -4,7 +4,7 @@
 // matrix it did not build itself.
 import { FactorkitError } from '../errors/index.js';
 import { checkOptionsObject } from '../validation/index.js';
-import { LEVELS, type QrErrorCorrectionLevel, checkInteger, utf8Bytes } from './options.js';
+import { MAX_MARGIN_MODULES, type QrErrorCorrectionLevel, checkInteger, checkLevel, utf8Bytes } from './options.js';
 import { qrModules } from './symbol.js';
 
 /**
@@ -57,16 +57,13 @@ const ANSI_RESET = '\u001b[0m';
  */
 export function renderQrTerminal(text: string, options?: QrTerminalOptions): string {
   const opts = checkOptionsObject(options);
-  const ecl = opts.ecl ?? 'M';
-  if (typeof ecl !== 'string' || !(LEVELS as readonly string[]).includes(ecl)) {
-    throw new FactorkitError('INVALID_ARGUMENT', "ecl must be 'L', 'M', 'Q' or 'H'");
-  }
+  const ecl = checkLevel(opts.ecl);
   const style = opts.style ?? 'ansi';
   if (typeof style !== 'string' || !(STYLES as readonly string[]).includes(style)) {
     throw new FactorkitError('INVALID_ARGUMENT', "style must be 'ansi', 'dark-on-light' or 'light-on-dark'");
   }
-  const margin = checkInteger('margin', opts.margin, 4, 0, 64);
-  const modules = qrModules(utf8Bytes(text), ecl as QrErrorCorrectionLevel);
+  const margin = checkInteger('margin', opts.margin, 4, 0, MAX_MARGIN_MODULES);
+  const modules = qrModules(utf8Bytes(text), ecl);
   const extent = modules.length + 2 * margin;
   // Outside the symbol (the quiet zone, and the half row below an odd last row) is light.
   const dark = (row: number, column: number): boolean => modules[row - margin]?.[column - margin] === true;
