@@ -1,5 +1,5 @@
 import { FactorkitError } from '../errors/index.js';
-import { checkOptionsObject } from '../validation/index.js';
+import { checkBoolean, checkOptionsObject } from '../validation/index.js';
 import { parseStrictOtpauthUri } from './key-uri.js';
 import { parseLenientOtpauthUri } from './lenient.js';
 import { canonicalSecret, checkRecord, type OtpauthRecord } from './record.js';
@@ -44,12 +44,9 @@ export interface LintOtpauthUriOptions {
  * ```
  */
 export function lintOtpauthUri(input: string | OtpauthRecord, options?: LintOtpauthUriOptions): OtpauthWarning[] {
-  const opts = checkOptionsObject(options);
-  if (opts.lenient !== undefined && typeof opts.lenient !== 'boolean') {
-    throw new FactorkitError('INVALID_ARGUMENT', 'options.lenient must be a boolean');
-  }
+  const lenient = checkBoolean('options.lenient', checkOptionsObject(options).lenient);
   if (typeof input === 'string') {
-    if (opts.lenient) return parseLenientOtpauthUri(input).warnings;
+    if (lenient) return parseLenientOtpauthUri(input).warnings;
     const record = parseStrictOtpauthUri(input);
     return [...steamWarnings(record), ...recordWarnings(record, secretLength(record.secret)), ...textWarnings(input)];
   }

@@ -1,6 +1,6 @@
 // The public face of Key URI parsing: one function, strict by default, lenient on request.
 import { FactorkitError } from '../errors/index.js';
-import { checkOptionsObject } from '../validation/index.js';
+import { checkBoolean, checkOptionsObject } from '../validation/index.js';
 import { parseStrictOtpauthUri } from './key-uri.js';
 import { parseLenientOtpauthUri, type LenientOtpauthResult } from './lenient.js';
 import type { CompleteOtpauthRecord } from './record.js';
@@ -107,9 +107,6 @@ export function parseOtpauthUri(
   uri: string,
   options?: ParseOtpauthUriOptions,
 ): CompleteOtpauthRecord | LenientOtpauthResult {
-  const opts = checkOptionsObject(options);
-  if (opts.lenient !== undefined && typeof opts.lenient !== 'boolean') {
-    throw new FactorkitError('INVALID_ARGUMENT', 'options.lenient must be a boolean');
-  }
-  return opts.lenient ? parseLenientOtpauthUri(uri) : parseStrictOtpauthUri(uri);
+  const lenient = checkBoolean('options.lenient', checkOptionsObject(options).lenient);
+  return lenient ? parseLenientOtpauthUri(uri) : parseStrictOtpauthUri(uri);
 }
