@@ -74,6 +74,16 @@ export function hasActiveNonVoiceFactor(state: RecordState): boolean {
   return activeFactors(state).some((factor) => !isVoice(factor));
 }
 
+/** VOICE_FALLBACK_ONLY for a voice factor on an account with no active factor that is not voice. */
+export function checkVoiceAllowed(channel: string, state: RecordState): void {
+  if (channel === 'voice' && !hasActiveNonVoiceFactor(state)) {
+    throw new FactorkitError(
+      'VOICE_FALLBACK_ONLY',
+      'a voice factor is a fallback only: the account needs an active factor that is not voice first',
+    );
+  }
+}
+
 /** The factors once voice factors are gone, when no active factor that is not voice is left: voice is a fallback only. */
 export function withoutOrphanedVoice(state: RecordState): { state: RecordState; removed: Factor[] } {
   if (hasActiveNonVoiceFactor(state)) return { state, removed: [] };
@@ -219,12 +229,7 @@ export function deliveryOperations(
         // Sends are refused while the account is locked: their codes could not be checked anyway.
         const locked = lockRefusal(current.throttle, nowMs);
         if (locked !== undefined) return { result: locked };
-        if (channel === 'voice' && !hasActiveNonVoiceFactor(current)) {
-          throw new FactorkitError(
-            'VOICE_FALLBACK_ONLY',
-            'a voice factor is a fallback only: the account needs an active factor that is not voice first',
-          );
-        }
+        checkVoiceAllowed(channel, current);
         if (activeFactors(current).filter((f) => f.type === 'delivered').length >= MAX_DELIVERED_FACTORS) {
           throw new FactorkitError(
             'TOO_MANY_FACTORS',

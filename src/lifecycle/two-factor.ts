@@ -15,7 +15,7 @@ import {
   matchDevice,
   newDevice,
 } from './devices.js';
-import { deliveryOperations, hasActiveNonVoiceFactor, withoutOrphanedVoice } from './delivery.js';
+import { checkVoiceAllowed, deliveryOperations, withoutOrphanedVoice } from './delivery.js';
 import type { CodeCheckOperation, TwoFactorEvent } from './events.js';
 import { activateDelivered, checkDeliveredCode, codeDigits, maskDestination } from './factors/delivered.js';
 import { FACTOR_TYPES, type Factor, type FactorType } from './factors/index.js';
@@ -251,12 +251,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
           };
         }
         // Checked again here: the account's last other factor may have gone since beginEnrollment.
-        if (pending.type === 'delivered' && pending.channel === 'voice' && !hasActiveNonVoiceFactor(state)) {
-          throw new FactorkitError(
-            'VOICE_FALLBACK_ONLY',
-            'a voice factor is a fallback only: the account needs an active factor that is not voice first',
-          );
-        }
+        if (pending.type === 'delivered') checkVoiceAllowed(pending.channel, state);
         // Adding a factor to an account with 2FA on takes a code of a factor it has: a session
         // alone (a stolen cookie, an unlocked laptop) must not be able to add the attacker's.
         const wasActive = activeFactors(state).length > 0;
