@@ -13,15 +13,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../test/support/chromium.js';
 import { createExampleApp } from './app.js';
+import { WAIT_MS, andWait, enterPassword, logOut, pathOf, signUp, submitCode, textOf } from './e2e-pages.js';
 import { createMailSender, type MailSender, type MailServer, type ReceivedMail, startMailServer } from './mail.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { MemoryUserStore } from './users.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/e2e/', import.meta.url);
-const PASSWORD = 'correct horse battery staple';
 // Small numbers, so that the cooldown and the fallback take a few steps of the clock.
 const DELIVERY = { resendCooldownMs: 30_000, voiceCallsBeforeSms: 2 };
-const WAIT_MS = 15_000;
 
 // The app's clock, stepped by hand past cooldowns.
 let nowMs = Date.now();
@@ -45,41 +44,6 @@ async function shot(page: Page, name: string): Promise<void> {
 
 async function newContext(): Promise<BrowserContext> {
   return browser.newContext({ baseURL: baseUrl, deviceScaleFactor: 1 });
-}
-
-async function andWait(page: Page, click: Promise<void>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), click]);
-}
-
-async function textOf(page: Page, selector: string): Promise<string | undefined> {
-  return (await page.locator(selector).first().textContent({ timeout: WAIT_MS }))?.trim();
-}
-
-const pathOf = (page: Page) => new URL(page.url()).pathname;
-
-async function signUp(page: Page, username: string): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await andWait(page, page.getByRole('button', { name: 'Sign up' }).click());
-  expect(await textOf(page, '#whoami')).toBe(username);
-}
-
-async function enterPassword(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await andWait(page, page.getByRole('button', { name: 'Log in' }).click());
-}
-
-async function submitCode(page: Page, code: string, button: string): Promise<void> {
-  await page.locator('#code').fill(code);
-  await andWait(page, page.getByRole('button', { name: button, exact: true }).click());
-}
-
-async function logOut(page: Page): Promise<void> {
-  await andWait(page, page.getByRole('button', { name: 'Log out' }).click());
-  expect(pathOf(page)).toBe('/login');
 }
 
 /** The mails the SMTP server received for `address`, oldest first. */

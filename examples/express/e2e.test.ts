@@ -15,11 +15,11 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from 'factorkit';
 import { createExampleApp } from './app.js';
+import { PASSWORD, WAIT_MS, andWait, enterPassword, logOut, pathOf, signUp, submitCode, textOf } from './e2e-pages.js';
 import { MemoryUserStore } from './users.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/e2e/', import.meta.url);
 const PERIOD_MS = 30_000;
-const PASSWORD = 'correct horse battery staple';
 const ADMIN = 'grace';
 /** Listed in ADMIN_USERS but without 2FA on her own account: no admin page opens for her. */
 const ADMIN_WITHOUT_2FA = 'heidi';
@@ -49,52 +49,12 @@ async function newContext(): Promise<BrowserContext> {
   return browser.newContext({ baseURL: baseUrl, deviceScaleFactor: 2, acceptDownloads: true });
 }
 
-/** Runs a click that loads a new page (link or form) and waits for that page. */
-async function andWait(page: Page, click: Promise<void>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), click]);
-}
-
-// How long to wait for an element: a wait, not a timing assertion, and generous because the
-// machines running this are shared and sometimes very busy.
-const WAIT_MS = 15_000;
-
-async function textOf(page: Page, selector: string): Promise<string | undefined> {
-  return (await page.locator(selector).first().textContent({ timeout: WAIT_MS }))?.trim();
-}
-
-const pathOf = (page: Page) => new URL(page.url()).pathname;
-
 async function sessionCookie(context: BrowserContext): Promise<string | undefined> {
   return (await context.cookies()).find((cookie) => cookie.name === 'factorkit.sid')?.value;
 }
 
 async function deviceCookie(context: BrowserContext) {
   return (await context.cookies()).find((cookie) => cookie.name === 'factorkit.device');
-}
-
-async function signUp(page: Page, username: string): Promise<void> {
-  await page.goto('/signup');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await andWait(page, page.getByRole('button', { name: 'Sign up' }).click());
-  expect(await textOf(page, '#whoami')).toBe(username);
-}
-
-async function enterPassword(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await andWait(page, page.getByRole('button', { name: 'Log in' }).click());
-}
-
-async function submitCode(page: Page, code: string, button: string): Promise<void> {
-  await page.locator('#code').fill(code);
-  await andWait(page, page.getByRole('button', { name: button, exact: true }).click());
-}
-
-async function logOut(page: Page): Promise<void> {
-  await andWait(page, page.getByRole('button', { name: 'Log out' }).click());
-  expect(pathOf(page)).toBe('/login');
 }
 
 async function listedUsers(page: Page, filter: 'All' | 'Activated' | 'Not activated'): Promise<string[]> {
