@@ -15,13 +15,33 @@ import { decodePayload, encodePayload, type WireOtpParameters } from './payload.
  * the whole Key URI label there (`Example:alice@google.com`) and the issuer parameter beside it;
  * `issuer` and `account` are split from them as {@link parseOtpauthUri} splits a label with
  * `lenient: true`, so the same account imported either way gets the same record.
+ *
+ * @example
+ * ```ts
+ * import { parseMigrationUri, type MigrationAccount } from 'factorkit';
+ *
+ * declare const exported: string; // otpauth-migration://offline?data=... from the QR code
+ * const accounts: MigrationAccount[] = parseMigrationUri(exported).accounts;
+ * for (const { issuer, account, name } of accounts) console.log(issuer ?? '(no issuer)', account, name);
+ * ```
  */
 export interface MigrationAccount extends CompleteOtpauthRecord {
   /** The name exactly as the payload stores it. */
   name: string;
 }
 
-/** Which part of a multi-QR export a migration URI is. */
+/**
+ * Which part of a multi-QR export a migration URI is.
+ *
+ * @example
+ * ```ts
+ * import { parseMigrationUri, type MigrationBatch } from 'factorkit';
+ *
+ * declare const exported: string;
+ * const batch: MigrationBatch = parseMigrationUri(exported).batch;
+ * console.log(`QR code ${batch.index + 1} of ${batch.size}`);
+ * ```
+ */
 export interface MigrationBatch {
   /** How many URIs (QR codes) the export has; 1 when the payload does not say. */
   size: number;
@@ -31,7 +51,18 @@ export interface MigrationBatch {
   id: number;
 }
 
-/** What {@link parseMigrationUri} returns. */
+/**
+ * What {@link parseMigrationUri} returns.
+ *
+ * @example
+ * ```ts
+ * import { parseMigrationUri, type ParsedMigration } from 'factorkit';
+ *
+ * declare const exported: string;
+ * const { accounts, batch, version }: ParsedMigration = parseMigrationUri(exported);
+ * console.log(accounts.length, batch.size, version);
+ * ```
+ */
 export interface ParsedMigration {
   accounts: MigrationAccount[];
   batch: MigrationBatch;
@@ -39,7 +70,20 @@ export interface ParsedMigration {
   version: number;
 }
 
-/** Options for {@link buildMigrationUris}. */
+/**
+ * Options for {@link buildMigrationUris}.
+ *
+ * @example
+ * ```ts
+ * import { buildMigrationUris, type BuildMigrationUrisOptions } from 'factorkit';
+ *
+ * const options: BuildMigrationUrisOptions = { accountsPerUri: 5 };
+ * const uris = buildMigrationUris(
+ *   [{ type: 'totp', issuer: 'Example', account: 'ada@example.com', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }],
+ *   options,
+ * );
+ * ```
+ */
 export interface BuildMigrationUrisOptions {
   /**
    * Accounts per URI, 1 to 10. Default 10: Google Authenticator never puts more than ten
@@ -52,7 +96,16 @@ export interface BuildMigrationUrisOptions {
   allowWeakSecret?: boolean;
 }
 
-/** Google Authenticator's per-QR-code limit (see docs/importing.md for the sources). */
+/**
+ * Google Authenticator's per-QR-code limit (see docs/importing.md for the sources).
+ *
+ * @example
+ * ```ts
+ * import { MAX_ACCOUNTS_PER_MIGRATION_URI } from 'factorkit';
+ *
+ * const qrCodesNeeded = (accounts: number) => Math.ceil(accounts / MAX_ACCOUNTS_PER_MIGRATION_URI);
+ * ```
+ */
 export const MAX_ACCOUNTS_PER_MIGRATION_URI = 10;
 // A QR code holds at most 2953 bytes; the cap only refuses absurd input before decoding it.
 const MAX_MIGRATION_URI_LENGTH = 65_536;

@@ -16,7 +16,17 @@ const CODE_LENGTH = 5;
 /** 26^5: the codes' value range; the truncated value is reduced modulo it. */
 const CODE_RANGE = STEAM_GUARD_ALPHABET.length ** CODE_LENGTH;
 
-/** Options for {@link generateSteamGuardCode}. */
+/**
+ * Options for {@link generateSteamGuardCode}.
+ *
+ * @example
+ * ```ts
+ * import { generateSteamGuardCode, type SteamGuardOptions } from 'factorkit';
+ *
+ * const options: SteamGuardOptions = { time: 1_511_200_518_000 };
+ * generateSteamGuardCode('63BEDWCQZKTQWPESARIERL5DTTQFCJTK', options); // FR8RV
+ * ```
+ */
 export interface SteamGuardOptions {
   /** The time to compute the code for, in Unix milliseconds. Default `Date.now()`. */
   time?: number;
@@ -27,7 +37,18 @@ export interface SteamGuardOptions {
   allowWeakSecret?: boolean;
 }
 
-/** Options for {@link verifySteamGuardCode}. */
+/**
+ * Options for {@link verifySteamGuardCode}.
+ *
+ * @example
+ * ```ts
+ * import { verifySteamGuardCode, type VerifySteamGuardOptions } from 'factorkit';
+ *
+ * declare const lastStep: number; // kept from the previous successful check
+ * const options: VerifySteamGuardOptions = { window: 1, afterStep: lastStep };
+ * const result = verifySteamGuardCode('FR8RV', '63BEDWCQZKTQWPESARIERL5DTTQFCJTK', options);
+ * ```
+ */
 export interface VerifySteamGuardOptions extends SteamGuardOptions {
   /** Clock-skew tolerance in 30-second steps, as for {@link verifyTotp}. Default 1, at most 10. */
   window?: number | readonly [number, number];

@@ -15,10 +15,28 @@ import { qrModules } from './symbol.js';
  *   or web page) that shows dark text on a light background;
  * - `'light-on-dark'`: plain characters whose ink is the light modules, for a terminal that
  *   shows light text on a dark background and no colours.
+ *
+ * @example
+ * ```ts
+ * import { renderQrTerminal, type QrTerminalStyle } from 'factorkit';
+ *
+ * const style: QrTerminalStyle = process.env.NO_COLOR ? 'light-on-dark' : 'ansi';
+ * console.log(renderQrTerminal('otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP', { style }));
+ * ```
  */
 export type QrTerminalStyle = 'ansi' | 'dark-on-light' | 'light-on-dark';
 
-/** Options for {@link renderQrTerminal}. */
+/**
+ * Options for {@link renderQrTerminal}.
+ *
+ * @example
+ * ```ts
+ * import { renderQrTerminal, type QrTerminalOptions } from 'factorkit';
+ *
+ * const options: QrTerminalOptions = { ecl: 'Q', margin: 2, style: 'dark-on-light' };
+ * console.log(renderQrTerminal('otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP', options));
+ * ```
+ */
 export interface QrTerminalOptions {
   /** Error-correction level. Default `'M'`. */
   ecl?: QrErrorCorrectionLevel;

@@ -9,7 +9,21 @@ import { MAX_URI_LENGTH, decodeComponent, parseQuery, recordFromParams, splitUri
 import { type CompleteOtpauthRecord, type SteamGuardRecord, UNPRINTABLE } from './record.js';
 import { STEAM_ISSUER_WARNING, isSteamIssuer, recordWarnings, textWarnings, type OtpauthWarning } from './warnings.js';
 
-/** What {@link parseOtpauthUri} returns with `lenient: true`. */
+/**
+ * What {@link parseOtpauthUri} returns with `lenient: true`.
+ *
+ * @example
+ * ```ts
+ * import { parseOtpauthUri, type LenientOtpauthResult } from 'factorkit';
+ *
+ * const { record, warnings }: LenientOtpauthResult = parseOtpauthUri(
+ *   'otpauth://totp/Microsoft:alice%40contoso.com?secret=JBSWY3DPEHPK3PXP&issuer=Contoso',
+ *   { lenient: true },
+ * );
+ * for (const warning of warnings) console.log(warning.code); // ISSUER_MISMATCH, ...
+ * if (record.type === 'steam') console.log('a Steam Guard key');
+ * ```
+ */
 export interface LenientOtpauthResult {
   /**
    * The normalised entry: a TOTP or HOTP record with every default filled in, or a

@@ -7,7 +7,17 @@ import { STEAM_ISSUER_WARNING, isSteamIssuer, recordWarnings, textWarnings, type
 
 export type { OtpauthWarning, OtpauthWarningCode } from './warnings.js';
 
-/** Options for {@link lintOtpauthUri}. */
+/**
+ * Options for {@link lintOtpauthUri}.
+ *
+ * @example
+ * ```ts
+ * import { lintOtpauthUri, type LintOtpauthUriOptions } from 'factorkit';
+ *
+ * const options: LintOtpauthUriOptions = { lenient: true };
+ * console.log(lintOtpauthUri('otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP', options));
+ * ```
+ */
 export interface LintOtpauthUriOptions {
   /**
    * Read a URI string as `parseOtpauthUri(uri, { lenient: true })` does and report its

@@ -5,7 +5,18 @@ import { parseStrictOtpauthUri } from './key-uri.js';
 import { parseLenientOtpauthUri, type LenientOtpauthResult } from './lenient.js';
 import type { CompleteOtpauthRecord } from './record.js';
 
-/** Options for {@link parseOtpauthUri}. */
+/**
+ * Options for {@link parseOtpauthUri}.
+ *
+ * @example
+ * ```ts
+ * import { parseOtpauthUri, type ParseOtpauthUriOptions } from 'factorkit';
+ *
+ * const options: ParseOtpauthUriOptions = { lenient: true };
+ * const { warnings } = parseOtpauthUri('otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP', { lenient: true });
+ * console.log(options, warnings);
+ * ```
+ */
 export interface ParseOtpauthUriOptions {
   /**
    * Accept every shape mainstream authenticator apps accept and return `{ record, warnings }`

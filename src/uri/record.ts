@@ -55,6 +55,19 @@ export interface CompleteOtpauthRecord extends OtpauthRecord {
  * fixes every setting (HMAC-SHA1, 30-second steps, 5 characters of its own alphabet), so the
  * record has none: generate and check its codes with {@link generateSteamGuardCode} and
  * {@link verifySteamGuardCode}, never with the TOTP functions.
+ *
+ * @example
+ * ```ts
+ * import { generateSteamGuardCode, parseOtpauthUri, type SteamGuardRecord } from 'factorkit';
+ *
+ * const { record } = parseOtpauthUri('otpauth://totp/Steam:gaben?secret=63BEDWCQZKTQWPESARIERL5DTTQFCJTK&encoder=steam', {
+ *   lenient: true,
+ * });
+ * if (record.type === 'steam') {
+ *   const steam: SteamGuardRecord = record;
+ *   console.log(generateSteamGuardCode(steam.secret)); // the 5 characters the Steam app shows now
+ * }
+ * ```
  */
 export interface SteamGuardRecord {
   /** Always `'steam'`. */
