@@ -34,6 +34,7 @@ const esmOnlyDependencies = [
 const shared = {
   entry: {
     index: 'src/index.ts',
+    delivered: 'src/lifecycle/factors/delivered/index.ts',
     postgres: 'src/stores/postgres/index.ts',
     redis: 'src/stores/redis/index.ts',
     sqlite: 'src/stores/sqlite/index.ts',

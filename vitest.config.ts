@@ -17,6 +17,7 @@ export default defineConfig({
     alias: [
       { find: /^factorkit$/, replacement: src('index.ts') },
       { find: /^factorkit\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^factorkit\/delivered$/, replacement: src('lifecycle/factors/delivered/index.ts') },
       { find: /^factorkit\/postgres$/, replacement: src('stores/postgres/index.ts') },
       { find: /^factorkit\/redis$/, replacement: src('stores/redis/index.ts') },
       { find: /^factorkit\/sqlite$/, replacement: src('stores/sqlite/index.ts') },

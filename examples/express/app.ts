@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
+import { deliveredCodes } from 'factorkit/delivered';
 import {
   type BeginEnrollmentResult,
   createTwoFactor,
@@ -252,8 +253,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     onEvent,
     ...(options.backupCodes ? { backupCodes: options.backupCodes } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
-    ...(options.outbox ? { deliver: options.outbox.outbox.deliver } : {}),
-    ...(options.delivery ? { delivery: options.delivery } : {}),
+    factors: options.outbox ? [deliveredCodes({ deliver: options.outbox.outbox.deliver, ...options.delivery })] : [],
   });
   const deliveryAvailable = options.outbox !== undefined;
 

@@ -24,12 +24,15 @@ const OPERATIONS: Record<CodeCheckOperation, string> = {
   'remove-factor': 'removing an authenticator app',
 };
 
-const METHODS = {
+const METHODS: Record<string, string> = {
   totp: 'authenticator code',
   delivered: 'code sent by e-mail, SMS, Telegram or phone call',
   backup: 'backup code',
   unknown: 'code (not looked at)',
-} as const;
+};
+
+/** What a page calls a proof of this method; a factor type it does not know by its type. */
+const methodName = (method: string): string => METHODS[method] ?? `${method} proof`;
 
 /** What an event means, in words. Every event type is listed, so a new one fails to compile here. */
 export function describeEvent(event: TwoFactorEvent): string {
@@ -57,9 +60,9 @@ export function describeEvent(event: TwoFactorEvent): string {
     case 'replay-refused':
       return 'An already used code was tried again';
     case 'verify-succeeded':
-      return `${capitalise(METHODS[event.method])} accepted (${OPERATIONS[event.operation]})`;
+      return `${capitalise(methodName(event.method))} accepted (${OPERATIONS[event.operation]})`;
     case 'verify-failed':
-      return `${capitalise(METHODS[event.method])} refused: ${event.reason} (${OPERATIONS[event.operation]})`;
+      return `${capitalise(methodName(event.method))} refused: ${event.reason} (${OPERATIONS[event.operation]})`;
     case 'reset-by-admin':
       return `2FA reset by ${event.actor}`;
     case 'unlocked':

@@ -663,3 +663,15 @@ export function parseBackupCodeSet(input: unknown): BackupCodeSet {
   }
   return checkSet(value).set;
 }
+
+/**
+ * Checks the generation options a caller keeps to use later (the lifecycle's `backupCodes`),
+ * with the same rules and errors as {@link generateBackupCodes}, so a bad count or KDF fails
+ * where it is given and not at the first confirmation.
+ */
+export function checkBackupCodeOptions(options: unknown): void {
+  const opts = checkOptionsObject(options, 'backupCodes');
+  checkCount(opts.count);
+  checkKdfOption(opts.kdf, checkBoolean('allowWeakKdf', opts.allowWeakKdf));
+  checkScryptOption(opts.scrypt);
+}

@@ -1,10 +1,25 @@
-import type { CodePurpose, DeliveryChannel } from './factors/delivered.js';
-import type { FactorType } from './factors/index.js';
+import type { CodePurpose, DeliveryChannel } from './factors/delivered/types.js';
 
 /**
- * Which code a check took a typed code for: a TOTP code (digits), a code delivered by e-mail,
- * SMS, Telegram, voice or an app's channel (`'delivered'`), a backup code, or neither
- * (`'unknown'`: not a string, or refused before its shape was looked at, e.g. while locked).
+ * The kinds of second factor: `'totp'`, an authenticator app; `'delivered'`, a destination the
+ * app's `deliver` callback sends codes (and approval requests) to, whose `channel` says how
+ * (e-mail, SMS, Telegram, voice or one the app names); or the `type` of another registered
+ * factor module (passkeys, an app's own). A `switch` over it needs a default branch.
+ *
+ * @example
+ * ```ts
+ * import type { FactorType } from 'factorkit';
+ *
+ * const label = (type: FactorType) => (type === 'totp' ? 'Authenticator app' : type);
+ * ```
+ */
+export type FactorType = 'totp' | 'delivered' | (string & {});
+
+/**
+ * Which proof a check took the input for: a TOTP code (digits), a code delivered by e-mail,
+ * SMS, Telegram, voice or an app's channel (`'delivered'`), another registered factor's proof
+ * (its type), a backup code, or neither (`'unknown'`: not a proof of any factor, or refused
+ * before its shape was looked at, e.g. while locked).
  *
  * @example
  * ```ts
@@ -13,7 +28,7 @@ import type { FactorType } from './factors/index.js';
  * const method: CodeMethod = 'backup';
  * ```
  */
-export type CodeMethod = 'totp' | 'delivered' | 'backup' | 'unknown';
+export type CodeMethod = FactorType | 'backup' | 'unknown';
 
 /**
  * The lifecycle call a code check belonged to, in audit events.
@@ -80,7 +95,7 @@ export type TwoFactorEvent =
       userId: string;
       at: number;
       operation: CodeCheckOperation;
-      method: 'totp' | 'delivered' | 'backup';
+      method: FactorType | 'backup';
     }
   | {
       type: 'verify-failed';

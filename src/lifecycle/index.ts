@@ -1,4 +1,5 @@
-// The 2FA lifecycle of a user account over a store: createTwoFactor and what it returns.
+// The 2FA lifecycle of a user account over a store: createTwoFactor, what it returns, and the
+// interface a factor type implements to join it.
 export { createTwoFactor } from './two-factor.js';
 export type {
   TwoFactor,
@@ -6,9 +7,12 @@ export type {
   TwoFactorFailure,
   BeginEnrollmentOptions,
   BeginEnrollmentResult,
+  BeginFactorEnrollmentOptions,
+  BeginFactorEnrollmentResult,
   ConfirmEnrollmentOptions,
   VerifyOptions,
   VerifyResult,
+  FactorVerified,
   BackupCodesResult,
   FactorSummary,
   RememberDeviceOptions,
@@ -19,11 +23,14 @@ export type {
   ListUsersOptions,
   ThrottleStatus,
   SupportActionOptions,
+  RateLimited,
+} from './types.js';
+export type {
   DeliveryMessage,
   DeliveryOptions,
+  DeliveredCodesOptions,
   BeginDeliveredEnrollmentOptions,
   BeginDeliveredEnrollmentResult,
-  RateLimited,
   SendCodeOptions,
   SendCodeResult,
   RequestApprovalOptions,
@@ -31,9 +38,23 @@ export type {
   ApprovalAnswerOptions,
   ApprovalAnswerResult,
   ApprovalStatusResult,
-} from './types.js';
-export type { FactorType } from './factors/index.js';
-export type { DeliveryChannel, CodePurpose, ApprovalStatus } from './factors/delivered.js';
-export type { TwoFactorEvent, CodeMethod, CodeCheckOperation } from './events.js';
-export type { Keyring } from './crypto.js';
-export type { ThrottleOptions } from './throttle.js';
+  DeliveryChannel,
+  CodePurpose,
+  ApprovalStatus,
+} from './factors/delivered/types.js';
+export type {
+  FactorModule,
+  FactorRecord,
+  FactorRecordBase,
+  PendingFactorRecord,
+  ActiveFactorRecord,
+  FactorContext,
+  PreparedEnrollment,
+  Proof,
+  ProofCheck,
+  StrengthClass,
+} from './kernel/factor.js';
+export type { KeyedHasher, StoredHash } from './kernel/keyed-hash.js';
+export type { TwoFactorEvent, CodeMethod, CodeCheckOperation, FactorType } from './events.js';
+export type { Keyring, SealedSecret } from './kernel/crypto.js';
+export type { ThrottleOptions } from './engine/throttle.js';

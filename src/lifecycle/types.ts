@@ -2,11 +2,22 @@
 import type { ScryptImplementation, ScryptParams } from '../backup-codes/index.js';
 import type { HashAlgorithm } from '../otp/index.js';
 import type { TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
-import type { Keyring } from './crypto.js';
-import type { TwoFactorEvent } from './events.js';
-import type { ApprovalStatus, CodePurpose, DeliveryChannel } from './factors/delivered.js';
-import type { FactorType } from './factors/index.js';
-import type { ThrottleOptions } from './throttle.js';
+import type { ThrottleOptions } from './engine/throttle.js';
+import type { FactorType, TwoFactorEvent } from './events.js';
+import type {
+  ApprovalAnswerOptions,
+  ApprovalAnswerResult,
+  ApprovalStatusResult,
+  BeginDeliveredEnrollmentOptions,
+  BeginDeliveredEnrollmentResult,
+  DeliveryChannel,
+  RequestApprovalOptions,
+  RequestApprovalResult,
+  SendCodeOptions,
+  SendCodeResult,
+} from './factors/delivered/types.js';
+import type { Keyring } from './kernel/crypto.js';
+import type { FactorModule, Proof } from './kernel/factor.js';
 
 /**
  * Options of {@link createTwoFactor}.
@@ -61,131 +72,14 @@ export interface TwoFactorOptions {
    */
   migratePlaintextSecrets?: boolean;
   /**
-   * Sends what factorkit hands it: a code (`kind: 'code'`) or an approval request (`kind:
-   * 'approval'`) to `message.destination` over `message.channel`, through your e-mail, SMS,
-   * voice or Telegram provider. factorkit sends nothing itself. Resolve once the provider has
-   * accepted the message; throw (or reject) when it has not: the operation then fails with
-   * `DELIVERY_FAILED` and nothing is written or counted. Never log the message: it holds the
-   * code or the tokens. Needed only for delivered factors (`DELIVERY_NOT_CONFIGURED` without it).
+   * The factor types beside authenticator apps and backup codes (which are always there), in
+   * the order proofs are tried: `deliveredCodes({ deliver })` from `factorkit/delivered` for
+   * codes and approvals by e-mail, SMS, Telegram or voice, or a module of your own
+   * ({@link FactorModule}). An app that registers none bundles none.
    */
-  deliver?: (message: DeliveryMessage) => Promise<void>;
-  /** Lifetimes and limits of delivered codes and approval requests; see {@link DeliveryOptions}. */
-  delivery?: DeliveryOptions;
+  // biome-ignore lint/suspicious/noExplicitAny: each module has its own factor shape
+  factors?: readonly FactorModule<any>[];
 }
-
-/**
- * Tuning of delivered codes and approvals (option `delivery` of {@link createTwoFactor}). Every
- * value is an integer; out of its bounds it is `INVALID_ARGUMENT` at `createTwoFactor`.
- *
- * @example
- * ```ts
- * import type { DeliveryOptions } from 'factorkit';
- *
- * // The defaults, spelled out.
- * const delivery: DeliveryOptions = {
- *   codeTtlMs: 5 * 60_000,
- *   maxAttemptsPerCode: 5,
- *   resendCooldownMs: 30_000,
- *   maxSendsPerHour: 5,
- *   voiceCallsBeforeSms: 3,
- *   approvalTtlMs: 2 * 60_000,
- * };
- * ```
- */
-export interface DeliveryOptions {
-  /** How long a sent code can be typed: 30 s to 10 minutes (NIST SP 800-63B §5.1.3.2). Default 5 minutes. */
-  codeTtlMs?: number;
-  /** Wrong codes one sent code tolerates before it is discarded, 1 to 10. Default 5. */
-  maxAttemptsPerCode?: number;
-  /** The shortest time between two sends to one factor, 0 to 1 hour. Default 30 s. */
-  resendCooldownMs?: number;
-  /**
-   * Sends (codes and approval requests) per factor in any hour, 1 to 100; the same cap applies
-   * per account to the codes sent to destinations being enrolled. Default 5.
-   */
-  maxSendsPerHour?: number;
-  /**
-   * A voice factor's calls without a successful code before `sendCode` sends an SMS to the same
-   * number instead (the calls may be going unanswered), 1 to 10. Default 3.
-   */
-  voiceCallsBeforeSms?: number;
-  /** How long an approval request can be answered: 30 s to 10 minutes. Default 2 minutes. */
-  approvalTtlMs?: number;
-}
-
-/**
- * What factorkit hands to your `deliver` callback: send it to `destination` over `channel`.
- * - `kind: 'code'`: a code for the user to type. For a voice call, `code` is what the calling
- *   number must end with (4 digits); when a voice factor falls back to SMS, `channel` is
- *   `'sms'` while `factorId` stays the voice factor's. `purpose` says whether it confirms a new
- *   destination (`'enrollment'`) or signs in (`'sign-in'`).
- * - `kind: 'approval'`: an approval request. Give the user two buttons (or links) that make
- *   your server call `approve(approveToken)` or `deny(denyToken)`; each token works once, until
- *   `expiresAt`.
- *
- * The message holds the code or the tokens in clear: never log it.
- *
- * @example
- * ```ts
- * import type { DeliveryMessage } from 'factorkit';
- *
- * declare function sendMail(to: string, subject: string, text: string): Promise<void>;
- * declare function sendSms(to: string, text: string): Promise<void>;
- *
- * async function deliver(message: DeliveryMessage): Promise<void> {
- *   if (message.kind === 'approval') throw new Error(`no approvals over ${message.channel}`);
- *   if (message.channel === 'email') {
- *     await sendMail(message.destination, 'Your sign-in code', `Your code is ${message.code}. It expires in 5 minutes.`);
- *   } else if (message.channel === 'sms') {
- *     await sendSms(message.destination, `${message.code} is your Example code. Not you? Change your password.`);
- *   } else {
- *     throw new Error(`no provider for ${message.channel}`);
- *   }
- * }
- * ```
- */
-export type DeliveryMessage =
-  | {
-      kind: 'code';
-      purpose: CodePurpose;
-      channel: DeliveryChannel;
-      /** The e-mail address, E.164 phone number, Telegram chat id or app destination. */
-      destination: string;
-      userId: string;
-      factorId: string;
-      /** Unix ms from which the code is refused. */
-      expiresAt: number;
-      /** The code: 6 digits, or for a voice call the 4 digits the calling number ends with. */
-      code: string;
-    }
-  | {
-      kind: 'approval';
-      channel: DeliveryChannel;
-      destination: string;
-      userId: string;
-      factorId: string;
-      /** Unix ms from which an answer is refused. */
-      expiresAt: number;
-      /** The id the waiting sign-in page polls {@link TwoFactor.approvalStatus} with. */
-      challengeId: string;
-      /**
-       * Pass to {@link TwoFactor.approve}. Opaque and URL-safe: the user id in base64url and 38
-       * characters more (at most about 380), so it names its user: for a link or a push to
-       * your own app.
-       */
-      approveToken: string;
-      /** Pass to {@link TwoFactor.deny}. */
-      denyToken: string;
-      /**
-       * The same one-time answer without the user id: 37 URL-safe characters, which fit a
-       * Telegram button's 64-byte `callback_data` whatever your user ids. Answer it with
-       * `approve(token, { userId })`, naming the user your bot knows the sender as (the chat
-       * linked to that user); with another user id it is refused as `invalid`.
-       */
-      shortApproveToken: string;
-      /** As `shortApproveToken`, for {@link TwoFactor.deny}. */
-      shortDenyToken: string;
-    };
 
 /**
  * What {@link TwoFactor.beginEnrollment} returns: everything the enrollment page shows.
@@ -212,6 +106,41 @@ export interface BeginEnrollmentResult {
   manualKey: string;
   /** Unix ms after which {@link TwoFactor.confirmEnrollment} reports `'expired'`. */
   expiresAt: number;
+}
+
+/**
+ * Options of {@link TwoFactor.beginEnrollment} for a factor of a registered module: `type` names
+ * the module; the rest are the module's own.
+ *
+ * @example
+ * ```ts
+ * import type { BeginFactorEnrollmentOptions } from 'factorkit';
+ *
+ * const options: BeginFactorEnrollmentOptions = { type: 'pin', pin: '2468', name: 'Desk PIN' };
+ * ```
+ */
+export interface BeginFactorEnrollmentOptions {
+  type: string;
+  /** What the user calls it, 1 to 64 characters. Default: the module's label. */
+  name?: string;
+  [option: string]: unknown;
+}
+
+/**
+ * What {@link TwoFactor.beginEnrollment} returns for a factor of a registered module: its id,
+ * when its confirmation expires, and what the module shows (its `display`).
+ *
+ * @example
+ * ```ts
+ * import type { BeginFactorEnrollmentResult } from 'factorkit';
+ *
+ * const id = (result: BeginFactorEnrollmentResult) => result.factorId;
+ * ```
+ */
+export interface BeginFactorEnrollmentResult {
+  factorId: string;
+  expiresAt: number;
+  [shown: string]: unknown;
 }
 
 /**
@@ -267,8 +196,28 @@ export interface TwoFactorFailure {
 export type VerifyResult =
   | { ok: true; method: 'totp'; factorId: string; remainingBackupCodes: number }
   | { ok: true; method: 'delivered'; factorId: string; channel: DeliveryChannel; remainingBackupCodes: number }
-  | { ok: true; method: 'backup'; remainingBackupCodes: number }
+  | { ok: true; method: 'backup'; factorId?: undefined; remainingBackupCodes: number }
+  | FactorVerified
   | TwoFactorFailure;
+
+/**
+ * A successful {@link TwoFactor.verify} with a factor of another registered type: its `type` as
+ * `method`, and the fields its module's `signInDetails` adds.
+ *
+ * @example
+ * ```ts
+ * import type { FactorVerified } from 'factorkit';
+ *
+ * const verified: FactorVerified = { ok: true, method: 'pin', factorId: 'f_x', remainingBackupCodes: 4 };
+ * ```
+ */
+export interface FactorVerified {
+  ok: true;
+  method: string & {};
+  factorId: string;
+  remainingBackupCodes: number;
+  [detail: string]: unknown;
+}
 
 /**
  * The result of {@link TwoFactor.confirmEnrollment} and {@link TwoFactor.regenerateBackupCodes}.
@@ -370,7 +319,7 @@ export interface ConfirmEnrollmentOptions {
    * Required when the account already has 2FA active: a valid code of a factor it has (or a
    * backup code), so that whoever holds only a session cannot add a factor of their own.
    */
-  currentCode?: string;
+  currentCode?: Proof;
 }
 
 /**
@@ -391,57 +340,6 @@ export interface BeginEnrollmentOptions {
 }
 
 /**
- * Options of {@link TwoFactor.beginEnrollment} for a delivered factor: a destination that
- * codes are sent to.
- *
- * @example
- * ```ts
- * import type { BeginDeliveredEnrollmentOptions } from 'factorkit';
- *
- * const options: BeginDeliveredEnrollmentOptions = { channel: 'sms', destination: '+44 20 7946 0958', name: 'Work phone' };
- * ```
- */
-export interface BeginDeliveredEnrollmentOptions {
-  /** How codes reach the user; `'voice'` only beside an active factor that is not voice. */
-  channel: DeliveryChannel;
-  /**
-   * E-mail: an address. SMS and voice: a number in international format (`+`, country code;
-   * spaces, dashes, dots and parentheses are dropped). Telegram: the numeric chat id. Another
-   * channel: 1 to 512 characters. Anything else is `INVALID_DESTINATION`.
-   */
-  destination: string;
-  /** What the user calls it, 1 to 64 characters. Default by channel: `'E-mail'`, `'SMS'`, `'Telegram'`, `'Phone call'`, else the channel. */
-  name?: string;
-}
-
-/**
- * What {@link TwoFactor.beginEnrollment} returns for a delivered factor: the code is on its
- * way (or why not).
- *
- * @example
- * ```ts
- * import type { BeginDeliveredEnrollmentResult } from 'factorkit';
- *
- * const page = (r: BeginDeliveredEnrollmentResult) =>
- *   r.ok ? `We sent a code to ${r.maskedDestination}.` : r.reason === 'rate-limited' ? `Wait ${Math.ceil(r.retryAfterMs / 1000)} s.` : r.reason;
- * ```
- */
-export type BeginDeliveredEnrollmentResult =
-  | {
-      ok: true;
-      /** The id of the new (pending) factor: pass it to confirmEnrollment and sendCode. */
-      factorId: string;
-      /** The channel the code went out on. */
-      channel: DeliveryChannel;
-      /** The destination as the page may show it, e.g. `a***@example.com`, `+*******4567`. */
-      maskedDestination: string;
-      /** Unix ms from which the code is refused. */
-      expiresAt: number;
-    }
-  | RateLimited
-  | TwoFactorFailure;
-
-/**
  * A send refused by the resend limits: the cooldown after the last send, or the hourly cap.
  *
  * @example
@@ -456,134 +354,6 @@ export interface RateLimited {
   reason: 'rate-limited';
   /** Milliseconds until a send is allowed again. */
   retryAfterMs: number;
-}
-
-/**
- * Options of {@link TwoFactor.sendCode}.
- *
- * @example
- * ```ts
- * import type { SendCodeOptions } from 'factorkit';
- *
- * const options: SendCodeOptions = { factorId: 'f_8dJ2kq0aZx1' };
- * ```
- */
-export interface SendCodeOptions {
-  /** The delivered factor (active, or pending: a new enrollment code) to send a code to. */
-  factorId: string;
-}
-
-/**
- * The result of {@link TwoFactor.sendCode}.
- *
- * @example
- * ```ts
- * import type { SendCodeResult } from 'factorkit';
- *
- * const text = (r: SendCodeResult) =>
- *   r.ok ? (r.channel === 'voice' ? 'We are calling you.' : `Code sent by ${r.channel}.`) : `Not sent: ${r.reason}`;
- * ```
- */
-export type SendCodeResult =
-  | {
-      ok: true;
-      /** Unix ms from which the code is refused. */
-      expiresAt: number;
-      /** The channel it went out on: `'sms'` when a voice factor fell back to SMS. */
-      channel: DeliveryChannel;
-    }
-  | RateLimited
-  | TwoFactorFailure;
-
-/**
- * Options of {@link TwoFactor.requestApproval}.
- *
- * @example
- * ```ts
- * import type { RequestApprovalOptions } from 'factorkit';
- *
- * const options: RequestApprovalOptions = { factorId: 'f_8dJ2kq0aZx1' };
- * ```
- */
-export interface RequestApprovalOptions {
-  /** An active delivered factor whose channel can carry two buttons: not `'sms'` or `'voice'`. */
-  factorId: string;
-}
-
-/**
- * The result of {@link TwoFactor.requestApproval}.
- *
- * @example
- * ```ts
- * import type { RequestApprovalResult } from 'factorkit';
- *
- * const wait = (r: RequestApprovalResult) => (r.ok ? `/login/wait?until=${r.expiresAt}` : '/login/2fa');
- * ```
- */
-export type RequestApprovalResult =
-  | {
-      ok: true;
-      /** Keep it in the sign-in session and poll {@link TwoFactor.approvalStatus} with it. */
-      challengeId: string;
-      /** Unix ms from which an answer is refused. */
-      expiresAt: number;
-    }
-  | RateLimited
-  | TwoFactorFailure;
-
-/**
- * The result of {@link TwoFactor.approve} and {@link TwoFactor.deny}:
- * - `invalid`: not a token of a request (or not this answer's token);
- * - `expired`: the request can no longer be answered;
- * - `answered`: it was already approved or denied.
- *
- * @example
- * ```ts
- * import type { ApprovalAnswerResult } from 'factorkit';
- *
- * const reply = (r: ApprovalAnswerResult) => (r.ok ? 'Done.' : r.reason === 'answered' ? 'Already answered.' : 'This request is no longer valid.');
- * ```
- */
-export type ApprovalAnswerResult = { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'answered' };
-
-/**
- * Options of {@link TwoFactor.approve} and {@link TwoFactor.deny}: `userId`, the user the app
- * answers for. Needed for a short token (`shortApproveToken` / `shortDenyToken`, which do not
- * name their user); with a full token it must be the user the token names.
- *
- * @example
- * ```ts
- * import type { ApprovalAnswerOptions, TwoFactor } from 'factorkit';
- *
- * declare const twoFactor: TwoFactor;
- * declare function userOfChat(chatId: number): Promise<string | undefined>;
- *
- * // A Telegram callback query: the button's callback_data is "a:" + shortApproveToken.
- * async function onCallback(chatId: number, data: string) {
- *   const userId = await userOfChat(chatId);
- *   if (userId === undefined || !data.startsWith('a:')) return;
- *   const options: ApprovalAnswerOptions = { userId };
- *   return twoFactor.approve(data.slice(2), options);
- * }
- * ```
- */
-export interface ApprovalAnswerOptions {
-  /** Your user id of the user answering. */
-  userId?: string;
-}
-
-/**
- * The result of {@link TwoFactor.approvalStatus}.
- *
- * @example
- * ```ts
- * import type { ApprovalStatusResult } from 'factorkit';
- *
- * const signedIn = (r: ApprovalStatusResult) => r.status === 'approved';
- * ```
- */
-export interface ApprovalStatusResult {
-  status: ApprovalStatus;
 }
 
 /**
@@ -748,6 +518,17 @@ export interface TwoFactor {
    */
   beginEnrollment(userId: string, options: BeginDeliveredEnrollmentOptions): Promise<BeginDeliveredEnrollmentResult>;
   /**
+   * Starts enrolling a factor of a registered module named by `type` (the other options are
+   * the module's own): its pending factor is stored, replacing an earlier pending one of that
+   * type, until {@link TwoFactor.confirmEnrollment} gets its proof.
+   * @param userId - your user id, 1..255 characters
+   * @param options - `type`: the module's type; `name`: what the user calls it; the module's own options
+   * @returns `factorId`, `expiresAt` and what the module shows
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT` (also for a type that is not registered),
+   * `TOO_MANY_FACTORS`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  beginEnrollment(userId: string, options: BeginFactorEnrollmentOptions): Promise<BeginFactorEnrollmentResult>;
+  /**
    * Confirms a pending authenticator with a code from it (or a pending delivered factor with
    * the code sent to it; a wrong one also uses up one of that code's attempts). The first one activates 2FA and
    * returns new backup codes, the only time they exist in clear. On an account with 2FA
@@ -756,14 +537,15 @@ export interface TwoFactor {
    * removing a factor forgets every remembered device. A wrong code changes nothing but the
    * throttling counter.
    * @param userId - your user id
-   * @param code - the TOTP code the user typed from the new authenticator, or the code sent to the new destination
+   * @param proof - the TOTP code the user typed from the new authenticator, the code sent to the new
+   * destination, or the proof of another factor type
    * @param options - `factorId` (default: the one begun last), `currentCode` (required when 2FA is already active)
    * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`,
    * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`, `VOICE_FALLBACK_ONLY` (a voice factor whose
    * account lost its last other active factor meanwhile)
    */
-  confirmEnrollment(userId: string, code: string, options?: ConfirmEnrollmentOptions): Promise<BackupCodesResult>;
+  confirmEnrollment(userId: string, proof: Proof, options?: ConfirmEnrollmentOptions): Promise<BackupCodesResult>;
   /**
    * Checks a sign-in code: a code of any active authenticator, or a backup code, told apart by
    * shape (`digits` ASCII digits is a TOTP code). Every active authenticator is checked (no
@@ -776,31 +558,33 @@ export interface TwoFactor {
    * factor's code alone. Success resets the throttle; a wrong code counts towards it. Parallel
    * calls with one code: exactly one succeeds.
    * @param userId - your user id
-   * @param code - what the user typed
+   * @param proof - what the user typed, or the proof object of another factor type
    * @param options - `factorId`: accept only that factor's codes
    * @returns `{ ok: true, method, factorId (TOTP, delivered), channel (delivered), remainingBackupCodes }`
    * or a {@link TwoFactorFailure} (`expired` for a delivered factor without a code to check)
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`, `DECRYPTION_FAILED`
    */
-  verify(userId: string, code: string, options?: VerifyOptions): Promise<VerifyResult>;
+  verify(userId: string, proof: Proof, options?: VerifyOptions): Promise<VerifyResult>;
   /**
-   * Replaces the backup codes with new ones; requires a valid current TOTP or backup code
-   * (a backup code used here is spent with the old set).
+   * Replaces the backup codes with new ones; requires a proof of any active factor (an
+   * authenticator-app code, a delivered code sent and not used) or a backup code (a backup
+   * code used here is spent with the old set).
    * @param userId - your user id
-   * @param code - a TOTP or backup code
+   * @param proof - a code of any active factor, or a backup code
    * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
    * @throws {@link FactorkitError} as {@link TwoFactor.verify}
    */
-  regenerateBackupCodes(userId: string, code: string): Promise<BackupCodesResult>;
+  regenerateBackupCodes(userId: string, proof: Proof): Promise<BackupCodesResult>;
   /**
    * Turns 2FA off (every factor, backup codes and remembered devices removed); requires a
-   * valid current TOTP or backup code. The record stays, as `'not-activated'`.
+   * proof of any active factor (an authenticator-app code, a delivered code sent and not used)
+   * or a backup code. The record stays, as `'not-activated'`.
    * @param userId - your user id
-   * @param code - a TOTP or backup code
+   * @param proof - a code of any active factor, or a backup code
    * @returns `{ ok: true }` or a {@link TwoFactorFailure}
    * @throws {@link FactorkitError} as {@link TwoFactor.verify}
    */
-  disable(userId: string, code: string): Promise<{ ok: true } | TwoFactorFailure>;
+  disable(userId: string, proof: Proof): Promise<{ ok: true } | TwoFactorFailure>;
   /**
    * @param userId - your user id
    * @returns `'activated'`, `'pending'` (enrollment begun, maybe expired) or `'not-activated'`
@@ -870,14 +654,14 @@ export interface TwoFactor {
    * removes the voice factors with it (voice is a fallback only). Forgets every remembered device.
    * @param userId - your user id
    * @param factorId - from listFactors
-   * @param code - a code of any active factor, or a backup code
+   * @param proof - a code of any active factor, or a backup code
    * @returns `{ ok: true, twoFactorOff }` or a {@link TwoFactorFailure} (`unknown-factor` for a wrong id)
    * @throws {@link FactorkitError} as {@link TwoFactor.verify}
    */
   removeFactor(
     userId: string,
     factorId: string,
-    code: string,
+    proof: Proof,
   ): Promise<{ ok: true; twoFactorOff: boolean } | TwoFactorFailure>;
   /**
    * After a successful second step, remembers this browser: the next sign-in may skip the

@@ -3,6 +3,7 @@
 // previous record untouched, and report the failure as STORE_ERROR, never as a wrong code.
 import { describe, expect, it } from 'vitest';
 import { isFactorkitError } from '../errors/index.js';
+import { deliveredCodes } from '../lifecycle/factors/delivered/index.js';
 import type { TwoFactor } from '../lifecycle/index.js';
 import { FaultyStore, type FaultTiming } from './faulty-store.js';
 import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
@@ -183,7 +184,7 @@ export function faultsSuite(useStore: () => Promise<TwoFactorStore>): void {
             const outbox = new Outbox();
             const twoFactor = lifecycle(faulty, clock, {
               throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
-              deliver: outbox.deliver,
+              factors: [deliveredCodes({ deliver: outbox.deliver })],
             });
             const userId = `${prefix}${k}`;
             const ctx = await testCase.setup(twoFactor, userId, clock, outbox);

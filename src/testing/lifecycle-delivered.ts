@@ -3,10 +3,12 @@
 // fallback rules, a deliver callback that fails, and an attacker who edits the stored record.
 import { describe, expect, it } from 'vitest';
 import { isFactorkitError } from '../errors/index.js';
-import { SecretSealer } from '../lifecycle/crypto.js';
-import { approvalParts, codeParts } from '../lifecycle/factors/delivered.js';
+import { deliveredCodes } from '../lifecycle/factors/delivered/index.js';
+import { approvalParts, codeParts } from '../lifecycle/factors/delivered/record.js';
+import type { DeliveryOptions } from '../lifecycle/factors/delivered/types.js';
 import type { TwoFactor, TwoFactorEvent, TwoFactorOptions } from '../lifecycle/index.js';
-import { keyedHasher } from '../lifecycle/keyed-hash.js';
+import { SecretSealer } from '../lifecycle/kernel/crypto.js';
+import { keyedHasher } from '../lifecycle/kernel/keyed-hash.js';
 import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
 import {
   Outbox,
@@ -41,17 +43,21 @@ interface Setup {
   userId: string;
 }
 
-async function setup(useStore: () => Promise<TwoFactorStore>, extra?: Partial<TwoFactorOptions>): Promise<Setup> {
+async function setup(
+  useStore: () => Promise<TwoFactorStore>,
+  extra?: Partial<TwoFactorOptions> & { delivery?: DeliveryOptions },
+): Promise<Setup> {
   const store = await useStore();
   const clock = new TestClock();
   const outbox = new Outbox();
   const events: TwoFactorEvent[] = [];
   const warnings: string[] = [];
+  const { delivery, ...rest } = extra ?? {};
   const twoFactor = lifecycle(store, clock, {
-    deliver: outbox.deliver,
+    factors: [deliveredCodes({ deliver: outbox.deliver, ...delivery })],
     onEvent: (event) => void events.push(event),
     warn: (message) => void warnings.push(message),
-    ...extra,
+    ...rest,
   });
   return { store, clock, outbox, events, warnings, twoFactor, userId: `${uniquePrefix()}user` };
 }

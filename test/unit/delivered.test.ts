@@ -11,20 +11,23 @@ import {
   generateTotp,
   isFactorkitError,
 } from 'factorkit';
+import { type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
 import { FaultyStore } from 'factorkit/testing';
 import {
   generateDigits,
   maskDestination,
   normalizeDestination,
   parseApprovalToken,
-} from '../../src/lifecycle/factors/delivered.js';
+} from '../../src/lifecycle/factors/delivered/record.js';
 import { BAD_VALUES, OBJECT_LIKE, badValuesExcept } from '../support/bad-values.js';
 
 const T0 = 1_767_225_600_000 + 10_000;
 const FAST_BACKUP = { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true };
 const key = (fill: number) => new Uint8Array(32).fill(fill);
 
-function setup(extra: Partial<TwoFactorOptions> = {}) {
+type SetupOptions = Partial<TwoFactorOptions> & { delivery?: DeliveryOptions; withoutDelivered?: boolean };
+
+function setup({ delivery, withoutDelivered, ...extra }: SetupOptions = {}) {
   const clock = { now: T0 };
   const outbox: DeliveryMessage[] = [];
   const events: TwoFactorEvent[] = [];
@@ -36,7 +39,9 @@ function setup(extra: Partial<TwoFactorOptions> = {}) {
     clock: () => clock.now,
     keyring: { currentKeyId: 'k1', keys: { k1: key(1) } },
     backupCodes: FAST_BACKUP,
-    deliver: async (message) => void outbox.push(message),
+    factors: withoutDelivered
+      ? []
+      : [deliveredCodes({ deliver: async (message) => void outbox.push(message), ...delivery })],
     onEvent: (event) => void events.push(event),
     warn: (message) => void warnings.push(message),
     ...extra,
@@ -234,41 +239,45 @@ describe('approval tokens', () => {
 });
 
 describe('options', () => {
-  it('refuses bad delivery options and a deliver that is not a function at createTwoFactor', () => {
-    const store = new MemoryStore();
+  it('refuses bad delivery options and a deliver that is not a function at deliveredCodes', () => {
+    const deliver = async () => {};
     const bad: unknown[] = [
+      undefined,
+      'fast',
+      [],
+      {},
       { deliver: 'smtp://localhost' },
-      { delivery: 'fast' },
-      { delivery: [] },
-      { delivery: { codeTtlMs: 0 } },
-      { delivery: { codeTtlMs: 11 * 60_000 } },
-      { delivery: { codeTtlMs: 60_000.5 } },
-      { delivery: { maxAttemptsPerCode: 0 } },
-      { delivery: { maxAttemptsPerCode: 11 } },
-      { delivery: { resendCooldownMs: -1 } },
-      { delivery: { maxSendsPerHour: 0 } },
-      { delivery: { maxSendsPerHour: 101 } },
-      { delivery: { voiceCallsBeforeSms: 0 } },
-      { delivery: { approvalTtlMs: Number.NaN } },
-      { delivery: { approvalTtlMs: '120000' } },
+      { deliver, codeTtlMs: 0 },
+      { deliver, codeTtlMs: 11 * 60_000 },
+      { deliver, codeTtlMs: 60_000.5 },
+      { deliver, maxAttemptsPerCode: 0 },
+      { deliver, maxAttemptsPerCode: 11 },
+      { deliver, resendCooldownMs: -1 },
+      { deliver, maxSendsPerHour: 0 },
+      { deliver, maxSendsPerHour: 101 },
+      { deliver, voiceCallsBeforeSms: 0 },
+      { deliver, approvalTtlMs: Number.NaN },
+      { deliver, approvalTtlMs: '120000' },
     ];
     for (const options of bad) {
-      expect(() => createTwoFactor({ store, issuer: 'X', warn: () => {}, ...(options as object) })).toThrow(
-        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-      );
+      expect(() => deliveredCodes(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
     expect(() =>
-      createTwoFactor({
-        store,
-        issuer: 'X',
-        warn: () => {},
-        delivery: { codeTtlMs: 30_000, maxAttemptsPerCode: 10, resendCooldownMs: 0, maxSendsPerHour: 100 },
-      }),
+      deliveredCodes({ deliver, codeTtlMs: 30_000, maxAttemptsPerCode: 10, resendCooldownMs: 0, maxSendsPerHour: 100 }),
     ).not.toThrow();
   });
 
-  it('without deliver, delivered factors are DELIVERY_NOT_CONFIGURED (and authenticators work as before)', async () => {
-    const s = setup({ deliver: undefined });
+  it("createTwoFactor's old deliver and delivery options are refused with the way to the module", () => {
+    const store = new MemoryStore();
+    for (const options of [{ deliver: async () => {} }, { delivery: { codeTtlMs: 60_000 } }]) {
+      expect(() => createTwoFactor({ store, issuer: 'X', warn: () => {}, ...(options as object) })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('factorkit/delivered') }),
+      );
+    }
+  });
+
+  it('without the delivered module, delivered factors are DELIVERY_NOT_CONFIGURED (and authenticators work as before)', async () => {
+    const s = setup({ withoutDelivered: true });
     expect(await codeOf(s.twoFactor.beginEnrollment('u', { channel: 'email', destination: 'a@b.example' }))).toBe(
       'DELIVERY_NOT_CONFIGURED',
     );
@@ -627,7 +636,7 @@ describe('keys', () => {
         clock: () => clock.now,
         keyring,
         backupCodes: FAST_BACKUP,
-        deliver: async (m) => void outbox.push(m),
+        factors: [deliveredCodes({ deliver: async (m) => void outbox.push(m) })],
         warn: () => {},
       });
     const old = make({ currentKeyId: 'k1', keys: { k1: key(1) } });
@@ -664,14 +673,18 @@ describe('a store failing while a failed send is undone', () => {
       keyring: { currentKeyId: 'k1', keys: { k1: key(1) } },
       backupCodes: FAST_BACKUP,
       warn: (m) => void warnings.push(m),
-      deliver: async (m) => {
-        if (failDeliver) {
-          // The undo's first store call will fail.
-          faulty.arm(1);
-          throw new Error('provider timeout');
-        }
-        outbox.push(m);
-      },
+      factors: [
+        deliveredCodes({
+          deliver: async (m) => {
+            if (failDeliver) {
+              // The undo's first store call will fail.
+              faulty.arm(1);
+              throw new Error('provider timeout');
+            }
+            outbox.push(m);
+          },
+        }),
+      ],
     });
     const begun = await twoFactor.beginEnrollment('u', { channel: 'email', destination: 'a@b.example' });
     if (!begun.ok) throw new Error(begun.reason);

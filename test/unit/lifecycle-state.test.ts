@@ -3,8 +3,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateBackupCodes, isFactorkitError } from 'factorkit';
 import { encodeBase64url } from '../../src/backup-codes/base64url.js';
-import { SecretSealer } from '../../src/lifecycle/crypto.js';
-import { parseState, serializeState, type RecordState } from '../../src/lifecycle/state.js';
+import { deliveredCodes } from 'factorkit/delivered';
+import { createRegistry } from '../../src/lifecycle/engine/registry.js';
+import { parseState, serializeState } from '../../src/lifecycle/engine/state.js';
+import { totpModule } from '../../src/lifecycle/factors/totp/index.js';
+import { SecretSealer } from '../../src/lifecycle/kernel/crypto.js';
+import type { RecordState } from '../../src/lifecycle/kernel/record.js';
+
+const registry = createRegistry(totpModule('Example', { algorithm: 'SHA1', digits: 6, period: 30 }), [
+  deliveredCodes({ deliver: async () => {} }),
+]);
 
 const sealed = fc.oneof(
   fc.record({ enc: fc.constant('none' as const), secret: fc.base64String() }),
@@ -129,7 +137,7 @@ describe('record state format', async () => {
   it('parse(serialize(state)) is the same state', () => {
     fc.assert(
       fc.property(state, (s) => {
-        expect(parseState('user', serializeState(s))).toEqual(s);
+        expect(parseState('user', serializeState(s), registry)).toEqual(s);
       }),
     );
   });
@@ -138,7 +146,7 @@ describe('record state format', async () => {
     fc.assert(
       fc.property(fc.oneof(fc.json(), fc.string()), (data) => {
         try {
-          parseState('user', data);
+          parseState('user', data, registry);
         } catch (error) {
           expect(isFactorkitError(error, 'CORRUPT_RECORD')).toBe(true);
         }

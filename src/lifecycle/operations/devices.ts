@@ -4,9 +4,9 @@
 // constant time keeps a timing attacker from learning the stored one.
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
-import { randomBytes } from '../otp/secret.js';
-import type { RememberedDevice } from './state.js';
+import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
+import { randomBytes } from '../../otp/secret.js';
+import type { RememberedDevice } from '../kernel/record.js';
 
 const TOKEN_SECRET_BYTES = 32;
 const DEVICE_ID_BYTES = 9;

@@ -8,90 +8,102 @@ import {
   type VerifyBackupCodeResult,
   consumeBackupCode,
   verifyBackupCode,
-} from '../backup-codes/index.js';
-import { isCodeShaped } from '../otp/hotp-key.js';
-import { MAX_CODE_INPUT_LENGTH } from '../validation/index.js';
-import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from './events.js';
-import {
-  type ActiveDeliveredFactor,
-  type DeliveredCodeCheck,
-  checkDeliveredCode,
-  codeDigits,
-} from './factors/delivered.js';
-import type { ActiveFactor, FactorContext, FactorMatch } from './factors/index.js';
-import { type ActiveTotpFactor, checkTotp } from './factors/totp.js';
+} from '../../backup-codes/index.js';
+import { MAX_CODE_INPUT_LENGTH } from '../../validation/index.js';
+import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from '../events.js';
+import type { ActiveFactorRecord, FactorContext, FactorRecord, Proof, ProofCheck } from '../kernel/factor.js';
+import { isObject } from '../kernel/parse.js';
+import { type Outcome, type RecordState, activeFactors, replaceFactor } from '../kernel/record.js';
+import type { TwoFactorFailure } from '../types.js';
 import type { ResolvedOptions } from './options.js';
-import { type RecordState, activeFactors, replaceFactor } from './state.js';
+import type { Registry } from './registry.js';
 import { afterFailure, lockRefusal, resetThrottle } from './throttle.js';
-import type { Outcome } from './transact.js';
-import type { TwoFactorFailure } from './types.js';
 
 export type CodeCheck =
   | { kind: 'malformed' | 'replayed' | 'expired'; method: CodeMethod }
-  /** `spent`: delivered factors whose code this wrong code used up an attempt of, to be written with the failure. */
-  | { kind: 'invalid'; method: CodeMethod; spent: ActiveDeliveredFactor[] }
-  | { kind: 'factor'; method: 'totp' | 'delivered'; factor: ActiveFactor }
+  /** `spent`: factors whose state this wrong proof changed (a delivered code's attempt used up), written with the failure. */
+  | { kind: 'invalid'; method: CodeMethod; spent: FactorRecord[] }
+  | { kind: 'factor'; method: string; factor: FactorRecord }
   | { kind: 'backup'; method: 'backup'; index: number };
 
 type Refusal = Extract<TwoFactorEvent, { type: 'verify-failed' }>['reason'];
 
 export type CodeChecker = (userId: string, state: RecordState, nowMs: number) => Promise<CodeCheck>;
 
-/** Longer input is `malformed` at once, before any work and without being counted. */
-export function isUsableCode(code: unknown): code is string {
-  return typeof code === 'string' && code.length <= MAX_CODE_INPUT_LENGTH;
+/** A plain object (not an array, a Date, a typed array): what a proof other than a typed code is. */
+export function isProofObject(value: unknown): value is Exclude<Proof, string> {
+  if (!isObject(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** A string no longer than any code, or a proof object; anything else is `malformed` at once, uncounted. */
+export function isUsableProof(proof: unknown): proof is Proof {
+  if (typeof proof === 'string') return proof.length <= MAX_CODE_INPUT_LENGTH;
+  return isProofObject(proof);
+}
+
+/** The factors a proof could belong to, in registry order: ready, and of the shape of their proofs. */
+function candidatesFor(registry: Registry, factors: ActiveFactorRecord[], proof: Proof): ActiveFactorRecord[] {
+  return factors
+    .filter((factor) => {
+      const module = registry.moduleOf(factor);
+      return (module.ready?.(factor) ?? true) && module.accepts(factor, proof);
+    })
+    .sort((a, b) => registry.rank(a) - registry.rank(b));
+}
+
+/** The outcome of checking every candidate: the first match in registry order, else why none matched. */
+function judge(candidates: ActiveFactorRecord[], results: ProofCheck<FactorRecord>[]): CodeCheck {
+  const matched = results.findIndex((result) => result.kind === 'match');
+  if (matched >= 0) {
+    const { factor } = results[matched] as { kind: 'match'; factor: FactorRecord };
+    return { kind: 'factor', method: factor.type, factor };
+  }
+  const method = candidates[0]!.type;
+  if (results.some((result) => result.kind === 'replayed')) return { kind: 'replayed', method };
+  // Nothing in question can be typed any more (delivered codes expired or used up): send a new one.
+  if (results.every((result) => result.kind === 'expired')) return { kind: 'expired', method };
+  const spent = results.flatMap((result) => (result.kind === 'invalid' && result.factor ? [result.factor] : []));
+  return { kind: 'invalid', method, spent };
 }
 
 /**
- * A checker for one typed code, reusable across the retries of one operation: the slow
+ * A checker for one proof, reusable across the retries of one operation: the slow
  * backup-code derivation runs once per set however often the write is retried.
  */
-export function codeChecker(options: ResolvedOptions, code: unknown, onlyFactorId?: string): CodeChecker {
-  const usable = isUsableCode(code);
-  const verifyBackup = usable ? backupVerifier(code, options.backupCodes.scrypt) : undefined;
+export function codeChecker(
+  options: ResolvedOptions,
+  registry: Registry,
+  context: (userId: string, nowMs: number) => FactorContext,
+  proof: unknown,
+  onlyFactorId?: string,
+): CodeChecker {
+  const usable = isUsableProof(proof);
+  const verifyBackup =
+    usable && typeof proof === 'string' ? backupVerifier(proof, options.backupCodes.scrypt) : undefined;
   return async (userId, state, nowMs) => {
     if (!usable) return { kind: 'malformed', method: 'unknown' };
-    const ctx: FactorContext = { userId, nowMs, open: (sealed) => options.sealer.open(userId, sealed) };
-    const candidates = activeFactors(state).filter((f) => onlyFactorId === undefined || f.id === onlyFactorId);
-    const totps = candidates.filter(
-      (factor): factor is ActiveTotpFactor => factor.type === 'totp' && isCodeShaped(code, factor.totp.digits),
-    );
-    // A delivered factor is a candidate only while it holds a code of this shape: a code
-    // exists only because the app had it sent.
-    const delivered = candidates.filter(
-      (factor): factor is ActiveDeliveredFactor =>
-        factor.type === 'delivered' && factor.code !== null && isCodeShaped(code, codeDigits(factor.code.channel)),
-    );
-    if (totps.length + delivered.length > 0) {
-      // Every factor the code could belong to is checked, with no early exit, so the time
+    const named = activeFactors(state).filter((f) => onlyFactorId === undefined || f.id === onlyFactorId);
+    const candidates = candidatesFor(registry, named, proof);
+    if (candidates.length > 0) {
+      const ctx = context(userId, nowMs);
+      // Every factor the proof could belong to is checked, with no early exit, so the time
       // taken does not say which one matched.
-      const totpResults: FactorMatch<ActiveTotpFactor>[] = [];
-      for (const factor of totps) totpResults.push(await checkTotp(ctx, factor, code));
-      const deliveredResults: DeliveredCodeCheck<ActiveDeliveredFactor>[] = delivered.map((factor) =>
-        checkDeliveredCode(options.hasher, userId, factor, code, nowMs, options.delivery.maxAttemptsPerCode),
-      );
-      for (const result of totpResults) {
-        if (result.kind === 'match') return { kind: 'factor', method: 'totp', factor: result.factor };
-      }
-      for (const result of deliveredResults) {
-        if (result.kind === 'match') return { kind: 'factor', method: 'delivered', factor: result.factor };
-      }
-      const method: CodeMethod = totps.length > 0 ? 'totp' : 'delivered';
-      if ([...totpResults, ...deliveredResults].some((r) => r.kind === 'replayed')) return { kind: 'replayed', method };
-      // Only delivered codes were in question and none can be typed any more: send a new one.
-      if (totps.length === 0 && deliveredResults.every((r) => r.kind === 'expired')) return { kind: 'expired', method };
-      const spent = deliveredResults.flatMap((r) => (r.kind === 'invalid' ? [r.factor] : []));
-      return { kind: 'invalid', method, spent };
+      const results: ProofCheck<FactorRecord>[] = [];
+      for (const factor of candidates) results.push(await registry.moduleOf(factor).check(ctx, factor, proof));
+      return judge(candidates, results);
     }
     if (onlyFactorId !== undefined) {
-      // A delivered factor was named and holds no code: nothing could match, send one first.
-      if (candidates.some((f) => f.type === 'delivered' && f.code === null))
-        return { kind: 'expired', method: 'delivered' };
-      // A factor was named: only its codes count, and this is not one.
+      // The named factor holds nothing to check against (no code sent): send one first.
+      const waiting = named.find((factor) => registry.moduleOf(factor).ready?.(factor) === false);
+      if (waiting !== undefined) return { kind: 'expired', method: waiting.type };
+      // A factor was named: only its proofs count, and this is not one.
       return { kind: 'malformed', method: 'unknown' };
     }
+    if (verifyBackup === undefined) return { kind: 'malformed', method: 'unknown' };
     if (state.backupCodes === null) return { kind: 'invalid', method: 'backup', spent: [] };
-    const result = await verifyBackup!(userId, state.backupCodes);
+    const result = await verifyBackup(userId, state.backupCodes);
     if (result.valid) return { kind: 'backup', method: 'backup', index: result.index };
     if (result.reason === 'invalid') return { kind: 'invalid', method: 'backup', spent: [] };
     return { kind: result.reason === 'used' ? 'replayed' : result.reason, method: 'backup' };
@@ -149,15 +161,9 @@ export function succeededEvent(
   userId: string,
   nowMs: number,
   operation: CodeCheckOperation,
-  check: CodeCheck,
+  check: Extract<CodeCheck, { kind: 'factor' | 'backup' }>,
 ): TwoFactorEvent {
-  return {
-    type: 'verify-succeeded',
-    userId,
-    at: nowMs,
-    operation,
-    method: check.kind === 'backup' ? 'backup' : check.kind === 'factor' ? check.method : 'totp',
-  };
+  return { type: 'verify-succeeded', userId, at: nowMs, operation, method: check.method };
 }
 
 /** The refusal rules, given the account's throttle configuration. */

@@ -1,13 +1,12 @@
-// The authenticator-app factor (RFC 6238 TOTP): its stored shape, how it is enrolled,
-// confirmed and checked. Everything TOTP-specific in the lifecycle lives here; the
-// compare-and-set loop, throttling and refusal rules are shared (src/lifecycle/two-factor.ts).
-import { encodeBase32 } from '../../base32/index.js';
-import { type HashAlgorithm, generateSecretBytes, verifyTotp } from '../../otp/index.js';
-import { renderQrSvg } from '../../qr/index.js';
-import { buildOtpauthUri, formatManualKey } from '../../uri/index.js';
-import type { SealedSecret } from '../crypto.js';
-import { corrupt, isObject, isShortText, isTime, parseSealed } from '../parse.js';
-import type { FactorContext, FactorMatch } from './types.js';
+// The authenticator-app factor (RFC 6238 TOTP): its stored shape, how it is validated, made,
+// confirmed and checked. The module that registers it is index.ts beside this file.
+import { encodeBase32 } from '../../../base32/index.js';
+import { type HashAlgorithm, generateSecretBytes, verifyTotp } from '../../../otp/index.js';
+import { renderQrSvg } from '../../../qr/index.js';
+import { buildOtpauthUri, formatManualKey } from '../../../uri/index.js';
+import type { SealedSecret } from '../../kernel/crypto.js';
+import type { FactorContext, ProofCheck } from '../../kernel/factor.js';
+import { corrupt, isObject, isShortText, isTime, parseSealed } from '../../kernel/parse.js';
 
 /** The TOTP parameters a secret was enrolled with; kept beside it so changing defaults later never breaks existing users. */
 export interface TotpParams {
@@ -169,7 +168,7 @@ export async function checkTotp(
   ctx: FactorContext,
   factor: ActiveTotpFactor,
   code: string,
-): Promise<FactorMatch<ActiveTotpFactor>> {
+): Promise<ProofCheck<ActiveTotpFactor>> {
   const secret = await ctx.open(factor.secret);
   const drift = factor.driftSteps;
   const result = verifyTotp(code, secret, {
@@ -180,7 +179,7 @@ export async function checkTotp(
     allowWeakSecret: true,
   });
   secret.fill(0);
-  if (!result.valid) return { kind: result.reason === 'replayed' ? 'replayed' : 'invalid' };
+  if (!result.valid) return result.reason === 'replayed' ? { kind: 'replayed' } : { kind: 'invalid' };
   const driftSteps = Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, result.delta));
   return { kind: 'match', factor: { ...factor, lastStep: result.step, driftSteps, lastUsedAt: ctx.nowMs } };
 }
@@ -190,13 +189,13 @@ export async function confirmTotp(
   ctx: FactorContext,
   factor: PendingTotpFactor,
   code: string,
-): Promise<ActiveTotpFactor | undefined> {
+): Promise<ProofCheck<ActiveTotpFactor>> {
   const secret = await ctx.open(factor.secret);
   const result = verifyTotp(code, secret, { ...factor.totp, time: ctx.nowMs, window: 1, allowWeakSecret: true });
   secret.fill(0);
-  if (!result.valid) return undefined;
+  if (!result.valid) return { kind: 'invalid' };
   const { expiresAt: _expired, ...common } = factor;
-  return {
+  const factorNow: ActiveTotpFactor = {
     ...common,
     state: 'active',
     activatedAt: ctx.nowMs,
@@ -204,4 +203,5 @@ export async function confirmTotp(
     lastStep: result.step,
     driftSteps: Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, result.delta)),
   };
+  return { kind: 'match', factor: factorNow };
 }

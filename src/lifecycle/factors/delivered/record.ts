@@ -5,29 +5,24 @@
 // codes (made, kept as a keyed hash, checked once), the resend limits, the voice-to-SMS
 // fallback and the approval challenges. The lifecycle operations over it are in delivery.ts;
 // the compare-and-set loop, the throttle and the refusal rules are shared.
-import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
-import { FactorkitError } from '../../errors/index.js';
-import { isCodeShaped } from '../../otp/hotp-key.js';
-import { randomBytes } from '../../otp/secret.js';
-import { CONTROL } from '../args.js';
-import type { SealedSecret } from '../crypto.js';
-import { type KeyedHasher, STORED_HASH_LENGTH, type StoredHash } from '../keyed-hash.js';
-import { corrupt, isCount, isObject, isShortText, isTime, parseSealed } from '../parse.js';
-
-/**
- * How a delivered factor reaches the user: `'email'`, `'sms'`, `'telegram'`, `'voice'` (a phone
- * call whose calling number ends with the code), or a channel the app names itself (lower-case
- * letters, digits and dashes, e.g. `'push'` for its own mobile app). factorkit never sends
- * anything: the app's `deliver` callback does, by whatever means the channel names.
- *
- * @example
- * ```ts
- * import type { DeliveryChannel } from 'factorkit';
- *
- * const channels: DeliveryChannel[] = ['email', 'sms', 'telegram', 'voice', 'push'];
- * ```
- */
-export type DeliveryChannel = 'email' | 'sms' | 'telegram' | 'voice' | (string & {});
+import { decodeBase64url, encodeBase64url } from '../../../backup-codes/base64url.js';
+import { FactorkitError } from '../../../errors/index.js';
+import { randomBytes } from '../../../otp/secret.js';
+import { CONTROL } from '../../kernel/args.js';
+import type { ApprovalStatus, CodePurpose, DeliveryChannel } from './types.js';
+import type { SealedSecret } from '../../kernel/crypto.js';
+import type { ProofCheck } from '../../kernel/factor.js';
+import { type KeyedHasher, STORED_HASH_LENGTH, type StoredHash } from '../../kernel/keyed-hash.js';
+import {
+  MAX_SENDS_PER_HOUR_LIMIT,
+  corrupt,
+  isCount,
+  isObject,
+  isShortText,
+  isTime,
+  parseSealed,
+  parseSends,
+} from '../../kernel/parse.js';
 
 /** A code sent and not yet used: only its keyed hash is kept. */
 export interface LiveCode extends StoredHash {
@@ -111,7 +106,6 @@ export const MAX_APPROVALS = 5;
 export const APPROVAL_PICKUP_MS = 60_000;
 /** Bounds a stored record must respect, whatever the options: above them it is corrupt. */
 export const MAX_ATTEMPTS_LIMIT = 10;
-export const MAX_SENDS_PER_HOUR_LIMIT = 100;
 export const HOUR_MS = 3_600_000;
 const CHALLENGE_ID_BYTES = 9;
 const TOKEN_SECRET_BYTES = 16;
@@ -226,18 +220,6 @@ export function generateDigits(length: number, random: (count: number) => Uint8A
   return out;
 }
 
-/**
- * What a delivered code is for: confirming a destination being enrolled, or signing in.
- *
- * @example
- * ```ts
- * import type { CodePurpose } from 'factorkit';
- *
- * const subject = (purpose: CodePurpose) => (purpose === 'enrollment' ? 'Confirm your e-mail address' : 'Your sign-in code');
- * ```
- */
-export type CodePurpose = 'enrollment' | 'sign-in';
-
 export function purposeOf(factor: Pick<DeliveredFactor, 'state'>): CodePurpose {
   return factor.state === 'pending' ? 'enrollment' : 'sign-in';
 }
@@ -271,19 +253,11 @@ export function issueCode(
   return { state: 'live', channel, ...stored, expiresAt, attemptsLeft: attempts };
 }
 
-export type DeliveredCodeCheck<F extends DeliveredFactor> =
-  /** No live code: never sent, expired, run out of attempts, or already used and this is not it. */
-  | { kind: 'expired' }
-  | { kind: 'malformed' }
-  | { kind: 'replayed' }
-  /** A wrong code: the factor with one attempt fewer (the code gone at 0). */
-  | { kind: 'invalid'; factor: F }
-  /** The factor after the code was used: it cannot be used again. */
-  | { kind: 'match'; factor: F };
-
 /**
- * Checks a typed code against the factor's live code (once, in constant time). `maxAttempts`
- * caps what the record says is left, so a stored count above the app's setting never counts.
+ * Checks a typed code (of the shape `codeDigits` gives) against the factor's live code, once,
+ * in constant time. `maxAttempts` caps what the record says is left, so a stored count above
+ * the app's setting never counts. A wrong code returns the factor with one attempt fewer (the
+ * code gone at 0); a match returns it with the code used, so it cannot be used again.
  */
 export function checkDeliveredCode<F extends DeliveredFactor>(
   hasher: KeyedHasher,
@@ -292,10 +266,10 @@ export function checkDeliveredCode<F extends DeliveredFactor>(
   code: string,
   nowMs: number,
   maxAttempts: number,
-): DeliveredCodeCheck<F> {
+): ProofCheck<F> {
+  // No live code: never sent, expired, run out of attempts, or already used and this is not it.
   const sent = factor.code;
   if (sent === null) return { kind: 'expired' };
-  if (!isCodeShaped(code, codeDigits(sent.channel))) return { kind: 'malformed' };
   const matches = hasher.matches('delivered-code', codeParts(userId, factor, sent.channel, sent.expiresAt, code), sent);
   if (sent.state === 'used') return matches ? { kind: 'replayed' } : { kind: 'expired' };
   if (nowMs >= sent.expiresAt) return { kind: 'expired' };
@@ -504,20 +478,6 @@ export function liveApprovals(approvals: readonly Approval[], nowMs: number, roo
   return live.slice(Math.max(0, live.length - (MAX_APPROVALS - room)));
 }
 
-/**
- * Where an approval request stands, for the waiting sign-in page: `pending` (no answer yet),
- * `approved` (told once: that read signs the session in), `denied`, or `expired` (not answered
- * in time, already picked up, or unknown).
- *
- * @example
- * ```ts
- * import type { ApprovalStatus } from 'factorkit';
- *
- * const keepWaiting = (status: ApprovalStatus) => status === 'pending';
- * ```
- */
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
-
 /** What the waiting page is told about an approval now (before an approved one is consumed). */
 export function approvalStatusOf(approval: Approval | undefined, nowMs: number): ApprovalStatus {
   if (approval === undefined || nowMs >= approvalEnd(approval)) return 'expired';
@@ -556,15 +516,6 @@ function parseCode(userId: string, factorChannel: DeliveryChannel, raw: unknown)
     return { state: 'live', ...common, attemptsLeft };
   }
   throw corrupt(userId, 'bad delivered code state');
-}
-
-/** A list of Unix ms times, oldest first, at most MAX_SENDS_PER_HOUR_LIMIT long. */
-export function parseSends(userId: string, raw: unknown): number[] {
-  if (!Array.isArray(raw) || raw.length > MAX_SENDS_PER_HOUR_LIMIT) throw corrupt(userId, 'bad send history');
-  for (let i = 0; i < raw.length; i++) {
-    if (!isTime(raw[i]) || (i > 0 && raw[i] < raw[i - 1])) throw corrupt(userId, 'bad send history');
-  }
-  return [...(raw as number[])];
 }
 
 function parseApproval(userId: string, raw: unknown): Approval {

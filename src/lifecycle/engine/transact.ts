@@ -2,25 +2,17 @@
 // write with compareAndSet (or create), and on a conflict read again and decide again. All
 // correctness under concurrency lives here, so a store adapter only has to make each of its
 // five calls atomic, and a factor module never sees the store.
-import { FactorkitError } from '../errors/index.js';
-import { redactedDriverError } from '../stores/driver-error.js';
-import type { StoredRecord } from '../stores/index.js';
-import type { SealedSecret } from './crypto.js';
-import type { TwoFactorEvent } from './events.js';
-import { sealedOf, withSealed } from './factors/index.js';
+import { FactorkitError } from '../../errors/index.js';
+import { redactedDriverError } from '../../stores/driver-error.js';
+import type { StoredRecord } from '../../stores/index.js';
+import type { TwoFactorEvent } from '../events.js';
+import type { FactorRecord } from '../kernel/factor.js';
+import type { Decide, RecordState } from '../kernel/record.js';
 import type { ResolvedOptions } from './options.js';
-import { type RecordState, parseState, serializeState, statusOf } from './state.js';
+import type { Registry } from './registry.js';
+import { parseState, serializeState, statusOf } from './state.js';
 
-/** One decision against one version of the record. */
-export interface Outcome<T> {
-  result: T;
-  /** The state to write; absent: nothing changes. */
-  next?: RecordState;
-  /** Emitted once the write (if any) has committed. */
-  events?: TwoFactorEvent[];
-}
-
-export type Decide<T> = (state: RecordState | null, nowMs: number) => Promise<Outcome<T>>;
+export type { Decide, Outcome } from '../kernel/record.js';
 
 const MAX_ATTEMPTS = 100;
 
@@ -33,7 +25,7 @@ export interface RecordAccess {
   emit(events: TwoFactorEvent[] | undefined): Promise<void>;
 }
 
-export function recordAccess(options: ResolvedOptions): RecordAccess {
+export function recordAccess(options: ResolvedOptions, registry: Registry): RecordAccess {
   const { store, sealer, onEvent, warn, now } = options;
 
   async function storeCall<T>(call: () => Promise<T>): Promise<T> {
@@ -55,16 +47,23 @@ export function recordAccess(options: ResolvedOptions): RecordAccess {
     if (typeof record !== 'object' || typeof record.data !== 'string' || !Number.isSafeInteger(record.version)) {
       throw new FactorkitError('STORE_ERROR', 'the 2FA store returned a malformed record');
     }
-    return { record, state: parseState(userId, record.data) };
+    return { record, state: parseState(userId, record.data, registry) };
   }
 
   /** Re-seals secrets not under the current key, so every write completes a key rotation. */
   async function rotate(userId: string, state: RecordState): Promise<RecordState> {
-    const reseal = async (sealed: SealedSecret): Promise<SealedSecret> =>
-      sealer.isStale(sealed) ? sealer.seal(userId, await sealer.open(userId, sealed)) : sealed;
-    if (!state.factors.some((factor) => sealer.isStale(sealedOf(factor)))) return state;
+    const stale = (factor: FactorRecord): boolean => {
+      const sealed = registry.moduleOf(factor).sealed;
+      return sealed !== undefined && sealer.isStale(sealed.of(factor));
+    };
+    if (!state.factors.some(stale)) return state;
     const factors = await Promise.all(
-      state.factors.map(async (factor) => withSealed(factor, await reseal(sealedOf(factor)))),
+      state.factors.map(async (factor) => {
+        if (!stale(factor)) return factor;
+        const sealed = registry.moduleOf(factor).sealed!;
+        const opened = await sealer.open(userId, sealed.of(factor));
+        return sealed.with(factor, await sealer.seal(userId, opened));
+      }),
     );
     return { ...state, factors };
   }

@@ -12,11 +12,11 @@
 import { equalBytes } from '@noble/ciphers/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
+import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
 import type { SecretSealer } from './crypto.js';
 
-/** What a keyed hash is for: each purpose has its own derived key. */
-export type HashPurpose = 'delivered-code' | 'approval-token';
+/** What a keyed hash is for (`'delivered-code'`, `'approval-token'`, a factor module's own): each purpose has its own derived key. */
+export type HashPurpose = string;
 
 /** A keyed hash as stored: the key it was made with (null: no keyring) and the HMAC, base64url. */
 export interface StoredHash {

@@ -1,6 +1,6 @@
 // Checks shared by every parser of stored state (the record, each factor module): a stored
 // value that fails one is CORRUPT_RECORD, never a silent default.
-import { FactorkitError } from '../errors/index.js';
+import { FactorkitError } from '../../errors/index.js';
 import type { SealedSecret } from './crypto.js';
 
 export function corrupt(userId: string, what: string, cause?: unknown): FactorkitError {
@@ -29,4 +29,16 @@ export function parseSealed(userId: string, value: unknown): SealedSecret {
     }
   }
   throw corrupt(userId, 'bad secret');
+}
+
+/** Sends per hour a stored record may hold, whatever the options: above it the record is corrupt. */
+export const MAX_SENDS_PER_HOUR_LIMIT = 100;
+
+/** A list of Unix ms times, oldest first, at most MAX_SENDS_PER_HOUR_LIMIT long. */
+export function parseSends(userId: string, raw: unknown): number[] {
+  if (!Array.isArray(raw) || raw.length > MAX_SENDS_PER_HOUR_LIMIT) throw corrupt(userId, 'bad send history');
+  for (let i = 0; i < raw.length; i++) {
+    if (!isTime(raw[i]) || (i > 0 && raw[i] < raw[i - 1])) throw corrupt(userId, 'bad send history');
+  }
+  return [...(raw as number[])];
 }

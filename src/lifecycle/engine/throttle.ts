@@ -4,8 +4,10 @@
 // calls `unlock` (NIST SP 800-63B §5.2.2 caps consecutive failed attempts at 100). Attempts
 // made while locked are refused without looking at the code and without being counted, so a
 // locked account is no oracle, and an attacker cannot extend the lockout by hammering it.
-import { FactorkitError } from '../errors/index.js';
-import type { ThrottleState } from './state.js';
+import { FactorkitError } from '../../errors/index.js';
+import type { LockRefusal, ThrottleState } from '../kernel/record.js';
+
+export type { LockRefusal };
 
 /**
  * Throttling options of {@link createTwoFactor}.
@@ -83,9 +85,6 @@ export function resolveThrottle(options: unknown): ThrottleConfig {
 export function lockRemainingMs(throttle: ThrottleState, nowMs: number): number {
   return Math.max(0, throttle.lockedUntil - nowMs);
 }
-
-/** What every operation answers while the account is locked, for good or for a time. */
-export type LockRefusal = { ok: false; reason: 'hard-locked' } | { ok: false; reason: 'locked'; retryAfterMs: number };
 
 /** The answer while the account is locked; undefined when it is not. */
 export function lockRefusal(throttle: ThrottleState, nowMs: number): LockRefusal | undefined {

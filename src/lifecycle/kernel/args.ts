@@ -1,8 +1,8 @@
 // Argument checks and ids shared by the lifecycle's operations.
-import { encodeBase64url } from '../backup-codes/base64url.js';
-import { FactorkitError } from '../errors/index.js';
-import { randomBytes } from '../otp/secret.js';
-import { checkOptionsObject } from '../validation/index.js';
+import { encodeBase64url } from '../../backup-codes/base64url.js';
+import { FactorkitError } from '../../errors/index.js';
+import { randomBytes } from '../../otp/secret.js';
+import { checkOptionsObject } from '../../validation/index.js';
 
 const FACTOR_ID_BYTES = 9;
 export const MAX_NAME_LENGTH = 64;

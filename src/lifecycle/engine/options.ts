@@ -1,22 +1,17 @@
 // Every option of createTwoFactor, checked once, where it is given: a bad option fails at
 // start-up, not at the first sign-in after a user typed a valid code.
-import type { GenerateBackupCodesOptions } from '../backup-codes/index.js';
-import { checkScryptOption } from '../backup-codes/kdf.js';
-import { FactorkitError } from '../errors/index.js';
-import { checkAlgorithm, checkDigits, checkPeriod } from '../otp/options.js';
-import type { TwoFactorStore } from '../stores/index.js';
-import { buildOtpauthUri } from '../uri/index.js';
-import { checkOptionsObject } from '../validation/index.js';
-import { SecretSealer } from './crypto.js';
-import type { TwoFactorEvent } from './events.js';
-import { MAX_ATTEMPTS_LIMIT, MAX_SENDS_PER_HOUR_LIMIT } from './factors/delivered.js';
-import type { TotpParams } from './factors/totp.js';
-import { type KeyedHasher, keyedHasher } from './keyed-hash.js';
+import type { GenerateBackupCodesOptions } from '../../backup-codes/index.js';
+import { checkBackupCodeOptions } from '../../backup-codes/set.js';
+import { FactorkitError } from '../../errors/index.js';
+import { checkAlgorithm, checkDigits, checkPeriod } from '../../otp/options.js';
+import type { TwoFactorStore } from '../../stores/index.js';
+import { buildOtpauthUri } from '../../uri/index.js';
+import type { TwoFactorEvent } from '../events.js';
+import type { TotpParams } from '../factors/totp/record.js';
+import { SecretSealer } from '../kernel/crypto.js';
+import { type KeyedHasher, keyedHasher } from '../kernel/keyed-hash.js';
+import type { TwoFactorOptions } from '../types.js';
 import { type ThrottleConfig, resolveThrottle } from './throttle.js';
-import type { DeliveryMessage, DeliveryOptions, TwoFactorOptions } from './types.js';
-
-/** The delivery settings with every default filled in. */
-export type DeliveryConfig = Required<DeliveryOptions>;
 
 export interface ResolvedOptions {
   store: TwoFactorStore;
@@ -30,48 +25,10 @@ export interface ResolvedOptions {
   backupCodes: Omit<GenerateBackupCodesOptions, 'now'>;
   throttle: ThrottleConfig;
   sealer: SecretSealer;
-  /** Keyed hashes of delivered codes and approval tokens, keyed from the keyring. */
+  /** Keyed hashes of delivered codes, approval tokens and other factors' short secrets, keyed from the keyring. */
   hasher: KeyedHasher;
-  deliver: ((message: DeliveryMessage) => Promise<void>) | undefined;
-  delivery: DeliveryConfig;
-}
-
-/** The defaults of `delivery`, documented on {@link DeliveryOptions}. */
-export const DEFAULT_DELIVERY: DeliveryConfig = {
-  codeTtlMs: 5 * 60_000,
-  maxAttemptsPerCode: 5,
-  resendCooldownMs: 30_000,
-  maxSendsPerHour: 5,
-  voiceCallsBeforeSms: 3,
-  approvalTtlMs: 2 * 60_000,
-};
-
-/** Each delivery setting's bounds: [min, max], integers. */
-const DELIVERY_BOUNDS: Record<keyof DeliveryConfig, [number, number, string]> = {
-  // NIST SP 800-63B §5.1.3.2: an out-of-band secret is invalid after 10 minutes.
-  codeTtlMs: [30_000, 10 * 60_000, 'from 30 s to 10 minutes, in milliseconds'],
-  maxAttemptsPerCode: [1, MAX_ATTEMPTS_LIMIT, `an integer from 1 to ${MAX_ATTEMPTS_LIMIT}`],
-  resendCooldownMs: [0, 3_600_000, 'from 0 to one hour, in milliseconds'],
-  maxSendsPerHour: [1, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 1 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
-  voiceCallsBeforeSms: [1, 10, 'an integer from 1 to 10'],
-  approvalTtlMs: [30_000, 10 * 60_000, 'from 30 s to 10 minutes, in milliseconds'],
-};
-
-function resolveDelivery(options: unknown): DeliveryConfig {
-  const given = checkOptionsObject(options, 'delivery');
-  const resolved = { ...DEFAULT_DELIVERY };
-  for (const [name, [min, max, what]] of Object.entries(DELIVERY_BOUNDS) as [
-    keyof DeliveryConfig,
-    [number, number, string],
-  ][]) {
-    const value = given[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new FactorkitError('INVALID_ARGUMENT', `delivery.${name} must be ${what}`);
-    }
-    resolved[name] = value;
-  }
-  return resolved;
+  /** The app's factor modules, checked by the registry. */
+  factors: unknown;
 }
 
 const DEFAULT_TTL_MS = 10 * 60_000;
@@ -123,10 +80,7 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
     throw new FactorkitError('INVALID_ARGUMENT', 'enrollmentTtlMs must be a positive, finite number of milliseconds');
   }
   const backupCodes = options.backupCodes ?? {};
-  if (typeof backupCodes !== 'object' || backupCodes === null) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'backupCodes must be an object');
-  }
-  checkScryptOption(backupCodes.scrypt);
+  checkBackupCodeOptions(backupCodes);
   // Build one Key URI now, so an issuer the URI format refuses fails here and not at the
   // first enrollment.
   buildOtpauthUri({
@@ -148,11 +102,7 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
         'Pass keyring: { currentKeyId, keys } to createTwoFactor to encrypt them with AES-256-GCM.',
     );
   }
-  const deliver = options.deliver;
-  if (deliver !== undefined && typeof deliver !== 'function') {
-    throw new FactorkitError('INVALID_ARGUMENT', 'deliver must be a function');
-  }
-  const delivery = resolveDelivery(options.delivery);
+  checkMovedOptions(options as unknown as Record<string, unknown>);
   const now = (): number => {
     const value = clock();
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -172,7 +122,19 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
     throttle,
     sealer,
     hasher: keyedHasher(sealer),
-    deliver,
-    delivery,
+    factors: options.factors,
   };
+}
+
+/** Options that moved into a factor module: naming them here is a mistake to be told about. */
+function checkMovedOptions(options: Record<string, unknown>): void {
+  for (const name of ['deliver', 'delivery']) {
+    if (options[name] !== undefined) {
+      throw new FactorkitError(
+        'INVALID_ARGUMENT',
+        `${name} moved into the delivered-codes module: pass factors: [deliveredCodes({ deliver, ... })] ` +
+          "with deliveredCodes from 'factorkit/delivered'",
+      );
+    }
+  }
 }

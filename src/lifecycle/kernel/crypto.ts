@@ -7,9 +7,9 @@
 import { gcm } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
-import { FactorkitError } from '../errors/index.js';
-import { randomBytes } from '../otp/secret.js';
+import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
+import { FactorkitError } from '../../errors/index.js';
+import { randomBytes } from '../../otp/secret.js';
 
 /**
  * AES-256-GCM keys for TOTP secrets at rest. New secrets are encrypted under `currentKeyId`;

@@ -1,0 +1,80 @@
+// The shape of a user's 2FA record as every part of the lifecycle sees it, and the small pure
+// helpers over it that factor modules and the engine share. Parsing and serialising it is the
+// engine's (engine/state.ts).
+import type { BackupCodeSet } from '../../backup-codes/index.js';
+import type { TwoFactorEvent } from '../events.js';
+import type { ActiveFactorRecord, FactorRecord, PendingFactorRecord } from './factor.js';
+
+export interface ThrottleState {
+  /** Consecutive failed attempts since the last success. */
+  failures: number;
+  /** Unix ms until which every attempt is refused; 0 when not locked for a time. */
+  lockedUntil: number;
+  /** When `maxConsecutiveFailures` was reached: locked until support unlocks; null when not. */
+  hardLockedAt: number | null;
+}
+
+/** A browser the user asked to remember: only the SHA-256 of its token is kept. */
+export interface RememberedDevice {
+  id: string;
+  label: string | null;
+  /** SHA-256 of the whole token, base64url. */
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface RecordState {
+  v: 2;
+  /** Every factor, of every registered type, in the order they were added. */
+  factors: FactorRecord[];
+  /** The backup codes; null when no factor is active. */
+  backupCodes: BackupCodeSet | null;
+  throttle: ThrottleState;
+  devices: RememberedDevice[];
+  /**
+   * Unix ms of the codes sent to destinations being enrolled, in the last hour: the hourly cap
+   * on them is per account, so beginning again (or removing the pending factor) does not reset
+   * it. Absent in records written before delivered codes existed.
+   */
+  enrollmentSends: number[];
+}
+
+/** What every operation answers while the account is locked, for good or for a time. */
+export type LockRefusal = { ok: false; reason: 'hard-locked' } | { ok: false; reason: 'locked'; retryAfterMs: number };
+
+/** One decision against one version of the record. */
+export interface Outcome<T> {
+  result: T;
+  /** The state to write; absent: nothing changes. */
+  next?: RecordState;
+  /** Emitted once the write (if any) has committed. */
+  events?: TwoFactorEvent[];
+}
+
+/** A decision over the record as read (null: the user has none yet), at the time `nowMs`. */
+export type Decide<T> = (state: RecordState | null, nowMs: number) => Promise<Outcome<T>>;
+
+export function emptyState(): RecordState {
+  return {
+    v: 2,
+    factors: [],
+    backupCodes: null,
+    throttle: { failures: 0, lockedUntil: 0, hardLockedAt: null },
+    devices: [],
+    enrollmentSends: [],
+  };
+}
+
+export function activeFactors(state: RecordState): ActiveFactorRecord[] {
+  return state.factors.filter((factor): factor is ActiveFactorRecord => factor.state === 'active');
+}
+
+/** The state with the factor of `factor.id` replaced by `factor` (its new version after a change). */
+export function replaceFactor<F extends FactorRecord>(state: RecordState, factor: F): RecordState {
+  return { ...state, factors: state.factors.map((f) => (f.id === factor.id ? factor : f)) };
+}
+
+export function pendingFactors(state: RecordState): PendingFactorRecord[] {
+  return state.factors.filter((factor): factor is PendingFactorRecord => factor.state === 'pending');
+}

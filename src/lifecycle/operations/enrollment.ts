@@ -1,0 +1,213 @@
+// Enrollment: beginning a factor of any registered type (its module prepares it, or enrolls it
+// its own way) and confirming it with its first proof, which on an account with 2FA on also
+// takes a proof of a factor the account has.
+import { FactorkitError } from '../../errors/index.js';
+import { checkOptionsObject } from '../../validation/index.js';
+import type { Engine } from '../engine/engine.js';
+import { afterSuccess, failedEvent, isProofObject, isUsableProof, succeededEvent } from '../engine/proof-check.js';
+import type { RegisteredModule } from '../kernel/built-in.js';
+import type { FactorRecord, PendingFactorRecord } from '../kernel/factor.js';
+import { checkUserId, newFactorId } from '../kernel/args.js';
+import {
+  type Outcome,
+  type RecordState,
+  activeFactors,
+  emptyState,
+  pendingFactors,
+  replaceFactor,
+} from '../kernel/record.js';
+import type { TwoFactorEvent } from '../events.js';
+import { resetThrottle } from '../engine/throttle.js';
+import type { BackupCodesResult, ConfirmEnrollmentOptions } from '../types.js';
+import { lazyBackupCodes } from './proof.js';
+
+const OPERATION = 'confirm-enrollment';
+
+/** Starts enrolling a factor of the module the options are for. */
+export async function beginEnrollment(engine: Engine, userId: string, options: unknown): Promise<unknown> {
+  checkUserId(userId);
+  const given = checkOptionsObject(options ?? {}, 'options');
+  const module = engine.registry.forEnrollment(given);
+  const { type: _type, ...own } = given;
+  if (module.beginEnrollment !== undefined) return module.beginEnrollment(engine, userId, own);
+  return beginPrepared(engine, module, userId, own);
+}
+
+/** The generic enrollment: the module prepares the factor, the engine stores it as pending. */
+async function beginPrepared(
+  engine: Engine,
+  module: RegisteredModule,
+  userId: string,
+  options: Record<string, unknown>,
+): Promise<unknown> {
+  const prepared = await module.prepareEnrollment!(engine.context(userId, engine.options.now()), options);
+  const factorId = newFactorId();
+  return engine.transact(userId, async (state, nowMs) => {
+    const current = state ?? emptyState();
+    if (activeFactors(current).filter((f) => f.type === module.type).length >= module.maxActive) {
+      throw new FactorkitError(
+        'TOO_MANY_FACTORS',
+        `a user may have at most ${module.maxActive} of type '${module.type}'`,
+      );
+    }
+    const expiresAt = nowMs + engine.options.enrollmentTtlMs;
+    const pending = {
+      type: module.type,
+      id: factorId,
+      name: prepared.name ?? module.label,
+      createdAt: nowMs,
+      lastUsedAt: null,
+      state: 'pending',
+      ...prepared.fields,
+      expiresAt,
+    } as PendingFactorRecord;
+    // At most one pending factor of a type: beginning again replaces the earlier one.
+    const factors = [...current.factors.filter((f) => !(f.state === 'pending' && f.type === module.type)), pending];
+    return { result: { factorId, ...prepared.display, expiresAt }, next: { ...current, factors } };
+  });
+}
+
+/** The options of confirmEnrollment, checked. */
+function checkConfirmOptions(options: unknown): ConfirmEnrollmentOptions {
+  const { factorId, currentCode } = (options ?? {}) as ConfirmEnrollmentOptions;
+  if (factorId !== undefined && typeof factorId !== 'string') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'factorId must be a string');
+  }
+  if (currentCode !== undefined && typeof currentCode !== 'string' && !isProofObject(currentCode)) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'currentCode must be a string or a proof object');
+  }
+  return { ...(factorId === undefined ? {} : { factorId }), ...(currentCode === undefined ? {} : { currentCode }) };
+}
+
+/** Confirms a pending factor with its first proof; the first factor turns 2FA on with backup codes. */
+export async function confirmEnrollment(
+  engine: Engine,
+  userId: string,
+  proof: unknown,
+  options?: ConfirmEnrollmentOptions,
+): Promise<BackupCodesResult> {
+  checkUserId(userId);
+  const { factorId, currentCode } = checkConfirmOptions(options);
+  const checkCurrent = engine.checker(currentCode);
+  const backupCodes = lazyBackupCodes(engine);
+  const { rules, registry } = engine;
+  return engine.transact<BackupCodesResult>(userId, async (state, nowMs) => {
+    // Without a factorId: the pending factor begun last.
+    const pendings = state === null ? [] : pendingFactors(state);
+    const pending = factorId === undefined ? pendings.at(-1) : pendings.find((f) => f.id === factorId);
+    if (state === null || pending === undefined) {
+      return { result: { ok: false, reason: factorId === undefined ? 'not-enrolled' : 'unknown-factor' } };
+    }
+    const module = registry.moduleOf(pending);
+    const locked = rules.locked(userId, state, nowMs, OPERATION);
+    if (locked !== undefined) return locked;
+    const unusable = refuseUnusable(module, pending, proof, userId, nowMs);
+    if (unusable !== undefined) return unusable;
+    // Checked again here: the account may have changed since beginEnrollment.
+    module.beforeConfirm?.(pending, state);
+    // Adding a factor to an account with 2FA on takes a proof of a factor it has: a session
+    // alone (a stolen cookie, an unlocked laptop) must not be able to add the attacker's.
+    const proven = await proveCurrent(engine, userId, state, nowMs, currentCode, checkCurrent);
+    if ('result' in proven) return proven;
+    const checked = await module.check(engine.context(userId, nowMs), pending, proof as string);
+    if (checked.kind === 'invalid') {
+      // A wrong proof is counted, with the factor's state as the attempt left it.
+      const failed = checked.factor === undefined ? state : replaceFactor(state, checked.factor);
+      return rules.countedFailure(userId, failed, nowMs, OPERATION, pending.type);
+    }
+    if (checked.kind !== 'match') {
+      return {
+        result: { ok: false, reason: checked.kind },
+        events: [failedEvent(userId, nowMs, OPERATION, pending.type, checked.kind)],
+      };
+    }
+    const activated = activate(checked.factor, nowMs);
+    const generated = proven.wasActive ? undefined : await backupCodes(userId, nowMs);
+    return confirmed(userId, proven, activated, generated, nowMs);
+  });
+}
+
+/** An expired pending factor, or a proof not of its shape: refused, uncounted. */
+function refuseUnusable(
+  module: RegisteredModule,
+  pending: PendingFactorRecord,
+  proof: unknown,
+  userId: string,
+  nowMs: number,
+): Outcome<BackupCodesResult> | undefined {
+  if (nowMs >= pending.expiresAt || module.ready?.(pending) === false) {
+    return {
+      result: { ok: false, reason: 'expired' },
+      events: [failedEvent(userId, nowMs, OPERATION, pending.type, 'expired')],
+    };
+  }
+  if (!isUsableProof(proof) || !module.accepts(pending, proof)) {
+    return {
+      result: { ok: false, reason: 'malformed' },
+      events: [failedEvent(userId, nowMs, OPERATION, 'unknown', 'malformed')],
+    };
+  }
+  return undefined;
+}
+
+type CurrentProof = { wasActive: boolean; state: RecordState; events: TwoFactorEvent[] };
+
+/** On an account with 2FA on, the proof of a factor it has; the state after it was used. */
+async function proveCurrent(
+  engine: Engine,
+  userId: string,
+  state: RecordState,
+  nowMs: number,
+  currentCode: unknown,
+  checkCurrent: ReturnType<Engine['checker']>,
+): Promise<CurrentProof | Outcome<BackupCodesResult>> {
+  if (activeFactors(state).length === 0) return { wasActive: false, state, events: [] };
+  if (currentCode === undefined) {
+    return {
+      result: { ok: false, reason: 'current-code-required' },
+      events: [failedEvent(userId, nowMs, OPERATION, 'unknown', 'current-code-required')],
+    };
+  }
+  const checked = await checkCurrent(userId, state, nowMs);
+  const refused = engine.rules.refuse(userId, state, checked, nowMs, OPERATION);
+  if (refused !== undefined) return refused;
+  const proven = checked as Extract<typeof checked, { kind: 'factor' | 'backup' }>;
+  return {
+    wasActive: true,
+    state: afterSuccess(state, proven, nowMs),
+    events: [succeededEvent(userId, nowMs, OPERATION, proven)],
+  };
+}
+
+/** A pending factor its module matched, made active (unless the module already did). */
+function activate(factor: FactorRecord, nowMs: number): FactorRecord {
+  if (factor.state === 'active') return factor;
+  const { expiresAt: _expired, ...common } = factor;
+  return { ...common, state: 'active', activatedAt: nowMs, lastUsedAt: nowMs };
+}
+
+/** The record with the factor confirmed: backup codes made for a first factor, devices forgotten. */
+function confirmed(
+  userId: string,
+  proven: CurrentProof,
+  activated: FactorRecord,
+  generated: Awaited<ReturnType<ReturnType<typeof lazyBackupCodes>>> | undefined,
+  nowMs: number,
+): Outcome<BackupCodesResult> {
+  const { state: current } = proven;
+  const events: TwoFactorEvent[] = [
+    ...proven.events,
+    { type: 'verify-succeeded', userId, at: nowMs, operation: OPERATION, method: activated.type },
+  ];
+  const next: RecordState = {
+    ...replaceFactor(current, activated),
+    backupCodes: generated === undefined ? current.backupCodes : generated.set,
+    throttle: resetThrottle(),
+    // A new factor forgets every remembered device: they were trusted under the old set.
+    devices: [],
+  };
+  if (!proven.wasActive) events.push({ type: 'enabled', userId, at: nowMs });
+  events.push({ type: 'factor-added', userId, at: nowMs, factorId: activated.id, factorType: activated.type });
+  const backupCodes = generated === undefined ? [] : [...generated.codes];
+  return { result: { ok: true, backupCodes, factorId: activated.id }, next, events };
+}

@@ -1,0 +1,91 @@
+// Remembered devices ("trust this browser for 30 days"): the operations over the record; the
+// tokens themselves are in devices.ts.
+import { FactorkitError } from '../../errors/index.js';
+import type { Engine } from '../engine/engine.js';
+import { checkDisplayText, checkId, checkUserId } from '../kernel/args.js';
+import { activeFactors } from '../kernel/record.js';
+import type {
+  CheckRememberedDeviceResult,
+  RememberDeviceOptions,
+  RememberDeviceResult,
+  RememberedDeviceSummary,
+  TwoFactorFailure,
+} from '../types.js';
+import {
+  DEFAULT_DEVICE_TTL_MS,
+  MAX_DEVICE_TTL_MS,
+  MIN_DEVICE_TTL_MS,
+  liveDevices,
+  matchDevice,
+  newDevice,
+} from './devices.js';
+
+const MAX_DEVICE_LABEL_LENGTH = 128;
+
+export async function rememberDevice(
+  engine: Engine,
+  userId: string,
+  options?: RememberDeviceOptions,
+): Promise<RememberDeviceResult> {
+  checkUserId(userId);
+  const { label, ttlMs = DEFAULT_DEVICE_TTL_MS } = (options ?? {}) as { label?: unknown; ttlMs?: unknown };
+  const deviceLabel = label === undefined ? null : checkDisplayText('label', label, MAX_DEVICE_LABEL_LENGTH);
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < MIN_DEVICE_TTL_MS || ttlMs > MAX_DEVICE_TTL_MS) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'ttlMs must be from 1 minute to 400 days, in milliseconds');
+  }
+  return engine.transact<RememberDeviceResult>(userId, async (state, nowMs) => {
+    if (state === null || activeFactors(state).length === 0) {
+      return { result: { ok: false, reason: 'not-enrolled' } };
+    }
+    const { device, token } = newDevice(deviceLabel, nowMs, ttlMs);
+    return {
+      result: { ok: true, deviceId: device.id, token, expiresAt: device.expiresAt },
+      next: { ...state, devices: [...liveDevices(state.devices, nowMs, 1), device] },
+      events: [{ type: 'device-remembered', userId, at: nowMs, deviceId: device.id }],
+    };
+  });
+}
+
+export async function checkRememberedDevice(
+  engine: Engine,
+  userId: string,
+  token: string,
+): Promise<CheckRememberedDeviceResult> {
+  checkUserId(userId);
+  if (typeof token !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'token must be a string');
+  const { state } = await engine.load(userId);
+  if (state === null || activeFactors(state).length === 0) return { ok: false, reason: 'not-enrolled' };
+  const matched = matchDevice(state.devices, token, engine.options.now());
+  return matched.ok ? { ok: true, deviceId: matched.device.id } : matched;
+}
+
+export async function listRememberedDevices(engine: Engine, userId: string): Promise<RememberedDeviceSummary[]> {
+  checkUserId(userId);
+  const { state } = await engine.load(userId);
+  if (state === null) return [];
+  return liveDevices(state.devices, engine.options.now()).map((d) => ({
+    deviceId: d.id,
+    label: d.label,
+    createdAt: d.createdAt,
+    expiresAt: d.expiresAt,
+  }));
+}
+
+export async function forgetDevice(
+  engine: Engine,
+  userId: string,
+  deviceId: string,
+): Promise<{ ok: true } | TwoFactorFailure> {
+  checkUserId(userId);
+  checkId('deviceId', deviceId);
+  return engine.transact<{ ok: true } | TwoFactorFailure>(userId, async (state, nowMs) => {
+    if (state === null || !state.devices.some((d) => d.id === deviceId)) {
+      return { result: { ok: false, reason: 'unknown-factor' } };
+    }
+    return {
+      result: { ok: true },
+      next: { ...state, devices: state.devices.filter((d) => d.id !== deviceId) },
+      events: [{ type: 'device-forgotten', userId, at: nowMs, deviceId }],
+    };
+  });
+}

@@ -1,0 +1,120 @@
+// What an app's support staff and admin pages use: the status of an account, its throttle,
+// the list of users, and the two support actions (reset, unlock), each with its actor.
+import { remainingBackupCodes as remainingOf } from '../../backup-codes/index.js';
+import { FactorkitError } from '../../errors/index.js';
+import { isTwoFactorStatus } from '../../stores/status.js';
+import type { TwoFactorStatus } from '../../stores/index.js';
+import type { Engine } from '../engine/engine.js';
+import { parseState, statusOf } from '../engine/state.js';
+import { lockRemainingMs, resetThrottle } from '../engine/throttle.js';
+import type { FactorType } from '../events.js';
+import { checkUserId } from '../kernel/args.js';
+import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
+import type {
+  ListUsersOptions,
+  SupportActionOptions,
+  ThrottleStatus,
+  TwoFactorFailure,
+  TwoFactorUser,
+} from '../types.js';
+import { switchedOff } from './proof.js';
+
+export async function status(engine: Engine, userId: string): Promise<TwoFactorStatus> {
+  checkUserId(userId);
+  const { state } = await engine.load(userId);
+  return state === null ? 'not-activated' : statusOf(state);
+}
+
+export async function remainingBackupCodes(engine: Engine, userId: string): Promise<number> {
+  checkUserId(userId);
+  const { state } = await engine.load(userId);
+  if (state === null || activeFactors(state).length === 0 || state.backupCodes === null) return 0;
+  return remainingOf(state.backupCodes);
+}
+
+export async function throttleStatus(engine: Engine, userId: string): Promise<ThrottleStatus> {
+  checkUserId(userId);
+  const { state } = await engine.load(userId);
+  if (state === null) return { failures: 0, retryAfterMs: 0, hardLocked: false };
+  const hardLocked = state.throttle.hardLockedAt !== null;
+  return {
+    failures: state.throttle.failures,
+    retryAfterMs: hardLocked ? 0 : lockRemainingMs(state.throttle, engine.options.now()),
+    hardLocked,
+  };
+}
+
+function checkListOptions(options: unknown): Required<Pick<ListUsersOptions, 'limit'>> & ListUsersOptions {
+  const { status: wanted, limit = 50, cursor } = (options ?? {}) as ListUsersOptions;
+  if (wanted !== undefined && !isTwoFactorStatus(wanted)) {
+    throw new FactorkitError('INVALID_ARGUMENT', "status must be 'activated', 'not-activated' or 'pending'");
+  }
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'limit must be an integer from 1 to 1000');
+  }
+  if (cursor !== undefined && typeof cursor !== 'string') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'cursor must be a string');
+  }
+  return { limit, ...(wanted === undefined ? {} : { status: wanted }), ...(cursor === undefined ? {} : { cursor }) };
+}
+
+export async function listUsers(
+  engine: Engine,
+  options?: ListUsersOptions,
+): Promise<{ users: TwoFactorUser[]; nextCursor?: string }> {
+  const query = checkListOptions(options);
+  const page = await engine.storeCall(() => engine.store.list(query));
+  const users: TwoFactorUser[] = page.records.map(({ userId, status: s, updatedAt, data }) => ({
+    userId,
+    status: s,
+    updatedAt,
+    activeFactors: countActive(engine, userId, data),
+  }));
+  return page.nextCursor === undefined ? { users } : { users, nextCursor: page.nextCursor };
+}
+
+/** Active factors per type, or null for a record that cannot be read: one bad record must not break an admin page. */
+function countActive(engine: Engine, userId: string, data: string): Record<FactorType, number> | null {
+  try {
+    const state = parseState(userId, data, engine.registry);
+    const counts = Object.fromEntries(engine.registry.types.map((type) => [type, 0])) as Record<FactorType, number>;
+    for (const factor of activeFactors(state)) counts[factor.type] = (counts[factor.type] ?? 0) + 1;
+    return counts;
+  } catch {
+    return null;
+  }
+}
+
+/** The support operations' skeleton: no proof, an actor, one change and its event. */
+async function bySupport(
+  engine: Engine,
+  userId: string,
+  options: SupportActionOptions,
+  change: (state: RecordState, actor: string, nowMs: number) => Outcome<{ ok: true }>,
+): Promise<{ ok: true } | TwoFactorFailure> {
+  checkUserId(userId);
+  const actor = (options as Partial<SupportActionOptions> | undefined)?.actor;
+  if (typeof actor !== 'string' || actor.trim().length === 0 || actor.length > 255) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'actor must be a string of 1 to 255 characters');
+  }
+  return engine.transact<{ ok: true } | TwoFactorFailure>(userId, async (state, nowMs) => {
+    if (state === null) return { result: { ok: false, reason: 'not-enrolled' } };
+    return change(state, actor, nowMs);
+  });
+}
+
+export function resetByAdmin(engine: Engine, userId: string, options: SupportActionOptions) {
+  return bySupport(engine, userId, options, (state, actor, nowMs) => ({
+    result: { ok: true },
+    next: { ...switchedOff(state), throttle: resetThrottle() },
+    events: [{ type: 'reset-by-admin', userId, at: nowMs, actor }],
+  }));
+}
+
+export function unlock(engine: Engine, userId: string, options: SupportActionOptions) {
+  return bySupport(engine, userId, options, (state, actor, nowMs) => ({
+    result: { ok: true },
+    next: { ...state, throttle: resetThrottle() },
+    events: [{ type: 'unlocked', userId, at: nowMs, actor }],
+  }));
+}
