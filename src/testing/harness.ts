@@ -11,6 +11,7 @@ import {
 } from '../lifecycle/index.js';
 import { randomBytes } from '../otp/secret.js';
 import type { TwoFactorStore } from '../stores/index.js';
+import type { FactorConformanceSpec } from './factor-conformance.js';
 import { generateTotp } from '../otp/index.js';
 
 /**
@@ -30,6 +31,8 @@ export interface StoreConformanceOptions {
   teardown?: (store: TwoFactorStore) => void | Promise<void>;
   /** Run the fault-injection cases (each lifecycle operation failing at every store call). Default true. */
   faults?: boolean;
+  /** Factor modules of your own to run the factor cases on, over this store (see {@link runFactorConformance}). */
+  factors?: FactorConformanceSpec[];
 }
 
 export type MakeStore = () => TwoFactorStore | Promise<TwoFactorStore>;

@@ -7,6 +7,7 @@
 import { describe } from 'vitest';
 import type { TwoFactorStore } from '../stores/index.js';
 import { storeProvider, type StoreConformanceOptions } from './harness.js';
+import { type FactorConformanceSpec, factorConformanceSuite } from './factor-conformance.js';
 import { faultsSuite } from './faults.js';
 import { lifecycleDeliveredSuite } from './lifecycle-delivered.js';
 import { lifecycleFactorsSuite } from './lifecycle-factors.js';
@@ -16,6 +17,7 @@ import { storeEdgesSuite } from './store-edges.js';
 import { storeSemanticsSuite } from './store-semantics.js';
 
 export type { StoreConformanceOptions } from './harness.js';
+export type { FactorConformanceSpec } from './factor-conformance.js';
 export { FaultyStore, InjectedStoreFault, type FaultTiming } from './faulty-store.js';
 
 /**
@@ -60,5 +62,46 @@ export function runStoreConformance(
     lifecycleFactorsSuite(useStore);
     lifecycleDeliveredSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
+    for (const spec of options.factors ?? []) factorConformanceSuite(useStore, spec);
+  });
+}
+
+/**
+ * Registers vitest `describe`/`it` blocks that check a factor module (a {@link FactorModule}
+ * of your own) over a store, through the public lifecycle only: enrollment listed as pending,
+ * confirmation turning 2FA on, sign-in named by the module's type, wrong proofs counted and
+ * other shapes not, replay refused and 20 parallel uses of one proof giving one success (for
+ * one-time proofs), its proof managing the account (regenerate, remove, disable), its place
+ * beside an authenticator app (a current code to add it, `factorId` scoping), `maxActive`,
+ * and an attacker editing the stored factor. The same cases run for every store with
+ * {@link runStoreConformance}'s `factors` option.
+ *
+ * @param makeStore - returns a store to test (connected and ready)
+ * @param spec - the module and its proofs
+ * @param options - as for {@link runStoreConformance} (`name`, `teardown`)
+ * @example
+ * ```ts
+ * import { MemoryStore, type FactorModule } from 'factorkit';
+ * import { runFactorConformance } from 'factorkit/testing';
+ *
+ * declare const pinModule: FactorModule;
+ *
+ * runFactorConformance(() => new MemoryStore(), {
+ *   module: () => pinModule,
+ *   enrollment: { type: 'pin', pin: '2468' },
+ *   proof: (_begun, use) => ({ pin: '2468', counter: use }),
+ *   wrongProof: (_begun, use) => ({ pin: '1357', counter: use }),
+ *   otherShape: '2468',
+ *   singleUse: true,
+ * });
+ * ```
+ */
+export function runFactorConformance(
+  makeStore: () => TwoFactorStore | Promise<TwoFactorStore>,
+  spec: FactorConformanceSpec,
+  options: Omit<StoreConformanceOptions, 'factors' | 'faults'> = {},
+): void {
+  describe(options.name ?? 'factor module conformance', () => {
+    factorConformanceSuite(storeProvider(makeStore, options), spec);
   });
 }

@@ -7,6 +7,7 @@ import { createTwoFactor, isFactorkitError } from 'factorkit';
 import { MysqlStore, mysqlSchemaSql } from 'factorkit/mysql';
 import { runStoreConformance } from 'factorkit/testing';
 import { MYSQL_URL, UNICODE_SAMPLES, connectMysql, runName, sweepStaleTables } from '../support/services.js';
+import { PIN_FACTOR } from '../support/pin-factor.js';
 
 // Every store gets its own table named after this run, all dropped at the end.
 const TABLE_PREFIX = 'fk_';
@@ -37,7 +38,7 @@ async function makeStore(): Promise<MysqlStore> {
   return store;
 }
 
-runStoreConformance(makeStore, { name: 'MysqlStore conformance (MariaDB, mysql2 pool of 8)' });
+runStoreConformance(makeStore, { name: 'MysqlStore conformance (MariaDB, mysql2 pool of 8)', factors: [PIN_FACTOR] });
 
 describe('MysqlStore specifics', () => {
   it('runs on the server the tests were pointed at', async () => {

@@ -8,6 +8,7 @@ import { createTwoFactor, isFactorkitError } from 'factorkit';
 import { runStoreConformance } from 'factorkit/testing';
 import { POSTGRES_SCHEMA_SQL, PostgresStore, postgresSchemaSql } from 'factorkit/postgres';
 import { PG_URL, UNICODE_SAMPLES, connectPostgres, runName, sweepStaleSchemas } from '../support/services.js';
+import { PIN_FACTOR } from '../support/pin-factor.js';
 
 // Every store in this file gets its own table in its own schema, dropped at the end.
 const SCHEMA_PREFIX = 'factorkit_test_';
@@ -42,8 +43,11 @@ async function makePostgresJsStore(): Promise<PostgresStore> {
   return store;
 }
 
-runStoreConformance(makeStore, { name: 'PostgresStore conformance (pg Pool, 8 connections)' });
-runStoreConformance(makePostgresJsStore, { name: 'PostgresStore conformance (postgres.js, 8 connections)' });
+runStoreConformance(makeStore, { name: 'PostgresStore conformance (pg Pool, 8 connections)', factors: [PIN_FACTOR] });
+runStoreConformance(makePostgresJsStore, {
+  name: 'PostgresStore conformance (postgres.js, 8 connections)',
+  factors: [PIN_FACTOR],
+});
 
 describe('PostgresStore specifics', () => {
   it('really runs writers on several connections at once', async () => {
@@ -232,7 +236,7 @@ describe('PostgresStore on PGlite (embedded PostgreSQL, no server)', () => {
     await store.migrate();
     return store;
   };
-  runStoreConformance(makePgliteStore, { name: 'PostgresStore conformance (PGlite)' });
+  runStoreConformance(makePgliteStore, { name: 'PostgresStore conformance (PGlite)', factors: [PIN_FACTOR] });
 
   it('PGlite quirk: text it returns loses a leading U+FEFF, though it stores it (documented in docs/stores.md)', async () => {
     const store = await makePgliteStore();

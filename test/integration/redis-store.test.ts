@@ -14,6 +14,7 @@ import {
   runName,
   sweepStaleKeys,
 } from '../support/services.js';
+import { PIN_FACTOR } from '../support/pin-factor.js';
 
 // Every store gets its own key prefix under this run's namespace; all of it is deleted at the end.
 const KEY_PREFIX = 'factorkit-test:';
@@ -77,12 +78,17 @@ function nextClusterPrefix(): string {
 const viaIoredisCluster = async () => new RedisStore({ client: ioredisCluster, prefix: nextClusterPrefix() });
 const viaNodeRedisCluster = async () => new RedisStore({ client: nodeRedisCluster, prefix: nextClusterPrefix() });
 
-runStoreConformance(viaIoredis, { name: 'RedisStore conformance (ioredis, 5 connections round-robin)' });
-runStoreConformance(viaNodeRedis, { name: 'RedisStore conformance (node-redis pool of 5)' });
+runStoreConformance(viaIoredis, {
+  name: 'RedisStore conformance (ioredis, 5 connections round-robin)',
+  factors: [PIN_FACTOR],
+});
+runStoreConformance(viaNodeRedis, { name: 'RedisStore conformance (node-redis pool of 5)', factors: [PIN_FACTOR] });
 runStoreConformance(viaIoredisCluster, {
+  factors: [PIN_FACTOR],
   name: 'RedisStore conformance (Redis Cluster of 3 masters, ioredis Cluster)',
 });
 runStoreConformance(viaNodeRedisCluster, {
+  factors: [PIN_FACTOR],
   name: 'RedisStore conformance (Redis Cluster of 3 masters, node-redis createCluster)',
 });
 

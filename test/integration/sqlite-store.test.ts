@@ -9,6 +9,7 @@ import { createTwoFactor, isFactorkitError } from 'factorkit';
 import { DEFAULT_SQLITE_TABLE, SqliteStore, sqliteSchemaSql } from 'factorkit/sqlite';
 import { runStoreConformance } from 'factorkit/testing';
 import { UNICODE_SAMPLES } from '../support/services.js';
+import { PIN_FACTOR } from '../support/pin-factor.js';
 
 // A real file (WAL needs one: an in-memory database has no WAL), one table per store.
 let directory: string;
@@ -33,7 +34,7 @@ async function makeStore(): Promise<SqliteStore> {
   return store;
 }
 
-runStoreConformance(makeStore, { name: 'SqliteStore conformance (better-sqlite3, WAL file)' });
+runStoreConformance(makeStore, { name: 'SqliteStore conformance (better-sqlite3, WAL file)', factors: [PIN_FACTOR] });
 
 /** Runs the writer fixture in a second Node process; resolves with its exit code and output. */
 function spawnWriter(table: string, userId: string, increments: number) {

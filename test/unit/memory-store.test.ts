@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, isFactorkitError } from 'factorkit';
 import { runStoreConformance } from 'factorkit/testing';
+import { PIN_FACTOR } from '../support/pin-factor.js';
 
 // The whole conformance suite, twice: with zero latency (interleaving at every await) and with
 // random round-trip delays, so parallel calls overlap in many different orders.
-runStoreConformance(() => new MemoryStore(), { name: 'MemoryStore' });
-runStoreConformance(() => new MemoryStore({ latencyMs: 2 }), { name: 'MemoryStore with random latency' });
+runStoreConformance(() => new MemoryStore(), { name: 'MemoryStore', factors: [PIN_FACTOR] });
+runStoreConformance(() => new MemoryStore({ latencyMs: 2 }), {
+  name: 'MemoryStore with random latency',
+  factors: [PIN_FACTOR],
+});
 
 describe('MemoryStore options and arguments', () => {
   it('refuses a negative or non-finite latency', () => {

@@ -4,7 +4,7 @@
 import { FactorkitError } from '../../errors/index.js';
 import type { RegisteredModule } from '../kernel/built-in.js';
 import type { FactorRecord } from '../kernel/factor.js';
-import { corrupt, isObject } from '../kernel/parse.js';
+import { checkFactorBase, corrupt, isObject } from '../kernel/parse.js';
 
 export interface Registry {
   readonly modules: readonly RegisteredModule[];
@@ -78,6 +78,7 @@ export function createRegistry(builtIn: RegisteredModule, factors: unknown): Reg
       if (!isObject(raw)) throw corrupt(userId, 'bad factor');
       const module = typeof raw.type === 'string' ? byType.get(raw.type) : undefined;
       if (module === undefined) throw corrupt(userId, 'unknown factor type');
+      checkFactorBase(userId, raw);
       let parsed: FactorRecord;
       try {
         parsed = module.parse(raw, userId);

@@ -42,3 +42,17 @@ export function parseSends(userId: string, raw: unknown): number[] {
   }
   return [...(raw as number[])];
 }
+
+/**
+ * The fields every stored factor has, validated whatever its module: a module's `parse` then
+ * checks only its own, and a record edited to an impossible state (active without
+ * `activatedAt`, pending without `expiresAt`) never reaches it.
+ */
+export function checkFactorBase(userId: string, raw: Record<string, unknown>): void {
+  const { id, name, createdAt, lastUsedAt, state } = raw;
+  if (!isShortText(id, 64) || !isShortText(name, 64) || !isTime(createdAt)) throw corrupt(userId, 'bad factor');
+  if (lastUsedAt !== null && !isTime(lastUsedAt)) throw corrupt(userId, 'bad factor');
+  if (state === 'pending' ? !isTime(raw.expiresAt) : state !== 'active' || !isTime(raw.activatedAt)) {
+    throw corrupt(userId, 'bad factor state');
+  }
+}
