@@ -1,5 +1,6 @@
 // Several factors per user and remembered devices over the store under test: real parallel
-// calls, and a record written by the previous version read, used and migrated.
+// calls, backup codes typed as people type them, and a record written by the previous version
+// read, used and migrated.
 import { describe, expect, it } from 'vitest';
 import { decodeBase32 } from '../base32/index.js';
 import { generateTotp } from '../otp/index.js';
@@ -13,6 +14,36 @@ function hexBytes(hex: string): Uint8Array {
 
 export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): void {
   describe('several factors and remembered devices over the store', () => {
+    it('a backup code signs in typed as printed, in lower case, without dashes or with spaces, and never twice', async () => {
+      const clock = new TestClock();
+      const twoFactor = lifecycle(await useStore(), clock);
+      const userId = `${uniquePrefix()}user`;
+      const { backupCodes } = await enroll(twoFactor, userId, clock);
+      // Printed as groups of letters and digits, nothing that reads as list numbering.
+      for (const code of backupCodes) expect(code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}(-[2-9A-HJKMNP-TV-Z]{4}){3}$/);
+      const typings = [
+        backupCodes[0]!,
+        backupCodes[1]!.toLowerCase(),
+        backupCodes[2]!.replace(/-/g, ''),
+        ` ${backupCodes[3]!.replace(/-/g, ' ')} `,
+        backupCodes[4]!.toLowerCase().replace(/-/g, '\u00a0'),
+      ];
+      for (const [i, typed] of typings.entries()) {
+        expect(await twoFactor.verify(userId, typed), JSON.stringify(typed)).toEqual({
+          ok: true,
+          method: 'backup',
+          remainingBackupCodes: 4 - i,
+        });
+      }
+      // Used is used, however it is typed the second time; a position in front is no code.
+      expect(await twoFactor.verify(userId, backupCodes[1]!.replace(/-/g, ''))).toEqual({
+        ok: false,
+        reason: 'replayed',
+      });
+      expect(await twoFactor.verify(userId, `1-${backupCodes[0]!}`)).toEqual({ ok: false, reason: 'malformed' });
+      expect(await twoFactor.remainingBackupCodes(userId)).toBe(0);
+    });
+
     it('20 parallel verifies with one code of one of two authenticators: exactly one succeeds, naming it', async () => {
       const clock = new TestClock();
       const twoFactor = lifecycle(await useStore(), clock);

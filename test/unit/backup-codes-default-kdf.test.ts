@@ -99,7 +99,9 @@ describe('backup codes with the default KDF parameters', () => {
 
     const stored = parseBackupCodeSet(serializeBackupCodeSet(set));
     const { scrypt, calls } = counting();
-    expect(await verifyBackupCode(codes[1]!.toLowerCase().replace(/-/g, ' '), stored, { context: 'user-1', scrypt })).toEqual({
+    expect(
+      await verifyBackupCode(codes[1]!.toLowerCase().replace(/-/g, ' '), stored, { context: 'user-1', scrypt }),
+    ).toEqual({
       valid: true,
       index: 1,
     });

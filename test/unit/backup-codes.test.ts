@@ -775,7 +775,8 @@ describe('stored form', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 16, maxLength: 64 }), fc.boolean(), (bytes, perCode) => {
         const salt = b64url(bytes);
-        const withSalt = (text: string) => (perCode ? { ...v2, codes: [{ ...v2.codes[0]!, salt: text }] } : { ...set, salt: text });
+        const withSalt = (text: string) =>
+          perCode ? { ...v2, codes: [{ ...v2.codes[0]!, salt: text }] } : { ...set, salt: text };
         const parsed = parseBackupCodeSet(withSalt(salt));
         expect(perCode ? (parsed as BackupCodeSetV2).codes[0]!.salt : (parsed as BackupCodeSetV3).salt).toBe(salt);
         expectCode(() => parseBackupCodeSet(withSalt(`${salt}=`)), 'INVALID_BACKUP_SET');
