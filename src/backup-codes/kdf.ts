@@ -44,7 +44,7 @@ export interface ScryptParams {
  *   return scryptAsync(password, salt, params);
  * };
  * declare const set: BackupCodeSet;
- * await verifyBackupCode('1-ABCDE-FGHJK-MNPQR', set, { context: 'user-42', scrypt: counting });
+ * await verifyBackupCode('7KQ4-MXR2-TF9H-C3WN', set, { context: 'user-42', scrypt: counting });
  * ```
  */
 export type ScryptFunction = (
