@@ -12,7 +12,6 @@ export const CODE_LENGTH = 16;
 export const CODE_GROUP_LENGTH = 4;
 /** Symbols per code in set formats 1 and 2, shown in groups of 5 (format 2 after its position). */
 export const LEGACY_CODE_LENGTH = 15;
-export const LEGACY_CODE_GROUP_LENGTH = 5;
 /** Codes per set: at most 20, in every format. */
 export const MAX_CODES_PER_SET = 20;
 
