@@ -32,7 +32,8 @@ button { font: inherit; padding: .35rem .9rem; margin-top: .75rem; cursor: point
 .info { background: #e8f1fd; border: 1px solid #a0bfe0; }
 #qr svg { width: 220px; height: 220px; }
 code, .codes { font-family: ui-monospace, monospace; }
-.codes { font-size: 1.15rem; }
+/* A plain list: numbers in front of the codes would read as part of them. */
+.codes { font-size: 1.15rem; list-style: none; padding-left: 0; }
 table { border-collapse: collapse; } td, th { padding: .25rem .75rem; border-bottom: 1px solid #eee; text-align: left; }
 h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 `;
@@ -345,7 +346,8 @@ export function backupCodesPage(ctx: PageContext, username: string, codes: strin
     heading,
     html`<p><b>Save these backup codes now: they are shown only once.</b> Each one lets you log in once
 if you lose your phone. Generating new codes makes these stop working.</p>
-<ol id="backup-codes" class="codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ol>
+<ul id="backup-codes" class="codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ul>
+<p>Type a code as it is printed here; case, dashes and spaces do not matter.</p>
 <p>
   <button type="button" id="copy-codes">Copy</button>
   <a id="download-codes" download="backup-codes.txt" href="data:text/plain;charset=utf-8,${encodeURIComponent(text)}">Download as a text file</a>

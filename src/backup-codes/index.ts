@@ -9,6 +9,7 @@ export {
   type BackupCodeSet,
   type BackupCodeSetV1,
   type BackupCodeSetV2,
+  type BackupCodeSetV3,
   type BackupCodeKdf,
   type BackupCodeFailureReason,
   type GenerateBackupCodesOptions,

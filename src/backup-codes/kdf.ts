@@ -1,9 +1,9 @@
 // The slow KDF behind backup codes: which scrypt runs (the runtime's native one off the main
 // thread, or @noble/hashes' portable one), the policy on its parameters, and the salts that
-// bind a digest to its use, its set, its position and (version 2) its context.
+// bind a digest to its use, its set, (version 2) its position and (versions 2 and 3) its context.
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { FactorkitError } from '../errors/index.js';
-import { CODE_ENTROPY_BITS } from './code.js';
+import { SEARCH_BITS } from './code.js';
 
 /**
  * scrypt cost parameters (RFC 7914 §2) for backup codes. Memory per derivation is
@@ -44,7 +44,7 @@ export interface ScryptParams {
  *   return scryptAsync(password, salt, params);
  * };
  * declare const set: BackupCodeSet;
- * await verifyBackupCode('1-ABCDE-FGHJK-MNPQR', set, { context: 'user-42', scrypt: counting });
+ * await verifyBackupCode('7KQ4-MXR2-TF9H-C3WN', set, { context: 'user-42', scrypt: counting });
  * ```
  */
 export type ScryptFunction = (
@@ -141,10 +141,12 @@ export function log2MemoryTime(params: ScryptParams): number {
 
 /**
  * log2 of the memory × time one code's KDF must cost at least: finding a code from its
- * digest (2^(bits−1) guesses on average) must cost at least as much as finding a random
- * {@link REFERENCE_SECRET_BITS}-bit secret stored under OWASP's baseline. 30.40 for 73.6-bit codes.
+ * digest (2^(bits−1) guesses on average, `bits` being {@link SEARCH_BITS}: 73.6 for a
+ * version-2 code, 74.2 for one of 20 version-3 codes under their shared salt) must cost at
+ * least as much as finding a random {@link REFERENCE_SECRET_BITS}-bit secret stored under
+ * OWASP's baseline. 30.40.
  */
-export const MIN_LOG2_MEMORY_TIME = REFERENCE_SECRET_BITS - 1 + log2MemoryTime(BASELINE) - (CODE_ENTROPY_BITS - 1);
+export const MIN_LOG2_MEMORY_TIME = REFERENCE_SECRET_BITS - 1 + log2MemoryTime(BASELINE) - (SEARCH_BITS - 1);
 
 /** True when `params` meet one of the OWASP minimum configurations in every component. */
 export function meetsOwaspMinimum(params: ScryptParams): boolean {
@@ -171,11 +173,22 @@ export function kdfSaltV1(generationId: string, salt: Uint8Array): Uint8Array {
 }
 
 const V2_LABEL = encoder.encode('factorkit/backup-code/v2');
+const V3_LABEL = encoder.encode('factorkit/backup-code/v3');
 
 function lengthPrefixed(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + bytes.length);
   new DataView(out.buffer).setUint32(0, bytes.length);
   out.set(bytes, 4);
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
   return out;
 }
 
@@ -186,21 +199,29 @@ function lengthPrefixed(bytes: Uint8Array): Uint8Array {
  * digest only matches when verified under the context it was made for.
  */
 export function kdfSaltV2(context: string, generationId: string, index: number, salt: Uint8Array): Uint8Array {
-  const parts = [
+  const position = new Uint8Array(4);
+  new DataView(position.buffer).setUint32(0, index);
+  return concat([
     lengthPrefixed(V2_LABEL),
     lengthPrefixed(encoder.encode(context)),
     lengthPrefixed(encoder.encode(generationId)),
-    new Uint8Array(4),
+    position,
     salt,
-  ];
-  new DataView(parts[3]!.buffer).setUint32(0, index);
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  ]);
+}
+
+/**
+ * Version-3 salt, one per set: the version-2 layout without the position. Every field but
+ * the last length-prefixed (4 bytes, big endian), so no two different (context, generation,
+ * salt) triples give the same bytes, and bound to the context (the user id) as version 2 is.
+ */
+export function kdfSaltV3(context: string, generationId: string, salt: Uint8Array): Uint8Array {
+  return concat([
+    lengthPrefixed(V3_LABEL),
+    lengthPrefixed(encoder.encode(context)),
+    lengthPrefixed(encoder.encode(generationId)),
+    salt,
+  ]);
 }
 
 // Only the slice of node:crypto used here, so that the core needs no Node type definitions.

@@ -1,13 +1,25 @@
 // Backup (recovery) codes: NIST SP 800-63B look-up secrets. The plaintext exists only in the
-// result of generateBackupCodes; what is stored is one scrypt digest per code. Version 2 (what
-// generateBackupCodes makes): a random salt per code, and the code's position written in the
-// code itself, so a check derives once, with that code's salt. Version 1 (older sets, still
-// verified): one salt per set, so a check derives once and compares against every digest.
+// result of generateBackupCodes; what is stored is one scrypt digest per code. Every version
+// costs one derivation per check. Version 3 (what generateBackupCodes makes): one random salt
+// per set, bound to the context, and codes typed as printed, without any position: a check
+// derives once and compares against every digest. Version 2 (older sets, still verified): a
+// salt per code, and the code's position written in the code itself (`3-ABCDE-...`), which
+// selects the one salt to derive with. Version 1 (older still): version 3's scheme without
+// the context binding, and 15-symbol codes.
 import { FactorkitError } from '../errors/index.js';
 import { checkBoolean, checkOptionsObject, checkTimeMs } from '../validation/index.js';
 import { randomBytes } from '../otp/secret.js';
 import { decodeBase64url, encodeBase64url } from './base64url.js';
-import { formatCode, parseTypedCode, randomCode } from './code.js';
+import {
+  CODE_LENGTH,
+  LEGACY_CODE_LENGTH,
+  MAX_CODES_PER_SET,
+  compactTypedCode,
+  formatCode,
+  isSymbols,
+  parsePositionedCode,
+  randomCode,
+} from './code.js';
 import {
   DEFAULT_KDF,
   DIGEST_BYTES,
@@ -16,6 +28,7 @@ import {
   kdfParamsProblem,
   kdfSaltV1,
   kdfSaltV2,
+  kdfSaltV3,
   meetsCodeMinimum,
   resolveScrypt,
   type ScryptImplementation,
@@ -26,7 +39,7 @@ export type { ScryptParams } from './kdf.js';
 
 /** Codes per set: at least one, at most 20. */
 const MIN_COUNT = 1;
-const MAX_COUNT = 20;
+const MAX_COUNT = MAX_CODES_PER_SET;
 const DEFAULT_COUNT = 5;
 /** 128 bits: NIST SP 800-63B §5.1.1.2 asks for salts of at least 32 bits; we use four times that. */
 const SALT_BYTES = 16;
@@ -52,9 +65,11 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 const V1_SET_KEYS = ['version', 'generationId', 'createdAt', 'kdf', 'salt', 'codes'];
 const V2_SET_KEYS = ['version', 'generationId', 'createdAt', 'kdf', 'codes'];
+const V3_SET_KEYS = V1_SET_KEYS;
 const KDF_KEYS = ['algorithm', 'N', 'r', 'p', 'dkLen'];
 const V1_CODE_KEYS = ['hash', 'usedAt'];
 const V2_CODE_KEYS = ['salt', 'hash', 'usedAt'];
+const V3_CODE_KEYS = V1_CODE_KEYS;
 
 /** The KDF and its parameters, recorded in every set so they can be changed for future sets. */
 export interface BackupCodeKdf {
@@ -66,16 +81,51 @@ export interface BackupCodeKdf {
 }
 
 /**
- * A set in format version 2, the one {@link generateBackupCodes} makes: a random salt per
- * code, and digests bound to the context (user id) they were made for, which is not stored.
+ * A set in format version 3, the one {@link generateBackupCodes} makes: one random salt for
+ * the set, digests bound to the context (user id) they were made for, which is not stored,
+ * and codes of 16 symbols typed as printed, without any position (`7KQ4-MXR2-TF9H-C3WN`).
  *
  * @example
  * ```ts
- * import { generateBackupCodes, type BackupCodeSetV2 } from 'factorkit';
+ * import { generateBackupCodes, type BackupCodeSetV3 } from 'factorkit';
  *
  * const { set } = await generateBackupCodes({ context: 'user-42' });
- * const stored: BackupCodeSetV2 = set;
- * console.log(stored.codes[0]!.salt.length); // 22: 16 bytes in base64url
+ * const stored: BackupCodeSetV3 = set;
+ * console.log(stored.salt.length); // 22: 16 bytes in base64url
+ * ```
+ */
+export interface BackupCodeSetV3 {
+  /** Format version of this structure. */
+  version: 3;
+  /** Random id of this generation (base64url, 128 bits), bound into every digest. */
+  generationId: string;
+  /** When the set was generated, Unix milliseconds. */
+  createdAt: number;
+  /** The KDF and its parameters. */
+  kdf: BackupCodeKdf;
+  /** The per-set random salt, base64url (at least 16 bytes). */
+  salt: string;
+  /** One entry per code, in the order the codes were shown: its digest and when it was used. */
+  codes: Array<{ hash: string; usedAt: number | null }>;
+}
+
+/**
+ * A set in format version 2, made before version 3 existed: a random salt per code, digests
+ * bound to the context (user id) they were made for, and codes typed with their position
+ * (`3-ABCDE-FGHJK-MNPQR`). Still verified, used and stored; {@link generateBackupCodes} never
+ * makes one. Its codes must still be typed with their position: without it the answer is
+ * `malformed` (finding the code would cost one derivation per code of the set).
+ *
+ * @example
+ * ```ts
+ * import { parseBackupCodeSet, type BackupCodeSetV2 } from 'factorkit';
+ *
+ * declare const stored: string; // JSON text saved by an older version
+ * const set = parseBackupCodeSet(stored);
+ * if (set.version === 2) {
+ *   const old: BackupCodeSetV2 = set;
+ *   console.log(old.codes[0]!.salt.length); // 22: 16 bytes in base64url
+ * }
  * ```
  */
 export interface BackupCodeSetV2 {
@@ -97,8 +147,8 @@ export interface BackupCodeSetV2 {
 
 /**
  * A set in format version 1, made before version 2 existed: one salt for the whole set and
- * codes without a position (`XXXXX-XXXXX-XXXXX`), bound to no context. Still verified, used
- * and stored; {@link generateBackupCodes} never makes one.
+ * codes of 15 symbols without a position (`XXXXX-XXXXX-XXXXX`), bound to no context. Still
+ * verified, used and stored; {@link generateBackupCodes} never makes one.
  *
  * @example
  * ```ts
@@ -127,19 +177,19 @@ export interface BackupCodeSetV1 {
 /**
  * The storable form of a set of backup codes: no plaintext, only salts and digests. Save it
  * whole (e.g. as the JSON from {@link serializeBackupCodeSet}); replace it whole when codes
- * are used or regenerated. {@link BackupCodeSetV2} for sets made now, {@link BackupCodeSetV1}
- * for sets stored by earlier versions; tell them apart by `version`.
+ * are used or regenerated. {@link BackupCodeSetV3} for sets made now, {@link BackupCodeSetV2}
+ * and {@link BackupCodeSetV1} for sets stored by earlier versions; tell them apart by `version`.
  *
  * @example
  * ```ts
  * import { generateBackupCodes, type BackupCodeSet } from 'factorkit';
  *
  * const { set } = await generateBackupCodes({ context: 'user-42' });
- * const stored: BackupCodeSet = set; // set.codes[i].salt, .hash, .usedAt; set.kdf, ...
- * console.log(stored.version, stored.codes.length); // 2 5
+ * const stored: BackupCodeSet = set; // set.salt, set.codes[i].hash, .usedAt; set.kdf, ...
+ * console.log(stored.version, stored.codes.length); // 3 5
  * ```
  */
-export type BackupCodeSet = BackupCodeSetV1 | BackupCodeSetV2;
+export type BackupCodeSet = BackupCodeSetV1 | BackupCodeSetV2 | BackupCodeSetV3;
 
 /**
  * Options for {@link generateBackupCodes}.
@@ -185,13 +235,14 @@ export interface GenerateBackupCodesOptions {
  *
  * declare const set: BackupCodeSet;
  * const options: VerifyBackupCodeOptions = { context: 'user-42', scrypt: 'portable' };
- * const result = await verifyBackupCode('3-ABCDE-FGHJK-MNPQR', set, options);
+ * const result = await verifyBackupCode('7kq4 mxr2 tf9h c3wn', set, options);
  * ```
  */
 export interface VerifyBackupCodeOptions {
   /**
-   * The context the set was generated with (the user id). Must match for a version-2 set, or
-   * no code verifies; ignored for a version-1 set, which has no binding. Default: none.
+   * The context the set was generated with (the user id). Must match for a version-2 or
+   * version-3 set, or no code verifies; ignored for a version-1 set, which has no binding.
+   * Default: none.
    */
   context?: string;
   /** Which scrypt derives the digest; see {@link ScryptImplementation}. Default `'auto'`. */
@@ -212,26 +263,27 @@ export interface VerifyBackupCodeOptions {
  */
 export interface GeneratedBackupCodes {
   /**
-   * The plaintext codes, formatted `1-XXXXX-XXXXX-XXXXX`, `2-XXXXX-...`: each code's position
-   * in the set (not secret), then its 15 symbols. The only time they exist.
+   * The plaintext codes, formatted `XXXX-XXXX-XXXX-XXXX`: 16 symbols in groups of 4, typed
+   * back as printed, in any case, with or without the dashes. Show them as they are, in a
+   * plain list (not a numbered one: there is no position to type). The only time they exist.
    */
   codes: string[];
-  /** The storable set: KDF parameters, and a salt and a digest per code. */
-  set: BackupCodeSetV2;
+  /** The storable set: KDF parameters, the set's salt and a digest per code. */
+  set: BackupCodeSetV3;
 }
 
 /**
  * Why a backup code did not verify. `malformed`: not the shape of a code of this set (wrong
- * length, a character outside the alphabet, not a string, a version-2 code without its
- * position or a position on a version-1 code); `invalid`: no code of the set matches;
- * `used`: it matches a code that was already consumed.
+ * length, a character outside the alphabet, not a string, a position on a version-1 or
+ * version-3 code, or a code of a version-2 set typed without its position); `invalid`: no
+ * code of the set matches; `used`: it matches a code that was already consumed.
  *
  * @example
  * ```ts
  * import type { BackupCodeFailureReason } from 'factorkit';
  *
  * const messages: Record<BackupCodeFailureReason, string> = {
- *   malformed: 'That does not look like a backup code. Type it with its number, e.g. 3-ABCDE-FGHJK-MNPQR.',
+ *   malformed: 'That does not look like a backup code. Type it as printed, e.g. 7KQ4-MXR2-TF9H-C3WN.',
  *   invalid: 'That code is not valid.',
  *   used: 'That code was already used.',
  * };
@@ -240,8 +292,9 @@ export interface GeneratedBackupCodes {
 export type BackupCodeFailureReason = 'malformed' | 'invalid' | 'used';
 
 /**
- * The result of {@link verifyBackupCode}. On success, pass `index` (0-based: code `3-...` is
- * index 2) to {@link consumeBackupCode} and store the set it returns.
+ * The result of {@link verifyBackupCode}. On success, pass `index` (0-based, the code's place
+ * in the list {@link generateBackupCodes} returned) to {@link consumeBackupCode} and store the
+ * set it returns.
  *
  * @example
  * ```ts
@@ -256,7 +309,7 @@ export type VerifyBackupCodeResult = { valid: true; index: number } | { valid: f
 
 interface CheckedSet {
   set: BackupCodeSet;
-  /** Version 1: the set's salt; version 2: one per code. */
+  /** Versions 1 and 3: the set's salt; version 2: one per code. */
   salts: Uint8Array[];
   digests: Uint8Array[];
 }
@@ -309,13 +362,13 @@ function checkKdf(kdf: unknown): BackupCodeKdf {
 function checkSet(value: unknown): CheckedSet {
   if (!isRecord(value)) throw invalidSet('must be an object (parseBackupCodeSet reads JSON text)');
   const version = value.version;
-  if (version !== 1 && version !== 2) throw invalidSet('unsupported version');
-  checkKeys(value, version === 1 ? V1_SET_KEYS : V2_SET_KEYS, 'set');
+  if (version !== 1 && version !== 2 && version !== 3) throw invalidSet('unsupported version');
+  checkKeys(value, version === 1 ? V1_SET_KEYS : version === 2 ? V2_SET_KEYS : V3_SET_KEYS, 'set');
   const { generationId, createdAt, codes } = value;
   checkRandomField(generationId, 'generationId');
   if (!checkTimestamp(createdAt)) throw invalidSet('createdAt must be a non-negative number of milliseconds');
   const kdf = checkKdf(value.kdf);
-  const setSalt = version === 1 ? checkRandomField(value.salt, 'salt') : undefined;
+  const setSalt = version === 2 ? undefined : checkRandomField(value.salt, 'salt');
   if (!Array.isArray(codes) || codes.length < MIN_COUNT || codes.length > MAX_COUNT) {
     throw invalidSet(`codes must be an array of ${MIN_COUNT} to ${MAX_COUNT} entries`);
   }
@@ -327,7 +380,7 @@ function checkSet(value: unknown): CheckedSet {
   for (let i = 0; i < codes.length; i++) {
     const entry: unknown = codes[i];
     if (!isRecord(entry)) throw invalidSet(`codes[${i}] must be an object`);
-    checkKeys(entry, version === 1 ? V1_CODE_KEYS : V2_CODE_KEYS, `codes[${i}]`);
+    checkKeys(entry, version === 1 ? V1_CODE_KEYS : version === 2 ? V2_CODE_KEYS : V3_CODE_KEYS, `codes[${i}]`);
     const { hash, usedAt } = entry;
     const digest = typeof hash === 'string' && hash.length === DIGEST_CHARS ? decodeBase64url(hash) : undefined;
     if (digest === undefined || digest.length !== DIGEST_BYTES) {
@@ -351,9 +404,9 @@ function checkSet(value: unknown): CheckedSet {
   }
   const base = { generationId: generationId as string, createdAt, kdf };
   const set: BackupCodeSet =
-    version === 1
-      ? { version: 1, ...base, salt: value.salt as string, codes: entries }
-      : { version: 2, ...base, codes: entries as BackupCodeSetV2['codes'] };
+    version === 2
+      ? { version: 2, ...base, codes: entries as BackupCodeSetV2['codes'] }
+      : { version, ...base, salt: value.salt as string, codes: entries };
   return { set, salts, digests };
 }
 
@@ -413,11 +466,18 @@ async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T
 
 /**
  * Generates a fresh set of single-use backup codes, bound to `context` (pass the user id).
- * Each code is 15 symbols from a 30-symbol alphabet without look-alikes
- * (`23456789ABCDEFGHJKMNPQRSTVWXYZ`), about 73.6 bits from the platform CSPRNG, preceded by
- * its position in the set, which is not secret: `3-XXXXX-XXXXX-XXXXX`. Show `codes` to the
- * user once and store only `set`; a new set replaces the old one entirely (new salts and
- * generation id, so no old code can match it).
+ * Each code is 16 symbols from a 30-symbol alphabet without look-alikes
+ * (`23456789ABCDEFGHJKMNPQRSTVWXYZ`), about 78.5 bits from the platform CSPRNG, shown in
+ * groups of four: `7KQ4-MXR2-TF9H-C3WN`. The user types it back as printed, in any case,
+ * with or without the dashes. Show `codes` to the user once, in a plain list, and store only
+ * `set`; a new set replaces the old one entirely (new salt and generation id, so no old code
+ * can match it).
+ *
+ * The set has one salt (format version 3), so that a check derives once without being told
+ * which code was typed. An attacker holding the stored set tests each guess against all of
+ * its digests at once; the 16th symbol pays for that: one of 20 codes is still about 74.2 bits
+ * away, more than one code of the former per-code-salt format (73.6). The salt is random per
+ * set and bound to the user, so no precomputation serves two sets (docs/backup-codes.md).
  *
  * Costs one scrypt derivation per code, run concurrently: with the defaults and the native
  * scrypt (Node, Bun, Deno) about 0.1 s for five codes on two cores, off the main thread.
@@ -425,7 +485,7 @@ async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T
  * @param options - `context` (the user id), `count` (1..20, default 5), `kdf` (scrypt
  * parameters, default `{ N: 2 ** 13, r: 8, p: 1 }`), `allowWeakKdf` (tests only), `scrypt`
  * (which implementation, default `'auto'`), `now` (Unix ms)
- * @returns the plaintext `codes` and the storable `set` (format version 2)
+ * @returns the plaintext `codes` and the storable `set` (format version 3)
  * @throws {@link FactorkitError} `INVALID_ARGUMENT` for a bad context, count, `scrypt` choice or
  * malformed / out-of-bounds KDF parameters, `WEAK_KDF` for parameters below the minimum
  * without `allowWeakKdf`, `INVALID_TIME` for a bad `now`
@@ -434,7 +494,7 @@ async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T
  * import { generateBackupCodes, serializeBackupCodeSet } from 'factorkit';
  *
  * const { codes, set } = await generateBackupCodes({ context: 'user-42' });
- * console.log(codes); // ['1-7KQ4M-XR2TF-...', '2-...', ...] five codes: show once, never store
+ * console.log(codes); // ['7KQ4-MXR2-TF9H-C3WN', ...] five codes: show once, never store
  * const json = serializeBackupCodeSet(set); // store this with the user
  * ```
  */
@@ -450,24 +510,22 @@ export async function generateBackupCodes(options?: GenerateBackupCodesOptions):
   while (plain.size < count) plain.add(randomCode());
   const codes = [...plain];
   const generationId = encodeBase64url(randomBytes(GENERATION_ID_BYTES));
-  const salts = codes.map(() => randomBytes(SALT_BYTES));
+  const salt = randomBytes(SALT_BYTES);
+  const kdfSalt = kdfSaltV3(context, generationId, salt);
   const inFlight = Math.max(1, Math.floor(MAX_MEMORY_IN_FLIGHT / (128 * params.N * params.r)));
   const digests = await pool(
-    codes.map((code, i) => () => derive(scrypt, code, kdfSaltV2(context, generationId, i, salts[i]!), params)),
+    codes.map((code) => () => derive(scrypt, code, kdfSalt, params)),
     inFlight,
   );
   return {
-    codes: codes.map((code, i) => formatCode(code, i)),
+    codes: codes.map(formatCode),
     set: {
-      version: 2,
+      version: 3,
       generationId,
       createdAt,
       kdf: { algorithm: 'scrypt', N: params.N, r: params.r, p: params.p, dkLen: DIGEST_BYTES },
-      codes: codes.map((_, i) => ({
-        salt: encodeBase64url(salts[i]!),
-        hash: encodeBase64url(digests[i]!),
-        usedAt: null,
-      })),
+      salt: encodeBase64url(salt),
+      codes: digests.map((digest) => ({ hash: encodeBase64url(digest), usedAt: null })),
     },
   };
 }
@@ -480,16 +538,39 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * The index of the stored digest equal to `derived`, or -1: every digest compared, used ones
+ * included, with no early exit and no data-dependent branch, so the time taken says nothing
+ * about which code matched or whether one did.
+ */
+function matchAmong(derived: Uint8Array, digests: Uint8Array[]): number {
+  let matchIndex = -1;
+  for (let i = 0; i < digests.length; i++) {
+    const stored = digests[i]!;
+    let diff = 0;
+    for (let j = 0; j < DIGEST_BYTES; j++) diff |= stored[j]! ^ derived[j]!;
+    // all ones when diff is 0, else 0: select without a data-dependent branch
+    const mask = -(((diff - 1) >>> 31) & 1);
+    matchIndex = (i & mask) | (matchIndex & ~mask);
+  }
+  return matchIndex;
+}
+
+/**
  * Checks a code typed by the user against a set. The input is read leniently first: case is
- * ignored and spaces and dashes (Unicode ones too) are removed; anything else that is not a
- * code is `malformed` and costs nothing. A well-formed input costs exactly one scrypt
- * derivation. Version 2: the position typed with the code selects the one entry whose salt
- * is used, and its digest is compared in constant time. Version 1: the set's salt is used
+ * ignored and spaces and dashes (no-break spaces and Unicode dashes too) are removed;
+ * anything else that is not a code is `malformed` and costs nothing. A well-formed input
+ * costs exactly one scrypt derivation, whatever the set's version. Version 3 (sets made now)
+ * and version 1: the code is typed as printed, without any position; the set's salt is used
  * and the digest compared in constant time against every stored digest, used ones included,
- * with no early exit. Either way the time taken says nothing about the secret part of a code.
+ * with no early exit. Version 2: the position typed with the code (`3-ABCDE-...`) selects the
+ * one entry whose salt is used; a version-2 code typed without its position is `malformed`
+ * (finding it would cost a derivation per code of the set; regenerate such sets to get
+ * codes typed without one). Either way the time taken says nothing about the secret part of
+ * a code.
  *
- * A version-2 set verifies only under the `context` it was generated with: a set copied into
- * another user's record answers `invalid` for every code. A version-1 set has no binding.
+ * A version-2 or version-3 set verifies only under the `context` it was generated with: a set
+ * copied into another user's record answers `invalid` for every code. A version-1 set has no
+ * binding.
  *
  * Verifying does not change the set: on success call {@link consumeBackupCode} and store the
  * result before granting access, so the code cannot be used twice. Rate-limit attempts per
@@ -506,7 +587,8 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
  * import { consumeBackupCode, generateBackupCodes, verifyBackupCode } from 'factorkit';
  *
  * const { codes, set } = await generateBackupCodes({ context: 'user-42' });
- * const result = await verifyBackupCode(codes[2]!.toLowerCase(), set, { context: 'user-42' });
+ * const typed = codes[2]!.toLowerCase().replaceAll('-', ' '); // e.g. '7kq4 mxr2 tf9h c3wn'
+ * const result = await verifyBackupCode(typed, set, { context: 'user-42' });
  * if (result.valid) {
  *   const next = consumeBackupCode(set, result.index); // store `next` before letting the user in
  *   console.log(await verifyBackupCode(codes[2]!, next, { context: 'user-42' })); // { valid: false, reason: 'used' }
@@ -523,12 +605,13 @@ export async function verifyBackupCode(
   const opts = checkOptionsObject(options);
   const context = checkContext(opts.context);
   const scrypt = resolveScrypt(checkScryptOption(opts.scrypt));
-  const typed = parseTypedCode(input, MAX_COUNT);
-  if (typed === undefined) return { valid: false, reason: 'malformed' };
+  const compact = compactTypedCode(input);
+  if (compact === undefined) return { valid: false, reason: 'malformed' };
   const { kdf, generationId, codes } = checked.set;
 
   if (checked.set.version === 2) {
-    if (typed.index === undefined) return { valid: false, reason: 'malformed' };
+    const typed = parsePositionedCode(compact, MAX_COUNT);
+    if (typed === undefined) return { valid: false, reason: 'malformed' };
     // A position this set does not have is a wrong code: nothing to derive against.
     if (typed.index >= codes.length) return { valid: false, reason: 'invalid' };
     const salt = kdfSaltV2(context, generationId, typed.index, checked.salts[typed.index]!);
@@ -540,17 +623,11 @@ export async function verifyBackupCode(
     return { valid: true, index: typed.index };
   }
 
-  if (typed.index !== undefined) return { valid: false, reason: 'malformed' };
-  const derived = await derive(scrypt, typed.code, kdfSaltV1(generationId, checked.salts[0]!), kdf);
-  let matchIndex = -1;
-  for (let i = 0; i < checked.digests.length; i++) {
-    const stored = checked.digests[i]!;
-    let diff = 0;
-    for (let j = 0; j < DIGEST_BYTES; j++) diff |= stored[j]! ^ derived[j]!;
-    // all ones when diff is 0, else 0: select without a data-dependent branch
-    const mask = -(((diff - 1) >>> 31) & 1);
-    matchIndex = (i & mask) | (matchIndex & ~mask);
-  }
+  const v3 = checked.set.version === 3;
+  if (!isSymbols(compact, v3 ? CODE_LENGTH : LEGACY_CODE_LENGTH)) return { valid: false, reason: 'malformed' };
+  const salt = v3 ? kdfSaltV3(context, generationId, checked.salts[0]!) : kdfSaltV1(generationId, checked.salts[0]!);
+  const derived = await derive(scrypt, compact, salt, kdf);
+  const matchIndex = matchAmong(derived, checked.digests);
   derived.fill(0);
   if (matchIndex < 0) return { valid: false, reason: 'invalid' };
   if (codes[matchIndex]!.usedAt !== null) return { valid: false, reason: 'used' };
@@ -630,7 +707,7 @@ export function serializeBackupCodeSet(set: BackupCodeSet): string {
 
 /**
  * Loads a stored set, from JSON text or an already-parsed value (e.g. a JSONB column), and
- * validates it strictly: version (1 or 2) and exactly that version's fields, every field's
+ * validates it strictly: version (1, 2 or 3) and exactly that version's fields, every field's
  * type, base64url encodings, the digest length (32 bytes), salts and generation id of 16..64
  * bytes, no repeated digest or salt, 1..20 codes, and KDF parameters within bounds (so an
  * edited set cannot make verification allocate gigabytes). Parameters below the minimum are

@@ -1,11 +1,46 @@
 // Several factors per user and remembered devices over the store under test: real parallel
-// calls, and a record written by the previous version read, used and migrated.
+// calls, backup codes typed as people type them, and a record written by the previous version
+// read, used and migrated.
 import { describe, expect, it } from 'vitest';
+import { encodeBase64url } from '../backup-codes/base64url.js';
+import { LEGACY_CODE_LENGTH, randomCode } from '../backup-codes/code.js';
+import { derive, kdfSaltV2, resolveScrypt } from '../backup-codes/kdf.js';
+import type { BackupCodeSetV2 } from '../backup-codes/index.js';
 import { decodeBase32 } from '../base32/index.js';
 import { generateTotp } from '../otp/index.js';
+import { randomBytes } from '../otp/secret.js';
 import type { TwoFactorStore } from '../stores/index.js';
 import { TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './harness.js';
 import { RECORD_V1_FIXTURE } from './record-v1-fixture.js';
+
+/**
+ * A version-2 backup-code set as the previous version generated it for `userId` (a salt per
+ * code, the position typed with the code), with cheap parameters, and its codes.
+ */
+async function previousVersionSet(userId: string): Promise<{ codes: string[]; set: BackupCodeSetV2 }> {
+  const kdf = { N: 16, r: 8, p: 1 };
+  const generationId = encodeBase64url(randomBytes(16));
+  const symbols = Array.from({ length: 3 }, () => randomCode(LEGACY_CODE_LENGTH));
+  const salts = symbols.map(() => randomBytes(16));
+  const scrypt = resolveScrypt('auto');
+  const digests = await Promise.all(
+    symbols.map((code, i) => derive(scrypt, code, kdfSaltV2(userId, generationId, i, salts[i]!), kdf)),
+  );
+  return {
+    codes: symbols.map((code, i) => `${i + 1}-${code.slice(0, 5)}-${code.slice(5, 10)}-${code.slice(10)}`),
+    set: {
+      version: 2,
+      generationId,
+      createdAt: 0,
+      kdf: { algorithm: 'scrypt', ...kdf, dkLen: 32 },
+      codes: symbols.map((_, i) => ({
+        salt: encodeBase64url(salts[i]!),
+        hash: encodeBase64url(digests[i]!),
+        usedAt: null,
+      })),
+    },
+  };
+}
 
 function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g)!, (byte) => Number.parseInt(byte, 16));
@@ -13,6 +48,64 @@ function hexBytes(hex: string): Uint8Array {
 
 export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): void {
   describe('several factors and remembered devices over the store', () => {
+    it('a backup code signs in typed as printed, in lower case, without dashes or with spaces, and never twice', async () => {
+      const clock = new TestClock();
+      const twoFactor = lifecycle(await useStore(), clock);
+      const userId = `${uniquePrefix()}user`;
+      const { backupCodes } = await enroll(twoFactor, userId, clock);
+      // Printed as groups of letters and digits, nothing that reads as list numbering.
+      for (const code of backupCodes) expect(code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}(-[2-9A-HJKMNP-TV-Z]{4}){3}$/);
+      const typings = [
+        backupCodes[0]!,
+        backupCodes[1]!.toLowerCase(),
+        backupCodes[2]!.replace(/-/g, ''),
+        ` ${backupCodes[3]!.replace(/-/g, ' ')} `,
+        backupCodes[4]!.toLowerCase().replace(/-/g, '\u00a0'),
+      ];
+      for (const [i, typed] of typings.entries()) {
+        expect(await twoFactor.verify(userId, typed), JSON.stringify(typed)).toEqual({
+          ok: true,
+          method: 'backup',
+          remainingBackupCodes: 4 - i,
+        });
+      }
+      // Used is used, however it is typed the second time; a position in front is no code.
+      expect(await twoFactor.verify(userId, backupCodes[1]!.replace(/-/g, ''))).toEqual({
+        ok: false,
+        reason: 'replayed',
+      });
+      expect(await twoFactor.verify(userId, `1-${backupCodes[0]!}`)).toEqual({ ok: false, reason: 'malformed' });
+      expect(await twoFactor.remainingBackupCodes(userId)).toBe(0);
+    });
+
+    it('a version-2 backup-code set stored by the previous version signs in with its positions, and is replaced by version 3', async () => {
+      const clock = new TestClock();
+      const store = await useStore();
+      const twoFactor = lifecycle(store, clock);
+      const userId = `${uniquePrefix()}user`;
+      const enrolled = await enroll(twoFactor, userId, clock);
+      const old = await previousVersionSet(userId);
+      const record = (await store.get(userId))!;
+      const data = JSON.stringify({ ...JSON.parse(record.data), backupCodes: old.set });
+      expect(await store.compareAndSet(userId, record.version, { status: record.status, data, updatedAt: 1 })).not.toBe(
+        null,
+      );
+      expect(await twoFactor.verify(userId, old.codes[1]!.toLowerCase())).toEqual({
+        ok: true,
+        method: 'backup',
+        remainingBackupCodes: 2,
+      });
+      // Without its position a version-2 code is malformed (not counted), rather than searched.
+      expect(await twoFactor.verify(userId, old.codes[0]!.slice(2))).toEqual({ ok: false, reason: 'malformed' });
+      expect(await twoFactor.verify(userId, old.codes[1]!)).toEqual({ ok: false, reason: 'replayed' });
+      const fresh = await twoFactor.regenerateBackupCodes(userId, totpNow(enrolled, clock));
+      expect(
+        fresh.ok && fresh.backupCodes.every((code) => /^[2-9A-HJKMNP-TV-Z]{4}(-[2-9A-HJKMNP-TV-Z]{4}){3}$/.test(code)),
+      ).toBe(true);
+      expect(JSON.parse((await store.get(userId))!.data).backupCodes.version).toBe(3);
+      expect(await twoFactor.verify(userId, old.codes[2]!)).toEqual({ ok: false, reason: 'invalid' });
+    });
+
     it('20 parallel verifies with one code of one of two authenticators: exactly one succeeds, naming it', async () => {
       const clock = new TestClock();
       const twoFactor = lifecycle(await useStore(), clock);

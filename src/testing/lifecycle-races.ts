@@ -6,13 +6,17 @@ import { TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './harness.j
 
 export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): void {
   describe('lifecycle over the store, under concurrency', () => {
-    it('20 parallel uses of one backup code: exactly one succeeds, the rest are refused as replayed', async () => {
+    it('20 parallel uses of one backup code, typed four ways: exactly one succeeds, the rest are refused as replayed', async () => {
       const clock = new TestClock();
       const twoFactor = lifecycle(await useStore(), clock);
       const userId = `${uniquePrefix()}user`;
       const enrolled = await enroll(twoFactor, userId, clock);
       const code = enrolled.backupCodes[0]!;
-      const results = await Promise.all(Array.from({ length: 20 }, () => twoFactor.verify(userId, code)));
+      // As printed, in lower case, without dashes, with spaces: one code however it is typed.
+      const typings = [code, code.toLowerCase(), code.replace(/-/g, ''), code.toLowerCase().replace(/-/g, ' ')];
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => twoFactor.verify(userId, typings[i % 4]!)),
+      );
       expect(results.filter((r) => r.ok)).toEqual([{ ok: true, method: 'backup', remainingBackupCodes: 4 }]);
       expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'replayed')).toBe(true);
       expect(await twoFactor.remainingBackupCodes(userId)).toBe(4);

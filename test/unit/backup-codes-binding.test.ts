@@ -82,7 +82,7 @@ describe('backup codes are bound to their user', () => {
     const store = new MemoryStore();
     const { twoFactor, codes } = await twoUsers(store, scrypt);
     const stored = parseBackupCodeSet(JSON.parse((await store.get('bob'))!.data).backupCodes);
-    expect(stored.version).toBe(2);
+    expect(stored.version).toBe(3);
     expect(contexts.filter((salt) => salt.includes('alice'))).toHaveLength(5);
     expect(contexts.filter((salt) => salt.includes('bob'))).toHaveLength(5);
     contexts.length = 0;

@@ -15,6 +15,7 @@ import {
   verifyBackupCode,
   type BackupCodeSetV1,
   type BackupCodeSetV2,
+  type BackupCodeSetV3,
   type ScryptFunction,
 } from 'factorkit';
 
@@ -23,9 +24,13 @@ const V1_DEFAULT = V1_FIXTURES.default as { codes: string[]; set: BackupCodeSetV
 const V2_FIXTURES = JSON.parse(readFileSync(new URL('../support/backup-codes-v2.json', import.meta.url), 'utf8'));
 const V2_DEFAULT = V2_FIXTURES.default as { codes: string[]; set: BackupCodeSetV2 };
 const V2_CONTEXT = V2_FIXTURES.context as string;
+const V3_FIXTURES = JSON.parse(readFileSync(new URL('../support/backup-codes-v3.json', import.meta.url), 'utf8'));
+const V3_DEFAULT = V3_FIXTURES.default as { codes: string[]; set: BackupCodeSetV3 };
+const V3_CONTEXT = V3_FIXTURES.context as string;
 const MAXMEM = 512 * 1024 * 1024;
 
 const unb64url = (text: string) => Buffer.from(text, 'base64url');
+/** A version-2 code's symbols: its position and dashes dropped. */
 const symbolsOf = (code: string) => code.split('-').slice(1).join('');
 const u32 = (n: number) => {
   const out = Buffer.alloc(4);
@@ -43,6 +48,25 @@ function v2Salt(context: string, set: BackupCodeSetV2, index: number): Buffer {
     u32(index),
     unb64url(set.codes[index]!.salt),
   ]);
+}
+
+/** The documented version-3 salt, one per set, written out independently of the library. */
+function v3Salt(context: string, set: BackupCodeSetV3): Buffer {
+  return Buffer.concat([
+    lengthPrefixed(Buffer.from('factorkit/backup-code/v3')),
+    lengthPrefixed(Buffer.from(context, 'utf8')),
+    lengthPrefixed(Buffer.from(set.generationId)),
+    unb64url(set.salt),
+  ]);
+}
+
+/** Every code's digest is scrypt(its 16 symbols, the set's salt), as node:crypto computes it. */
+function expectV3DigestsFromNodeCrypto(codes: string[], set: BackupCodeSetV3, context: string): void {
+  const { N, r, p } = set.kdf;
+  codes.forEach((code, i) => {
+    const expected = scryptSync(code.replace(/-/g, ''), v3Salt(context, set), 32, { N, r, p, maxmem: MAXMEM });
+    expect(unb64url(set.codes[i]!.hash).equals(expected), `code ${i + 1}`).toBe(true);
+  });
 }
 
 function expectV2DigestsFromNodeCrypto(codes: string[], set: BackupCodeSetV2, context: string): void {
@@ -69,13 +93,15 @@ afterEach(() => {
 describe('backup codes with the default KDF parameters', () => {
   it('uses scrypt N=2^13, r=8, p=1 and verifies with one derivation', async () => {
     const { codes, set } = await generateBackupCodes({ context: 'user-1' });
-    expect(set.version).toBe(2);
+    expect(set.version).toBe(3);
     expect(set.kdf).toEqual({ algorithm: 'scrypt', N: 2 ** 13, r: 8, p: 1, dkLen: 32 });
     expect(codes).toHaveLength(5);
 
     const stored = parseBackupCodeSet(serializeBackupCodeSet(set));
     const { scrypt, calls } = counting();
-    expect(await verifyBackupCode(codes[1]!.toLowerCase(), stored, { context: 'user-1', scrypt })).toEqual({
+    expect(
+      await verifyBackupCode(codes[1]!.toLowerCase().replace(/-/g, ' '), stored, { context: 'user-1', scrypt }),
+    ).toEqual({
       valid: true,
       index: 1,
     });
@@ -100,7 +126,7 @@ describe('backup codes with the default KDF parameters', () => {
     it(`stores scrypt(code, documented salt) as node:crypto computes it (scrypt: '${scrypt}')`, async () => {
       const context = 'tenant-7/ada@example.com';
       const { codes, set } = await generateBackupCodes({ context, count: 3, scrypt });
-      expectV2DigestsFromNodeCrypto(codes, set, context);
+      expectV3DigestsFromNodeCrypto(codes, set, context);
     });
   }
 
@@ -126,7 +152,7 @@ describe('backup codes with the default KDF parameters', () => {
           for (const [i, code] of codes.entries()) {
             expect(await verifyBackupCode(code, set, { context, scrypt: checked })).toEqual({ valid: true, index: i });
           }
-          expectV2DigestsFromNodeCrypto(codes, set, context);
+          expectV3DigestsFromNodeCrypto(codes, set, context);
         },
       ),
       { numRuns: 30 },
@@ -233,6 +259,53 @@ describe('version-2 sets stored with the parameters of 2026-12 (scrypt N=2^13, r
       valid: true,
       index: 4,
     });
+    expect(await verifyBackupCode(codes[0]!, stored, { context: 'user-43', scrypt: 'native' })).toEqual({
+      valid: false,
+      reason: 'invalid',
+    });
+  });
+
+  it('refuse a code typed without its position as malformed, at no derivation', async () => {
+    const { codes, set } = V2_DEFAULT;
+    const { scrypt, calls } = counting();
+    for (const typed of [symbolsOf(codes[0]!), codes[0]!.split('-').slice(1).join('-').toLowerCase()]) {
+      expect(await verifyBackupCode(typed, set, { context: V2_CONTEXT, scrypt })).toEqual({
+        valid: false,
+        reason: 'malformed',
+      });
+    }
+    expect(calls()).toBe(0);
+  });
+});
+
+describe('version-3 sets stored with the parameters of 2026-12-07 (scrypt N=2^13, r=8, p=1, one salt per set)', () => {
+  it('hold the documented digests, as node:crypto computes them', () => {
+    const { codes, set } = V3_DEFAULT;
+    expect(set.kdf).toEqual({ algorithm: 'scrypt', N: 2 ** 13, r: 8, p: 1, dkLen: 32 });
+    expectV3DigestsFromNodeCrypto(codes, set, V3_CONTEXT);
+  });
+
+  it('verify every unused code as printed, in lower case, without dashes or with spaces, with both scrypts', async () => {
+    const { codes, set } = V3_DEFAULT;
+    const stored = parseBackupCodeSet(JSON.stringify(set));
+    const typings = [
+      (code: string) => code,
+      (code: string) => code.toLowerCase(),
+      (code: string) => code.replace(/-/g, ''),
+      (code: string) => code.toLowerCase().replace(/-/g, ' '),
+    ];
+    for (const [i, code] of codes.entries()) {
+      const typed = typings[i % typings.length]!(code);
+      expect(await verifyBackupCode(typed, stored, { context: V3_CONTEXT, scrypt: 'native' }), typed).toEqual(
+        i === 2 ? { valid: false, reason: 'used' } : { valid: true, index: i },
+      );
+    }
+    const { scrypt, calls } = counting();
+    expect(await verifyBackupCode(codes[4]!.toLowerCase(), stored, { context: V3_CONTEXT, scrypt })).toEqual({
+      valid: true,
+      index: 4,
+    });
+    expect(calls()).toBe(1);
     expect(await verifyBackupCode(codes[0]!, stored, { context: 'user-43', scrypt: 'native' })).toEqual({
       valid: false,
       reason: 'invalid',
