@@ -203,8 +203,12 @@ export function factorConformanceSuite(useStore: () => Promise<TwoFactorStore>, 
       const s = await setup(useStore, spec);
       const { begun } = await enrollFirst(s, spec);
       const edits: ((factor: Record<string, unknown>) => void)[] = [
-        (factor) => void (factor.type = 'unregistered'),
-        (factor) => void (factor.state = 'confirmed'),
+        (factor) => {
+          factor.type = 'unregistered';
+        },
+        (factor) => {
+          factor.state = 'confirmed';
+        },
         (factor) => {
           for (const key of Object.keys(factor)) if (!['type', 'id', 'name', 'state'].includes(key)) delete factor[key];
         },
