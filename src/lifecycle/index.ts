@@ -55,6 +55,6 @@ export type {
   StrengthClass,
 } from './kernel/factor.js';
 export type { KeyedHasher, StoredHash } from './kernel/keyed-hash.js';
-export type { TwoFactorEvent, CodeMethod, CodeCheckOperation, FactorType } from './events.js';
+export type { TwoFactorEvent, CodeMethod, CodeCheckOperation, FactorType } from './kernel/events.js';
 export type { Keyring, SealedSecret } from './kernel/crypto.js';
 export type { ThrottleOptions } from './engine/throttle.js';

@@ -66,7 +66,7 @@ function notConfigured(): Promise<never> {
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const resolved = resolveOptions(options);
-  const registry = createRegistry(totpModule(resolved.issuer, resolved.totpParams), resolved.factors);
+  const registry = createRegistry(totpModule(resolved.issuer, resolved.totp), resolved.factors);
   const engine = createEngine(resolved, registry);
   const operations = Object.assign({}, ...registry.modules.map((module) => module.operations?.(engine) ?? {}));
   return {

@@ -3,7 +3,10 @@ import type { ScryptImplementation, ScryptParams } from '../backup-codes/index.j
 import type { HashAlgorithm } from '../otp/index.js';
 import type { TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
 import type { ThrottleOptions } from './engine/throttle.js';
-import type { FactorType, TwoFactorEvent } from './events.js';
+import type { FactorType, TwoFactorEvent } from './kernel/events.js';
+import type { RateLimited, TwoFactorFailure } from './kernel/results.js';
+
+export type { RateLimited, TwoFactorFailure };
 import type {
   ApprovalAnswerOptions,
   ApprovalAnswerResult,
@@ -141,43 +144,6 @@ export interface BeginFactorEnrollmentResult {
   factorId: string;
   expiresAt: number;
   [shown: string]: unknown;
-}
-
-/**
- * Why a lifecycle call refused a code:
- * - `invalid`: wrong code (counts towards throttling); with `retryAfterMs` when this failure started a lockout.
- * - `malformed`: not the shape of a TOTP or backup code, or longer than any code (not counted).
- * - `replayed`: a TOTP step already accepted or a backup code already used (not counted).
- * - `locked`: too many failures; try again after `retryAfterMs` (the code was not looked at).
- * - `hard-locked`: `maxConsecutiveFailures` wrong codes in a row; refused until support calls
- *   {@link TwoFactor.unlock} (the code was not looked at).
- * - `current-code-required`: confirming a new factor on an account with 2FA active needs
- *   `currentCode`, a code from a factor it already has (or a backup code).
- * - `not-enrolled`: nothing to confirm, or 2FA not active for verify/regenerate/disable.
- * - `expired`: the pending enrollment expired (begin again); for a delivered factor also: no
- *   code to check (none sent, expired, used, or out of attempts; send a new one, not counted).
- * - `unknown-factor`: no factor (or remembered device) of that id (of the right kind).
- *
- * @example
- * ```ts
- * import type { TwoFactorFailure } from 'factorkit';
- *
- * const failure: TwoFactorFailure = { ok: false, reason: 'locked', retryAfterMs: 2000 };
- * ```
- */
-export interface TwoFactorFailure {
-  ok: false;
-  reason:
-    | 'invalid'
-    | 'malformed'
-    | 'replayed'
-    | 'locked'
-    | 'hard-locked'
-    | 'current-code-required'
-    | 'not-enrolled'
-    | 'expired'
-    | 'unknown-factor';
-  retryAfterMs?: number;
 }
 
 /**
@@ -337,23 +303,6 @@ export interface BeginEnrollmentOptions {
   account: string;
   /** What the user calls this authenticator, 1 to 64 characters. Default `'Authenticator app'`. */
   name?: string;
-}
-
-/**
- * A send refused by the resend limits: the cooldown after the last send, or the hourly cap.
- *
- * @example
- * ```ts
- * import type { RateLimited } from 'factorkit';
- *
- * const refused: RateLimited = { ok: false, reason: 'rate-limited', retryAfterMs: 30_000 };
- * ```
- */
-export interface RateLimited {
-  ok: false;
-  reason: 'rate-limited';
-  /** Milliseconds until a send is allowed again. */
-  retryAfterMs: number;
 }
 
 /**

@@ -3,11 +3,8 @@
 import type { GenerateBackupCodesOptions } from '../../backup-codes/index.js';
 import { checkBackupCodeOptions } from '../../backup-codes/set.js';
 import { FactorkitError } from '../../errors/index.js';
-import { checkAlgorithm, checkDigits, checkPeriod } from '../../otp/options.js';
 import type { TwoFactorStore } from '../../stores/index.js';
-import { buildOtpauthUri } from '../../uri/index.js';
-import type { TwoFactorEvent } from '../events.js';
-import type { TotpParams } from '../factors/totp/record.js';
+import type { TwoFactorEvent } from '../kernel/events.js';
 import { SecretSealer } from '../kernel/crypto.js';
 import { type KeyedHasher, keyedHasher } from '../kernel/keyed-hash.js';
 import type { TwoFactorOptions } from '../types.js';
@@ -20,7 +17,8 @@ export interface ResolvedOptions {
   now: () => number;
   warn: (message: string) => void;
   onEvent: ((event: TwoFactorEvent) => void | Promise<void>) | undefined;
-  totpParams: TotpParams;
+  /** The `totp` option as given: the authenticator-app module checks it. */
+  totp: unknown;
   enrollmentTtlMs: number;
   backupCodes: Omit<GenerateBackupCodesOptions, 'now'>;
   throttle: ThrottleConfig;
@@ -49,15 +47,8 @@ function checkStore(store: unknown): TwoFactorStore {
   return s as TwoFactorStore;
 }
 
-export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
-  }
-  const store = checkStore(options.store);
-  const issuer = options.issuer;
-  if (typeof issuer !== 'string' || issuer.trim().length === 0) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'issuer must be a non-empty string');
-  }
+/** `clock`, `warn` and `onEvent`, checked; the clock wrapped so that a bad reading is an error. */
+function checkCallbacks(options: TwoFactorOptions): Pick<ResolvedOptions, 'now' | 'warn' | 'onEvent'> {
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') throw new FactorkitError('INVALID_ARGUMENT', 'clock must be a function');
   const warn = options.warn ?? ((message: string) => console.warn(message));
@@ -66,31 +57,18 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new FactorkitError('INVALID_ARGUMENT', 'onEvent must be a function');
   }
-  const totpOptions = options.totp ?? {};
-  if (typeof totpOptions !== 'object' || totpOptions === null) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'totp must be an object');
-  }
-  const totpParams: TotpParams = {
-    algorithm: checkAlgorithm(totpOptions.algorithm),
-    digits: checkDigits(totpOptions.digits),
-    period: checkPeriod(totpOptions.period),
+  const now = (): number => {
+    const value = clock();
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new FactorkitError('INVALID_TIME', 'clock() must return a finite, non-negative number of milliseconds');
+    }
+    return value;
   };
-  const enrollmentTtlMs = options.enrollmentTtlMs ?? DEFAULT_TTL_MS;
-  if (typeof enrollmentTtlMs !== 'number' || !Number.isFinite(enrollmentTtlMs) || enrollmentTtlMs <= 0) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'enrollmentTtlMs must be a positive, finite number of milliseconds');
-  }
-  const backupCodes = options.backupCodes ?? {};
-  checkBackupCodeOptions(backupCodes);
-  // Build one Key URI now, so an issuer the URI format refuses fails here and not at the
-  // first enrollment.
-  buildOtpauthUri({
-    type: 'totp',
-    issuer,
-    account: 'check',
-    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
-    ...totpParams,
-  });
-  const throttle = resolveThrottle(options.throttle);
+  return { now, warn, onEvent };
+}
+
+/** The sealer of the keyring (or of none, with the warning that secrets are stored in clear). */
+function resolveSealer(options: TwoFactorOptions, warn: (message: string) => void): SecretSealer {
   const migratePlaintext = options.migratePlaintextSecrets ?? false;
   if (typeof migratePlaintext !== 'boolean') {
     throw new FactorkitError('INVALID_ARGUMENT', 'migratePlaintextSecrets must be a boolean');
@@ -102,21 +80,33 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
         'Pass keyring: { currentKeyId, keys } to createTwoFactor to encrypt them with AES-256-GCM.',
     );
   }
+  return sealer;
+}
+
+export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
+  }
+  const store = checkStore(options.store);
+  const issuer = options.issuer;
+  if (typeof issuer !== 'string' || issuer.trim().length === 0) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'issuer must be a non-empty string');
+  }
+  const callbacks = checkCallbacks(options);
+  const enrollmentTtlMs = options.enrollmentTtlMs ?? DEFAULT_TTL_MS;
+  if (typeof enrollmentTtlMs !== 'number' || !Number.isFinite(enrollmentTtlMs) || enrollmentTtlMs <= 0) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'enrollmentTtlMs must be a positive, finite number of milliseconds');
+  }
+  const backupCodes = options.backupCodes ?? {};
+  checkBackupCodeOptions(backupCodes);
+  const throttle = resolveThrottle(options.throttle);
+  const sealer = resolveSealer(options, callbacks.warn);
   checkMovedOptions(options as unknown as Record<string, unknown>);
-  const now = (): number => {
-    const value = clock();
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new FactorkitError('INVALID_TIME', 'clock() must return a finite, non-negative number of milliseconds');
-    }
-    return value;
-  };
   return {
     store,
     issuer,
-    now,
-    warn,
-    onEvent,
-    totpParams,
+    ...callbacks,
+    totp: options.totp,
     enrollmentTtlMs,
     backupCodes,
     throttle,

@@ -10,7 +10,7 @@ import {
   verifyBackupCode,
 } from '../../backup-codes/index.js';
 import { MAX_CODE_INPUT_LENGTH } from '../../validation/index.js';
-import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from '../events.js';
+import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from '../kernel/events.js';
 import type { ActiveFactorRecord, FactorContext, FactorRecord, Proof, ProofCheck } from '../kernel/factor.js';
 import { isObject } from '../kernel/parse.js';
 import { type Outcome, type RecordState, activeFactors, replaceFactor } from '../kernel/record.js';

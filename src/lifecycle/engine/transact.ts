@@ -5,7 +5,7 @@
 import { FactorkitError } from '../../errors/index.js';
 import { redactedDriverError } from '../../stores/driver-error.js';
 import type { StoredRecord } from '../../stores/index.js';
-import type { TwoFactorEvent } from '../events.js';
+import type { TwoFactorEvent } from '../kernel/events.js';
 import type { FactorRecord } from '../kernel/factor.js';
 import type { Decide, RecordState } from '../kernel/record.js';
 import type { ResolvedOptions } from './options.js';
@@ -25,21 +25,37 @@ export interface RecordAccess {
   emit(events: TwoFactorEvent[] | undefined): Promise<void>;
 }
 
-export function recordAccess(options: ResolvedOptions, registry: Registry): RecordAccess {
-  const { store, sealer, onEvent, warn, now } = options;
-
-  async function storeCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      // The driver's error may carry what was sent (a Redis client keeps the command's
-      // arguments, i.e. the whole record; PostgreSQL's `detail` can quote a row), so only its
-      // name, message and code travel on: errors end up in logs.
-      throw new FactorkitError('STORE_ERROR', 'the 2FA store failed; the operation may or may not have been applied', {
-        cause: redactedDriverError(error),
-      });
-    }
+/** Runs one store call; a failure becomes STORE_ERROR with the driver's error redacted. */
+async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    // The driver's error may carry what was sent (a Redis client keeps the command's
+    // arguments, i.e. the whole record; PostgreSQL's `detail` can quote a row), so only its
+    // name, message and code travel on: errors end up in logs.
+    throw new FactorkitError('STORE_ERROR', 'the 2FA store failed; the operation may or may not have been applied', {
+      cause: redactedDriverError(error),
+    });
   }
+}
+
+/** Reports events through `onEvent`, one at a time; a handler that throws is warned about, never undoes. */
+function eventEmitter(options: ResolvedOptions): RecordAccess['emit'] {
+  const { onEvent, warn } = options;
+  return async (events) => {
+    if (onEvent === undefined || events === undefined) return;
+    for (const event of events) {
+      try {
+        await onEvent(event);
+      } catch {
+        warn(`factorkit: the onEvent handler threw for a '${event.type}' event; the change itself is committed`);
+      }
+    }
+  };
+}
+
+export function recordAccess(options: ResolvedOptions, registry: Registry): RecordAccess {
+  const { store, sealer, now } = options;
 
   async function load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }> {
     const record = await storeCall(() => store.get(userId));
@@ -68,16 +84,7 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
     return { ...state, factors };
   }
 
-  async function emit(events: TwoFactorEvent[] | undefined): Promise<void> {
-    if (onEvent === undefined || events === undefined) return;
-    for (const event of events) {
-      try {
-        await onEvent(event);
-      } catch {
-        warn(`factorkit: the onEvent handler threw for a '${event.type}' event; the change itself is committed`);
-      }
-    }
-  }
+  const emit = eventEmitter(options);
 
   async function transact<T>(userId: string, decide: Decide<T>): Promise<T> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

@@ -3,7 +3,7 @@
 // more than one write, and keep a rule across factors (a voice factor needs another). They
 // reach the record only through the engine handed to them here, never the store.
 import type { StoredRecord, TwoFactorStore } from '../../stores/index.js';
-import type { TwoFactorEvent } from '../events.js';
+import type { TwoFactorEvent } from './events.js';
 import type { SealedSecret } from './crypto.js';
 import type { FactorContext, FactorModule, FactorRecord, PendingFactorRecord } from './factor.js';
 import type { KeyedHasher } from './keyed-hash.js';

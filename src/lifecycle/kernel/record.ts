@@ -2,7 +2,7 @@
 // helpers over it that factor modules and the engine share. Parsing and serialising it is the
 // engine's (engine/state.ts).
 import type { BackupCodeSet } from '../../backup-codes/index.js';
-import type { TwoFactorEvent } from '../events.js';
+import type { TwoFactorEvent } from './events.js';
 import type { ActiveFactorRecord, FactorRecord, PendingFactorRecord } from './factor.js';
 
 export interface ThrottleState {

@@ -16,7 +16,7 @@ import {
   pendingFactors,
   replaceFactor,
 } from '../kernel/record.js';
-import type { TwoFactorEvent } from '../events.js';
+import type { TwoFactorEvent } from '../kernel/events.js';
 import { resetThrottle } from '../engine/throttle.js';
 import type { BackupCodesResult, ConfirmEnrollmentOptions } from '../types.js';
 import { lazyBackupCodes } from './proof.js';

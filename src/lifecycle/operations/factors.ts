@@ -1,6 +1,6 @@
 // Managing the factors a user has: listing them for a security page, renaming and removing.
 import type { Engine } from '../engine/engine.js';
-import type { TwoFactorEvent } from '../events.js';
+import type { TwoFactorEvent } from '../kernel/events.js';
 import { MAX_NAME_LENGTH, checkDisplayText, checkId, checkUserId } from '../kernel/args.js';
 import type { FactorRecord } from '../kernel/factor.js';
 import { type RecordState, activeFactors } from '../kernel/record.js';

@@ -3,7 +3,7 @@
 import { type GeneratedBackupCodes, generateBackupCodes } from '../../backup-codes/index.js';
 import type { Engine } from '../engine/engine.js';
 import { type CodeCheck, afterSuccess, succeededEvent } from '../engine/proof-check.js';
-import type { CodeCheckOperation } from '../events.js';
+import type { CodeCheckOperation } from '../kernel/events.js';
 import { checkUserId } from '../kernel/args.js';
 import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
 import type { TwoFactorFailure } from '../types.js';

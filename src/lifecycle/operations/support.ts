@@ -7,7 +7,7 @@ import type { TwoFactorStatus } from '../../stores/index.js';
 import type { Engine } from '../engine/engine.js';
 import { parseState, statusOf } from '../engine/state.js';
 import { lockRemainingMs, resetThrottle } from '../engine/throttle.js';
-import type { FactorType } from '../events.js';
+import type { FactorType } from '../kernel/events.js';
 import { checkUserId } from '../kernel/args.js';
 import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
 import type {

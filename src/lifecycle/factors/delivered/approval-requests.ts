@@ -1,7 +1,7 @@
 // Approval requests: asked for on an active delivered factor (written, then delivered: send.ts),
 // answered once with a token from the message, and picked up once by the waiting sign-in page.
 import { FactorkitError } from '../../../errors/index.js';
-import type { TwoFactorEvent } from '../../events.js';
+import type { TwoFactorEvent } from '../../kernel/events.js';
 import { checkId, checkOptions, checkUserId } from '../../kernel/args.js';
 import { corrupt } from '../../kernel/parse.js';
 import { type RecordState, activeFactors, replaceFactor } from '../../kernel/record.js';

@@ -8,7 +8,7 @@
 // store fails while undoing, a send that stays counted without having gone out: the limits
 // then err towards fewer messages, never more.
 import { FactorkitError } from '../../../errors/index.js';
-import type { TwoFactorEvent } from '../../events.js';
+import type { TwoFactorEvent } from '../../kernel/events.js';
 import type { FactorEngine } from '../../kernel/built-in.js';
 import type { FactorContext } from '../../kernel/factor.js';
 import type { RecordState } from '../../kernel/record.js';

@@ -1,33 +1,9 @@
 // The public types of delivered codes and approvals: the module's options, the message handed
 // to the app's `deliver`, and the results of its operations.
-import type { RateLimited, TwoFactor, TwoFactorFailure } from '../../types.js';
+import type { CodePurpose, DeliveryChannel } from '../../kernel/events.js';
+import type { RateLimited, TwoFactorFailure } from '../../kernel/results.js';
 
-/**
- * How a delivered factor reaches the user: `'email'`, `'sms'`, `'telegram'`, `'voice'` (a phone
- * call whose calling number ends with the code), or a channel the app names itself (lower-case
- * letters, digits and dashes, e.g. `'push'` for its own mobile app). factorkit never sends
- * anything: the app's `deliver` callback does, by whatever means the channel names.
- *
- * @example
- * ```ts
- * import type { DeliveryChannel } from 'factorkit/delivered';
- *
- * const channels: DeliveryChannel[] = ['email', 'sms', 'telegram', 'voice', 'push'];
- * ```
- */
-export type DeliveryChannel = 'email' | 'sms' | 'telegram' | 'voice' | (string & {});
-
-/**
- * What a delivered code is for: confirming a destination being enrolled, or signing in.
- *
- * @example
- * ```ts
- * import type { CodePurpose } from 'factorkit/delivered';
- *
- * const subject = (purpose: CodePurpose) => (purpose === 'enrollment' ? 'Confirm your e-mail address' : 'Your sign-in code');
- * ```
- */
-export type CodePurpose = 'enrollment' | 'sign-in';
+export type { CodePurpose, DeliveryChannel };
 
 /**
  * Where an approval request stands, for the waiting sign-in page: `pending` (no answer yet),
@@ -163,15 +139,15 @@ export type DeliveryMessage =
       factorId: string;
       /** Unix ms from which an answer is refused. */
       expiresAt: number;
-      /** The id the waiting sign-in page polls {@link TwoFactor.approvalStatus} with. */
+      /** The id the waiting sign-in page polls `TwoFactor.approvalStatus` with. */
       challengeId: string;
       /**
-       * Pass to {@link TwoFactor.approve}. Opaque and URL-safe: the user id in base64url and 38
+       * Pass to `TwoFactor.approve`. Opaque and URL-safe: the user id in base64url and 38
        * characters more (at most about 380), so it names its user: for a link or a push to
        * your own app.
        */
       approveToken: string;
-      /** Pass to {@link TwoFactor.deny}. */
+      /** Pass to `TwoFactor.deny`. */
       denyToken: string;
       /**
        * The same one-time answer without the user id: 37 URL-safe characters, which fit a
@@ -180,12 +156,12 @@ export type DeliveryMessage =
        * linked to that user); with another user id it is refused as `invalid`.
        */
       shortApproveToken: string;
-      /** As `shortApproveToken`, for {@link TwoFactor.deny}. */
+      /** As `shortApproveToken`, for `TwoFactor.deny`. */
       shortDenyToken: string;
     };
 
 /**
- * Options of {@link TwoFactor.beginEnrollment} for a delivered factor: a destination that
+ * Options of `TwoFactor.beginEnrollment` for a delivered factor: a destination that
  * codes are sent to.
  *
  * @example
@@ -209,7 +185,7 @@ export interface BeginDeliveredEnrollmentOptions {
 }
 
 /**
- * What {@link TwoFactor.beginEnrollment} returns for a delivered factor: the code is on its
+ * What `TwoFactor.beginEnrollment` returns for a delivered factor: the code is on its
  * way (or why not).
  *
  * @example
@@ -236,7 +212,7 @@ export type BeginDeliveredEnrollmentResult =
   | TwoFactorFailure;
 
 /**
- * Options of {@link TwoFactor.sendCode}.
+ * Options of `TwoFactor.sendCode`.
  *
  * @example
  * ```ts
@@ -251,7 +227,7 @@ export interface SendCodeOptions {
 }
 
 /**
- * The result of {@link TwoFactor.sendCode}.
+ * The result of `TwoFactor.sendCode`.
  *
  * @example
  * ```ts
@@ -273,7 +249,7 @@ export type SendCodeResult =
   | TwoFactorFailure;
 
 /**
- * Options of {@link TwoFactor.requestApproval}.
+ * Options of `TwoFactor.requestApproval`.
  *
  * @example
  * ```ts
@@ -288,7 +264,7 @@ export interface RequestApprovalOptions {
 }
 
 /**
- * The result of {@link TwoFactor.requestApproval}.
+ * The result of `TwoFactor.requestApproval`.
  *
  * @example
  * ```ts
@@ -300,7 +276,7 @@ export interface RequestApprovalOptions {
 export type RequestApprovalResult =
   | {
       ok: true;
-      /** Keep it in the sign-in session and poll {@link TwoFactor.approvalStatus} with it. */
+      /** Keep it in the sign-in session and poll `TwoFactor.approvalStatus` with it. */
       challengeId: string;
       /** Unix ms from which an answer is refused. */
       expiresAt: number;
@@ -309,7 +285,7 @@ export type RequestApprovalResult =
   | TwoFactorFailure;
 
 /**
- * The result of {@link TwoFactor.approve} and {@link TwoFactor.deny}:
+ * The result of `TwoFactor.approve` and `TwoFactor.deny`:
  * - `invalid`: not a token of a request (or not this answer's token);
  * - `expired`: the request can no longer be answered;
  * - `answered`: it was already approved or denied.
@@ -324,7 +300,7 @@ export type RequestApprovalResult =
 export type ApprovalAnswerResult = { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'answered' };
 
 /**
- * Options of {@link TwoFactor.approve} and {@link TwoFactor.deny}: `userId`, the user the app
+ * Options of `TwoFactor.approve` and `TwoFactor.deny`: `userId`, the user the app
  * answers for. Needed for a short token (`shortApproveToken` / `shortDenyToken`, which do not
  * name their user); with a full token it must be the user the token names.
  *
@@ -351,7 +327,7 @@ export interface ApprovalAnswerOptions {
 }
 
 /**
- * The result of {@link TwoFactor.approvalStatus}.
+ * The result of `TwoFactor.approvalStatus`.
  *
  * @example
  * ```ts

@@ -11,13 +11,13 @@ import {
   DEFAULT_TOTP_NAME,
   type PendingTotpFactor,
   type TotpFactor,
-  type TotpParams,
   checkTotp,
   confirmTotp,
   newTotpSecret,
   parseTotpFactor,
   totpFromVersion1,
 } from './record.js';
+import { resolveTotpParams } from './options.js';
 
 /** How many active authenticator apps one user may have (documented on beginEnrollment). */
 const MAX_TOTP_FACTORS = 5;
@@ -39,8 +39,12 @@ function readVersion1(userId: string, raw: Record<string, unknown>): TotpFactor[
   return factors;
 }
 
-/** The authenticator-app module of one createTwoFactor: its issuer and the TOTP parameters of new secrets. */
-export function totpModule(issuer: string, params: TotpParams): RegisteredModule<TotpFactor> {
+/**
+ * The authenticator-app module of one createTwoFactor: its issuer and the `totp` option (the
+ * parameters of new secrets), checked here.
+ */
+export function totpModule(issuer: string, totpOptions: unknown): RegisteredModule<TotpFactor> {
+  const params = resolveTotpParams(issuer, totpOptions);
   return {
     type: 'totp',
     label: DEFAULT_TOTP_NAME,

@@ -1,4 +1,31 @@
-import type { CodePurpose, DeliveryChannel } from './factors/delivered/types.js';
+// The audit events of the lifecycle and the vocabulary they share, for every factor type.
+
+/**
+ * How a delivered factor reaches the user: `'email'`, `'sms'`, `'telegram'`, `'voice'` (a phone
+ * call whose calling number ends with the code), or a channel the app names itself (lower-case
+ * letters, digits and dashes, e.g. `'push'` for its own mobile app). factorkit never sends
+ * anything: the app's `deliver` callback does, by whatever means the channel names.
+ *
+ * @example
+ * ```ts
+ * import type { DeliveryChannel } from 'factorkit';
+ *
+ * const channels: DeliveryChannel[] = ['email', 'sms', 'telegram', 'voice', 'push'];
+ * ```
+ */
+export type DeliveryChannel = 'email' | 'sms' | 'telegram' | 'voice' | (string & {});
+
+/**
+ * What a delivered code is for: confirming a destination being enrolled, or signing in.
+ *
+ * @example
+ * ```ts
+ * import type { CodePurpose } from 'factorkit';
+ *
+ * const subject = (purpose: CodePurpose) => (purpose === 'enrollment' ? 'Confirm your e-mail address' : 'Your sign-in code');
+ * ```
+ */
+export type CodePurpose = 'enrollment' | 'sign-in';
 
 /**
  * The kinds of second factor: `'totp'`, an authenticator app; `'delivered'`, a destination the

@@ -1,0 +1,56 @@
+// The refusals every operation may answer with, whatever the factor: shared by the engine,
+// the operations and each factor module's own operations.
+
+/**
+ * Why a lifecycle call refused a code:
+ * - `invalid`: wrong code (counts towards throttling); with `retryAfterMs` when this failure started a lockout.
+ * - `malformed`: not the shape of a TOTP or backup code, or longer than any code (not counted).
+ * - `replayed`: a TOTP step already accepted or a backup code already used (not counted).
+ * - `locked`: too many failures; try again after `retryAfterMs` (the code was not looked at).
+ * - `hard-locked`: `maxConsecutiveFailures` wrong codes in a row; refused until support calls
+ *   {@link TwoFactor.unlock} (the code was not looked at).
+ * - `current-code-required`: confirming a new factor on an account with 2FA active needs
+ *   `currentCode`, a code from a factor it already has (or a backup code).
+ * - `not-enrolled`: nothing to confirm, or 2FA not active for verify/regenerate/disable.
+ * - `expired`: the pending enrollment expired (begin again); for a delivered factor also: no
+ *   code to check (none sent, expired, used, or out of attempts; send a new one, not counted).
+ * - `unknown-factor`: no factor (or remembered device) of that id (of the right kind).
+ *
+ * @example
+ * ```ts
+ * import type { TwoFactorFailure } from 'factorkit';
+ *
+ * const failure: TwoFactorFailure = { ok: false, reason: 'locked', retryAfterMs: 2000 };
+ * ```
+ */
+export interface TwoFactorFailure {
+  ok: false;
+  reason:
+    | 'invalid'
+    | 'malformed'
+    | 'replayed'
+    | 'locked'
+    | 'hard-locked'
+    | 'current-code-required'
+    | 'not-enrolled'
+    | 'expired'
+    | 'unknown-factor';
+  retryAfterMs?: number;
+}
+
+/**
+ * A send refused by the resend limits: the cooldown after the last send, or the hourly cap.
+ *
+ * @example
+ * ```ts
+ * import type { RateLimited } from 'factorkit';
+ *
+ * const refused: RateLimited = { ok: false, reason: 'rate-limited', retryAfterMs: 30_000 };
+ * ```
+ */
+export interface RateLimited {
+  ok: false;
+  reason: 'rate-limited';
+  /** Milliseconds until a send is allowed again. */
+  retryAfterMs: number;
+}
