@@ -13,6 +13,7 @@ import type { FactorRecord } from '../kernel/factor.js';
 import { corrupt, isCount, isObject, isShortText, isTime, parseSends } from '../kernel/parse.js';
 import type { RecordState, RememberedDevice, ThrottleState } from '../kernel/record.js';
 import type { Registry } from './registry.js';
+import { jsonOf } from './state-cache.js';
 
 /** Factors per record, devices per record: far above any real use, and a bound on parsing work. */
 export const MAX_STORED_FACTORS = 32;
@@ -25,15 +26,23 @@ export function statusOf(state: RecordState): TwoFactorStatus {
   return 'not-activated';
 }
 
+/**
+ * The state as stored: the text `JSON.stringify` gives for `{ v: 2, factors, backupCodes,
+ * throttle, devices, enrollmentSends }`, built from the parts so that parts which did not change
+ * since they were cached (frozen) are not serialised again.
+ */
 export function serializeState(state: RecordState): string {
-  return JSON.stringify({
-    v: 2,
-    factors: state.factors,
-    backupCodes: state.backupCodes,
-    throttle: state.throttle,
-    devices: state.devices,
-    enrollmentSends: state.enrollmentSends,
-  });
+  const factors = state.factors.map((factor) => jsonOf(factor)).join(',');
+  return (
+    `{"v":2,"factors":[${factors}],"backupCodes":${jsonOf(state.backupCodes)},` +
+    `"throttle":${jsonOf(state.throttle)},"devices":${jsonOf(state.devices)},` +
+    `"enrollmentSends":${jsonOf(state.enrollmentSends)}}`
+  );
+}
+
+/** Unused codes of a set already validated with its record (the public count validates it again). */
+export function unusedBackupCodes(set: BackupCodeSet | null): number {
+  return set === null ? 0 : set.codes.filter((entry) => entry.usedAt === null).length;
 }
 
 function parseDevice(userId: string, raw: unknown): RememberedDevice {

@@ -10,6 +10,7 @@ import type { FactorRecord } from '../kernel/factor.js';
 import type { Decide, RecordState } from '../kernel/record.js';
 import type { ResolvedOptions } from './options.js';
 import type { Registry } from './registry.js';
+import { ParsedStates } from './state-cache.js';
 import { parseState, serializeState, statusOf } from './state.js';
 
 export type { Decide, Outcome } from '../kernel/record.js';
@@ -63,7 +64,11 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
     if (typeof record !== 'object' || typeof record.data !== 'string' || !Number.isSafeInteger(record.version)) {
       throw new FactorkitError('STORE_ERROR', 'the 2FA store returned a malformed record');
     }
-    return { record, state: parseState(userId, record.data, registry) };
+    const cached = parsed.get(userId, record.data);
+    if (cached !== undefined) return { record, state: cached };
+    const state = parseState(userId, record.data, registry);
+    parsed.set(userId, record.data, state);
+    return { record, state };
   }
 
   /** Re-seals secrets not under the current key, so every write completes a key rotation. */
@@ -85,6 +90,7 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
   }
 
   const emit = eventEmitter(options);
+  const parsed = new ParsedStates();
 
   async function transact<T>(userId: string, decide: Decide<T>): Promise<T> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -102,6 +108,7 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
           ? await storeCall(() => store.create(userId, write))
           : await storeCall(() => store.compareAndSet(userId, record.version, write));
       if (written !== null && written !== undefined) {
+        parsed.set(userId, write.data, next);
         await emit(outcome.events);
         return outcome.result;
       }

@@ -1,5 +1,5 @@
 // The operations proven by a factor that change no factor: sign-in, new backup codes, 2FA off.
-import { remainingBackupCodes } from '../../backup-codes/index.js';
+import { unusedBackupCodes } from '../engine/state.js';
 import { FactorkitError } from '../../errors/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { BackupCodesResult, TwoFactorFailure, VerifyOptions, VerifyResult } from '../types.js';
@@ -21,7 +21,7 @@ export async function verify(
     proof,
     'verify',
     async (next, check, nowMs) => {
-      const remaining = next.backupCodes === null ? 0 : remainingBackupCodes(next.backupCodes);
+      const remaining = unusedBackupCodes(next.backupCodes);
       if (check.kind === 'factor') {
         const { factor } = check;
         const details = engine.registry.moduleOf(factor).signInDetails?.(factor) ?? {};

@@ -1,11 +1,10 @@
 // What an app's support staff and admin pages use: the status of an account, its throttle,
 // the list of users, and the two support actions (reset, unlock), each with its actor.
-import { remainingBackupCodes as remainingOf } from '../../backup-codes/index.js';
 import { FactorkitError } from '../../errors/index.js';
 import { isTwoFactorStatus } from '../../stores/status.js';
 import type { TwoFactorStatus } from '../../stores/index.js';
 import type { Engine } from '../engine/engine.js';
-import { parseState, statusOf } from '../engine/state.js';
+import { parseState, statusOf, unusedBackupCodes } from '../engine/state.js';
 import { lockRemainingMs, resetThrottle } from '../engine/throttle.js';
 import type { FactorType } from '../kernel/events.js';
 import { checkUserId } from '../kernel/args.js';
@@ -29,7 +28,7 @@ export async function remainingBackupCodes(engine: Engine, userId: string): Prom
   checkUserId(userId);
   const { state } = await engine.load(userId);
   if (state === null || activeFactors(state).length === 0 || state.backupCodes === null) return 0;
-  return remainingOf(state.backupCodes);
+  return unusedBackupCodes(state.backupCodes);
 }
 
 export async function throttleStatus(engine: Engine, userId: string): Promise<ThrottleStatus> {

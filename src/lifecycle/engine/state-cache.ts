@@ -1,0 +1,58 @@
+// Records this process has parsed (or written) lately, by user: a load whose stored text is
+// exactly the text of the cached entry takes the cached state instead of parsing and validating
+// it again, and a write builds its text from the parts that did not change. A sign-in reads a
+// record it wrote itself (the last sign-in, the enrollment) far more often than one someone else
+// did, and parsing plus serialising was most of its cost.
+//
+// Safe because the key is the whole stored text: any other text, whoever wrote it (another
+// process, or someone editing the database), is parsed and validated as before. Every cached
+// state is frozen, deeply, so no decision can change it in place: the lifecycle's decisions
+// build new objects, and a mistake that did not would throw in strict mode instead of changing
+// what the next call reads.
+import type { RecordState } from '../kernel/record.js';
+
+/** Users whose last record is kept: a few megabytes at most. */
+const MAX_ENTRIES = 10_000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+export class ParsedStates {
+  private readonly entries = new Map<string, { data: string; state: RecordState }>();
+
+  /** The state of `data` when it is exactly the text cached for `userId`. */
+  get(userId: string, data: string): RecordState | undefined {
+    const entry = this.entries.get(userId);
+    return entry !== undefined && entry.data === data ? entry.state : undefined;
+  }
+
+  /** Keeps `state` (frozen) as what `data` holds for `userId`; the oldest entry goes when full. */
+  set(userId: string, data: string, state: RecordState): void {
+    this.entries.delete(userId);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(userId, { data, state: deepFreeze(state) });
+  }
+
+  delete(userId: string): void {
+    this.entries.delete(userId);
+  }
+}
+
+/** JSON text of frozen parts of a state, by identity: a part that did not change is not serialised again. */
+const serialised = new WeakMap<object, string>();
+
+/** `JSON.stringify(part)`, from the cache when the part is frozen (and so cannot have changed). */
+export function jsonOf(part: object | null): string {
+  if (part === null || !Object.isFrozen(part)) return JSON.stringify(part);
+  let text = serialised.get(part);
+  if (text === undefined) {
+    text = JSON.stringify(part);
+    serialised.set(part, text);
+  }
+  return text;
+}
