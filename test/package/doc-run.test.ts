@@ -1,0 +1,52 @@
+// Every ```ts block of README.md and docs/*.md that needs no server runs as its own program and
+// prints what its `// prints` comments say, nothing on stderr (no "no keyring" warning), and
+// exits on its own (scripts/run-examples.mjs). Blocks that need PostgreSQL, MySQL or Redis run in
+// the integration tier (test/integration/doc-examples.test.ts); blocks fenced `ts no-run: why`
+// are type-checked only (examples.test.ts), and counted here so that none is added unnoticed.
+import { describe, expect, it } from 'vitest';
+import { collectDocExamples, matchesOutput, runExamples, runMode } from '../../scripts/run-examples.mjs';
+
+const examples = collectDocExamples();
+
+/** The blocks deliberately not run, per file. Raise a count only with a reason in the fence. */
+const NO_RUN: Record<string, number> = {
+  'docs/delivered-codes.md': 5,
+  'docs/importing.md': 1,
+  'docs/lifecycle.md': 2,
+  'docs/quickstart.md': 1,
+  'docs/stores.md': 4,
+};
+
+describe('README and docs examples', () => {
+  it('each fence says how it runs: ts, ts needs=<services> or ts no-run: <why>', () => {
+    expect(examples.filter((e) => e.error).map((e) => `${e.file}:${e.line}: ${e.error}`)).toEqual([]);
+    const noRun: Record<string, number> = {};
+    for (const e of examples) if (e.mode === 'no-run') noRun[e.file] = (noRun[e.file] ?? 0) + 1;
+    expect(noRun).toEqual(NO_RUN);
+    expect(examples.filter((e) => e.mode === 'run').length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('reads fences and // prints comments as documented', () => {
+    expect(runMode('')).toEqual({ mode: 'run', needs: [] });
+    expect(runMode('needs=postgres,redis')).toEqual({ mode: 'services', needs: ['postgres', 'redis'] });
+    expect(runMode('no-run: needs Twilio')).toEqual({ mode: 'no-run', reason: 'needs Twilio' });
+    expect(runMode('no-run').error).toMatch(/reason/);
+    expect(runMode('needs=oracle').error).toMatch(/unknown service/);
+    expect(runMode('needs=postgres,mysql').error).toMatch(/DATABASE_URL/);
+    expect(matchesOutput('a 1\nb\n', ['a 1', 'b'])).toBe(true);
+    expect(matchesOutput('a 1\nb\n', ['a 1'])).toBe(false);
+    expect(matchesOutput('a 1\n', ['a 1', 'b'])).toBe(false);
+    expect(matchesOutput('code 123456 ok\n', ['code … ok'])).toBe(true);
+    expect(matchesOutput('x\n1\n2\n3\ny\n', ['x', '…', 'y'])).toBe(true);
+    expect(matchesOutput('x\ny\n', ['x', '…', 'y'])).toBe(false);
+    expect(matchesOutput('', [])).toBe(true);
+  });
+
+  it('the ones that need no server run, print what they say and exit', async () => {
+    const runs = await runExamples(examples.filter((e) => e.mode === 'run'));
+    const failures = runs
+      .filter((run) => run.problems.length > 0)
+      .map((run) => `${run.example.file}:${run.example.line}\n${run.problems.join('\n')}`);
+    expect(failures).toEqual([]);
+  }, 600_000);
+});
