@@ -22,7 +22,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { collectExamples } from './extract-examples.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -92,8 +92,12 @@ export function matchesOutput(stdout, expected) {
 function runOne(example, file, env, timeoutMs) {
   const cwd = mkdtempSync(join(tmpdir(), 'factorkit-doc-example-'));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file], {
+    // tsx's loader in this process rather than its CLI, which runs the program in a grandchild
+    // that a timeout would leave behind; detached, so the whole group can be killed anyway.
+    const loader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const child = spawn(process.execPath, ['--import', loader, file], {
       cwd,
+      detached: true,
       env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), FACTORKIT_KEYS: TEST_KEYS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -108,7 +112,11 @@ function runOne(example, file, env, timeoutMs) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, timeoutMs);
     child.on('close', (status) => {
       clearTimeout(timer);
@@ -145,7 +153,7 @@ export async function runExamples(examples, { concurrency = 2, timeoutMs = 60_00
       while (next < examples.length) {
         const index = next++;
         const example = examples[index];
-        const file = join(outDir, `${example.file.replace(/[\\/.]/g, '_')}_L${example.line}.ts`);
+        const file = join(outDir, `${index}_${example.file.replace(/[\\/.]/g, '_')}_L${example.line}.ts`);
         writeFileSync(file, `// ${example.file}:${example.line}\n${example.code}\nexport {};\n`);
         const env = Object.assign({}, ...(example.needs ?? []).map((name) => SERVICES[name]));
         results[index] = await runOne(example, file, env, timeoutMs);

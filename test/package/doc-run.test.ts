@@ -42,6 +42,25 @@ describe('README and docs examples', () => {
     expect(matchesOutput('', [])).toBe(true);
   });
 
+  it('fails a block that prints something else, writes to stderr, throws, or never exits', async () => {
+    const block = (code: string) => ({ file: 'self-test.md', line: 1, code, info: '', mode: 'run' as const });
+    const runs = await runExamples(
+      [
+        block("console.log('as said'); // prints as said"),
+        block("console.log('something else'); // prints as said"),
+        block("console.warn('a warning');"),
+        block("throw new Error('boom');"),
+        block('setInterval(() => {}, 1000); // an open handle, like an unclosed pool'),
+      ],
+      { timeoutMs: 5_000 },
+    );
+    expect(runs.map((run) => run.problems.length > 0)).toEqual([false, true, true, true, true]);
+    expect(runs[1]!.problems.join()).toMatch(/but its \/\/ prints comments say/);
+    expect(runs[2]!.problems.join()).toMatch(/wrote to stderr/);
+    expect(runs[3]!.problems.join()).toMatch(/exited with 1/);
+    expect(runs[4]!.problems.join()).toMatch(/does it close what it opens/);
+  }, 120_000);
+
   it('the ones that need no server run, print what they say and exit', async () => {
     const runs = await runExamples(examples.filter((e) => e.mode === 'run'));
     const failures = runs
