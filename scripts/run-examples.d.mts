@@ -7,6 +7,8 @@ export interface DocExample {
   needs?: string[];
   reason?: string;
   error?: string;
+  /** Run as a CommonJS .cjs file that requires the built dist/. */
+  cjs?: boolean;
 }
 export interface ExampleRun {
   example: DocExample;
@@ -16,7 +18,7 @@ export interface ExampleRun {
 }
 export const SERVICES: Record<string, Record<string, string>>;
 export const TEST_KEYS: string;
-export function runMode(info: string): Pick<DocExample, 'mode' | 'needs' | 'reason' | 'error'>;
+export function runMode(info: string): Pick<DocExample, 'mode' | 'needs' | 'reason' | 'error' | 'cjs'>;
 export function collectDocExamples(): DocExample[];
 export function expectedOutput(code: string): string[];
 export function matchesOutput(stdout: string, expected: string[]): boolean;

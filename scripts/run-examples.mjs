@@ -4,6 +4,8 @@
 //
 // Every block's fence says how it is run:
 //   ```ts                          runs with no server (the package tier)
+//   ```ts cjs                      the same, as a CommonJS .cjs file under plain Node: plain
+//                                  JavaScript that `require`s the built dist/ (npm run build)
 //   ```ts needs=postgres,redis     runs against those servers on 127.0.0.1 (the integration tier);
 //                                  DATABASE_URL / REDIS_URL point at them (postgres, mysql, redis)
 //   ```ts no-run: <why>            type-checked only (scripts/extract-examples.mjs), never run;
@@ -43,6 +45,7 @@ export const TEST_KEYS = `docs-test:${Buffer.alloc(32, 0x5a).toString('base64')}
  */
 export function runMode(info) {
   if (info === '') return { mode: 'run', needs: [] };
+  if (info === 'cjs') return { mode: 'run', needs: [], cjs: true };
   const noRun = /^no-run(?::\s*(.*))?$/.exec(info);
   if (noRun) {
     const reason = (noRun[1] ?? '').trim();
@@ -95,7 +98,7 @@ function runOne(example, file, env, timeoutMs) {
     // tsx's loader in this process rather than its CLI, which runs the program in a grandchild
     // that a timeout would leave behind; detached, so the whole group can be killed anyway.
     const loader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    const child = spawn(process.execPath, ['--import', loader, file], {
+    const child = spawn(process.execPath, example.cjs ? [file] : ['--import', loader, file], {
       cwd,
       detached: true,
       env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), FACTORKIT_KEYS: TEST_KEYS, ...env },
@@ -153,8 +156,11 @@ export async function runExamples(examples, { concurrency = 2, timeoutMs = 60_00
       while (next < examples.length) {
         const index = next++;
         const example = examples[index];
-        const file = join(outDir, `${index}_${example.file.replace(/[\\/.]/g, '_')}_L${example.line}.ts`);
-        writeFileSync(file, `// ${example.file}:${example.line}\n${example.code}\nexport {};\n`);
+        const name = `${index}_${example.file.replace(/[\\/.]/g, '_')}_L${example.line}`;
+        // A .cjs file inside the package resolves require('factorkit') to dist/index.cjs.
+        const file = join(outDir, `${name}.${example.cjs ? 'cjs' : 'ts'}`);
+        const header = `// ${example.file}:${example.line}\n`;
+        writeFileSync(file, example.cjs ? `${header}${example.code}\n` : `${header}${example.code}\nexport {};\n`);
         const env = Object.assign({}, ...(example.needs ?? []).map((name) => SERVICES[name]));
         results[index] = await runOne(example, file, env, timeoutMs);
         onResult(results[index]);

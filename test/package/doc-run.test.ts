@@ -1,4 +1,5 @@
-// Every ```ts block of README.md and docs/*.md that needs no server runs as its own program and
+// Every ```ts block of README.md and docs/*.md that needs no server runs as its own program (a
+// ```ts cjs block as CommonJS over the built dist/, which this tier builds first) and
 // prints what its `// prints` comments say, nothing on stderr (no "no keyring" warning), and
 // exits on its own (scripts/run-examples.mjs). Blocks that need PostgreSQL, MySQL or Redis run in
 // the integration tier (test/integration/doc-examples.test.ts); blocks fenced `ts no-run: why`
@@ -13,7 +14,6 @@ const NO_RUN: Record<string, number> = {
   'docs/delivered-codes.md': 5,
   'docs/importing.md': 1,
   'docs/lifecycle.md': 2,
-  'docs/quickstart.md': 1,
   'docs/stores.md': 4,
 };
 
@@ -28,6 +28,7 @@ describe('README and docs examples', () => {
 
   it('reads fences and // prints comments as documented', () => {
     expect(runMode('')).toEqual({ mode: 'run', needs: [] });
+    expect(runMode('cjs')).toEqual({ mode: 'run', needs: [], cjs: true });
     expect(runMode('needs=postgres,redis')).toEqual({ mode: 'services', needs: ['postgres', 'redis'] });
     expect(runMode('no-run: needs Twilio')).toEqual({ mode: 'no-run', reason: 'needs Twilio' });
     expect(runMode('no-run').error).toMatch(/reason/);
