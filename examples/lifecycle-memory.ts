@@ -1,13 +1,20 @@
 // The 2FA lifecycle in memory, without a web server: enrol a user, confirm with the code an
 // authenticator app would show, then sign in with a TOTP code and with a backup code.
 // `npx tsx examples/lifecycle-memory.ts`. The Express example (`npm start`) does the same in pages.
-import { createTwoFactor, generateTotp, MemoryStore } from 'factorkit';
+import { createTwoFactor, generateTotp, type Keyring, keyringFromEnv, MemoryStore } from 'factorkit';
+
+// Encrypts TOTP secrets at rest. A real app keeps the key in its secret manager and hands it over
+// as FACTORKIT_KEYS="k1:$(openssl rand -base64 32)"; a bad value throws INVALID_KEYRING.
+function loadKeyring(): Keyring {
+  if (process.env.FACTORKIT_KEYS) return keyringFromEnv(process.env.FACTORKIT_KEYS);
+  console.log('FACTORKIT_KEYS is not set: using a throwaway key (secrets sealed with it die with this process).');
+  return { currentKeyId: 'throwaway', keys: { throwaway: crypto.getRandomValues(new Uint8Array(32)) } };
+}
 
 const twoFactor = createTwoFactor({
   store: new MemoryStore(),
   issuer: 'Example',
-  // Encrypts TOTP secrets at rest. A real app loads this key from its secret manager.
-  keyring: { currentKeyId: 'k1', keys: { k1: crypto.getRandomValues(new Uint8Array(32)) } },
+  keyring: loadKeyring(),
   onEvent: (event) => console.log('event:', event.type),
 });
 

@@ -4,7 +4,8 @@
 // sources ('factorkit' and its subpaths resolve to src/ through the tsconfig paths).
 //
 // A block that is deliberately not a complete program (a fragment in prose) is fenced as
-// ```ts fragment (or any other language) and skipped.
+// ```ts fragment (or any other language) and skipped. The rest of the fence line is kept as the
+// block's `info`: scripts/run-examples.mjs reads it to run the README's and docs' blocks.
 //
 // Usage: node scripts/extract-examples.mjs [--list]. Exits non-zero when any example fails.
 import { spawnSync } from 'node:child_process';
@@ -33,7 +34,7 @@ function walk(dir, predicate) {
 
 const FENCE = /^```(\S*)(.*)$/;
 
-/** ```ts blocks from lines, as { line, code } with 1-based line numbers of the first code line. */
+/** ```ts blocks from lines, as { line, code, info } with 1-based line numbers of the first code line. */
 function blocks(lines, lineOffset = 0) {
   const found = [];
   let current;
@@ -41,12 +42,12 @@ function blocks(lines, lineOffset = 0) {
     const fence = FENCE.exec(text.trim());
     if (current === undefined) {
       if (fence && (fence[1] === 'ts' || fence[1] === 'typescript') && !fence[2].includes('fragment')) {
-        current = { line: lineOffset + i + 2, code: [] };
+        current = { line: lineOffset + i + 2, code: [], info: fence[2].trim() };
       } else if (fence && fence[1] !== '') {
         current = { skip: true, code: [] };
       }
     } else if (fence && fence[1] === '' && fence[2].trim() === '') {
-      if (!current.skip) found.push({ line: current.line, code: current.code.join('\n') });
+      if (!current.skip) found.push({ line: current.line, code: current.code.join('\n'), info: current.info });
       current = undefined;
     } else {
       current.code.push(text);

@@ -8,3 +8,4 @@ export * from './qr/index.js';
 export * from './backup-codes/index.js';
 export * from './stores/index.js';
 export * from './lifecycle/index.js';
+export { keyringFromEnv, type KeyringFromEnvOptions } from './lifecycle/keyring-env.js';

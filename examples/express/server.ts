@@ -1,8 +1,10 @@
 // `npm start`: the Express example on http://127.0.0.1:3000 (PORT to change it).
 //   In memory by default: everything is lost on restart.
-//   DATABASE_URL=postgres://... keeps users and 2FA state in PostgreSQL; then FACTORKIT_KEY
-//   (32 random bytes, base64: `openssl rand -base64 32`) must be set and kept, because it
-//   encrypts the TOTP secrets at rest. SESSION_SECRET signs session cookies (random if unset,
+//   FACTORKIT_KEYS="k1:$(openssl rand -base64 32)" is the keyring that encrypts the TOTP secrets
+//   at rest (keyId:key entries, the first current: factorkit's keyringFromEnv). Unset, the demo
+//   says so and uses a throwaway key, and nothing sealed under it opens after a restart.
+//   DATABASE_URL=postgres://... keeps users and 2FA state in PostgreSQL; then FACTORKIT_KEYS must
+//   be set and kept, or every enrolled user loses 2FA at the next restart. SESSION_SECRET signs session cookies (random if unset,
 //   which signs everyone out on restart).
 //   ADMIN_USERS=alice,bob: the user names allowed on the admin pages (All users, support);
 //   none when unset. Each must also turn 2FA on for their own account before those pages open.
@@ -10,7 +12,7 @@
 //   e-mail codes there with nodemailer; /dev/outbox shows them, and the SMS, Telegram messages and
 //   calls that a real app would send through its providers (outbox.ts). Nothing leaves the machine.
 import { randomBytes } from 'node:crypto';
-import type { Keyring } from 'factorkit';
+import { type Keyring, isFactorkitError, keyringFromEnv } from 'factorkit';
 import { createExampleApp } from './app.js';
 import { createMailSender, startMailServer } from './mail.js';
 import { createOutbox } from './outbox.js';
@@ -23,16 +25,23 @@ function fail(message: string): never {
 }
 
 function readKeyring(persistent: boolean): Keyring {
-  const encoded = process.env.FACTORKIT_KEY;
-  if (!encoded) {
+  if (!process.env.FACTORKIT_KEYS) {
     if (persistent)
-      fail('FACTORKIT_KEY is required with DATABASE_URL: 32 random bytes, base64 (openssl rand -base64 32).');
-    // In memory the secrets die with the process, so a per-process key is enough.
-    return { currentKeyId: 'ephemeral', keys: { ephemeral: new Uint8Array(randomBytes(32)) } };
+      fail('FACTORKIT_KEYS is required with DATABASE_URL: FACTORKIT_KEYS="k1:$(openssl rand -base64 32)".');
+    // In memory the secrets die with the process anyway, so a throwaway key loses nothing more.
+    console.warn(
+      'FACTORKIT_KEYS is not set: TOTP secrets are sealed with a THROWAWAY key made at start-up. ' +
+        'Set FACTORKIT_KEYS="k1:$(openssl rand -base64 32)" to keep them across restarts.',
+    );
+    return { currentKeyId: 'throwaway', keys: { throwaway: new Uint8Array(randomBytes(32)) } };
   }
-  const key = new Uint8Array(Buffer.from(encoded, 'base64'));
-  if (key.length !== 32) fail('FACTORKIT_KEY must be 32 bytes, base64-encoded.');
-  return { currentKeyId: 'k1', keys: { k1: key } };
+  try {
+    return keyringFromEnv(process.env.FACTORKIT_KEYS);
+  } catch (error) {
+    // The message names the variable and the entry, never the key.
+    if (isFactorkitError(error, 'INVALID_KEYRING')) fail(error.message);
+    throw error;
+  }
 }
 
 function readAdminUsernames(): string[] {

@@ -31,6 +31,15 @@ export interface ResolvedOptions {
 
 const DEFAULT_TTL_MS = 10 * 60_000;
 
+/** The default `warn`: one function for the whole process, so that it is warned only once. */
+const consoleWarn = (message: string) => console.warn(message);
+/**
+ * The `warn` functions already told that there is no keyring. An app that builds several
+ * `createTwoFactor` instances (one per request, per tenant, per test) hears it once per process
+ * on the console, and once per `warn` function it passes.
+ */
+const warnedNoKeyring = new WeakSet<(message: string) => void>();
+
 function checkStore(store: unknown): TwoFactorStore {
   const s = store as Partial<TwoFactorStore> | null;
   if (
@@ -51,7 +60,7 @@ function checkStore(store: unknown): TwoFactorStore {
 function checkCallbacks(options: TwoFactorOptions): Pick<ResolvedOptions, 'now' | 'warn' | 'onEvent'> {
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') throw new FactorkitError('INVALID_ARGUMENT', 'clock must be a function');
-  const warn = options.warn ?? ((message: string) => console.warn(message));
+  const warn = options.warn ?? consoleWarn;
   if (typeof warn !== 'function') throw new FactorkitError('INVALID_ARGUMENT', 'warn must be a function');
   const onEvent = options.onEvent;
   if (onEvent !== undefined && typeof onEvent !== 'function') {
@@ -74,7 +83,8 @@ function resolveSealer(options: TwoFactorOptions, warn: (message: string) => voi
     throw new FactorkitError('INVALID_ARGUMENT', 'migratePlaintextSecrets must be a boolean');
   }
   const sealer = new SecretSealer(options.keyring, migratePlaintext);
-  if (!sealer.encrypts) {
+  if (!sealer.encrypts && !warnedNoKeyring.has(warn)) {
+    warnedNoKeyring.add(warn);
     warn(
       'factorkit: NO KEYRING CONFIGURED. TOTP secrets will be stored UNENCRYPTED. ' +
         'Pass keyring: { currentKeyId, keys } to createTwoFactor to encrypt them with AES-256-GCM.',
