@@ -9,11 +9,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
-import { deliveredCodes } from 'factorkit/delivered';
+import { type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
 import {
   type BeginEnrollmentResult,
   createTwoFactor,
-  type DeliveryOptions,
   FactorkitError,
   type RateLimited,
   type FactorSummary,

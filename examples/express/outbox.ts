@@ -9,7 +9,7 @@
 // given an outbox; server.ts always gives one). A real app has no such page: it would show
 // every user's codes to whoever opens it.
 import { createHash } from 'node:crypto';
-import type { DeliveryMessage } from 'factorkit';
+import type { DeliveryMessage } from 'factorkit/delivered';
 import type { MailSender, MailServer, ReceivedMail } from './mail.js';
 
 interface EntryBase {

@@ -25,23 +25,7 @@ export type {
   SupportActionOptions,
   RateLimited,
 } from './types.js';
-export type {
-  DeliveryMessage,
-  DeliveryOptions,
-  DeliveredCodesOptions,
-  BeginDeliveredEnrollmentOptions,
-  BeginDeliveredEnrollmentResult,
-  SendCodeOptions,
-  SendCodeResult,
-  RequestApprovalOptions,
-  RequestApprovalResult,
-  ApprovalAnswerOptions,
-  ApprovalAnswerResult,
-  ApprovalStatusResult,
-  DeliveryChannel,
-  CodePurpose,
-  ApprovalStatus,
-} from './factors/delivered/types.js';
+export type { CodePurpose, DeliveryChannel } from './kernel/events.js';
 export type {
   FactorModule,
   FactorRecord,
@@ -54,7 +38,7 @@ export type {
   ProofCheck,
   StrengthClass,
 } from './kernel/factor.js';
-export type { KeyedHasher, StoredHash } from './kernel/keyed-hash.js';
+export type { KeyedHasher, HashPurpose, StoredHash } from './kernel/keyed-hash.js';
 export type { TwoFactorEvent, CodeMethod, CodeCheckOperation, FactorType } from './kernel/events.js';
 export type { Keyring, SealedSecret } from './kernel/crypto.js';
 export type { ThrottleOptions } from './engine/throttle.js';

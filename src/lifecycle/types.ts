@@ -3,7 +3,7 @@ import type { ScryptImplementation, ScryptParams } from '../backup-codes/index.j
 import type { HashAlgorithm } from '../otp/index.js';
 import type { TwoFactorStatus, TwoFactorStore } from '../stores/index.js';
 import type { ThrottleOptions } from './engine/throttle.js';
-import type { FactorType, TwoFactorEvent } from './kernel/events.js';
+import type { DeliveryChannel, FactorType, TwoFactorEvent } from './kernel/events.js';
 import type { RateLimited, TwoFactorFailure } from './kernel/results.js';
 
 export type { RateLimited, TwoFactorFailure };
@@ -13,7 +13,6 @@ import type {
   ApprovalStatusResult,
   BeginDeliveredEnrollmentOptions,
   BeginDeliveredEnrollmentResult,
-  DeliveryChannel,
   RequestApprovalOptions,
   RequestApprovalResult,
   SendCodeOptions,

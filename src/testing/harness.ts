@@ -2,13 +2,8 @@
 // lifecycle over the store with a fixed clock and fast backup-code KDF parameters.
 import { afterEach } from 'vitest';
 import { encodeBase32 } from '../base32/index.js';
-import {
-  type DeliveryChannel,
-  type DeliveryMessage,
-  type TwoFactor,
-  type TwoFactorOptions,
-  createTwoFactor,
-} from '../lifecycle/index.js';
+import type { DeliveryMessage } from '../lifecycle/factors/delivered/types.js';
+import { type DeliveryChannel, type TwoFactor, type TwoFactorOptions, createTwoFactor } from '../lifecycle/index.js';
 import { randomBytes } from '../otp/secret.js';
 import type { TwoFactorStore } from '../stores/index.js';
 import type { FactorConformanceSpec } from './factor-conformance.js';

@@ -67,7 +67,7 @@ export function runStoreConformance(
 }
 
 /**
- * Registers vitest `describe`/`it` blocks that check a factor module (a {@link FactorModule}
+ * Registers vitest `describe`/`it` blocks that check a factor module (a `FactorModule`
  * of your own) over a store, through the public lifecycle only: enrollment listed as pending,
  * confirmation turning 2FA on, sign-in named by the module's type, wrong proofs counted and
  * other shapes not, replay refused and 20 parallel uses of one proof giving one success (for

@@ -3,7 +3,6 @@
 // do not walk (no keyring, key rotation, a store failing while a send is undone, limits).
 import { describe, expect, it } from 'vitest';
 import {
-  type DeliveryMessage,
   MemoryStore,
   type TwoFactorEvent,
   type TwoFactorOptions,
@@ -11,7 +10,7 @@ import {
   generateTotp,
   isFactorkitError,
 } from 'factorkit';
-import { type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
+import { type DeliveryMessage, type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
 import { FaultyStore } from 'factorkit/testing';
 import {
   generateDigits,

@@ -15,15 +15,49 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
 import type { SecretSealer } from './crypto.js';
 
-/** What a keyed hash is for (`'delivered-code'`, `'approval-token'`, a factor module's own): each purpose has its own derived key. */
+/**
+ * What a keyed hash is for (`'delivered-code'`, `'approval-token'`, a factor module's own):
+ * each purpose has its own key, derived from the keyring.
+ *
+ * @example
+ * ```ts
+ * import type { HashPurpose } from 'factorkit';
+ *
+ * const purpose: HashPurpose = 'pin';
+ * ```
+ */
 export type HashPurpose = string;
 
-/** A keyed hash as stored: the key it was made with (null: no keyring) and the HMAC, base64url. */
+/**
+ * A keyed hash as stored: the key it was made with (null: no keyring) and the HMAC, base64url.
+ *
+ * @example
+ * ```ts
+ * import type { StoredHash } from 'factorkit';
+ *
+ * const stored: StoredHash = { keyId: 'k1', hash: 'q9mJ2m1oJ3s0V8n7w6Xc5b4a3Z2y1x0W9v8u7t6s5r4' };
+ * ```
+ */
 export interface StoredHash {
   keyId: string | null;
   hash: string;
 }
 
+/**
+ * Keyed hashes (HMAC-SHA256 under a key derived from the keyring, per purpose) of short
+ * secrets a factor keeps: a database reader cannot brute-force them without the keyring, and
+ * a database writer cannot plant one of their own. A factor module gets one in its
+ * {@link FactorContext}.
+ *
+ * @example
+ * ```ts
+ * import type { FactorContext } from 'factorkit';
+ *
+ * function pinMatches(ctx: FactorContext, stored: { keyId: string | null; hash: string }, typed: string): boolean {
+ *   return ctx.hasher.matches('pin', [ctx.userId, typed], stored);
+ * }
+ * ```
+ */
 export interface KeyedHasher {
   /** HMAC-SHA256 of `parts` under the current key. */
   hash(purpose: HashPurpose, parts: readonly (string | number)[]): StoredHash;

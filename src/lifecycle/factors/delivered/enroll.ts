@@ -19,7 +19,8 @@ import {
   unrecordSend,
 } from './record.js';
 import { type DeliveredEngine, type PlannedSend, type SendDecision, codesOnce, writeThenDeliver } from './send.js';
-import type { BeginDeliveredEnrollmentResult, DeliveryChannel } from './types.js';
+import type { DeliveryChannel } from '../../kernel/events.js';
+import type { BeginDeliveredEnrollmentResult } from './types.js';
 import { checkVoiceAllowed } from './voice.js';
 
 /** Active delivered factors per user (documented on beginEnrollment). */

@@ -1,7 +1,11 @@
-// factorkit/delivered: codes and approval requests delivered by e-mail, SMS, Telegram, voice or
-// a channel the app names, through the app's own `deliver`. One factor module, registered with
-// `createTwoFactor({ factors: [deliveredCodes({ deliver })] })`; an app that never registers it
-// bundles none of it.
+/**
+ * `factorkit/delivered`: codes and approval requests delivered by e-mail, SMS, Telegram, voice
+ * or a channel the app names, through the app's own `deliver`. One factor module, registered
+ * with `createTwoFactor({ factors: [deliveredCodes({ deliver })] })`; an app that never
+ * registers it bundles none of it.
+ *
+ * @module delivered
+ */
 import { isCodeShaped } from '../../../otp/hotp-key.js';
 import type { RegisteredModule } from '../../kernel/built-in.js';
 import type { FactorModule, StrengthClass } from '../../kernel/factor.js';
@@ -41,7 +45,7 @@ function strengthOf(factor: DeliveredFactor): StrengthClass {
  *
  * @param options - `deliver` (required) and the tuning of {@link DeliveryOptions}
  * @returns the factor module, for `createTwoFactor({ factors: [...] })`
- * @throws {@link FactorkitError} `INVALID_ARGUMENT` for a missing `deliver` or a value out of its bounds
+ * @throws `FactorkitError` `INVALID_ARGUMENT` for a missing `deliver` or a value out of its bounds
  * @example
  * ```ts
  * import { MemoryStore, createTwoFactor } from 'factorkit';

@@ -9,7 +9,8 @@ import { decodeBase64url, encodeBase64url } from '../../../backup-codes/base64ur
 import { FactorkitError } from '../../../errors/index.js';
 import { randomBytes } from '../../../otp/secret.js';
 import { CONTROL } from '../../kernel/args.js';
-import type { ApprovalStatus, CodePurpose, DeliveryChannel } from './types.js';
+import type { CodePurpose, DeliveryChannel } from '../../kernel/events.js';
+import type { ApprovalStatus } from './types.js';
 import type { SealedSecret } from '../../kernel/crypto.js';
 import type { ProofCheck } from '../../kernel/factor.js';
 import { type KeyedHasher, STORED_HASH_LENGTH, type StoredHash } from '../../kernel/keyed-hash.js';

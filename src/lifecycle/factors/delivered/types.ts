@@ -3,8 +3,6 @@
 import type { CodePurpose, DeliveryChannel } from '../../kernel/events.js';
 import type { RateLimited, TwoFactorFailure } from '../../kernel/results.js';
 
-export type { CodePurpose, DeliveryChannel };
-
 /**
  * Where an approval request stands, for the waiting sign-in page: `pending` (no answer yet),
  * `approved` (told once: that read signs the session in), `denied`, or `expired` (not answered

@@ -3,7 +3,7 @@
 import { FactorkitError } from '../../../errors/index.js';
 import type { FactorRecord } from '../../kernel/factor.js';
 import { type RecordState, activeFactors } from '../../kernel/record.js';
-import type { DeliveryChannel } from './types.js';
+import type { DeliveryChannel } from '../../kernel/events.js';
 
 function isVoice(factor: FactorRecord): boolean {
   return factor.type === 'delivered' && (factor as FactorRecord & { channel: DeliveryChannel }).channel === 'voice';
