@@ -18,7 +18,7 @@ import { uriCase } from './extra-cases.js';
 import { runBackupCases } from './backup-cases.js';
 import { runLifecycleCase } from './lifecycle-cases.js';
 import { storeCases } from './store-cases.js';
-import { formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
+import { LIFECYCLE_TOTP_ONLY, formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,6 +78,17 @@ const SIZE_TARGET = {
   subject: 'factorkit core (SHA1, SHA256, SHA512)',
   against: 'otpauth (HOTP, TOTP, URI, Secret)',
   max: 1.25,
+};
+
+/**
+ * Issue 23: an app that uses authenticator apps only bundles `createTwoFactor` + `MemoryStore`
+ * in at most 28 kB gzip, here as a ratio to otpauth measured the same way (28 / 10.33).
+ */
+const LIFECYCLE_SIZE_TARGET = {
+  description: 'lifecycle with authenticator apps only, gzip size: factorkit / otpauth',
+  subject: LIFECYCLE_TOTP_ONLY,
+  against: 'otpauth (HOTP, TOTP, URI, Secret)',
+  max: 2.71,
 };
 
 interface TargetResult {
@@ -161,11 +172,12 @@ async function main(): Promise<void> {
     const ratio = result && ratioBetween(result, target.subject, target.against);
     return ratio === undefined ? [] : [{ ...target, ratio, met: ratio <= target.max }];
   });
-  const subjectSize = sizes.find((s) => s.name === SIZE_TARGET.subject);
-  const againstSize = sizes.find((s) => s.name === SIZE_TARGET.against);
-  if (subjectSize !== undefined && againstSize !== undefined) {
+  for (const target of [SIZE_TARGET, LIFECYCLE_SIZE_TARGET]) {
+    const subjectSize = sizes.find((s) => s.name === target.subject);
+    const againstSize = sizes.find((s) => s.name === target.against);
+    if (subjectSize === undefined || againstSize === undefined) continue;
     const ratio = subjectSize.gzipBytes / againstSize.gzipBytes;
-    targets.push({ ...SIZE_TARGET, ratio, met: ratio <= SIZE_TARGET.max });
+    targets.push({ ...target, ratio, met: ratio <= target.max });
   }
   if (targets.length > 0) {
     console.log('\nTargets (ratio in this run; lower is faster or smaller)');

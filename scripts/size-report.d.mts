@@ -6,6 +6,9 @@ export interface BundleSize {
   gzipBytes: number;
 }
 
+/** The subject of issue 23's bundle target: createTwoFactor and MemoryStore, no other factor module. */
+export const LIFECYCLE_TOTP_ONLY: string;
+
 /** Every subject measured: factorkit's core (dist/) and the peers. */
 export const SUBJECTS: { name: string; imports: Record<string, string> }[];
 

@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { CORE_EXPORTS, bundleSize } from './bundle-size.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const DELIVERED = fileURLToPath(new URL('../dist/delivered.js', import.meta.url));
 const CORE = `{ ${CORE_EXPORTS.join(', ')} }`;
+
+/** The subject of issue 23's bundle target. */
+export const LIFECYCLE_TOTP_ONLY = 'factorkit lifecycle, authenticator apps only (createTwoFactor, MemoryStore)';
 
 export const SUBJECTS = [
   { name: 'factorkit core (SHA1, SHA256, SHA512)', imports: { [DIST]: CORE } },
@@ -21,6 +25,12 @@ export const SUBJECTS = [
     },
   },
   { name: '@oslojs/otp (TOTP/HOTP, key URIs; SHA1 only, no parser)', imports: { '@oslojs/otp': '*' } },
+  // Issue 23: an app that uses authenticator apps only must not bundle delivered codes.
+  { name: LIFECYCLE_TOTP_ONLY, imports: { [DIST]: '{ createTwoFactor, MemoryStore }' } },
+  {
+    name: 'factorkit lifecycle with delivered codes (+ deliveredCodes)',
+    imports: { [DIST]: '{ createTwoFactor, MemoryStore }', [DELIVERED]: '{ deliveredCodes }' },
+  },
 ];
 
 export async function sizeReport() {

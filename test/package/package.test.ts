@@ -34,6 +34,27 @@ describe('package', () => {
     expect(result.outputFiles[0]!.text).not.toMatch(/QRCode|createTwoFactor/);
   });
 
+  it('an app using authenticator apps only bundles none of the delivered-code module; one that registers it does', async () => {
+    const bundle = async (contents: string) =>
+      (
+        await build({
+          stdin: { contents, resolveDir: root },
+          bundle: true,
+          format: 'esm',
+          write: false,
+          logLevel: 'silent',
+        })
+      ).outputFiles[0]!.text;
+    const deliveredOnly = /approval-token|maskDestination|nextSendChannel|VOICE_FALLBACK_ONLY/;
+    const totpOnly = await bundle("export { createTwoFactor, MemoryStore } from './dist/index.js';");
+    expect(totpOnly).toMatch(/function createTwoFactor/);
+    expect(totpOnly).not.toMatch(deliveredOnly);
+    const withDelivered = await bundle(
+      "export { createTwoFactor, MemoryStore } from './dist/index.js'; export { deliveredCodes } from './dist/delivered.js';",
+    );
+    expect(withDelivered).toMatch(deliveredOnly);
+  });
+
   it('reports the core beside the peers, measured one way, and at most 1.25x otpauth', async () => {
     const report = await sizeReport();
     const size = (name: string) => report.find((s) => s.name === name)!.gzipBytes;
