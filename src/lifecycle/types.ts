@@ -455,7 +455,7 @@ export interface TwoFactor {
    * with 2FA active, with `currentCode` too, as for authenticators). Replaces only an earlier
    * pending delivered factor. A `'voice'` factor is a fallback only: it needs an active factor
    * that is not voice. Codes sent to destinations being enrolled share one hourly cap per
-   * account (`delivery.maxSendsPerHour`). Up to 10 active delivered factors.
+   * account (`maxSendsPerHour` of `deliveredCodes`). Up to 10 active delivered factors.
    * @param userId - your user id, 1..255 characters
    * @param options - `channel`, `destination`, `name`
    * @returns the `factorId`, the `channel`, the masked destination and the code's expiry, or
@@ -648,9 +648,9 @@ export interface TwoFactor {
   /**
    * Sends a fresh code to a delivered factor through `deliver`: 6 digits from the CSPRNG (4 for
    * a voice call: the last digits of the calling number), of which only a keyed hash is stored,
-   * valid for `delivery.codeTtlMs` and `delivery.maxAttemptsPerCode` wrong tries; it replaces
-   * the previous code. Limited per factor by `delivery.resendCooldownMs` and
-   * `delivery.maxSendsPerHour`. After `delivery.voiceCallsBeforeSms` calls of a voice factor
+   * valid for `codeTtlMs` of `deliveredCodes` and `maxAttemptsPerCode` of `deliveredCodes` wrong tries; it replaces
+   * the previous code. Limited per factor by `resendCooldownMs` of `deliveredCodes` and
+   * `maxSendsPerHour` of `deliveredCodes`. After `voiceCallsBeforeSms` of `deliveredCodes` calls of a voice factor
    * without a success, the code goes by SMS to the same number instead. Refused while the
    * account is locked. If `deliver` fails, nothing is written or counted.
    * @param userId - your user id
