@@ -9,7 +9,11 @@ const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta
 // - runtime: the built dist/ on Node, Bun, Deno, Chromium and workerd;
 // - package: the built and packed package, the API reference, the doc examples, changesets;
 // - e2e: the Express demo driven in Chromium.
-const tier = (name: string, include: string[]) => ({ extends: true as const, test: { name, include } });
+// Each tier's globalSetup installs and starts what that tier needs (test/support/global-setup.ts).
+const tier = (name: string, include: string[]) => ({
+  extends: true as const,
+  test: { name, include, globalSetup: ['test/support/global-setup.ts'] },
+});
 
 export default defineConfig({
   resolve: {
