@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -28,6 +29,9 @@ export default defineConfig({
     ],
   },
   test: {
+    // One test file per core. vitest's default keeps a core for itself (cores - 1), which on a
+    // 2-core machine runs the files one at a time although its own process is mostly idle.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     // PGlite's start and the Redis Cluster's setup can take seconds on a loaded 2-core machine.
     hookTimeout: 90_000,
