@@ -89,6 +89,9 @@ export default defineConfig([
     ...shared,
     format: 'cjs',
     noExternal: ['base32-decode', '@bufbuild/protobuf', ...esmOnlyDependencies],
+    // The .d.cts files are the ESM build's .d.ts with .cjs imports: scripts/cts-declarations.mjs
+    // writes them after tsup, which would otherwise type-check and bundle the declarations twice.
+    dts: false,
     clean: ['!**/*.js'],
   },
 ]);
