@@ -77,8 +77,9 @@ export default defineConfig([
     format: 'esm',
     // base32-decode is CommonJS; bundling it as an ES module spares every app the interop
     // helpers (scripts/esbuild-plugins.mjs). @bufbuild/protobuf is bundled in both builds:
-    // factorkit uses only its wire format (@bufbuild/protobuf/wire: 28 kB unminified in dist/), while the
-    // package installs its whole runtime twice (ESM and CommonJS), 2.1 MB of a 6.2 MB install.
+    // factorkit uses only its wire format (@bufbuild/protobuf/wire, 28 kB unminified in dist/),
+    // while the package installs its whole runtime twice (ESM and CommonJS), 2.1 MB of a 6.2 MB
+    // install.
     noExternal: ['base32-decode', '@bufbuild/protobuf'],
     clean: ['!**/*.cjs'],
     esbuildOptions(options) {
