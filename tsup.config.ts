@@ -1,14 +1,27 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 import { base32DecodeAsEsm } from './scripts/esbuild-plugins.mjs';
 
-// Every source module is also an ESM entry (under dist/lib/, not exported), so the ESM build
-// keeps one file per module and an app's bundler drops whole modules it never reaches
+/**
+ * A module with no code of its own: only types, or a barrel that re-exports other modules. As
+ * compiled by esbuild, it is then nothing but imports and `export { ... }` lists.
+ */
+const hasNoCode = (path: string): boolean =>
+  transformSync(readFileSync(path, 'utf8'), { loader: 'ts', format: 'esm' })
+    .code.replace(/(?:export|import)\s[^;]*?\bfrom\s*"[^"]*";/g, '')
+    .replace(/export\s*\{[^}]*\};/g, '')
+    .trim() === '';
+
+// Every source module with code is also an ESM entry (under dist/lib/, not exported), so the ESM
+// build keeps one file per module and an app's bundler drops whole modules it never reaches
 // (sideEffects: false). Without it, code splitting merges the core, the lifecycle and the QR
-// encoder (with its CommonJS dependency) into one chunk that cannot be tree-shaken.
+// encoder (with its CommonJS dependency) into one chunk that cannot be tree-shaken. Modules
+// without code (types, barrels) are left out: they only made empty chunks, one Rollup warning
+// each.
 const modules = Object.fromEntries(
   (readdirSync('src', { recursive: true }) as string[])
-    .filter((path) => path.endsWith('.ts'))
+    .filter((path) => path.endsWith('.ts') && !hasNoCode(`src/${path}`))
     .map((path) => [`lib/${path.slice(0, -3)}`, `src/${path}`]),
 );
 
@@ -43,9 +56,15 @@ const shared = {
   },
   // factorkit/testing registers vitest suites; vitest is the user's (an optional peer), never bundled.
   external: ['vitest'],
+  // dist/metafile-{esm,cjs}.json: which packages each build bundled (test/package/licenses.test.ts
+  // checks THIRD_PARTY_LICENSES.md against them); not published (package.json "files").
+  metafile: true,
   esbuildPlugins: [base32DecodeAsEsm],
   dts: true,
-  sourcemap: true,
+  // No source maps: a map is only worth shipping with the sources it points to (sourcesContent),
+  // and those tripled the tarball (1.1 MB, 68 % maps). The JavaScript shipped is not minified
+  // and keeps one file per source module (dist/lib/), so stack traces read without maps.
+  sourcemap: false,
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
@@ -58,9 +77,12 @@ export default defineConfig([
     ...shared,
     format: 'esm',
     // base32-decode is CommonJS; bundling it as an ES module spares every app the interop
-    // helpers (scripts/esbuild-plugins.mjs).
-    noExternal: ['base32-decode'],
-    clean: ['!**/*.cjs', '!**/*.cjs.map'],
+    // helpers (scripts/esbuild-plugins.mjs). @bufbuild/protobuf is bundled in both builds:
+    // factorkit uses only its wire format (@bufbuild/protobuf/wire, 28 kB unminified in dist/),
+    // while the package installs its whole runtime twice (ESM and CommonJS), 2.1 MB of a 6.2 MB
+    // install.
+    noExternal: ['base32-decode', '@bufbuild/protobuf'],
+    clean: ['!**/*.cjs'],
     esbuildOptions(options) {
       options.entryPoints = { ...(options.entryPoints as Record<string, string>), ...modules };
     },
@@ -68,7 +90,10 @@ export default defineConfig([
   {
     ...shared,
     format: 'cjs',
-    noExternal: ['base32-decode', ...esmOnlyDependencies],
-    clean: ['!**/*.js', '!**/*.js.map'],
+    noExternal: ['base32-decode', '@bufbuild/protobuf', ...esmOnlyDependencies],
+    // The .d.cts files are the ESM build's .d.ts with .cjs imports: scripts/cts-declarations.mjs
+    // writes them after tsup, which would otherwise type-check and bundle the declarations twice.
+    dts: false,
+    clean: ['!**/*.js'],
   },
 ]);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -9,7 +10,11 @@ const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta
 // - runtime: the built dist/ on Node, Bun, Deno, Chromium and workerd;
 // - package: the built and packed package, the API reference, the doc examples, changesets;
 // - e2e: the Express demo driven in Chromium.
-const tier = (name: string, include: string[]) => ({ extends: true as const, test: { name, include } });
+// Each tier's globalSetup installs and starts what that tier needs (test/support/global-setup.ts).
+const tier = (name: string, include: string[]) => ({
+  extends: true as const,
+  test: { name, include, globalSetup: ['test/support/global-setup.ts'] },
+});
 
 export default defineConfig({
   resolve: {
@@ -25,6 +30,9 @@ export default defineConfig({
     ],
   },
   test: {
+    // One test file per core. vitest's default keeps a core for itself (cores - 1), which on a
+    // 2-core machine runs the files one at a time although its own process is mostly idle.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     // PGlite's start and the Redis Cluster's setup can take seconds on a loaded 2-core machine.
     hookTimeout: 90_000,

@@ -45,7 +45,7 @@ describe('npm pack on a fresh clone', () => {
     }
     expect(declared.filter((file) => !files.includes(file))).toEqual([]);
     // The per-module ESM files that let bundlers drop what an app does not import.
-    expect(files).toContain('dist/lib/otp/index.js');
+    expect(files).toContain('dist/lib/otp/totp.js');
   });
 
   it('ships the licences and nothing from outside dist/ but the package files', () => {

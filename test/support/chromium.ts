@@ -1,4 +1,4 @@
-// Debian's Chromium, driven by playwright-core. Never a downloaded browser: .ci/services.sh
+// Debian's Chromium, driven by playwright-core. Never a downloaded browser: scripts/test-setup.sh
 // installs the `chromium` package. The flags keep it off the network, which this machine
 // does not have (without them Chromium retries Google's hosts at every start).
 import { existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ const CHROMIUM_ARGS = [
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `${CHROMIUM_PATH} is missing: apt-get install -y chromium (.ci/services.sh does this). No browser is downloaded.`,
+      `${CHROMIUM_PATH} is missing: apt-get install -y chromium (scripts/test-setup.sh does this). No browser is downloaded.`,
     );
   }
   const { chromium } = await import('playwright-core');

@@ -9,7 +9,7 @@ import { createClient, createClientPool, createCluster } from 'redis';
 
 export const PG_URL = process.env.FACTORKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.FACTORKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** The three masters of the test cluster (.ci/redis-cluster.sh starts them if they are not running). */
+/** The three masters of the test cluster (scripts/redis-cluster.sh starts them if they are not running). */
 export const REDIS_CLUSTER_PORTS = (process.env.FACTORKIT_REDIS_CLUSTER_PORTS ?? '7001 7002 7003')
   .split(/\s+/)
   .filter(Boolean)
@@ -31,7 +31,7 @@ function redact(url: string): string {
 function unreachable(service: string, url: string, variable: string, cause: unknown): Error {
   return new Error(
     `${service} is not reachable at ${redact(url)}. These tests never skip: start it ` +
-      `(bash .ci/services.sh) or point ${variable} at a running server.`,
+      `(bash scripts/test-setup.sh, as root) or point ${variable} at a running server.`,
     { cause },
   );
 }
@@ -194,13 +194,13 @@ export const UNICODE_SAMPLES = [
 ];
 
 /**
- * Starts the three-master test cluster unless it is already up (the same script .ci/services.sh
+ * Starts the three-master test cluster unless it is already up (the same script scripts/test-setup.sh
  * runs), then connects an ioredis Cluster; throws loudly if that fails.
  */
 export async function connectIoredisCluster(): Promise<Cluster> {
   const where = `redis://127.0.0.1:${REDIS_CLUSTER_PORTS.join(',')}`;
   try {
-    execFileSync('bash', [fileURLToPath(new URL('../../.ci/redis-cluster.sh', import.meta.url))], {
+    execFileSync('bash', [fileURLToPath(new URL('../../scripts/redis-cluster.sh', import.meta.url))], {
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: 60_000,
     });

@@ -1,15 +1,10 @@
-// Google Authenticator migration URIs: published exports decode to their published accounts;
-// factorkit's payloads decode with Google's own protobuf runtime (python3-protobuf over protoc's
-// code for test/support/google-auth-migration.proto), and payloads that runtime encodes decode
-// with factorkit to the same accounts. protoc and python3-protobuf come from Debian
-// (.ci/services.sh installs them); the test fails, never skips, without them.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Google Authenticator migration URIs: published exports decode to their published accounts,
+// factorkit's payloads round-trip, and bad input is refused with typed errors (payloads factorkit
+// cannot write come from test/support/migration-payloads.ts, encoded by Google's protobuf
+// runtime). The cross-checks that run Google's runtime itself (protoc and python3-protobuf,
+// system tools) are in the integration tier: test/integration/migration-google.test.ts.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buildMigrationUris,
   buildOtpauthUri,
@@ -21,55 +16,7 @@ import {
   type MigrationAccount,
   type OtpauthRecord,
 } from 'factorkit';
-
-const PROTO = fileURLToPath(new URL('../support/google-auth-migration.proto', import.meta.url));
-// Debian's interpreter: python3-protobuf installs into its dist-packages.
-const PYTHON = '/usr/bin/python3';
-
-const PY_CODEC = `
-import base64, json, sys
-sys.path.insert(0, sys.argv[1])
-import google_auth_migration_pb2 as pb
-from google.protobuf import json_format
-mode = sys.argv[2]
-if mode == 'decode':
-    out = []
-    for line in sys.stdin.read().split():
-        message = pb.MigrationPayload()
-        message.ParseFromString(base64.b64decode(line))
-        out.append(json_format.MessageToDict(message, preserving_proto_field_name=True))
-    print(json.dumps(out))
-else:
-    for item in json.loads(sys.stdin.read()):
-        message = json_format.ParseDict(item, pb.MigrationPayload())
-        print(base64.b64encode(message.SerializeToString()).decode())
-`;
-
-let generated: string;
-beforeAll(() => {
-  generated = mkdtempSync(join(tmpdir(), 'factorkit-protoc-'));
-  try {
-    execFileSync('protoc', [`--proto_path=${join(PROTO, '..')}`, `--python_out=${generated}`, PROTO]);
-  } catch (error) {
-    throw new Error('protoc failed; install it: apt-get install protobuf-compiler python3-protobuf', { cause: error });
-  }
-});
-afterAll(() => rmSync(generated, { recursive: true, force: true }));
-
-/** Google's protobuf runtime, decoding payloads (base64) into proto3 JSON objects. */
-function googleDecode(base64: string[]): Record<string, unknown>[] {
-  return JSON.parse(
-    execFileSync(PYTHON, ['-c', PY_CODEC, generated, 'decode'], { input: base64.join('\n') }).toString(),
-  );
-}
-
-/** Google's protobuf runtime, encoding proto3 JSON objects into payloads (base64). */
-function googleEncode(messages: Record<string, unknown>[]): string[] {
-  return execFileSync(PYTHON, ['-c', PY_CODEC, generated, 'encode'], { input: JSON.stringify(messages) })
-    .toString()
-    .trim()
-    .split('\n');
-}
+import { GOOGLE_PAYLOADS, migrationRecord, migrationUriOf, PI_SECRET as PI } from '../support/migration-payloads.js';
 
 const dataOf = (uri: string): string => decodeURIComponent(uri.slice('otpauth-migration://offline?data='.length));
 const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
@@ -82,8 +29,6 @@ function codeOf(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
-
-const PI = '7KSQL2JTUDIS5EF65KLMRQIIGY';
 
 describe('published exports decode to their published accounts', () => {
   it('dim13/otpauth README: one TOTP account, no batch fields', () => {
@@ -175,7 +120,6 @@ describe('published exports decode to their published accounts', () => {
     );
     // A form decoder upstream would have turned each '+' into a space; that still decodes the same.
     expect(parseMigrationUri(uri.replace(/\+/g, ' ')).accounts).toStrictEqual(accounts);
-    expect(googleDecode([dataOf(uri)])[0]!.otp_parameters).toHaveLength(4);
   });
 });
 
@@ -235,93 +179,19 @@ describe('buildMigrationUris', () => {
     expect(buildMigrationUris(many, { accountsPerUri: 1 })).toHaveLength(23);
   });
 
-  it("a URI factorkit builds decodes with Google's protobuf runtime to the same fields", () => {
-    const uris = buildMigrationUris(records, { batchId: -7, accountsPerUri: 3 });
-    const decoded = googleDecode(uris.map(dataOf));
-    expect(decoded).toEqual([
-      {
-        otp_parameters: records.slice(0, 3).map(expectedJson),
-        version: 1,
-        batch_size: 2,
-        batch_id: -7,
-      },
-      {
-        otp_parameters: records.slice(3).map(expectedJson),
-        version: 1,
-        batch_size: 2,
-        batch_index: 1,
-        batch_id: -7,
-      },
-    ]);
-  });
-
-  it('payloads encoded by Google’s protobuf runtime decode with factorkit to the same accounts', () => {
-    const messages = [
-      { otp_parameters: records.map(expectedJson), version: 1, batch_size: 1, batch_id: 99 },
-      // Unspecified enums (older exports): SHA1, 6 digits; unknown fields are not in the schema,
-      // so a second message covers the other shapes Google writes.
-      {
-        otp_parameters: [{ secret: toBase64(decodeBase32(PI)), name: 'pi@raspberrypi', type: 'OTP_TYPE_TOTP' }],
-        batch_size: 2,
-        batch_index: 1,
-        batch_id: -2147483648,
-      },
-    ];
-    const [first, second] = googleEncode(messages).map((base64) =>
-      parseMigrationUri(`otpauth-migration://offline?data=${encodeURIComponent(base64)}`),
-    );
-    expect(first).toStrictEqual({ accounts: records.map(complete), batch: { size: 1, index: 0, id: 99 }, version: 1 });
-    expect(second).toStrictEqual({
-      accounts: [
-        {
-          type: 'totp',
-          account: 'pi@raspberrypi',
-          secret: PI,
-          algorithm: 'SHA1',
-          digits: 6,
-          name: 'pi@raspberrypi',
-          period: 30,
+  it('random accounts survive build -> parse, in batches of any size (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(migrationRecord, { minLength: 1, maxLength: 23 }),
+        fc.integer({ min: 1, max: 10 }),
+        (accounts, perUri) => {
+          const parsed = buildMigrationUris(accounts, { accountsPerUri: perUri }).map(parseMigrationUri);
+          expect(parsed.flatMap((p) => p.accounts)).toStrictEqual(accounts.map(complete));
+          expect(parsed.map((p) => p.batch.index)).toEqual(parsed.map((_, i) => i));
         },
-      ],
-      batch: { size: 2, index: 1, id: -2147483648 },
-      version: 0,
-    });
-  });
-
-  it('random accounts survive build -> Google decode -> Google encode -> parse (fast-check)', () => {
-    const label = fc
-      .string({
-        unit: fc.constantFrom('a', 'B', '7', ' ', '@', '.', '+', '&', 'é', '東', '🙂'),
-        minLength: 1,
-        maxLength: 12,
-      })
-      .filter((s) => s.trim() === s);
-    const record: fc.Arbitrary<OtpauthRecord> = fc
-      .record({
-        type: fc.constantFrom('totp' as const, 'hotp' as const),
-        issuer: fc.option(label, { nil: undefined }),
-        account: label,
-        secret: fc.uint8Array({ minLength: 16, maxLength: 64 }).map(encodeBase32),
-        algorithm: fc.constantFrom('SHA1' as const, 'SHA256' as const, 'SHA512' as const),
-        digits: fc.constantFrom(6, 8),
-        counter: fc.maxSafeNat(),
-      })
-      .map(({ type, issuer, counter, ...rest }) => ({
-        type,
-        ...rest,
-        ...(issuer === undefined ? {} : { issuer }),
-        ...(type === 'hotp' ? { counter } : {}),
-      }));
-    // One run of the Python decoder for many cases: generate, then check all at once.
-    const samples = fc.sample(fc.array(record, { minLength: 1, maxLength: 10 }), 30);
-    const uris = samples.map((accounts) => buildMigrationUris(accounts, { batchId: 1 })[0]!);
-    const decoded = googleDecode(uris.map(dataOf));
-    const reencoded = googleEncode(decoded);
-    samples.forEach((accounts, i) => {
-      expect(decoded[i]!.otp_parameters).toEqual(accounts.map(expectedJson));
-      const parsed = parseMigrationUri(`otpauth-migration://offline?data=${encodeURIComponent(reencoded[i]!)}`);
-      expect(parsed.accounts).toStrictEqual(accounts.map(complete));
-    });
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses what the format cannot carry, and bad arguments', () => {
@@ -340,32 +210,12 @@ describe('buildMigrationUris', () => {
   });
 });
 
-/** The proto3 JSON Google's runtime prints for a record factorkit wrote. */
-function expectedJson(record: OtpauthRecord): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    secret: toBase64(decodeBase32(record.secret)),
-    name: record.issuer === undefined ? record.account : `${record.issuer}:${record.account}`,
-  };
-  if (record.issuer !== undefined) json.issuer = record.issuer;
-  json.algorithm = `ALGORITHM_${record.algorithm ?? 'SHA1'}`;
-  json.digits = (record.digits ?? 6) === 6 ? 'DIGIT_COUNT_SIX' : 'DIGIT_COUNT_EIGHT';
-  json.type = record.type === 'hotp' ? 'OTP_TYPE_HOTP' : 'OTP_TYPE_TOTP';
-  if (record.type === 'hotp' && record.counter !== 0) json.counter = String(record.counter);
-  return json;
-}
-
 describe('parseMigrationUri refuses bad input with typed errors', () => {
-  const encode = (messages: Record<string, unknown>[]) =>
-    googleEncode(messages).map((base64) => `otpauth-migration://offline?data=${encodeURIComponent(base64)}`);
   const secret = toBase64(decodeBase32(PI));
 
   it('MIGRATION_UNSUPPORTED for MD5, an unspecified type and a counter beyond 2^53 - 1', () => {
-    const uris = encode([
-      { otp_parameters: [{ secret, name: 'a', algorithm: 'ALGORITHM_MD5', type: 'OTP_TYPE_TOTP' }] },
-      { otp_parameters: [{ secret, name: 'a' }] },
-      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_HOTP', counter: String(2 ** 53) }] },
-      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_TOTP', digits: 3 }] },
-    ]);
+    const { md5, unspecifiedType, counterBeyondSafeInteger, threeDigits } = GOOGLE_PAYLOADS;
+    const uris = [md5, unspecifiedType, counterBeyondSafeInteger, threeDigits].map(migrationUriOf);
     for (const uri of uris)
       expect(
         codeOf(() => parseMigrationUri(uri)),
@@ -374,12 +224,12 @@ describe('parseMigrationUri refuses bad input with typed errors', () => {
   });
 
   it('MIGRATION_MALFORMED for everything that is not a sound payload', () => {
-    const [noSecret, badIndex, noAccounts, negative] = encode([
-      { otp_parameters: [{ name: 'a', type: 'OTP_TYPE_TOTP' }] },
-      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_TOTP' }], batch_size: 2, batch_index: 2 },
-      { version: 1 },
-      { otp_parameters: [{ secret, name: 'a', type: 'OTP_TYPE_HOTP', counter: '-1' }] },
-    ]);
+    const [noSecret, badIndex, noAccounts, negative] = [
+      GOOGLE_PAYLOADS.noSecret,
+      GOOGLE_PAYLOADS.batchIndexOutOfRange,
+      GOOGLE_PAYLOADS.noAccounts,
+      GOOGLE_PAYLOADS.negativeCounter,
+    ].map(migrationUriOf);
     const good = buildMigrationUris(records, { batchId: 1 })[0]!;
     const bytes = Uint8Array.from(atob(dataOf(good)), (c) => c.charCodeAt(0));
     // Cut inside the second account: its length prefix promises bytes that are not there.
@@ -399,7 +249,7 @@ describe('parseMigrationUri refuses bad input with typed errors', () => {
       'otpauth-migration://offline?data=A',
       'otpauth-migration://offline?data=AAAA&data=AAAA',
       // A name with a control character, written by Google's runtime itself.
-      ...encode([{ otp_parameters: [{ secret, name: 'a\u0007b', type: 'OTP_TYPE_TOTP' }] }]),
+      migrationUriOf(GOOGLE_PAYLOADS.controlCharacterInName),
       `otpauth-migration://offline?data=${'A'.repeat(70_000)}`,
     ]) {
       expect(
@@ -425,18 +275,16 @@ describe('parseMigrationUri refuses bad input with typed errors', () => {
   });
 
   it('error messages never hold the secret', () => {
-    const [uri] = encode([
-      { otp_parameters: [{ secret, name: 'a', algorithm: 'ALGORITHM_MD5', type: 'OTP_TYPE_TOTP' }] },
-    ]);
+    const uri = migrationUriOf(GOOGLE_PAYLOADS.md5);
     let caught: unknown;
     try {
-      parseMigrationUri(uri!);
+      parseMigrationUri(uri);
     } catch (error) {
       caught = error;
     }
     expect(isFactorkitError(caught, 'MIGRATION_UNSUPPORTED')).toBe(true);
     const logged = `${(caught as Error).message} ${String((caught as Error).cause)} ${(caught as Error).stack}`;
-    for (const needle of [PI, secret, secret.slice(0, 12), dataOf(uri!).slice(0, 16)])
+    for (const needle of [PI, secret, secret.slice(0, 12), dataOf(uri).slice(0, 16)])
       expect(logged).not.toContain(needle);
   });
 });

@@ -1,17 +1,11 @@
-// QR codes are checked end to end with independent tools: @resvg/resvg-js (and ImageMagick)
-// rasterise the SVG and jsQR decodes the pixels, so a passing test means a camera-grade decoder
-// reads the exact bytes back, not merely that some SVG came out.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
-import type jsQRType from 'jsqr';
-import { PNG } from 'pngjs';
+// QR codes are checked end to end with independent tools: @resvg/resvg-js rasterises the SVG and
+// jsQR decodes the pixels (test/support/qr-decode.ts), so a passing test means a camera-grade
+// decoder reads the exact bytes back, not merely that some SVG came out. The cross-check with
+// ImageMagick, a system tool, is in the integration tier (test/integration/qr-imagemagick.test.ts).
 import QRCode from 'qrcode-svg';
 import { describe, expect, it } from 'vitest';
 import {
   buildOtpauthUri,
-  encodeBase32,
   generateSecret,
   isFactorkitError,
   renderQrDataUrl,
@@ -19,28 +13,7 @@ import {
   type QrErrorCorrectionLevel,
   type QrOptions,
 } from 'factorkit';
-
-/**
- * jsQR 1.4.0 with one row of its version table corrected. It lists version 23's alignment
- * pattern centres as 6, 30, 54, 74, 102, where ISO/IEC 18004:2015 Annex E, Table E.1 has 78 for
- * the fourth, so it fails on every version-23 symbol, whoever made it (cozmo/jsQR#251).
- */
-function jsQrWithVersion23Fixed(): typeof jsQRType {
-  const path = createRequire(import.meta.url).resolve('jsqr');
-  const source = readFileSync(path, 'utf8');
-  const wrongRow = 'alignmentPatternCenters: [6, 30, 54, 74, 102],';
-  if (source.split(wrongRow).length !== 2) {
-    throw new Error(`${path} no longer has jsQR 1.4.0's version-23 row: check cozmo/jsQR#251 and drop this fix`);
-  }
-  const module = { exports: {} as { default: typeof jsQRType } };
-  new Function('module', 'exports', source.replace(wrongRow, 'alignmentPatternCenters: [6, 30, 54, 78, 102],'))(
-    module,
-    module.exports,
-  );
-  return module.exports.default;
-}
-
-const jsQR = jsQrWithVersion23Fixed();
+import { decodeSvg, LONG_URI as longUri, SHORT_URI as shortUri, viewBoxExtent } from '../support/qr-decode.js';
 
 const LEVELS: readonly QrErrorCorrectionLevel[] = ['L', 'M', 'Q', 'H'];
 
@@ -94,45 +67,11 @@ const BYTE_CAPACITY: readonly (readonly [number, number, number, number])[] = [
 const capacity = (version: number, ecl: QrErrorCorrectionLevel): number =>
   BYTE_CAPACITY[version - 1]![LEVELS.indexOf(ecl)]!;
 
-function viewBoxExtent(svg: string): number {
-  const match = /viewBox="0 0 (\d+) (\d+)"/.exec(svg);
-  expect(match, 'the SVG has a viewBox').not.toBeNull();
-  expect(match![1]).toBe(match![2]);
-  return Number(match![1]);
-}
-
 /** The QR version of an SVG rendered with the default 4-module margin: 17 + 4·version modules wide. */
 function versionOf(svg: string): number {
   const modules = viewBoxExtent(svg) - 8;
   expect((modules - 17) % 4, `${modules} modules is no QR symbol`).toBe(0);
   return (modules - 17) / 4;
-}
-
-interface Decoded {
-  data: string;
-  bytes: number[];
-  version: number;
-}
-
-function decodeRgba(rgba: Uint8ClampedArray, width: number, height: number): Decoded | null {
-  const result = jsQR(rgba, width, height, { inversionAttempts: 'dontInvert' });
-  return result && { data: result.data, bytes: result.binaryData, version: result.version };
-}
-
-function decodeSvg(svg: string, pixelsPerModule = 4): Decoded | null {
-  const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: viewBoxExtent(svg) * pixelsPerModule } });
-  const image = resvg.render();
-  const rgba = new Uint8ClampedArray(image.pixels.buffer, image.pixels.byteOffset, image.pixels.byteLength);
-  return decodeRgba(rgba, image.width, image.height);
-}
-
-function decodePng(png: Buffer): Decoded | null {
-  const image = PNG.sync.read(png);
-  return decodeRgba(
-    new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength),
-    image.width,
-    image.height,
-  );
 }
 
 const utf8 = (text: string): number[] => [...new TextEncoder().encode(text)];
@@ -186,23 +125,6 @@ function svgFromDataUrl(url: string): string {
   const binary = atob(url.slice(prefix.length));
   return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
-
-const shortUri = buildOtpauthUri({
-  type: 'totp',
-  issuer: 'Example',
-  account: 'alice@example.com',
-  secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ',
-});
-
-const longUri = buildOtpauthUri({
-  type: 'totp',
-  issuer: 'Großbank Zürich & Söhne — Abteilung für Sicherheit 東京支店 🏦',
-  account: 'jürgen.müller-lüdenscheidt+zwei-faktor@ünternehmen.example.com',
-  secret: encodeBase32(new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff)),
-  algorithm: 'SHA512',
-  digits: 8,
-  period: 60,
-});
 
 describe('renderQrSvg / renderQrDataUrl decode back to the exact text', () => {
   it('the long URI really is long (non-ASCII, SHA512, 512-bit secret)', () => {
@@ -340,77 +262,6 @@ describe('a SHA-512 enrolment URI at level H', () => {
     expect(versionOf(svg)).toBe(15);
     expect(decodeSvg(svg)?.data).toBe(uri);
   });
-});
-
-describe('ImageMagick converts the SVG into a PNG that decodes', () => {
-  // Apps and mail pipelines often turn the SVG into a PNG with ImageMagick, whose own renderer
-  // (MSVG) strokes shapes that set no stroke. This needs ImageMagick's `convert` (.ci/services.sh
-  // installs it) and fails, never skips, without it.
-  const convert = (args: string[], input?: string): Buffer => {
-    try {
-      return execFileSync('convert', args, { input, maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
-    } catch (error) {
-      throw new Error(`ImageMagick's convert ${args.join(' ')} failed; install it: apt-get install imagemagick`, {
-        cause: error,
-      });
-    }
-  };
-
-  it('is ImageMagick', () => {
-    expect(convert(['-version']).toString()).toMatch(/^Version: ImageMagick \d/);
-  });
-
-  // A fixed secret keeps the symbols, and so the pixels ImageMagick draws, the same on every run.
-  const sha512Uri = buildOtpauthUri({
-    type: 'totp',
-    issuer: 'ACME Corp',
-    account: 'alice@example.com',
-    secret: encodeBase32(new Uint8Array(64).map((_, i) => (i * 73 + 5) & 0xff)),
-    algorithm: 'SHA512',
-    digits: 8,
-  });
-  // It also draws dark modules up to a pixel wider, so dense codes are converted as
-  // renderQrSvg's documentation advises: at 8 pixels per module, or drawn at 4x and scaled down.
-  interface Conversion {
-    options?: QrOptions;
-    pixelsPerModule?: number;
-    atFourTimes?: boolean;
-  }
-  const cases: [string, string, Conversion][] = [
-    ['an enrolment URI, default options', shortUri, {}],
-    [
-      'custom colours, size and margin',
-      shortUri,
-      { options: { color: '#1a237e', background: '#fff8e1', size: 300, margin: 2 } },
-    ],
-    ['the long non-ASCII URI at 8 px per module', longUri, { pixelsPerModule: 8 }],
-    ['the 202-byte SHA-512 URI at level H, 8 px per module', sha512Uri, { options: { ecl: 'H' }, pixelsPerModule: 8 }],
-    ['the 202-byte SHA-512 URI at level H, drawn at 4x', sha512Uri, { options: { ecl: 'H' }, atFourTimes: true }],
-  ];
-  const convertAndDecode = (reader: string, text: string, conversion: Conversion): void => {
-    const options: QrOptions = { ...conversion.options };
-    if (conversion.pixelsPerModule) {
-      options.size = conversion.pixelsPerModule * viewBoxExtent(renderQrSvg(text, options));
-    }
-    // ImageMagick reads SVG at 96 dpi by default.
-    const [before, after] = conversion.atFourTimes
-      ? [
-          ['-density', '384'],
-          ['-resize', '25%'],
-        ]
-      : [[], []];
-    const png = convert([...before, `${reader}:-`, ...after, 'png:-'], renderQrSvg(text, options));
-    const image = PNG.sync.read(png);
-    expect([image.width, image.height]).toEqual([options.size ?? 256, options.size ?? 256]);
-    expect(decodePng(png)?.data).toBe(text);
-  };
-
-  // svg: lets ImageMagick pick its SVG reader (its own, MSVG, unless a delegate such as
-  // rsvg-convert is installed); msvg: always uses its own renderer, the one that drew blobs.
-  it('an enrolment URI, default options, read as svg:', () => convertAndDecode('svg', shortUri, {}));
-  for (const [name, text, conversion] of cases) {
-    it(`${name}, read as msvg:`, () => convertAndDecode('msvg', text, conversion));
-  }
 });
 
 describe('bad input gets INVALID_ARGUMENT', () => {
