@@ -3,7 +3,9 @@
 import { afterEach } from 'vitest';
 import { encodeBase32 } from '../base32/index.js';
 import type { DeliveryMessage } from '../lifecycle/factors/delivered/types.js';
-import { type DeliveryChannel, type TwoFactor, type TwoFactorOptions, createTwoFactor } from '../lifecycle/index.js';
+import type { DeliveryChannel } from '../lifecycle/kernel/events.js';
+import { createTwoFactor } from '../lifecycle/two-factor.js';
+import type { TwoFactor, TwoFactorOptions } from '../lifecycle/types.js';
 import { randomBytes } from '../otp/secret.js';
 import type { TwoFactorStore } from '../stores/index.js';
 import type { FactorConformanceSpec } from './factor-conformance.js';

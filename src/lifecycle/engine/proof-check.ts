@@ -2,13 +2,13 @@
 // belongs to), and the refusal rules around it: locked accounts are refused unseen and
 // uncounted, malformed input and replays are refused uncounted, wrong codes are counted on the
 // one throttle of the account, and every check leaves an audit event.
+import type { ScryptImplementation } from '../../backup-codes/kdf.js';
 import {
   type BackupCodeSet,
-  type ScryptImplementation,
   type VerifyBackupCodeResult,
   consumeBackupCode,
   verifyBackupCode,
-} from '../../backup-codes/index.js';
+} from '../../backup-codes/set.js';
 import { MAX_CODE_INPUT_LENGTH } from '../../validation/index.js';
 import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from '../kernel/events.js';
 import type { ActiveFactorRecord, FactorContext, FactorRecord, Proof, ProofCheck } from '../kernel/factor.js';

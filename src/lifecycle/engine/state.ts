@@ -7,7 +7,7 @@
 // validated by the module of its type, found in the registry. Version 1 records (one `active`
 // and one `pending` slot) are read by the module that kept them and written back as version 2
 // on their next write.
-import { type BackupCodeSet, parseBackupCodeSet } from '../../backup-codes/index.js';
+import { type BackupCodeSet, parseBackupCodeSet } from '../../backup-codes/set.js';
 import type { TwoFactorStatus } from '../../stores/index.js';
 import type { FactorRecord } from '../kernel/factor.js';
 import { corrupt, isCount, isObject, isShortText, isTime, parseSends } from '../kernel/parse.js';

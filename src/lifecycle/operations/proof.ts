@@ -1,6 +1,6 @@
 // What the operations proven by a factor share: the skeleton of a proven change, backup codes
 // made once per call, and what turning 2FA off leaves.
-import { type GeneratedBackupCodes, generateBackupCodes } from '../../backup-codes/index.js';
+import { type GeneratedBackupCodes, generateBackupCodes } from '../../backup-codes/set.js';
 import type { Engine } from '../engine/engine.js';
 import { type CodeCheck, afterSuccess, succeededEvent } from '../engine/proof-check.js';
 import type { CodeCheckOperation } from '../kernel/events.js';

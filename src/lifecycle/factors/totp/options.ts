@@ -2,7 +2,7 @@
 // are shown under, checked where they are given.
 import { FactorkitError } from '../../../errors/index.js';
 import { checkAlgorithm, checkDigits, checkPeriod } from '../../../otp/options.js';
-import { buildOtpauthUri } from '../../../uri/index.js';
+import { buildOtpauthUri } from '../../../uri/key-uri.js';
 import type { TotpParams } from './record.js';
 
 /** The parameters of new secrets, checked; an issuer a Key URI cannot carry fails here, not at the first enrollment. */

@@ -3,7 +3,8 @@
 import { encodeBase32 } from '../../../base32/index.js';
 import { type HashAlgorithm, generateSecretBytes, verifyTotp } from '../../../otp/index.js';
 import { renderQrSvg } from '../../../qr/index.js';
-import { buildOtpauthUri, formatManualKey } from '../../../uri/index.js';
+import { buildOtpauthUri } from '../../../uri/key-uri.js';
+import { formatManualKey } from '../../../uri/manual-key.js';
 import type { SealedSecret } from '../../kernel/crypto.js';
 import type { FactorContext, ProofCheck } from '../../kernel/factor.js';
 import { corrupt, isObject, isShortText, isTime, parseSealed } from '../../kernel/parse.js';
