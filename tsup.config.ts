@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
+import { ENTRIES } from './scripts/entries.mjs';
 import { base32DecodeAsEsm } from './scripts/esbuild-plugins.mjs';
 
 /**
@@ -45,15 +46,9 @@ const esmOnlyDependencies = [
 ];
 
 const shared = {
-  entry: {
-    index: 'src/index.ts',
-    delivered: 'src/lifecycle/factors/delivered/index.ts',
-    postgres: 'src/stores/postgres/index.ts',
-    redis: 'src/stores/redis/index.ts',
-    sqlite: 'src/stores/sqlite/index.ts',
-    mysql: 'src/stores/mysql/index.ts',
-    testing: 'src/testing/index.ts',
-  },
+  // Every public entry point (scripts/entries.mjs reads them from tsconfig.json's paths).
+  entry: Object.fromEntries(ENTRIES),
+
   // factorkit/testing registers vitest suites; vitest is the user's (an optional peer), never bundled.
   external: ['vitest'],
   // dist/metafile-{esm,cjs}.json: which packages each build bundled (test/package/licenses.test.ts

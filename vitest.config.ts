@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-
-const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+import { ENTRIES } from './scripts/entries.mjs';
 
 // The test tiers, one vitest project each (`vitest run --project unit`):
 // - unit: no server, no browser, no build; the sources through the public faces;
@@ -19,15 +18,11 @@ const tier = (name: string, include: string[]) => ({
 export default defineConfig({
   resolve: {
     // Tests and examples import the package by name, as users do, but against the sources.
-    alias: [
-      { find: /^factorkit$/, replacement: src('index.ts') },
-      { find: /^factorkit\/testing$/, replacement: src('testing/index.ts') },
-      { find: /^factorkit\/delivered$/, replacement: src('lifecycle/factors/delivered/index.ts') },
-      { find: /^factorkit\/postgres$/, replacement: src('stores/postgres/index.ts') },
-      { find: /^factorkit\/redis$/, replacement: src('stores/redis/index.ts') },
-      { find: /^factorkit\/sqlite$/, replacement: src('stores/sqlite/index.ts') },
-      { find: /^factorkit\/mysql$/, replacement: src('stores/mysql/index.ts') },
-    ],
+    // Every entry point, from the one list (scripts/entries.mjs: tsconfig.json's paths).
+    alias: ENTRIES.map(([name, source]) => ({
+      find: new RegExp(`^factorkit${name === 'index' ? '' : `/${name}`}$`),
+      replacement: fileURLToPath(new URL(`./${source}`, import.meta.url)),
+    })),
   },
   test: {
     // One test file per core. vitest's default keeps a core for itself (cores - 1), which on a

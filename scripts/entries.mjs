@@ -1,0 +1,15 @@
+// The package's entry points, read from the one place that lists them: the `paths` of
+// tsconfig.json, which the type checker needs anyway ("factorkit/<name>" -> its source). The
+// build (tsup.config.ts) and the tests (vitest.config.ts, which import the package by name
+// against the sources) derive theirs from it, so a new subpath, such as a factor module's
+// `factorkit/<type>`, is one line there plus its `exports` entry in package.json (which the
+// package tests check against dist/).
+import { readFileSync } from 'node:fs';
+
+const tsconfig = JSON.parse(readFileSync(new URL('../tsconfig.json', import.meta.url), 'utf8'));
+
+/** `[name, source]` of every entry: `index` for `factorkit`, else the subpath's name. */
+export const ENTRIES = Object.entries(tsconfig.compilerOptions.paths).map(([specifier, [source]]) => [
+  specifier === 'factorkit' ? 'index' : specifier.slice('factorkit/'.length),
+  source.replace(/^\.\//, ''),
+]);
