@@ -35,6 +35,9 @@ describe('typedoc', () => {
       expect(existsSync(join(root, source!)), `${source} exists`).toBe(true);
       expect(entryPoints, `typedoc.json entryPoints must include ${source}`).toContain(source);
     }
+    // And the other way: every entry of the one list (tsconfig paths) is published and documented.
+    expect(Object.keys(paths).sort()).toEqual(subpaths.map((subpath) => `factorkit${subpath.slice(1)}`).sort());
+    expect(entryPoints).toHaveLength(subpaths.length);
   });
 
   it('builds with zero warnings; every export has TSDoc, every function and class an @example, @param and @returns', () => {
