@@ -131,15 +131,17 @@ export class SecretSealer {
         `stored secret is encrypted under key '${sealed.keyId}', which is not in the keyring`,
       );
     }
+    // Looked up by the exact stored text first: a hit is text that decoded and authenticated
+    // before, so it is not decoded again (a sign-in opens one secret per authenticator).
+    const cacheKey = `${sealed.keyId}\u0000${sealed.iv}\u0000${sealed.ct}\u0000${userId}`;
+    const cached = this.opened.get(cacheKey);
+    // A copy: callers zero what they are given once they are done with it.
+    if (cached !== undefined) return cached.slice();
     const iv = decodeBase64url(sealed.iv);
     const ciphertext = decodeBase64url(sealed.ct);
     if (iv === undefined || iv.length !== IV_BYTES || ciphertext === undefined) {
       throw new FactorkitError('DECRYPTION_FAILED', 'stored secret has a malformed IV or ciphertext');
     }
-    const cacheKey = `${sealed.keyId}\u0000${sealed.iv}\u0000${sealed.ct}\u0000${userId}`;
-    const cached = this.opened.get(cacheKey);
-    // A copy: callers zero what they are given once they are done with it.
-    if (cached !== undefined) return cached.slice();
     try {
       const plain = gcm(this.keyBytes.get(sealed.keyId)!, iv, aad(userId)).decrypt(ciphertext);
       if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
