@@ -14,7 +14,8 @@ import type { RecordState } from '../kernel/record.js';
 /** Users whose last record is kept: a few megabytes at most. */
 const MAX_ENTRIES = 10_000;
 
-function deepFreeze<T>(value: T): T {
+/** `value` and everything it holds, frozen (parts already frozen are not walked again). */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

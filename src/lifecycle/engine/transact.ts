@@ -10,7 +10,7 @@ import type { FactorRecord } from '../kernel/factor.js';
 import type { Decide, RecordState } from '../kernel/record.js';
 import type { ResolvedOptions } from './options.js';
 import type { Registry } from './registry.js';
-import { ParsedStates } from './state-cache.js';
+import { ParsedStates, deepFreeze } from './state-cache.js';
 import { parseState, serializeState, statusOf } from './state.js';
 
 export type { Decide, Outcome } from '../kernel/record.js';
@@ -101,7 +101,9 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
         await emit(outcome.events);
         return outcome.result;
       }
-      const next = await rotate(userId, outcome.next);
+      // Frozen before it is serialised, so the text of each part is kept (state-cache.ts) and the
+      // next write of this record serialises only what changed.
+      const next = deepFreeze(await rotate(userId, outcome.next));
       const write = { status: statusOf(next), data: serializeState(next), updatedAt: nowMs };
       const written =
         record === null
