@@ -12,17 +12,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMigrationUris, decodeBase32, parseMigrationUri, type OtpauthRecord } from 'factorkit';
 import {
-  buildMigrationUris,
-  buildOtpauthUri,
-  decodeBase32,
-  encodeBase32,
-  parseMigrationUri,
-  parseOtpauthUri,
-  type MigrationAccount,
-  type OtpauthRecord,
-} from 'factorkit';
-import { GOOGLE_PAYLOADS, migrationRecord, PI_SECRET as PI } from '../support/migration-payloads.js';
+  GOOGLE_PAYLOADS,
+  MIGRATION_RECORDS as records,
+  completeAccount as complete,
+  migrationRecord,
+  PI_SECRET as PI,
+} from '../support/migration-payloads.js';
 
 const PROTO = fileURLToPath(new URL('../support/google-auth-migration.proto', import.meta.url));
 // Debian's interpreter: python3-protobuf installs into its dist-packages.
@@ -75,30 +72,6 @@ function googleEncode(messages: Record<string, unknown>[]): string[] {
 
 const dataOf = (uri: string): string => decodeURIComponent(uri.slice('otpauth-migration://offline?data='.length));
 const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
-
-const records: OtpauthRecord[] = [
-  { type: 'totp', issuer: 'Example', account: 'alice@example.com', secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ' },
-  { type: 'hotp', issuer: 'ACME Co', account: 'bob', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', counter: 2 ** 40 },
-  {
-    type: 'totp',
-    account: 'no issuer',
-    secret: encodeBase32(new Uint8Array(64).fill(7)),
-    algorithm: 'SHA512',
-    digits: 8,
-  },
-  {
-    type: 'totp',
-    issuer: 'Zürich Bank 🏦',
-    account: 'jürgen',
-    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
-    algorithm: 'SHA256',
-  },
-];
-
-const complete = (record: OtpauthRecord): MigrationAccount => {
-  const parsed = parseOtpauthUri(buildOtpauthUri(record));
-  return { ...parsed, name: record.issuer === undefined ? record.account : `${record.issuer}:${record.account}` };
-};
 
 describe("Google's protobuf runtime and factorkit agree", () => {
   it("a URI factorkit builds decodes with Google's protobuf runtime to the same fields", () => {

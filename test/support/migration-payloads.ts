@@ -6,7 +6,7 @@
 // to exactly these bytes.
 
 import fc from 'fast-check';
-import { encodeBase32, type OtpauthRecord } from 'factorkit';
+import { buildOtpauthUri, encodeBase32, type MigrationAccount, type OtpauthRecord, parseOtpauthUri } from 'factorkit';
 
 /** The secret of scito/extract_otp_secrets' examples, base32. */
 export const PI_SECRET = '7KSQL2JTUDIS5EF65KLMRQIIGY';
@@ -87,3 +87,29 @@ export const migrationRecord: fc.Arbitrary<OtpauthRecord> = fc
     ...(issuer === undefined ? {} : { issuer }),
     ...(type === 'hotp' ? { counter } : {}),
   }));
+
+/** Accounts of every kind a migration payload carries: HOTP, SHA-512 with 8 digits, no issuer, non-ASCII. */
+export const MIGRATION_RECORDS: OtpauthRecord[] = [
+  { type: 'totp', issuer: 'Example', account: 'alice@example.com', secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ' },
+  { type: 'hotp', issuer: 'ACME Co', account: 'bob', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', counter: 2 ** 40 },
+  {
+    type: 'totp',
+    account: 'no issuer',
+    secret: encodeBase32(new Uint8Array(64).fill(7)),
+    algorithm: 'SHA512',
+    digits: 8,
+  },
+  {
+    type: 'totp',
+    issuer: 'Zürich Bank 🏦',
+    account: 'jürgen',
+    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    algorithm: 'SHA256',
+  },
+];
+
+/** A record as parseMigrationUri returns it: every field filled in, named as Google's app names it. */
+export const completeAccount = (record: OtpauthRecord): MigrationAccount => {
+  const parsed = parseOtpauthUri(buildOtpauthUri(record));
+  return { ...parsed, name: record.issuer === undefined ? record.account : `${record.issuer}:${record.account}` };
+};

@@ -7,16 +7,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildMigrationUris,
-  buildOtpauthUri,
   decodeBase32,
   encodeBase32,
   isFactorkitError,
   parseMigrationUri,
   parseOtpauthUri,
-  type MigrationAccount,
   type OtpauthRecord,
 } from 'factorkit';
-import { GOOGLE_PAYLOADS, migrationRecord, migrationUriOf, PI_SECRET as PI } from '../support/migration-payloads.js';
+import {
+  GOOGLE_PAYLOADS,
+  MIGRATION_RECORDS as records,
+  completeAccount as complete,
+  migrationRecord,
+  migrationUriOf,
+  PI_SECRET as PI,
+} from '../support/migration-payloads.js';
 
 const dataOf = (uri: string): string => decodeURIComponent(uri.slice('otpauth-migration://offline?data='.length));
 const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
@@ -122,30 +127,6 @@ describe('published exports decode to their published accounts', () => {
     expect(parseMigrationUri(uri.replace(/\+/g, ' ')).accounts).toStrictEqual(accounts);
   });
 });
-
-const records: OtpauthRecord[] = [
-  { type: 'totp', issuer: 'Example', account: 'alice@example.com', secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ' },
-  { type: 'hotp', issuer: 'ACME Co', account: 'bob', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', counter: 2 ** 40 },
-  {
-    type: 'totp',
-    account: 'no issuer',
-    secret: encodeBase32(new Uint8Array(64).fill(7)),
-    algorithm: 'SHA512',
-    digits: 8,
-  },
-  {
-    type: 'totp',
-    issuer: 'Zürich Bank 🏦',
-    account: 'jürgen',
-    secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
-    algorithm: 'SHA256',
-  },
-];
-
-const complete = (record: OtpauthRecord): MigrationAccount => {
-  const parsed = parseOtpauthUri(buildOtpauthUri(record));
-  return { ...parsed, name: record.issuer === undefined ? record.account : `${record.issuer}:${record.account}` };
-};
 
 describe('buildMigrationUris', () => {
   it('round trip: parse(build(accounts)) gives the accounts back, complete, with Google-style names', () => {
