@@ -6,7 +6,7 @@ import { checkOptionsObject } from '../../validation/index.js';
 import type { Engine } from '../engine/engine.js';
 import { afterSuccess, failedEvent, isProofObject, isUsableProof, succeededEvent } from '../engine/proof-check.js';
 import type { RegisteredModule } from '../kernel/built-in.js';
-import type { FactorRecord, PendingFactorRecord } from '../kernel/factor.js';
+import type { FactorRecord, PendingFactorRecord, Proof } from '../kernel/factor.js';
 import { checkUserId, newFactorId } from '../kernel/args.js';
 import {
   type Outcome,
@@ -109,7 +109,7 @@ export async function confirmEnrollment(
     // alone (a stolen cookie, an unlocked laptop) must not be able to add the attacker's.
     const proven = await proveCurrent(engine, userId, state, nowMs, currentCode, checkCurrent);
     if ('result' in proven) return proven;
-    const checked = await module.check(engine.context(userId, nowMs), pending, proof as string);
+    const checked = await module.check(engine.context(userId, nowMs), pending, proof as Proof);
     if (checked.kind === 'invalid') {
       // A wrong proof is counted, with the factor's state as the attempt left it.
       const failed = checked.factor === undefined ? state : replaceFactor(state, checked.factor);
