@@ -7,13 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderQrPng, renderQrPngDataUrl, renderQrSvg, renderQrTerminal, type QrErrorCorrectionLevel } from 'factorkit';
-import { QR_TEXTS as TEXTS, SHORT_URI as shortUri } from '../support/qr-decode.js';
+import { renderQrTerminal } from 'factorkit';
+import {
+  QR_LEVELS as LEVELS,
+  QR_TEXTS as TEXTS,
+  SHORT_URI as shortUri,
+  pngReadBackCases,
+} from '../support/qr-decode.js';
 import { DARK_THEME, LIGHT_THEME, screenshot, THEMES } from '../support/terminal-screen.js';
 
-const LEVELS: readonly QrErrorCorrectionLevel[] = ['L', 'M', 'Q', 'H'];
 const dir = mkdtempSync(join(tmpdir(), 'factorkit-zbar-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,28 +46,7 @@ describe('renderQrPng decodes with zbarimg', () => {
     expect(execFileSync('zbarimg', ['--version']).toString()).toMatch(/^\d+\.\d+/);
   });
 
-  for (const [name, text] of TEXTS) {
-    it.each(LEVELS)(`${name} at level %s`, (ecl) => {
-      // 6 pixels per module: the size is the symbol's width (from the SVG's viewBox) times 6.
-      const modules = Number(/viewBox="0 0 (\d+)/.exec(renderQrSvg(text, { ecl }))![1]);
-      const png = renderQrPng(text, { ecl, size: modules * 6 });
-      const image = PNG.sync.read(Buffer.from(png));
-      expect([image.width, image.height]).toEqual([modules * 6, modules * 6]);
-      expect(read(png)).toBe(text);
-    });
-  }
-
-  it('at the default size, with custom colours and a narrow margin, and as a data URL', () => {
-    expect(read(renderQrPng(shortUri))).toBe(shortUri);
-    const coloured = renderQrPng(shortUri, { color: '#1a237e', background: '#fff8e1', size: 300, margin: 2 });
-    const image = PNG.sync.read(Buffer.from(coloured));
-    expect([image.width, image.height]).toEqual([300, 300]);
-    expect([...image.data.subarray(0, 4)]).toEqual([0xff, 0xf8, 0xe1, 0xff]); // the corner is background
-    expect(read(coloured)).toBe(shortUri);
-    const url = renderQrPngDataUrl(shortUri, { size: 200 });
-    expect(url).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
-    expect(read(Uint8Array.from(atob(url.slice(22)), (c) => c.charCodeAt(0)))).toBe(shortUri);
-  });
+  pngReadBackCases(read, 6);
 });
 
 describe('renderQrTerminal decodes with zbarimg once drawn as a terminal draws it', () => {

@@ -6,8 +6,17 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type jsQRType from 'jsqr';
 import { PNG } from 'pngjs';
-import { expect } from 'vitest';
-import { buildMigrationUris, buildOtpauthUri, encodeBase32, type OtpauthRecord } from 'factorkit';
+import { expect, it } from 'vitest';
+import {
+  buildMigrationUris,
+  buildOtpauthUri,
+  encodeBase32,
+  type OtpauthRecord,
+  type QrErrorCorrectionLevel,
+  renderQrPng,
+  renderQrPngDataUrl,
+  renderQrSvg,
+} from 'factorkit';
 
 /**
  * jsQR 1.4.0 with one row of its version table corrected. It lists version 23's alignment
@@ -98,3 +107,36 @@ export const QR_TEXTS: [string, string][] = [
   ['a long non-ASCII SHA-512 URI', LONG_URI],
   ['a 10-account migration URI', migrationUri],
 ];
+
+/**
+ * The PNG read-back cases both readers run (jsQR in the unit tier, zbarimg in the integration
+ * tier): every text at every level, drawn `pixelsPerModule` pixels a module, and the default
+ * size, custom colours, a narrow margin and the data URL. Call inside a describe block.
+ */
+export function pngReadBackCases(read: (png: Uint8Array) => string | null | undefined, pixelsPerModule: number): void {
+  for (const [name, text] of QR_TEXTS) {
+    it.each(QR_LEVELS)(`${name} at level %s`, (ecl) => {
+      // The size is the symbol's width (from the SVG's viewBox) times pixelsPerModule.
+      const modules = Number(/viewBox="0 0 (\d+)/.exec(renderQrSvg(text, { ecl }))![1]);
+      const png = renderQrPng(text, { ecl, size: modules * pixelsPerModule });
+      const image = PNG.sync.read(Buffer.from(png));
+      expect([image.width, image.height]).toEqual([modules * pixelsPerModule, modules * pixelsPerModule]);
+      expect(read(png)).toBe(text);
+    });
+  }
+
+  it('at the default size, with custom colours and a narrow margin, and as a data URL', () => {
+    expect(read(renderQrPng(SHORT_URI))).toBe(SHORT_URI);
+    const coloured = renderQrPng(SHORT_URI, { color: '#1a237e', background: '#fff8e1', size: 300, margin: 2 });
+    const image = PNG.sync.read(Buffer.from(coloured));
+    expect([image.width, image.height]).toEqual([300, 300]);
+    expect([...image.data.subarray(0, 4)]).toEqual([0xff, 0xf8, 0xe1, 0xff]); // the corner is background
+    expect(read(coloured)).toBe(SHORT_URI);
+    const url = renderQrPngDataUrl(SHORT_URI, { size: 200 });
+    expect(url).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+    expect(read(Uint8Array.from(atob(url.slice(22)), (c) => c.charCodeAt(0)))).toBe(SHORT_URI);
+  });
+}
+
+/** The four error-correction levels, each case runs at. */
+export const QR_LEVELS: readonly QrErrorCorrectionLevel[] = ['L', 'M', 'Q', 'H'];

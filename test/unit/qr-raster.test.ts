@@ -4,43 +4,20 @@
 // system-installed reader, in the integration tier (test/integration/qr-zbar.test.ts).
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { isFactorkitError, renderQrPng, renderQrSvg, renderQrTerminal } from 'factorkit';
 import {
-  isFactorkitError,
-  renderQrPng,
-  renderQrPngDataUrl,
-  renderQrSvg,
-  renderQrTerminal,
-  type QrErrorCorrectionLevel,
-} from 'factorkit';
-import { decodePng, QR_TEXTS, SHORT_URI as shortUri } from '../support/qr-decode.js';
+  decodePng,
+  QR_LEVELS as LEVELS,
+  QR_TEXTS,
+  SHORT_URI as shortUri,
+  pngReadBackCases,
+} from '../support/qr-decode.js';
 import { DARK_THEME, LIGHT_THEME, screenshot, THEMES } from '../support/terminal-screen.js';
 
-const LEVELS: readonly QrErrorCorrectionLevel[] = ['L', 'M', 'Q', 'H'];
 const read = (png: Uint8Array): string | undefined => decodePng(png)?.data;
 
 describe('renderQrPng', () => {
-  for (const [name, text] of QR_TEXTS) {
-    it.each(LEVELS)(`${name} at level %s decodes with jsQR`, (ecl) => {
-      // 4 pixels per module: the size is the symbol's width (from the SVG's viewBox) times 4.
-      const modules = Number(/viewBox="0 0 (\d+)/.exec(renderQrSvg(text, { ecl }))![1]);
-      const png = renderQrPng(text, { ecl, size: modules * 4 });
-      const image = PNG.sync.read(Buffer.from(png));
-      expect([image.width, image.height]).toEqual([modules * 4, modules * 4]);
-      expect(read(png)).toBe(text);
-    });
-  }
-
-  it('at the default size, with custom colours and a narrow margin, and as a data URL', () => {
-    expect(read(renderQrPng(shortUri))).toBe(shortUri);
-    const coloured = renderQrPng(shortUri, { color: '#1a237e', background: '#fff8e1', size: 300, margin: 2 });
-    const image = PNG.sync.read(Buffer.from(coloured));
-    expect([image.width, image.height]).toEqual([300, 300]);
-    expect([...image.data.subarray(0, 4)]).toEqual([0xff, 0xf8, 0xe1, 0xff]); // the corner is background
-    expect(read(coloured)).toBe(shortUri);
-    const url = renderQrPngDataUrl(shortUri, { size: 200 });
-    expect(url).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
-    expect(read(Uint8Array.from(atob(url.slice(22)), (c) => c.charCodeAt(0)))).toBe(shortUri);
-  });
+  describe('decodes with jsQR', () => pngReadBackCases(read, 4));
 
   it('keeps a translucent background in the palette', () => {
     const image = PNG.sync.read(Buffer.from(renderQrPng(shortUri, { background: '#ffffff00', color: '#000' })));
