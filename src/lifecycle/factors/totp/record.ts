@@ -181,8 +181,13 @@ export async function checkTotp(
   });
   secret.fill(0);
   if (!result.valid) return result.reason === 'replayed' ? { kind: 'replayed' } : { kind: 'invalid' };
-  const driftSteps = Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, result.delta));
+  const driftSteps = learnedDrift(result.delta);
   return { kind: 'match', factor: { ...factor, lastStep: result.step, driftSteps, lastUsedAt: ctx.nowMs } };
+}
+
+/** The drift a match teaches: its delta, bounded by MAX_DRIFT_STEPS either way. */
+function learnedDrift(delta: number): number {
+  return Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, delta));
 }
 
 /** Confirms a pending authenticator with a code from it (a window of one step, no drift yet). */
@@ -202,7 +207,7 @@ export async function confirmTotp(
     activatedAt: ctx.nowMs,
     lastUsedAt: ctx.nowMs,
     lastStep: result.step,
-    driftSteps: Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, result.delta)),
+    driftSteps: learnedDrift(result.delta),
   };
   return { kind: 'match', factor: factorNow };
 }
