@@ -11,7 +11,12 @@
 // what the next call reads.
 import type { RecordState } from '../kernel/record.js';
 
-/** Users whose last record is kept: a few megabytes at most. */
+/**
+ * Users whose last record is kept. An entry is the stored text and its parsed state: 2.1 kB
+ * measured for an account with one authenticator and five backup codes (1 kB of text), so
+ * about 21 MB when full: the price of not parsing on the hot path (the sealer keeps as many
+ * opened secrets).
+ */
 const MAX_ENTRIES = 10_000;
 
 /** `value` and everything it holds, frozen (parts already frozen are not walked again). */
