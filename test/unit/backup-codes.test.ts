@@ -645,7 +645,9 @@ describe('version-2 sets (a salt per code, typed with its position; stored by th
     const malformed = [
       v2SymbolsOf(code),
       code.split('-').slice(1).join('-'),
-      `${v2SymbolsOf(code)}2`, // 16 symbols: the length of a version-3 code
+      // 16 symbols, the length of a version-3 code, starting with a letter: a leading digit
+      // would read, as it must, as a position typed without its dash.
+      `Z${v2SymbolsOf(code)}`,
       withPosition(code, 0),
       withPosition(code, 21),
       withPosition(code, 100),
