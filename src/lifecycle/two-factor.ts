@@ -5,7 +5,7 @@
 import { FactorkitError } from '../errors/index.js';
 import { createEngine } from './engine/engine.js';
 import { resolveOptions } from './engine/options.js';
-import { createRegistry } from './engine/registry.js';
+import { createRegistry, deliveryNotConfigured } from './engine/registry.js';
 import { totpModule } from './factors/totp/index.js';
 import { beginEnrollment, confirmEnrollment } from './operations/enrollment.js';
 import { listFactors, removeFactor, renameFactor } from './operations/factors.js';
@@ -21,12 +21,7 @@ import type { TwoFactor, TwoFactorOptions } from './types.js';
 
 /** The delivered-code operations, until a module that offers them is registered. */
 function notConfigured(): Promise<never> {
-  return Promise.reject(
-    new FactorkitError(
-      'DELIVERY_NOT_CONFIGURED',
-      "delivered codes need their module: pass factors: [deliveredCodes({ deliver })] from 'factorkit/delivered'",
-    ),
-  );
+  return Promise.reject(deliveryNotConfigured());
 }
 
 /**

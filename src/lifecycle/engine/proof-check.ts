@@ -157,6 +157,17 @@ export function failedEvent(
   return { type: 'verify-failed', userId, at: nowMs, operation, method, reason };
 }
 
+/** A refusal that is not counted on the throttle: the answer, and its audit event. */
+export function uncountedRefusal(
+  userId: string,
+  nowMs: number,
+  operation: CodeCheckOperation,
+  method: CodeMethod,
+  reason: Refusal & TwoFactorFailure['reason'],
+): Outcome<TwoFactorFailure> {
+  return { result: { ok: false, reason }, events: [failedEvent(userId, nowMs, operation, method, reason)] };
+}
+
 export function succeededEvent(
   userId: string,
   nowMs: number,
@@ -196,12 +207,7 @@ export function refusalRules(options: ResolvedOptions) {
     nowMs: number,
     operation: CodeCheckOperation,
   ): Outcome<TwoFactorFailure> | undefined {
-    if (check.kind === 'malformed') {
-      return {
-        result: { ok: false, reason: 'malformed' },
-        events: [failedEvent(userId, nowMs, operation, check.method, 'malformed')],
-      };
-    }
+    if (check.kind === 'malformed') return uncountedRefusal(userId, nowMs, operation, check.method, 'malformed');
     if (check.kind === 'replayed') {
       return {
         result: { ok: false, reason: 'replayed' },
@@ -211,12 +217,7 @@ export function refusalRules(options: ResolvedOptions) {
         ],
       };
     }
-    if (check.kind === 'expired') {
-      return {
-        result: { ok: false, reason: 'expired' },
-        events: [failedEvent(userId, nowMs, operation, check.method, 'expired')],
-      };
-    }
+    if (check.kind === 'expired') return uncountedRefusal(userId, nowMs, operation, check.method, 'expired');
     if (check.kind === 'invalid') {
       // The delivered codes the wrong code was compared with each lose an attempt, in the same write.
       const spent = new Map(check.spent.map((factor) => [factor.id, factor]));

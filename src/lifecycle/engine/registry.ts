@@ -6,6 +6,14 @@ import type { RegisteredModule } from '../kernel/built-in.js';
 import type { FactorRecord } from '../kernel/factor.js';
 import { checkFactorBase, corrupt, isObject } from '../kernel/parse.js';
 
+/** DELIVERY_NOT_CONFIGURED: a delivered-code call or option without the module registered. */
+export function deliveryNotConfigured(): FactorkitError {
+  return new FactorkitError(
+    'DELIVERY_NOT_CONFIGURED',
+    "delivered codes need their module: pass factors: [deliveredCodes({ deliver })] from 'factorkit/delivered'",
+  );
+}
+
 export interface Registry {
   readonly modules: readonly RegisteredModule[];
   /** The registered types, in registry order. */
@@ -113,12 +121,7 @@ export function createRegistry(builtIn: RegisteredModule, factors: unknown): Reg
       }
       if (takers.length === 1) return takers[0]!;
       // Delivered codes are the one factorkit module an app may have forgotten to register.
-      if ('channel' in options) {
-        throw new FactorkitError(
-          'DELIVERY_NOT_CONFIGURED',
-          "delivered codes need their module: pass factors: [deliveredCodes({ deliver })] from 'factorkit/delivered'",
-        );
-      }
+      if ('channel' in options) throw deliveryNotConfigured();
       return builtIn;
     },
     rank(factor) {

@@ -4,7 +4,7 @@
 import { FactorkitError } from '../../errors/index.js';
 import { checkOptionsObject } from '../../validation/index.js';
 import type { Engine } from '../engine/engine.js';
-import { afterSuccess, failedEvent, isProofObject, isUsableProof, succeededEvent } from '../engine/proof-check.js';
+import { afterSuccess, isProofObject, isUsableProof, succeededEvent, uncountedRefusal } from '../engine/proof-check.js';
 import type { RegisteredModule } from '../kernel/built-in.js';
 import type { FactorRecord, PendingFactorRecord, Proof } from '../kernel/factor.js';
 import { checkUserId, newFactorId } from '../kernel/args.js';
@@ -115,12 +115,7 @@ export async function confirmEnrollment(
       const failed = checked.factor === undefined ? state : replaceFactor(state, checked.factor);
       return rules.countedFailure(userId, failed, nowMs, OPERATION, pending.type);
     }
-    if (checked.kind !== 'match') {
-      return {
-        result: { ok: false, reason: checked.kind },
-        events: [failedEvent(userId, nowMs, OPERATION, pending.type, checked.kind)],
-      };
-    }
+    if (checked.kind !== 'match') return uncountedRefusal(userId, nowMs, OPERATION, pending.type, checked.kind);
     const activated = activate(checked.factor, nowMs);
     const generated = proven.wasActive ? undefined : await backupCodes(userId, nowMs);
     return confirmed(userId, proven, activated, generated, nowMs);
@@ -136,16 +131,10 @@ function refuseUnusable(
   nowMs: number,
 ): Outcome<BackupCodesResult> | undefined {
   if (nowMs >= pending.expiresAt || module.ready?.(pending) === false) {
-    return {
-      result: { ok: false, reason: 'expired' },
-      events: [failedEvent(userId, nowMs, OPERATION, pending.type, 'expired')],
-    };
+    return uncountedRefusal(userId, nowMs, OPERATION, pending.type, 'expired');
   }
   if (!isUsableProof(proof) || !module.accepts(pending, proof)) {
-    return {
-      result: { ok: false, reason: 'malformed' },
-      events: [failedEvent(userId, nowMs, OPERATION, 'unknown', 'malformed')],
-    };
+    return uncountedRefusal(userId, nowMs, OPERATION, 'unknown', 'malformed');
   }
   return undefined;
 }
@@ -162,12 +151,7 @@ async function proveCurrent(
   checkCurrent: ReturnType<Engine['checker']>,
 ): Promise<CurrentProof | Outcome<BackupCodesResult>> {
   if (activeFactors(state).length === 0) return { wasActive: false, state, events: [] };
-  if (currentCode === undefined) {
-    return {
-      result: { ok: false, reason: 'current-code-required' },
-      events: [failedEvent(userId, nowMs, OPERATION, 'unknown', 'current-code-required')],
-    };
-  }
+  if (currentCode === undefined) return uncountedRefusal(userId, nowMs, OPERATION, 'unknown', 'current-code-required');
   const checked = await checkCurrent(userId, state, nowMs);
   const refused = engine.rules.refuse(userId, state, checked, nowMs, OPERATION);
   if (refused !== undefined) return refused;
