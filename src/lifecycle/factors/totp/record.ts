@@ -1,7 +1,13 @@
 // The authenticator-app factor (RFC 6238 TOTP): its stored shape, how it is validated, made,
 // confirmed and checked. The module that registers it is index.ts beside this file.
 import { encodeBase32 } from '../../../base32/index.js';
-import { type HashAlgorithm, generateSecretBytes, verifyTotp } from '../../../otp/index.js';
+import {
+  type HashAlgorithm,
+  type VerifyTotpOptions,
+  type VerifyTotpResult,
+  generateSecretBytes,
+  verifyTotp,
+} from '../../../otp/index.js';
 import { renderQrSvg } from '../../../qr/index.js';
 import { buildOtpauthUri } from '../../../uri/key-uri.js';
 import { formatManualKey } from '../../../uri/manual-key.js';
@@ -161,6 +167,21 @@ export function newTotpSecret(
   return { bytes, display: { secret, uri, qrSvg: renderQrSvg(uri), manualKey: formatManualKey(secret) } };
 }
 
+/** `code` verified against the factor's secret, opened for this check only and zeroed after it. */
+async function verifyWithSecret(
+  ctx: FactorContext,
+  factor: TotpFactor,
+  code: string,
+  options: Pick<VerifyTotpOptions, 'window' | 'afterStep'>,
+): Promise<VerifyTotpResult> {
+  const secret = await ctx.open(factor.secret);
+  try {
+    return verifyTotp(code, secret, { ...factor.totp, time: ctx.nowMs, allowWeakSecret: true, ...options });
+  } finally {
+    secret.fill(0);
+  }
+}
+
 /**
  * Checks a sign-in code against an active authenticator: one step either side of now, widened
  * towards the learned drift (at most MAX_DRIFT_STEPS), every step up to `lastStep` refused.
@@ -170,16 +191,11 @@ export async function checkTotp(
   factor: ActiveTotpFactor,
   code: string,
 ): Promise<ProofCheck<ActiveTotpFactor>> {
-  const secret = await ctx.open(factor.secret);
   const drift = factor.driftSteps;
-  const result = verifyTotp(code, secret, {
-    ...factor.totp,
-    time: ctx.nowMs,
+  const result = await verifyWithSecret(ctx, factor, code, {
     window: [1 + Math.max(0, -drift), 1 + Math.max(0, drift)],
     afterStep: factor.lastStep,
-    allowWeakSecret: true,
   });
-  secret.fill(0);
   if (!result.valid) return result.reason === 'replayed' ? { kind: 'replayed' } : { kind: 'invalid' };
   const driftSteps = learnedDrift(result.delta);
   return { kind: 'match', factor: { ...factor, lastStep: result.step, driftSteps, lastUsedAt: ctx.nowMs } };
@@ -196,9 +212,7 @@ export async function confirmTotp(
   factor: PendingTotpFactor,
   code: string,
 ): Promise<ProofCheck<ActiveTotpFactor>> {
-  const secret = await ctx.open(factor.secret);
-  const result = verifyTotp(code, secret, { ...factor.totp, time: ctx.nowMs, window: 1, allowWeakSecret: true });
-  secret.fill(0);
+  const result = await verifyWithSecret(ctx, factor, code, { window: 1 });
   if (!result.valid) return { kind: 'invalid' };
   const { expiresAt: _expired, ...common } = factor;
   const factorNow: ActiveTotpFactor = {
