@@ -14,4 +14,13 @@ module.exports = [
     limit: '12.75 KB',
     gzip: true,
   },
+  {
+    // Issue 23's target: an app that uses authenticator apps only bundles neither delivered
+    // codes nor a QR encoder nor a JavaScript AES (27.58 KB when this ceiling was set).
+    name: 'lifecycle, authenticator apps only: createTwoFactor, MemoryStore',
+    path: 'dist/index.js',
+    import: '{ createTwoFactor, MemoryStore }',
+    limit: '28 KB',
+    gzip: true,
+  },
 ];

@@ -1,7 +1,7 @@
 // The 2FA lifecycle in memory, without a web server: enrol a user, confirm with the code an
 // authenticator app would show, then sign in with a TOTP code and with a backup code.
 // `npx tsx examples/lifecycle-memory.ts`. The Express example (`npm start`) does the same in pages.
-import { createTwoFactor, generateTotp, type Keyring, keyringFromEnv, MemoryStore } from 'factorkit';
+import { createTwoFactor, generateTotp, type Keyring, keyringFromEnv, MemoryStore, renderQrSvg } from 'factorkit';
 
 // Encrypts TOTP secrets at rest. A real app keeps the key in its secret manager and hands it over
 // as FACTORKIT_KEYS="k1:$(openssl rand -base64 32)"; a bad value throws INVALID_KEYRING.
@@ -19,7 +19,8 @@ const twoFactor = createTwoFactor({
 });
 
 const enrollment = await twoFactor.beginEnrollment('user-1', { account: 'ada@example.com' });
-console.log('Show the QR code (SVG, %d characters) or the manual key to the user.', enrollment.qrSvg.length);
+const qrSvg = renderQrSvg(enrollment.uri);
+console.log('Show the QR code (SVG, %d characters) or the manual key to the user.', qrSvg.length);
 
 // The authenticator app computes this from the scanned secret.
 const code = generateTotp(enrollment.secret);

@@ -17,6 +17,7 @@ import {
   type RateLimited,
   type FactorSummary,
   type Keyring,
+  renderQrSvg,
   type ScryptParams,
   type ThrottleOptions,
   type TwoFactorEvent,
@@ -568,7 +569,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       purpose,
       userId: user.id,
       factorId: started.factorId,
-      qrSvg: started.qrSvg,
+      qrSvg: renderQrSvg(started.uri),
       manualKey: started.manualKey,
       expiresAt: started.expiresAt,
     };

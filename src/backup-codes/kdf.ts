@@ -3,6 +3,7 @@
 // bind a digest to its use, its set, (version 2) its position and (versions 2 and 3) its context.
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { FactorkitError } from '../errors/index.js';
+import { loadBuiltin } from '../platform/builtin.js';
 import { SEARCH_BITS } from './code.js';
 
 /**
@@ -235,23 +236,11 @@ type NodeScrypt = (
 
 let nativeScrypt: NodeScrypt | null | undefined;
 
-/**
- * `node:crypto.scrypt` where the runtime has it, looked up at run time through
- * `process.getBuiltinModule` (Node 20.16 and later, Bun, Deno) so that nothing imports a
- * `node:` module statically and bundles for browsers and workers stay clean.
- */
+/** `node:crypto.scrypt` where the runtime has it (see platform/builtin.ts), else null. */
 function loadNativeScrypt(): NodeScrypt | null {
   if (nativeScrypt !== undefined) return nativeScrypt;
-  nativeScrypt = null;
-  try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    if (typeof proc?.getBuiltinModule === 'function') {
-      const crypto = proc.getBuiltinModule('node:crypto') as { scrypt?: unknown } | undefined;
-      if (typeof crypto?.scrypt === 'function') nativeScrypt = crypto.scrypt as NodeScrypt;
-    }
-  } catch {
-    // A runtime that has the hook but refuses the module: the portable scrypt is used.
-  }
+  const crypto = loadBuiltin('node:crypto') as { scrypt?: unknown } | undefined;
+  nativeScrypt = typeof crypto?.scrypt === 'function' ? (crypto.scrypt as NodeScrypt) : null;
   return nativeScrypt;
 }
 

@@ -11,7 +11,8 @@
  * cannot carry: MD5, a period other than 30 s...).
  * Backup codes: `INVALID_BACKUP_SET`, `WEAK_KDF` (KDF parameters below the OWASP minimum).
  * Lifecycle and stores: `STORE_ERROR`, `STORE_CONFLICT`, `NOT_ENROLLED`, `ALREADY_ENROLLED`,
- * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
+ * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `CIPHER_UNAVAILABLE` (a keyring in a runtime with neither node:crypto
+ * nor Web Crypto), `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
  * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator, an eleventh delivered factor),
  * `CORRUPT_RECORD` (stored 2FA data that fails validation).
  * Delivered codes and approvals: `DELIVERY_NOT_CONFIGURED` (a delivered channel used without a
@@ -56,6 +57,7 @@ export type FactorkitErrorCode =
   | 'NO_PENDING_ENROLLMENT'
   | 'ENROLLMENT_EXPIRED'
   | 'INVALID_KEYRING'
+  | 'CIPHER_UNAVAILABLE'
   | 'DECRYPTION_FAILED'
   | 'UNENCRYPTED_SECRET'
   | 'TOO_MANY_FACTORS'

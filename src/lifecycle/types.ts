@@ -88,10 +88,10 @@ export interface TwoFactorOptions {
  *
  * @example
  * ```ts
- * import type { BeginEnrollmentResult } from 'factorkit';
+ * import { type BeginEnrollmentResult, renderQrSvg } from 'factorkit';
  *
  * function page(result: BeginEnrollmentResult): string {
- *   return `${result.qrSvg}<p>Or type this key: <code>${result.manualKey}</code></p>`;
+ *   return `${renderQrSvg(result.uri)}<p>Or type this key: <code>${result.manualKey}</code></p>`;
  * }
  * ```
  */
@@ -100,10 +100,13 @@ export interface BeginEnrollmentResult {
   factorId: string;
   /** The new secret, unpadded base32. Only for display; it is stored (encrypted) by the lifecycle. */
   secret: string;
-  /** The `otpauth://totp/...` Key URI. */
+  /**
+   * The `otpauth://totp/...` Key URI, for the QR code the page shows: `renderQrSvg(uri)`,
+   * `renderQrPng(uri)` or `renderQrTerminal(uri)` from `factorkit`, or a QR component on the
+   * client. The lifecycle renders none itself, so a server that leaves the QR code to the
+   * browser bundles no QR encoder.
+   */
   uri: string;
-  /** The Key URI as an SVG QR code. */
-  qrSvg: string;
   /** The secret grouped for typing, e.g. `ABCD EFGH ...`. */
   manualKey: string;
   /** Unix ms after which {@link TwoFactor.confirmEnrollment} reports `'expired'`. */

@@ -1,15 +1,13 @@
-// Encryption at rest for TOTP secrets: AES-256-GCM from @noble/ciphers (audited), with a
-// keyring so keys can rotate. Synchronous, unlike Web Crypto's: for a 20- to 64-byte secret the
-// round trip through Web Crypto's promise costs more than the cipher itself, and a sign-in
-// decrypts one per active factor. The bytes are exactly Web Crypto's (ciphertext || 16-byte
-// tag, the same AAD), so records sealed by either open with the other. The additional authenticated data binds each ciphertext to its user, so a
-// secret copied into another user's record fails to decrypt instead of being accepted.
-import { gcm } from '@noble/ciphers/aes.js';
+// Encryption at rest for TOTP secrets (and every other sealed field): AES-256-GCM, the
+// platform's own (platform/aes-gcm.ts: node:crypto where there is one, else Web Crypto), with a
+// keyring so keys can rotate. The additional authenticated data binds each ciphertext to its
+// user, so a secret copied into another user's record fails to decrypt instead of being accepted.
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
 import { FactorkitError } from '../../errors/index.js';
 import { randomBytes } from '../../otp/secret.js';
+import { type AesGcm, platformAesGcm } from '../../platform/aes-gcm.js';
 
 /**
  * AES-256-GCM keys for TOTP secrets at rest. New secrets are encrypted under `currentKeyId`;
@@ -60,13 +58,16 @@ export class SecretSealer {
   readonly currentKeyId: string | undefined;
   /** With a keyring: whether a secret stored in clear is accepted (to be re-sealed on its next write). */
   private readonly acceptsPlaintext: boolean;
+  /** The runtime's AES-256-GCM, looked up once a keyring is given. */
+  private readonly cipher: AesGcm | undefined;
 
   /**
    * @param keyring - the app's keyring, or undefined to store secrets in clear
    * @param acceptsPlaintext - with a keyring, open secrets stored in clear instead of refusing
    * them (a migration of records written before the keyring); without one, always true
+   * @param cipher - which AES-256-GCM (the tests compare them); default the runtime's own
    */
-  constructor(keyring: unknown, acceptsPlaintext = false) {
+  constructor(keyring: unknown, acceptsPlaintext = false, cipher: 'auto' | AesGcm['name'] = 'auto') {
     this.acceptsPlaintext = keyring === undefined || acceptsPlaintext;
     if (keyring === undefined) return;
     if (typeof keyring !== 'object' || keyring === null) {
@@ -90,6 +91,7 @@ export class SecretSealer {
       throw new FactorkitError('INVALID_KEYRING', 'keyring.currentKeyId must name one of keyring.keys');
     }
     this.currentKeyId = currentKeyId;
+    this.cipher = platformAesGcm(cipher);
   }
 
   get encrypts(): boolean {
@@ -101,7 +103,7 @@ export class SecretSealer {
     const keyId = this.currentKeyId;
     if (keyId === undefined) return { enc: 'none', secret: encodeBase64url(secret) };
     const iv = randomBytes(IV_BYTES);
-    const ciphertext = gcm(this.keyBytes.get(keyId)!, iv, aad(userId)).encrypt(secret);
+    const ciphertext = await this.cipher!.encrypt(this.keyBytes.get(keyId)!, iv, aad(userId), secret);
     return { enc: 'A256GCM', keyId, iv: encodeBase64url(iv), ct: encodeBase64url(ciphertext) };
   }
 
@@ -143,7 +145,7 @@ export class SecretSealer {
       throw new FactorkitError('DECRYPTION_FAILED', 'stored secret has a malformed IV or ciphertext');
     }
     try {
-      const plain = gcm(this.keyBytes.get(sealed.keyId)!, iv, aad(userId)).decrypt(ciphertext);
+      const plain = await this.cipher!.decrypt(this.keyBytes.get(sealed.keyId)!, iv, aad(userId), ciphertext);
       if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
       this.opened.set(cacheKey, plain.slice());
       return plain;

@@ -8,7 +8,6 @@ import {
   generateSecretBytes,
   verifyTotp,
 } from '../../../otp/index.js';
-import { renderQrSvg } from '../../../qr/index.js';
 import { buildOtpauthUri } from '../../../uri/key-uri.js';
 import { formatManualKey } from '../../../uri/manual-key.js';
 import type { SealedSecret } from '../../kernel/crypto.js';
@@ -151,7 +150,6 @@ export function totpFromVersion1(
 export interface TotpEnrollmentDisplay {
   secret: string;
   uri: string;
-  qrSvg: string;
   manualKey: string;
 }
 
@@ -164,7 +162,7 @@ export function newTotpSecret(
   const bytes = generateSecretBytes({ bytes: SECRET_BYTES[params.algorithm] });
   const secret = encodeBase32(bytes);
   const uri = buildOtpauthUri({ type: 'totp', issuer, account, secret, ...params });
-  return { bytes, display: { secret, uri, qrSvg: renderQrSvg(uri), manualKey: formatManualKey(secret) } };
+  return { bytes, display: { secret, uri, manualKey: formatManualKey(secret) } };
 }
 
 /** `code` verified against the factor's secret, opened for this check only and zeroed after it. */

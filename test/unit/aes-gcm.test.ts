@@ -1,0 +1,70 @@
+// The platform AES-256-GCM (node:crypto, Web Crypto) against @noble/ciphers, the audited
+// portable implementation: the same bytes for the same inputs, and every tampered byte refused.
+import { gcm } from '@noble/ciphers/aes.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FactorkitError } from '../../src/errors/index.js';
+import { SecretSealer } from '../../src/lifecycle/kernel/crypto.js';
+import { platformAesGcm } from '../../src/platform/aes-gcm.js';
+
+const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const implementations = [platformAesGcm('node:crypto'), platformAesGcm('web-crypto')];
+
+describe('platform AES-256-GCM', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it.each(implementations)('$name gives @noble/ciphers bytes for plaintexts of 0 to 80 bytes', async (cipher) => {
+    for (let length = 0; length <= 80; length++) {
+      const [key, iv, aad, plaintext] = [random(32), random(12), random(length % 40), random(length)];
+      const expected = gcm(key, iv, aad).encrypt(plaintext);
+      expect(await cipher.encrypt(key, iv, aad, plaintext)).toEqual(expected);
+      expect(await cipher.decrypt(key, iv, aad, expected)).toEqual(plaintext);
+    }
+  });
+
+  it.each(implementations)(
+    '$name refuses every flipped bit of the ciphertext and tag, and another AAD',
+    async (cipher) => {
+      const [key, iv, aad, plaintext] = [random(32), random(12), random(20), random(20)];
+      const sealed = await cipher.encrypt(key, iv, aad, plaintext);
+      for (let index = 0; index < sealed.length; index++) {
+        const tampered = sealed.slice();
+        tampered[index] = (tampered[index] ?? 0) ^ (1 << (index % 8));
+        await expect(cipher.decrypt(key, iv, aad, tampered)).rejects.toThrow();
+      }
+      await expect(cipher.decrypt(key, iv, random(20), sealed)).rejects.toThrow();
+      await expect(cipher.decrypt(key, iv, aad, sealed.subarray(0, 15))).rejects.toThrow();
+    },
+  );
+
+  it('auto picks node:crypto under Node', () => {
+    expect(platformAesGcm().name).toBe('node:crypto');
+  });
+
+  it('a keyring in a runtime with neither cipher is refused where it is given, with CIPHER_UNAVAILABLE', () => {
+    vi.stubGlobal('process', { ...process, getBuiltinModule: undefined });
+    vi.stubGlobal('crypto', {});
+    const keyring = { currentKeyId: 'k', keys: { k: new Uint8Array(32) } };
+    let thrown: unknown;
+    try {
+      new SecretSealer(keyring);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(FactorkitError);
+    expect((thrown as FactorkitError).code).toBe('CIPHER_UNAVAILABLE');
+    // Without a keyring nothing is encrypted, so no cipher is needed.
+    expect(new SecretSealer(undefined).encrypts).toBe(false);
+  });
+
+  it('a secret sealed through node:crypto opens through Web Crypto and back, bound to its user', async () => {
+    const keyring = { currentKeyId: 'k', keys: { k: random(32) } };
+    const viaNode = new SecretSealer(keyring, false, 'node:crypto');
+    const viaWeb = new SecretSealer(keyring, false, 'web-crypto');
+    const secret = random(20);
+    expect(await viaWeb.open('ada', await viaNode.seal('ada', secret))).toEqual(secret);
+    expect(await viaNode.open('ada', await viaWeb.seal('ada', secret))).toEqual(secret);
+    await expect(viaWeb.open('bob', await viaNode.seal('ada', secret))).rejects.toMatchObject({
+      code: 'DECRYPTION_FAILED',
+    });
+  });
+});
