@@ -15,11 +15,21 @@ export const MAX_LIST_LIMIT = 1000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly what is refused here.
 const UNSTORABLE = /[\uD800-\uDFFF\u0000]/u;
 
+/**
+ * Whether text holds U+0000 or a lone surrogate. `isWellFormed` (ES2024) and `includes` scan a
+ * record's kilobyte several times faster than the regular expression, which older runtimes use.
+ */
+function unstorable(value: string): boolean {
+  const { isWellFormed } = value as { isWellFormed?: () => boolean };
+  if (typeof isWellFormed !== 'function') return UNSTORABLE.test(value);
+  return value.includes('\u0000') || !isWellFormed.call(value);
+}
+
 function checkStorableText(name: string, value: unknown): string {
   if (typeof value !== 'string') {
     throw new FactorkitError('INVALID_ARGUMENT', `${name} must be a string`);
   }
-  if (UNSTORABLE.test(value)) {
+  if (unstorable(value)) {
     throw new FactorkitError('INVALID_ARGUMENT', `${name} must be well-formed Unicode without U+0000`);
   }
   return value;

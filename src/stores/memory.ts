@@ -1,6 +1,6 @@
 import { FactorkitError } from '../errors/index.js';
 import { checkExpectedVersion, checkListOptions, checkUserId, checkWrite } from './args.js';
-import { SortedIndex } from './sorted-index.js';
+import { SortedIds } from './sorted-index.js';
 import { STATUSES } from './status.js';
 import type {
   ListRecordsOptions,
@@ -15,7 +15,7 @@ export interface MemoryStoreOptions {
   /**
    * Each operation waits a random 0..`latencyMs` milliseconds before and after its atomic
    * step, like a database round trip, so concurrent lifecycle calls really interleave in
-   * tests. Default 0: the operation still yields to other tasks once each way.
+   * tests. Default 0: the operation still yields to other tasks once, before its step.
    */
   latencyMs?: number;
 }
@@ -39,10 +39,8 @@ export interface MemoryStoreOptions {
  */
 export class MemoryStore implements TwoFactorStore {
   private readonly records = new Map<string, StoredRecord>();
-  private readonly all = new SortedIndex();
-  private readonly byStatus = new Map<TwoFactorStatus, SortedIndex>(
-    STATUSES.map((status) => [status, new SortedIndex()]),
-  );
+  private readonly all = new SortedIds();
+  private readonly byStatus = new Map<TwoFactorStatus, SortedIds>(STATUSES.map((status) => [status, new SortedIds()]));
   private readonly latencyMs: number;
 
   /**
@@ -63,7 +61,7 @@ export class MemoryStore implements TwoFactorStore {
     await this.pause();
     const record = this.records.get(id);
     const copy = record === undefined ? null : { ...record };
-    await this.pause();
+    await this.reply();
     return copy;
   }
 
@@ -76,11 +74,11 @@ export class MemoryStore implements TwoFactorStore {
     if (!this.records.has(id)) {
       created = { userId: id, version: 1, ...checked };
       this.records.set(id, created);
-      this.all.set(created);
-      this.statusIndex(checked.status).set(created);
+      this.all.add(id);
+      this.statusIndex(checked.status).add(id);
       created = { ...created };
     }
-    await this.pause();
+    await this.reply();
     return created;
   }
 
@@ -95,12 +93,13 @@ export class MemoryStore implements TwoFactorStore {
     if (current !== undefined && current.version === version) {
       updated = { userId: id, version: version + 1, ...checked };
       this.records.set(id, updated);
-      this.all.set(updated);
-      if (current.status !== checked.status) this.statusIndex(current.status).delete(id);
-      this.statusIndex(checked.status).set(updated);
+      if (current.status !== checked.status) {
+        this.statusIndex(current.status).delete(id);
+        this.statusIndex(checked.status).add(id);
+      }
       updated = { ...updated };
     }
-    await this.pause();
+    await this.reply();
     return updated;
   }
 
@@ -116,7 +115,7 @@ export class MemoryStore implements TwoFactorStore {
       this.all.delete(id);
       this.statusIndex(current.status).delete(id);
     }
-    await this.pause();
+    await this.reply();
     return deleted;
   }
 
@@ -125,25 +124,31 @@ export class MemoryStore implements TwoFactorStore {
     const { status, limit, cursor } = checkListOptions(options);
     await this.pause();
     const index = status === undefined ? this.all : this.statusIndex(status);
-    // One extra record tells whether another page follows. The index returns new objects.
+    // One extra record tells whether another page follows. Copies, as every read returns.
     const found = index.after(cursor, limit + 1);
-    const records = found.slice(0, limit);
+    const records = found.slice(0, limit).map((id) => ({ ...(this.records.get(id) as StoredRecord) }));
     const page: ListRecordsPage = { records };
     const last = records[records.length - 1];
     if (found.length > limit && last !== undefined) page.nextCursor = last.userId;
-    await this.pause();
+    await this.reply();
     return page;
   }
 
-  private statusIndex(status: TwoFactorStatus): SortedIndex {
-    return this.byStatus.get(status) as SortedIndex;
+  private statusIndex(status: TwoFactorStatus): SortedIds {
+    return this.byStatus.get(status) as SortedIds;
   }
 
+  /** The request's trip: always at least one turn of the event loop, so concurrent calls interleave. */
   private async pause(): Promise<void> {
     if (this.latencyMs === 0) {
       await Promise.resolve();
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * this.latencyMs));
+  }
+
+  /** The reply's trip: only with a simulated latency (one turn per call is enough to interleave). */
+  private async reply(): Promise<void> {
+    if (this.latencyMs > 0) await this.pause();
   }
 }

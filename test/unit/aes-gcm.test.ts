@@ -68,3 +68,32 @@ describe('platform AES-256-GCM', () => {
     });
   });
 });
+
+describe('SecretSealer.openPrepared', () => {
+  const keyring = { currentKeyId: 'k', keys: { k: random(32) } };
+
+  it('prepares once per secret and preparation, hands over a copy that is zeroed after, and still refuses what fails', async () => {
+    const sealer = new SecretSealer(keyring);
+    const secret = random(20);
+    const sealed = await sealer.seal('ada', secret);
+    if (sealed.enc !== 'A256GCM') throw new Error('a keyring seals with AES-256-GCM');
+    const given: Uint8Array[] = [];
+    const prepare = (bytes: Uint8Array) => {
+      given.push(bytes);
+      return { sum: bytes.reduce((a, b) => a + b, 0) };
+    };
+    const first = await sealer.openPrepared('ada', sealed, prepare);
+    expect(first.sum).toBe(secret.reduce((a, b) => a + b, 0));
+    expect(await sealer.openPrepared('ada', { ...sealed }, prepare)).toBe(first);
+    expect(given).toHaveLength(1);
+    expect(given[0]).toEqual(new Uint8Array(20));
+    // Another preparation of the same secret is its own entry.
+    const other = await sealer.openPrepared('ada', sealed, (bytes) => ({ length: bytes.length }));
+    expect(other).toEqual({ length: 20 });
+    // The cache is keyed by user and exact text: neither another user nor a changed byte hits it.
+    await expect(sealer.openPrepared('bob', sealed, prepare)).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    const flipped = { ...sealed, ct: `${sealed.ct.slice(0, -2)}${sealed.ct.endsWith('AA') ? 'AB' : 'AA'}` };
+    await expect(sealer.openPrepared('ada', flipped, prepare)).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    expect(given).toHaveLength(1);
+  });
+});

@@ -27,6 +27,7 @@ export function createEngine(options: ResolvedOptions, registry: Registry): Engi
     nowMs,
     seal: (bytes) => seal(userId, bytes),
     open: (sealed) => open(userId, sealed),
+    openPrepared: (sealed, prepare) => sealer.openPrepared(userId, sealed, prepare),
     hasher,
   });
   return {

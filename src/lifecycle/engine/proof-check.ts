@@ -118,8 +118,10 @@ function backupVerifier(
   code: string,
   scrypt: ScryptImplementation | undefined,
 ): (userId: string, set: BackupCodeSet) => Promise<VerifyBackupCodeResult> {
-  const memo = new Map<string, VerifyBackupCodeResult>();
+  // Made on the first backup-code check: most proofs are codes of a factor and never get here.
+  let memo: Map<string, VerifyBackupCodeResult> | undefined;
   return async (userId, set) => {
+    memo ??= new Map();
     // The user id is part of the key: a result is never reused for a set under another user.
     const key = `${set.generationId}/${userId}`;
     let result = memo.get(key);
@@ -135,13 +137,13 @@ function backupVerifier(
 /** The state after a successful check, before the operation's own change: the factor's replay state, or the backup code spent. */
 export function afterSuccess(state: RecordState, check: CodeCheck, nowMs: number): RecordState {
   if (check.kind === 'factor') {
-    return { ...replaceFactor(state, check.factor), throttle: resetThrottle() };
+    return { ...replaceFactor(state, check.factor), throttle: resetThrottle(state.throttle) };
   }
   if (check.kind === 'backup') {
     return {
       ...state,
       backupCodes: consumeBackupCode(state.backupCodes!, check.index, nowMs),
-      throttle: resetThrottle(),
+      throttle: resetThrottle(state.throttle),
     };
   }
   return state;

@@ -42,7 +42,10 @@ export function serializeState(state: RecordState): string {
 
 /** Unused codes of a set already validated with its record (the public count validates it again). */
 export function unusedBackupCodes(set: BackupCodeSet | null): number {
-  return set === null ? 0 : set.codes.filter((entry) => entry.usedAt === null).length;
+  if (set === null) return 0;
+  let unused = 0;
+  for (const entry of set.codes) if (entry.usedAt === null) unused++;
+  return unused;
 }
 
 function parseDevice(userId: string, raw: unknown): RememberedDevice {

@@ -114,6 +114,10 @@ export function afterFailure(throttle: ThrottleState, nowMs: number, config: Thr
 }
 
 /** The throttle state after a success or an unlock: no failures, not locked. */
-export function resetThrottle(): ThrottleState {
+export function resetThrottle(current?: ThrottleState): ThrottleState {
+  // The same (frozen) object when nothing is to reset: a write then serialises nothing new for it.
+  if (current !== undefined && current.failures === 0 && current.lockedUntil === 0 && current.hardLockedAt === null) {
+    return current;
+  }
   return { failures: 0, lockedUntil: 0, hardLockedAt: null };
 }

@@ -47,7 +47,9 @@ function eventEmitter(options: ResolvedOptions): RecordAccess['emit'] {
     if (onEvent === undefined || events === undefined) return;
     for (const event of events) {
       try {
-        await onEvent(event);
+        // Awaited only when the handler is asynchronous: a sign-in emits at least one event.
+        const returned: unknown = onEvent(event);
+        if (isThenable(returned)) await returned;
       } catch {
         warn(`factorkit: the onEvent handler threw for a '${event.type}' event; the change itself is committed`);
       }
@@ -71,13 +73,13 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
     return { record, state };
   }
 
+  const stale = (factor: FactorRecord): boolean => {
+    const sealed = registry.moduleOf(factor).sealed;
+    return sealed !== undefined && sealer.isStale(sealed.of(factor));
+  };
+
   /** Re-seals secrets not under the current key, so every write completes a key rotation. */
   async function rotate(userId: string, state: RecordState): Promise<RecordState> {
-    const stale = (factor: FactorRecord): boolean => {
-      const sealed = registry.moduleOf(factor).sealed;
-      return sealed !== undefined && sealer.isStale(sealed.of(factor));
-    };
-    if (!state.factors.some(stale)) return state;
     const factors = await Promise.all(
       state.factors.map(async (factor) => {
         if (!stale(factor)) return factor;
@@ -98,12 +100,13 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
       const nowMs = now();
       const outcome = await decide(state, nowMs);
       if (outcome.next === undefined) {
-        await emit(outcome.events);
+        if (outcome.events !== undefined) await emit(outcome.events);
         return outcome.result;
       }
       // Frozen before it is serialised, so the text of each part is kept (state-cache.ts) and the
       // next write of this record serialises only what changed.
-      const next = deepFreeze(await rotate(userId, outcome.next));
+      // Awaited only when a secret is to be re-sealed: most writes have none.
+      const next = deepFreeze(outcome.next.factors.some(stale) ? await rotate(userId, outcome.next) : outcome.next);
       const write = { status: statusOf(next), data: serializeState(next), updatedAt: nowMs };
       const written =
         record === null
@@ -111,7 +114,7 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
           : await storeCall(() => store.compareAndSet(userId, record.version, write));
       if (written !== null && written !== undefined) {
         parsed.set(userId, write.data, next);
-        await emit(outcome.events);
+        if (outcome.events !== undefined) await emit(outcome.events);
         return outcome.result;
       }
       // Lost a race: someone else wrote first. Back off a little, at random, so a crowd of
@@ -122,6 +125,10 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
   }
 
   return { storeCall, load, transact, emit };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 function sleep(ms: number): Promise<void> {

@@ -35,6 +35,12 @@ export interface Keyring {
 /** A TOTP secret as kept in a record: AES-256-GCM ciphertext, or (no keyring) plain base32. */
 export type SealedSecret = { enc: 'A256GCM'; keyId: string; iv: string; ct: string } | { enc: 'none'; secret: string };
 
+/** An opened secret in the cache, with what factors prepared from it (see openPrepared). */
+interface OpenedSecret {
+  readonly plain: Uint8Array;
+  prepared: Map<unknown, unknown> | undefined;
+}
+
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const AAD_PREFIX = 'factorkit:totp-secret:v1:';
@@ -52,7 +58,7 @@ export class SecretSealer {
    * secret still goes through (and fails) real decryption. The plaintext kept here is no more
    * exposure than the keyring itself, which sits in the same memory and opens every record.
    */
-  private readonly opened = new Map<string, Uint8Array>();
+  private readonly opened = new Map<string, OpenedSecret>();
   /** Derived keyed-hash keys, by key id and purpose: a handful at most. */
   private readonly macKeys = new Map<string, Uint8Array>();
   readonly currentKeyId: string | undefined;
@@ -113,42 +119,88 @@ export class SecretSealer {
    * garbled ciphertext; `UNENCRYPTED_SECRET` for a secret in clear under a keyring
    */
   async open(userId: string, sealed: SealedSecret): Promise<Uint8Array> {
+    if (sealed.enc === 'none') return this.openPlain(sealed);
+    // A copy: callers zero what they are given once they are done with it.
+    const opened = this.cachedSecret(userId, sealed) ?? (await this.openEncrypted(userId, sealed));
+    return opened.plain.slice();
+  }
+
+  /**
+   * What `prepare` makes of the secret `sealed` holds (an HMAC keyed with it), kept with the
+   * opened secret: a factor checked on every sign-in prepares it once, not per check. `prepare`
+   * must be one function per kind of preparation (it is the cache key) and must not keep the
+   * bytes it is given: they are zeroed after it returns.
+   * @throws as {@link SecretSealer.open}
+   */
+  async openPrepared<T>(userId: string, sealed: SealedSecret, prepare: (secret: Uint8Array) => T): Promise<T> {
     if (sealed.enc === 'none') {
-      // With a keyring, a secret in clear is what someone who can write to the database would
-      // leave to plant a secret of their own (or to downgrade one): refused unless the app is
-      // migrating records written before it had a keyring.
-      if (!this.acceptsPlaintext) {
-        throw new FactorkitError(
-          'UNENCRYPTED_SECRET',
-          'stored secret is not encrypted although a keyring is configured (see migratePlaintextSecrets)',
-        );
+      const bytes = this.openPlain(sealed);
+      try {
+        return prepare(bytes);
+      } finally {
+        bytes.fill(0);
       }
-      const bytes = decodeBase64url(sealed.secret);
-      if (bytes === undefined) throw new FactorkitError('DECRYPTION_FAILED', 'stored secret is not valid base64url');
-      return bytes;
     }
-    if (!this.keyBytes.has(sealed.keyId)) {
+    // A cached secret is taken without a turn of the event loop: this is every sign-in's path.
+    const opened = this.cachedSecret(userId, sealed) ?? (await this.openEncrypted(userId, sealed));
+    opened.prepared ??= new Map();
+    let prepared = opened.prepared.get(prepare) as T | undefined;
+    if (prepared === undefined) {
+      const bytes = opened.plain.slice();
+      try {
+        prepared = prepare(bytes);
+      } finally {
+        bytes.fill(0);
+      }
+      opened.prepared.set(prepare, prepared);
+    }
+    return prepared;
+  }
+
+  private openPlain(sealed: Extract<SealedSecret, { enc: 'none' }>): Uint8Array {
+    // With a keyring, a secret in clear is what someone who can write to the database would
+    // leave to plant a secret of their own (or to downgrade one): refused unless the app is
+    // migrating records written before it had a keyring.
+    if (!this.acceptsPlaintext) {
+      throw new FactorkitError(
+        'UNENCRYPTED_SECRET',
+        'stored secret is not encrypted although a keyring is configured (see migratePlaintextSecrets)',
+      );
+    }
+    const bytes = decodeBase64url(sealed.secret);
+    if (bytes === undefined) throw new FactorkitError('DECRYPTION_FAILED', 'stored secret is not valid base64url');
+    return bytes;
+  }
+
+  /**
+   * The cache entry of exactly this stored text for this user, if it decrypted before: a hit is
+   * text that decoded and authenticated then, so it is not decoded again. A key since removed
+   * from the keyring is no hit (the keyring is fixed per sealer, so this cannot happen today).
+   */
+  private cachedSecret(userId: string, sealed: Extract<SealedSecret, { enc: 'A256GCM' }>): OpenedSecret | undefined {
+    return this.opened.get(openedKey(userId, sealed));
+  }
+
+  /** Decrypts a secret not in the cache and keeps it there. */
+  private async openEncrypted(
+    userId: string,
+    sealed: Extract<SealedSecret, { enc: 'A256GCM' }>,
+  ): Promise<OpenedSecret> {
+    const key = this.keyBytes.get(sealed.keyId);
+    if (key === undefined) {
       throw new FactorkitError(
         'DECRYPTION_FAILED',
         `stored secret is encrypted under key '${sealed.keyId}', which is not in the keyring`,
       );
     }
-    // Looked up by the exact stored text first: a hit is text that decoded and authenticated
-    // before, so it is not decoded again (a sign-in opens one secret per authenticator).
-    const cacheKey = `${sealed.keyId}\u0000${sealed.iv}\u0000${sealed.ct}\u0000${userId}`;
-    const cached = this.opened.get(cacheKey);
-    // A copy: callers zero what they are given once they are done with it.
-    if (cached !== undefined) return cached.slice();
     const iv = decodeBase64url(sealed.iv);
     const ciphertext = decodeBase64url(sealed.ct);
     if (iv === undefined || iv.length !== IV_BYTES || ciphertext === undefined) {
       throw new FactorkitError('DECRYPTION_FAILED', 'stored secret has a malformed IV or ciphertext');
     }
+    let plain: Uint8Array;
     try {
-      const plain = await this.cipher!.decrypt(this.keyBytes.get(sealed.keyId)!, iv, aad(userId), ciphertext);
-      if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
-      this.opened.set(cacheKey, plain.slice());
-      return plain;
+      plain = await this.cipher!.decrypt(key, iv, aad(userId), ciphertext);
     } catch (error) {
       throw new FactorkitError(
         'DECRYPTION_FAILED',
@@ -158,6 +210,12 @@ export class SecretSealer {
         },
       );
     }
+    // The evicted entry is dropped, not zeroed: a check that has just been handed it may not
+    // have used it yet (its continuation runs after this one).
+    if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
+    const opened: OpenedSecret = { plain, prepared: undefined };
+    this.opened.set(openedKey(userId, sealed), opened);
+    return opened;
   }
 
   /**
@@ -183,6 +241,11 @@ export class SecretSealer {
     if (this.currentKeyId === undefined) return false;
     return sealed.enc === 'none' || sealed.keyId !== this.currentKeyId;
   }
+}
+
+/** The cache key of an opened secret: the exact stored text and the user it is bound to. */
+function openedKey(userId: string, sealed: Extract<SealedSecret, { enc: 'A256GCM' }>): string {
+  return `${sealed.keyId}\u0000${sealed.iv}\u0000${sealed.ct}\u0000${userId}`;
 }
 
 function aad(userId: string): Uint8Array {

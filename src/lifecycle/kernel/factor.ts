@@ -150,6 +150,13 @@ export interface FactorContext {
   seal(bytes: Uint8Array): Promise<SealedSecret>;
   /** Decrypts what `seal` made for this user. */
   open(sealed: SealedSecret): Promise<Uint8Array>;
+  /**
+   * What `prepare` makes of the secret `sealed` holds (say, an HMAC keyed with it), kept with
+   * the opened secret in the lifecycle's cache, so a check that runs on every sign-in prepares
+   * it once. `prepare` is the cache key: pass the same function each time, not a new closure.
+   * It must not keep the bytes it is given (they are zeroed after), only what it derives.
+   */
+  openPrepared<T>(sealed: SealedSecret, prepare: (secret: Uint8Array) => T): Promise<T>;
   /** Keyed hashes: store a hash of a short secret that a database reader cannot brute-force. */
   hasher: KeyedHasher;
 }

@@ -1,13 +1,9 @@
 // The authenticator-app factor (RFC 6238 TOTP): its stored shape, how it is validated, made,
 // confirmed and checked. The module that registers it is index.ts beside this file.
 import { encodeBase32 } from '../../../base32/index.js';
-import {
-  type HashAlgorithm,
-  type VerifyTotpOptions,
-  type VerifyTotpResult,
-  generateSecretBytes,
-  verifyTotp,
-} from '../../../otp/index.js';
+import { HotpKey } from '../../../otp/hotp-key.js';
+import { type HashAlgorithm, type VerifyTotpResult, generateSecretBytes, totpStep } from '../../../otp/index.js';
+import { verifyTotpWithKey } from '../../../otp/totp.js';
 import { buildOtpauthUri } from '../../../uri/key-uri.js';
 import { formatManualKey } from '../../../uri/manual-key.js';
 import type { SealedSecret } from '../../kernel/crypto.js';
@@ -165,19 +161,27 @@ export function newTotpSecret(
   return { bytes, display: { secret, uri, manualKey: formatManualKey(secret) } };
 }
 
-/** `code` verified against the factor's secret, opened for this check only and zeroed after it. */
+/**
+ * The HMAC keyed with a secret, one function per algorithm: the lifecycle keeps what each makes
+ * with the opened secret (ctx.openPrepared), so a sign-in does not key the HMAC again.
+ */
+const KEYED_HMAC: Record<HashAlgorithm, (secret: Uint8Array) => HotpKey> = {
+  SHA1: (secret) => new HotpKey(secret, 'SHA1'),
+  SHA256: (secret) => new HotpKey(secret, 'SHA256'),
+  SHA512: (secret) => new HotpKey(secret, 'SHA512'),
+};
+
+/** `code` verified against the factor's secret (RFC 6238, as verifyTotp) at the decision's time. */
 async function verifyWithSecret(
   ctx: FactorContext,
   factor: TotpFactor,
   code: string,
-  options: Pick<VerifyTotpOptions, 'window' | 'afterStep'>,
+  window: readonly [number, number],
+  afterStep?: number,
 ): Promise<VerifyTotpResult> {
-  const secret = await ctx.open(factor.secret);
-  try {
-    return verifyTotp(code, secret, { ...factor.totp, time: ctx.nowMs, allowWeakSecret: true, ...options });
-  } finally {
-    secret.fill(0);
-  }
+  const { algorithm, digits, period } = factor.totp;
+  const hotp = await ctx.openPrepared(factor.secret, KEYED_HMAC[algorithm]);
+  return verifyTotpWithKey(code, hotp, digits, totpStep({ time: ctx.nowMs, period }), window, afterStep);
 }
 
 /**
@@ -190,10 +194,8 @@ export async function checkTotp(
   code: string,
 ): Promise<ProofCheck<ActiveTotpFactor>> {
   const drift = factor.driftSteps;
-  const result = await verifyWithSecret(ctx, factor, code, {
-    window: [1 + Math.max(0, -drift), 1 + Math.max(0, drift)],
-    afterStep: factor.lastStep,
-  });
+  const window = [1 + Math.max(0, -drift), 1 + Math.max(0, drift)] as const;
+  const result = await verifyWithSecret(ctx, factor, code, window, factor.lastStep);
   if (!result.valid) return result.reason === 'replayed' ? { kind: 'replayed' } : { kind: 'invalid' };
   const driftSteps = learnedDrift(result.delta);
   return { kind: 'match', factor: { ...factor, lastStep: result.step, driftSteps, lastUsedAt: ctx.nowMs } };
@@ -210,7 +212,7 @@ export async function confirmTotp(
   factor: PendingTotpFactor,
   code: string,
 ): Promise<ProofCheck<ActiveTotpFactor>> {
-  const result = await verifyWithSecret(ctx, factor, code, { window: 1 });
+  const result = await verifyWithSecret(ctx, factor, code, [1, 1]);
   if (!result.valid) return { kind: 'invalid' };
   const { expiresAt: _expired, ...common } = factor;
   const factorNow: ActiveTotpFactor = {
