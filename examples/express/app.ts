@@ -156,6 +156,8 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
         return 'Two-factor authentication is not set up for this account.';
       case 'unknown-factor':
         return 'That authenticator is no longer on this account. Reload the page.';
+      case 'stronger-factor-required':
+        return 'That code is right, but this change needs a stronger factor: use your authenticator app or a backup code.';
     }
   })();
   return { kind: 'error', text };

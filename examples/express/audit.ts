@@ -22,6 +22,7 @@ const OPERATIONS: Record<CodeCheckOperation, string> = {
   'regenerate-backup-codes': 'new backup codes',
   disable: 'turning 2FA off',
   'remove-factor': 'removing an authenticator app',
+  'step-up': 'confirming a sensitive change',
 };
 
 const METHODS: Record<string, string> = {

@@ -15,7 +15,7 @@ import {
   listRememberedDevices,
   rememberDevice,
 } from './operations/remembered-devices.js';
-import { disable, regenerateBackupCodes, verify } from './operations/sign-in.js';
+import { disable, regenerateBackupCodes, stepUp, verify } from './operations/sign-in.js';
 import { listUsers, remainingBackupCodes, resetByAdmin, status, throttleStatus, unlock } from './operations/support.js';
 import type { TwoFactor, TwoFactorOptions } from './types.js';
 
@@ -69,6 +69,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
       beginEnrollment(engine, userId, given)) as TwoFactor['beginEnrollment'],
     confirmEnrollment: (userId, proof, given) => confirmEnrollment(engine, userId, proof, given),
     verify: (userId, proof, given) => verify(engine, userId, proof, given),
+    stepUp: (userId, proof, given) => stepUp(engine, userId, proof, given),
     regenerateBackupCodes: (userId, proof) => regenerateBackupCodes(engine, userId, proof),
     disable: (userId, proof) => disable(engine, userId, proof),
     listFactors: (userId) => listFactors(engine, userId),

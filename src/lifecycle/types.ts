@@ -19,7 +19,7 @@ import type {
   SendCodeResult,
 } from './factors/delivered/types.js';
 import type { Keyring } from './kernel/crypto.js';
-import type { FactorModule, Proof } from './kernel/factor.js';
+import type { FactorModule, Proof, StrengthClass } from './kernel/factor.js';
 
 /**
  * Options of {@link createTwoFactor}.
@@ -58,6 +58,14 @@ export interface TwoFactorOptions {
   backupCodes?: { count?: number; kdf?: ScryptParams; allowWeakKdf?: boolean; scrypt?: ScryptImplementation };
   /** Per-account throttling shared by TOTP and backup codes. */
   throttle?: ThrottleOptions;
+  /**
+   * Which proof may manage which factors (remove one, turn 2FA off, make new backup codes,
+   * vouch for a new factor as `currentCode`). `'by-strength'` (default): a proof manages what
+   * is of its strength class or weaker, or anything when it is of the account's strongest
+   * class; a voice code manages nothing. `'any-factor'`: any factor's proof manages everything.
+   * See docs/security.md.
+   */
+  manage?: 'by-strength' | 'any-factor';
   /**
    * Called after each change is committed (awaited). An error it throws is reported through
    * `warn` and does not undo or fail the operation, which has already happened.
@@ -162,10 +170,76 @@ export interface BeginFactorEnrollmentResult {
  * ```
  */
 export type VerifyResult =
-  | { ok: true; method: 'totp'; factorId: string; remainingBackupCodes: number }
-  | { ok: true; method: 'delivered'; factorId: string; channel: DeliveryChannel; remainingBackupCodes: number }
-  | { ok: true; method: 'backup'; factorId?: undefined; remainingBackupCodes: number }
+  | ({ ok: true; method: 'totp'; factorId: string; remainingBackupCodes: number } & ProofStrength)
+  | ({
+      ok: true;
+      method: 'delivered';
+      factorId: string;
+      channel: DeliveryChannel;
+      remainingBackupCodes: number;
+    } & ProofStrength)
+  | ({ ok: true; method: 'backup'; factorId?: undefined; remainingBackupCodes: number } & ProofStrength)
   | FactorVerified
+  | TwoFactorFailure;
+
+/**
+ * How strong an accepted proof was, on every successful {@link TwoFactor.verify} and
+ * {@link TwoFactor.stepUp}: its factor's strength class (NIST SP 800-63B-4's kinds, strongest
+ * first: `phishing-resistant`, `authenticator-app` and `look-up-secret` (backup codes),
+ * `out-of-band`, `restricted-out-of-band` (SMS, voice), `email`), so an app can ask for more
+ * before a sensitive action.
+ *
+ * @example
+ * ```ts
+ * import type { ProofStrength } from 'factorkit';
+ *
+ * function mayChangeEmail(proof: ProofStrength): boolean {
+ *   return proof.strength !== 'email' && proof.strength !== 'restricted-out-of-band';
+ * }
+ * ```
+ */
+export interface ProofStrength {
+  strength: StrengthClass;
+  /** True for a phishing-resistant factor (a passkey or security key): `strength === 'phishing-resistant'`. */
+  phishingResistant: boolean;
+}
+
+/**
+ * Options of {@link TwoFactor.stepUp}.
+ *
+ * @example
+ * ```ts
+ * import type { StepUpOptions } from 'factorkit';
+ *
+ * // Changing the account's e-mail address: no e-mail or SMS code will do.
+ * const options: StepUpOptions = { minimum: 'out-of-band' };
+ * ```
+ */
+export interface StepUpOptions {
+  /** Only this factor's proofs (and no backup code). */
+  factorId?: string;
+  /**
+   * The weakest class accepted, capped by the account's strongest factor (an account with
+   * only SMS can still step up with SMS); a weaker proof is `stronger-factor-required`.
+   */
+  minimum?: StrengthClass;
+}
+
+/**
+ * The result of {@link TwoFactor.stepUp}: what was proven and when (`at`, Unix ms), for the app
+ * to keep with the session and compare with its own rule ("a proof in the last 10 minutes").
+ *
+ * @example
+ * ```ts
+ * import type { StepUpResult } from 'factorkit';
+ *
+ * function recent(result: StepUpResult, nowMs: number): boolean {
+ *   return result.ok && nowMs - result.at < 10 * 60_000;
+ * }
+ * ```
+ */
+export type StepUpResult =
+  | ({ ok: true; method: string; factorId?: string; at: number; [detail: string]: unknown } & ProofStrength)
   | TwoFactorFailure;
 
 /**
@@ -176,10 +250,17 @@ export type VerifyResult =
  * ```ts
  * import type { FactorVerified } from 'factorkit';
  *
- * const verified: FactorVerified = { ok: true, method: 'pin', factorId: 'f_x', remainingBackupCodes: 4 };
+ * const verified: FactorVerified = {
+ *   ok: true,
+ *   method: 'pin',
+ *   factorId: 'f_x',
+ *   strength: 'look-up-secret',
+ *   phishingResistant: false,
+ *   remainingBackupCodes: 4,
+ * };
  * ```
  */
-export interface FactorVerified {
+export interface FactorVerified extends ProofStrength {
   ok: true;
   method: string & {};
   factorId: string;
@@ -394,7 +475,7 @@ export type RememberDeviceResult = { ok: true; deviceId: string; token: string; 
  */
 export type CheckRememberedDeviceResult =
   | { ok: true; deviceId: string }
-  | { ok: false; reason: 'invalid' | 'expired' | 'not-enrolled' };
+  | { ok: false; reason: 'invalid' | 'expired' | 'not-enrolled' | 'hard-locked' };
 
 /**
  * One device of {@link TwoFactor.listRememberedDevices}.
@@ -517,6 +598,27 @@ export interface TwoFactor {
    */
   verify(userId: string, proof: Proof, options?: VerifyOptions): Promise<VerifyResult>;
   /**
+   * Checks a proof for a sensitive action of a user who is already signed in (changing the
+   * password or e-mail address, adding a payee): the proof is checked, throttled and used up
+   * as by {@link TwoFactor.verify}, and the answer says what was proven and when, for the app
+   * to keep with the session. With `minimum`, a proof of a weaker class is refused with
+   * `stronger-factor-required` (not counted, not used up).
+   * @param userId - your user id
+   * @param proof - a code of any active factor, a backup code, or a proof object
+   * @param options - `minimum` strength class, `factorId`
+   * @returns `{ ok: true, method, factorId?, strength, phishingResistant, at }` or a {@link TwoFactorFailure}
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`, `DECRYPTION_FAILED`
+   * @example
+   * ```ts
+   * import { MemoryStore, createTwoFactor } from 'factorkit';
+   *
+   * const twoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'Example' });
+   * const result = await twoFactor.stepUp('user-1', '123456', { minimum: 'authenticator-app' });
+   * if (result.ok) console.log(`proven with ${result.method} at ${result.at}`);
+   * ```
+   */
+  stepUp(userId: string, proof: Proof, options?: StepUpOptions): Promise<StepUpResult>;
+  /**
    * Replaces the backup codes with new ones; requires a proof of any active factor (an
    * authenticator-app code, a delivered code sent and not used) or a backup code (a backup
    * code used here is spent with the old set).
@@ -626,11 +728,15 @@ export interface TwoFactor {
    */
   rememberDevice(userId: string, options?: RememberDeviceOptions): Promise<RememberDeviceResult>;
   /**
-   * Checks a remembered-device token from a cookie, in constant time.
+   * Checks a remembered-device token from a cookie, in constant time. The stored hash is keyed
+   * under the keyring and bound to the user and the device: an entry copied into another
+   * user's record matches nothing. A hard-locked account is refused (`hard-locked`) until
+   * support unlocks it. An entry made by an earlier version (unkeyed) is accepted until it
+   * expires and re-keyed by the first check that accepts it.
    * @param userId - your user id
    * @param token - the cookie's value, as rememberDevice returned it
-   * @returns `{ ok: true, deviceId }`, or `invalid` / `expired` / `not-enrolled`
-   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
+   * @returns `{ ok: true, deviceId }`, or `invalid` / `expired` / `not-enrolled` / `hard-locked`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
    */
   checkRememberedDevice(userId: string, token: string): Promise<CheckRememberedDeviceResult>;
   /**

@@ -13,6 +13,7 @@ import { lifecycleDeliveredSuite } from './lifecycle-delivered.js';
 import { lifecycleFactorsSuite } from './lifecycle-factors.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { lifecycleSecuritySuite } from './lifecycle-security.js';
+import { lifecycleStrengthSuite } from './lifecycle-strength.js';
 import { storeEdgesSuite } from './store-edges.js';
 import { storeSemanticsSuite } from './store-semantics.js';
 
@@ -61,6 +62,7 @@ export function runStoreConformance(
     lifecycleSecuritySuite(useStore);
     lifecycleFactorsSuite(useStore);
     lifecycleDeliveredSuite(useStore);
+    lifecycleStrengthSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
     for (const spec of options.factors ?? []) factorConformanceSuite(useStore, spec);
   });

@@ -169,6 +169,8 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
         method: 'delivered',
         factorId,
         channel: 'email',
+        strength: 'email',
+        phishingResistant: false,
         remainingBackupCodes: 5,
       });
       s.clock.advance(PAST_COOLDOWN_MS);
@@ -294,7 +296,15 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
         Array.from({ length: 20 }, (_, i) => s.twoFactor.verify(s.userId, code, i % 2 === 0 ? { factorId } : {})),
       );
       expect(results.filter((r) => r.ok)).toEqual([
-        { ok: true, method: 'delivered', factorId, channel: 'email', remainingBackupCodes: 5 },
+        {
+          ok: true,
+          method: 'delivered',
+          factorId,
+          channel: 'email',
+          strength: 'email',
+          phishingResistant: false,
+          remainingBackupCodes: 5,
+        },
       ]);
       expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'replayed')).toBe(true);
     });
@@ -525,6 +535,8 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
         method: 'delivered',
         factorId,
         channel: 'sms',
+        strength: 'restricted-out-of-band',
+        phishingResistant: false,
         remainingBackupCodes: 5,
       });
       expect(s.events.filter((e) => e.type === 'code-sent').map((e) => 'channel' in e && e.channel)).toEqual([

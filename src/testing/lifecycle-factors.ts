@@ -66,6 +66,8 @@ export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): 
         expect(await twoFactor.verify(userId, typed), JSON.stringify(typed)).toEqual({
           ok: true,
           method: 'backup',
+          strength: 'look-up-secret',
+          phishingResistant: false,
           remainingBackupCodes: 4 - i,
         });
       }
@@ -93,6 +95,8 @@ export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): 
       expect(await twoFactor.verify(userId, old.codes[1]!.toLowerCase())).toEqual({
         ok: true,
         method: 'backup',
+        strength: 'look-up-secret',
+        phishingResistant: false,
         remainingBackupCodes: 2,
       });
       // Without its position a version-2 code is malformed (not counted), rather than searched.
@@ -120,7 +124,14 @@ export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): 
       const code = generateTotp(second.secret, { time: clock.nowMs });
       const results = await Promise.all(Array.from({ length: 20 }, () => twoFactor.verify(userId, code)));
       expect(results.filter((r) => r.ok)).toEqual([
-        { ok: true, method: 'totp', factorId: second.factorId, remainingBackupCodes: 5 },
+        {
+          ok: true,
+          method: 'totp',
+          factorId: second.factorId,
+          strength: 'authenticator-app',
+          phishingResistant: false,
+          remainingBackupCodes: 5,
+        },
       ]);
       expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'replayed')).toBe(true);
       // Replay is per factor: the first authenticator's code of the same step still works.

@@ -17,7 +17,9 @@ export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): vo
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) => twoFactor.verify(userId, typings[i % 4]!)),
       );
-      expect(results.filter((r) => r.ok)).toEqual([{ ok: true, method: 'backup', remainingBackupCodes: 4 }]);
+      expect(results.filter((r) => r.ok)).toEqual([
+        { ok: true, method: 'backup', strength: 'look-up-secret', phishingResistant: false, remainingBackupCodes: 4 },
+      ]);
       expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'replayed')).toBe(true);
       expect(await twoFactor.remainingBackupCodes(userId)).toBe(4);
     });
@@ -30,7 +32,14 @@ export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): vo
       const code = totpNow(enrolled, clock);
       const results = await Promise.all(Array.from({ length: 20 }, () => twoFactor.verify(userId, code)));
       expect(results.filter((r) => r.ok)).toEqual([
-        { ok: true, method: 'totp', factorId: expect.any(String), remainingBackupCodes: 5 },
+        {
+          ok: true,
+          method: 'totp',
+          factorId: expect.any(String),
+          strength: 'authenticator-app',
+          phishingResistant: false,
+          remainingBackupCodes: 5,
+        },
       ]);
       expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'replayed')).toBe(true);
     });
@@ -117,7 +126,13 @@ export function lifecycleRacesSuite(useStore: () => Promise<TwoFactorStore>): vo
           for (const old of enrolled.backupCodes) expect((await twoFactor.verify(userId, old)).ok).toBe(false);
           expect((await twoFactor.verify(userId, regenerated.backupCodes[0]!)).ok).toBe(true);
         } else {
-          expect(used).toEqual({ ok: true, method: 'backup', remainingBackupCodes: 4 });
+          expect(used).toEqual({
+            ok: true,
+            method: 'backup',
+            strength: 'look-up-secret',
+            phishingResistant: false,
+            remainingBackupCodes: 4,
+          });
           expect(await twoFactor.remainingBackupCodes(userId)).toBe(4);
         }
       });

@@ -8,7 +8,8 @@ import { isFactorkitError } from '../errors/index.js';
 import type { TwoFactorEvent, TwoFactorOptions } from '../lifecycle/index.js';
 import { generateTotp } from '../otp/index.js';
 import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
-import { TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './harness.js';
+import { scryptAsync } from '@noble/hashes/scrypt.js';
+import { FAST_KDF, TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './harness.js';
 
 /** The stored record's data as JSON, for an attacker's edits. */
 // biome-ignore lint/suspicious/noExplicitAny: the attacker edits whatever JSON is stored.
@@ -260,6 +261,120 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
       const rawSecret = encodeBase64url(decodeBase32(enrolled.secret));
       expect(everything).not.toContain(rawSecret);
       expect(decodeBase64url(rawSecret)).toEqual(decodeBase32(enrolled.secret));
+    });
+
+    describe('issue 25: remembered devices, hard locks, bad input and clocks, as an attacker would act', () => {
+      it("E6: a remembered-device entry copied from one user's record into another's does not skip the second step", async () => {
+        const clock = new TestClock();
+        const store = await useStore();
+        const twoFactor = lifecycle(store, clock);
+        const [alice, mallory] = [`${uniquePrefix()}alice`, `${uniquePrefix()}mallory`];
+        await enroll(twoFactor, alice, clock);
+        await enroll(twoFactor, mallory, clock);
+        const remembered = await twoFactor.rememberDevice(alice, { label: 'Alice laptop' });
+        if (!remembered.ok) throw new Error(remembered.reason);
+        expect(await twoFactor.checkRememberedDevice(alice, remembered.token)).toMatchObject({ ok: true });
+        // Alice's token is stolen; the attacker, who can write to the database, copies her entry
+        // into the account they want (here their own stand-in for a victim) and replays the token.
+        const aliceDevices = JSON.parse((await store.get(alice))!.data).devices;
+        await editRecord(store, mallory, (data) => ({ ...data, devices: aliceDevices }));
+        expect(await twoFactor.checkRememberedDevice(mallory, remembered.token)).toEqual({
+          ok: false,
+          reason: 'invalid',
+        });
+        // Nor can they plant a hash of a token of their own: it is keyed under the keyring.
+        const [device] = aliceDevices;
+        const planted = {
+          ...device,
+          tokenHash: device.tokenHash.replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')),
+        };
+        await editRecord(store, alice, (data) => ({ ...data, devices: [planted] }));
+        expect(await twoFactor.checkRememberedDevice(alice, remembered.token)).toEqual({
+          ok: false,
+          reason: 'invalid',
+        });
+      });
+
+      it('E7: a hard lock stops a remembered device until support unlocks the account', async () => {
+        const clock = new TestClock();
+        const twoFactor = lifecycle(await useStore(), clock);
+        const userId = `${uniquePrefix()}user`;
+        const enrolled = await enroll(twoFactor, userId, clock);
+        const remembered = await twoFactor.rememberDevice(userId);
+        if (!remembered.ok) throw new Error(remembered.reason);
+        for (let attempt = 0; attempt < 20; attempt++) {
+          clock.advance(16 * 60_000);
+          await twoFactor.verify(userId, wrongTotp(totpNow(enrolled, clock)));
+        }
+        expect(await twoFactor.throttleStatus(userId)).toMatchObject({ hardLocked: true });
+        expect(await twoFactor.checkRememberedDevice(userId, remembered.token)).toEqual({
+          ok: false,
+          reason: 'hard-locked',
+        });
+        await twoFactor.unlock(userId, { actor: 'support' });
+        expect(await twoFactor.checkRememberedDevice(userId, remembered.token)).toMatchObject({ ok: true });
+      });
+
+      it('E9: user ids with U+0000 or a lone surrogate are INVALID_ARGUMENT on every call, never STORE_ERROR', async () => {
+        const twoFactor = lifecycle(await useStore(), new TestClock());
+        for (const userId of [`${uniquePrefix()}a\u0000b`, `${uniquePrefix()}\uD800`, `${uniquePrefix()}x\uDC00y`]) {
+          const calls: Promise<unknown>[] = [
+            twoFactor.status(userId),
+            twoFactor.verify(userId, '123456'),
+            twoFactor.beginEnrollment(userId, { account: 'a' }),
+            twoFactor.listFactors(userId),
+            twoFactor.checkRememberedDevice(userId, 'd_x.y'),
+            twoFactor.throttleStatus(userId),
+            twoFactor.stepUp(userId, '123456'),
+          ];
+          for (const call of calls) expect(await errorCode(call)).toBe('INVALID_ARGUMENT');
+        }
+      });
+
+      it('D8: 20 wrong backup codes sent in parallel cost at most maxFailures key derivations, not 20', async () => {
+        let derivations = 0;
+        const counting = async (
+          password: Uint8Array,
+          salt: Uint8Array,
+          params: { N: number; r: number; p: number; dkLen: number },
+        ) => {
+          derivations++;
+          return scryptAsync(password, salt, params);
+        };
+        const clock = new TestClock();
+        const twoFactor = lifecycle(await useStore(), clock, {
+          backupCodes: { kdf: FAST_KDF, allowWeakKdf: true, scrypt: counting },
+        });
+        const userId = `${uniquePrefix()}user`;
+        const enrolled = await enroll(twoFactor, userId, clock);
+        derivations = 0;
+        // Wrong codes of the right shape: each would need a derivation to be told wrong.
+        const wrong = enrolled.backupCodes.map((code) => code.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')));
+        const guesses = Array.from({ length: 20 }, (_, i) =>
+          wrong[i % wrong.length]!.replace(/.$/, (c) => (c === '2' ? '3' : '2')),
+        );
+        const results = await Promise.all(guesses.map((guess) => twoFactor.verify(userId, guess)));
+        expect(results.filter((r) => r.ok)).toEqual([]);
+        expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
+        expect(results.filter((r) => !r.ok && r.reason === 'locked')).toHaveLength(15);
+        expect(derivations).toBeLessThanOrEqual(5);
+      });
+
+      it('D13: a clock at or past 2^53 ms (or past the last Date) is INVALID_TIME, and nothing is written', async () => {
+        const store = await useStore();
+        let now = 1_767_225_600_000;
+        const twoFactor = lifecycle(store, new TestClock(), { clock: () => now });
+        const userId = `${uniquePrefix()}user`;
+        for (const bad of [2 ** 53, 2 ** 53 + 2, 8.64e15 + 1, Number.MAX_VALUE]) {
+          now = bad;
+          expect(await errorCode(twoFactor.beginEnrollment(userId, { account: 'a' }))).toBe('INVALID_TIME');
+        }
+        expect(await store.get(userId)).toBeNull();
+        now = 8.64e15;
+        expect(await twoFactor.beginEnrollment(userId, { account: 'a' })).toMatchObject({
+          factorId: expect.any(String),
+        });
+      });
     });
   });
 }

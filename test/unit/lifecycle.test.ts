@@ -306,6 +306,8 @@ describe('verify', () => {
       ok: true,
       method: 'totp',
       factorId: expect.any(String),
+      strength: 'authenticator-app',
+      phishingResistant: false,
       remainingBackupCodes: 5,
     });
     expect(await twoFactor.verify('user-1', code)).toEqual({ ok: false, reason: 'replayed' });
@@ -335,11 +337,19 @@ describe('verify', () => {
     expect(await twoFactor.verify('user-1', backupCodes[0]!)).toEqual({
       ok: true,
       method: 'backup',
+      strength: 'look-up-secret',
+      phishingResistant: false,
       remainingBackupCodes: 4,
     });
     expect(events).toEqual([{ type: 'backup-code-used', userId: 'user-1', at: clock.now, remaining: 4 }]);
     const sloppy = ` ${backupCodes[1]!.replace(/-/g, ' ').toLowerCase()} `;
-    expect(await twoFactor.verify('user-1', sloppy)).toEqual({ ok: true, method: 'backup', remainingBackupCodes: 3 });
+    expect(await twoFactor.verify('user-1', sloppy)).toEqual({
+      ok: true,
+      method: 'backup',
+      strength: 'look-up-secret',
+      phishingResistant: false,
+      remainingBackupCodes: 3,
+    });
     expect(await twoFactor.verify('user-1', backupCodes[0]!)).toEqual({ ok: false, reason: 'replayed' });
     expect(events.at(-1)).toEqual({ type: 'replay-refused', userId: 'user-1', at: clock.now });
     expect(await twoFactor.remainingBackupCodes('user-1')).toBe(3);

@@ -7,6 +7,8 @@ import type { ResolvedOptions } from './options.js';
 import { type CodeChecker, codeChecker, refusalRules } from './proof-check.js';
 import type { Registry } from './registry.js';
 import { lockRefusal } from './throttle.js';
+import type { Decide } from '../kernel/record.js';
+import { mayBeBackupCode, perUserQueue } from './one-at-a-time.js';
 import { recordAccess } from './transact.js';
 
 export interface Engine extends FactorEngine {
@@ -15,6 +17,8 @@ export interface Engine extends FactorEngine {
   rules: ReturnType<typeof refusalRules>;
   /** A checker of one proof (any active factor, or a backup code; only `onlyFactorId`'s when given). */
   checker(proof: unknown, onlyFactorId?: string): CodeChecker;
+  /** `transact` for an operation checking `proof`: queued per user when it may be a backup code (one-at-a-time.ts). */
+  transactWithProof<T>(userId: string, proof: unknown, decide: Decide<T>): Promise<T>;
 }
 
 export function createEngine(options: ResolvedOptions, registry: Registry): Engine {
@@ -30,8 +34,11 @@ export function createEngine(options: ResolvedOptions, registry: Registry): Engi
     openPrepared: (sealed, prepare) => sealer.openPrepared(userId, sealed, prepare),
     hasher,
   });
+  const queue = perUserQueue();
   return {
     ...access,
+    transactWithProof: (userId, proof, decide) =>
+      mayBeBackupCode(proof) ? queue(userId, () => access.transact(userId, decide)) : access.transact(userId, decide),
     store: options.store,
     enrollmentTtlMs: options.enrollmentTtlMs,
     warn: options.warn,

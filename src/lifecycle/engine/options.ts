@@ -8,6 +8,7 @@ import type { TwoFactorEvent } from '../kernel/events.js';
 import { SecretSealer } from '../kernel/crypto.js';
 import { type KeyedHasher, keyedHasher } from '../kernel/keyed-hash.js';
 import type { TwoFactorOptions } from '../types.js';
+import { type ManagePolicy, checkManagePolicy } from './authority.js';
 import { type ThrottleConfig, resolveThrottle } from './throttle.js';
 
 export interface ResolvedOptions {
@@ -27,9 +28,13 @@ export interface ResolvedOptions {
   hasher: KeyedHasher;
   /** The app's factor modules, checked by the registry. */
   factors: unknown;
+  /** Which proof may manage which factors. */
+  manage: ManagePolicy;
 }
 
 const DEFAULT_TTL_MS = 10 * 60_000;
+/** ECMAScript's time range: the greatest Unix ms a Date represents. */
+const MAX_DATE_MS = 8.64e15;
 
 /** The default `warn`: one function for the whole process, so that it is warned only once. */
 const consoleWarn = (message: string) => console.warn(message);
@@ -68,8 +73,10 @@ function checkCallbacks(options: TwoFactorOptions): Pick<ResolvedOptions, 'now' 
   }
   const now = (): number => {
     const value = clock();
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new FactorkitError('INVALID_TIME', 'clock() must return a finite, non-negative number of milliseconds');
+    // The latest time a Date can hold: every expiry computed from it (at most 400 days on) is
+    // still a safe integer, so no stored time rounds.
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DATE_MS) {
+      throw new FactorkitError('INVALID_TIME', 'clock() must return a Unix time in milliseconds from 0 to 8.64e15');
     }
     return value;
   };
@@ -123,6 +130,7 @@ export function resolveOptions(options: TwoFactorOptions): ResolvedOptions {
     sealer,
     hasher: keyedHasher(sealer),
     factors: options.factors,
+    manage: checkManagePolicy(options.manage),
   };
 }
 

@@ -54,12 +54,16 @@ function parseDevice(userId: string, raw: unknown): RememberedDevice {
     !isShortText(raw.id, 64) ||
     !(raw.label === null || isShortText(raw.label, 128)) ||
     !isShortText(raw.tokenHash, 64) ||
+    !(raw.tokenKeyId === undefined || raw.tokenKeyId === null || isShortText(raw.tokenKeyId, 64)) ||
     !isTime(raw.createdAt) ||
     !isTime(raw.expiresAt)
   ) {
     throw corrupt(userId, 'bad remembered device');
   }
-  return { id: raw.id, label: raw.label, tokenHash: raw.tokenHash, createdAt: raw.createdAt, expiresAt: raw.expiresAt };
+  // An entry made before tokens were keyed has no key id: it keeps that shape until re-keyed.
+  const keyed = raw.tokenKeyId === undefined ? {} : { tokenKeyId: raw.tokenKeyId as string | null };
+  const { id, label, tokenHash, createdAt, expiresAt } = raw;
+  return { id, label: label as string | null, tokenHash, ...keyed, createdAt, expiresAt };
 }
 
 function parseThrottle(userId: string, t: unknown): ThrottleState {

@@ -1,6 +1,7 @@
 // Argument checks and ids shared by the lifecycle's operations.
 import { encodeBase64url } from '../../backup-codes/base64url.js';
 import { FactorkitError } from '../../errors/index.js';
+import { checkUserId as checkStoredUserId } from '../../stores/args.js';
 import { randomBytes } from '../../otp/secret.js';
 import { checkOptionsObject } from '../../validation/index.js';
 
@@ -14,10 +15,13 @@ export function newFactorId(): string {
   return `f_${encodeBase64url(randomBytes(FACTOR_ID_BYTES))}`;
 }
 
+/**
+ * A user id every store accepts: 1 to 255 characters of well-formed Unicode without U+0000
+ * (the stores' own rule, so a NUL or a lone surrogate is INVALID_ARGUMENT here, never a
+ * STORE_ERROR from a database that refuses it).
+ */
 export function checkUserId(userId: unknown): asserts userId is string {
-  if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) {
-    throw new FactorkitError('INVALID_ARGUMENT', 'userId must be a string of 1 to 255 characters');
-  }
+  checkStoredUserId(userId);
 }
 
 export function checkId(name: string, id: unknown): asserts id is string {

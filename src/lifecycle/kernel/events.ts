@@ -72,7 +72,8 @@ export type CodeCheckOperation =
   | 'verify'
   | 'regenerate-backup-codes'
   | 'disable'
-  | 'remove-factor';
+  | 'remove-factor'
+  | 'step-up';
 
 /**
  * What {@link createTwoFactor} reports through `onEvent`, always after the change is committed
@@ -130,7 +131,15 @@ export type TwoFactorEvent =
       at: number;
       operation: CodeCheckOperation;
       method: CodeMethod;
-      reason: 'invalid' | 'malformed' | 'replayed' | 'locked' | 'hard-locked' | 'expired' | 'current-code-required';
+      reason:
+        | 'invalid'
+        | 'malformed'
+        | 'replayed'
+        | 'locked'
+        | 'hard-locked'
+        | 'expired'
+        | 'current-code-required'
+        | 'stronger-factor-required';
     }
   | { type: 'reset-by-admin'; userId: string; at: number; actor: string }
   | {

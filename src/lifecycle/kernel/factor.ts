@@ -250,6 +250,12 @@ export interface FactorModule<F extends FactorRecord = FactorRecord> {
   check(ctx: FactorContext, factor: F, proof: Proof): Promise<ProofCheck<F>>;
   /** Extra fields of the factor's `listFactors` summary (never a secret). */
   summarise?(ctx: FactorContext, factor: F): Promise<Record<string, unknown>>;
+  /**
+   * False for a factor that may sign in but manage nothing (remove a factor, turn 2FA off, make
+   * backup codes, vouch for a new factor): a voice code, a fallback. Default: it may, within
+   * the strength rule (a proof manages what is of its class or weaker).
+   */
+  manages?(factor: F): boolean;
   /** Extra fields of a successful `verify` result with this factor. */
   signInDetails?(factor: F): Record<string, unknown>;
   /** What the factor keeps sealed with the keyring, so that each write re-seals it under the current key. */

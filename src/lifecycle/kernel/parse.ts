@@ -9,8 +9,9 @@ export function corrupt(userId: string, what: string, cause?: unknown): Factorki
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A stored time, Unix ms: from 0 to 2^53 - 1 (past that, adding a TTL loses precision). */
 export const isTime = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER;
 export const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 export const isShortText = (value: unknown, max: number): value is string =>

@@ -18,8 +18,14 @@ export interface ThrottleState {
 export interface RememberedDevice {
   id: string;
   label: string | null;
-  /** SHA-256 of the whole token, base64url. */
+  /**
+   * HMAC-SHA256 of the user id, device id and token under `tokenKeyId`'s key (keyed-hash.ts),
+   * base64url; for an entry made before tokens were keyed (`tokenKeyId` undefined), SHA-256 of
+   * the token alone.
+   */
   tokenHash: string;
+  /** The keyring key the hash was made with (null: no keyring); undefined for an old unkeyed entry. */
+  tokenKeyId?: string | null;
   createdAt: number;
   expiresAt: number;
 }

@@ -15,6 +15,9 @@
  * - `expired`: the pending enrollment expired (begin again); for a delivered factor also: no
  *   code to check (none sent, expired, used, or out of attempts; send a new one, not counted).
  * - `unknown-factor`: no factor (or remembered device) of that id (of the right kind).
+ * - `stronger-factor-required`: a right proof of a factor too weak for the change asked for (an
+ *   e-mail code cannot remove the authenticator app, a voice code manages nothing): ask for a
+ *   proof of a stronger factor the account has (not counted; the proof is not used up).
  *
  * @example
  * ```ts
@@ -34,7 +37,8 @@ export interface TwoFactorFailure {
     | 'current-code-required'
     | 'not-enrolled'
     | 'expired'
-    | 'unknown-factor';
+    | 'unknown-factor'
+    | 'stronger-factor-required';
   retryAfterMs?: number;
 }
 

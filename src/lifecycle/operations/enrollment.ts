@@ -3,6 +3,7 @@
 // takes a proof of a factor the account has.
 import { FactorkitError } from '../../errors/index.js';
 import { checkOptionsObject } from '../../validation/index.js';
+import { mayManage, strengthOf } from '../engine/authority.js';
 import type { Engine } from '../engine/engine.js';
 import { afterSuccess, isProofObject, isUsableProof, succeededEvent, uncountedRefusal } from '../engine/proof-check.js';
 import type { RegisteredModule } from '../kernel/built-in.js';
@@ -91,7 +92,7 @@ export async function confirmEnrollment(
   const checkCurrent = engine.checker(currentCode);
   const backupCodes = lazyBackupCodes(engine);
   const { rules, registry } = engine;
-  return engine.transact<BackupCodesResult>(userId, async (state, nowMs) => {
+  return engine.transactWithProof<BackupCodesResult>(userId, currentCode, async (state, nowMs) => {
     // Without a factorId: the pending factor begun last.
     const pendings = state === null ? [] : pendingFactors(state);
     const pending = factorId === undefined ? pendings.at(-1) : pendings.find((f) => f.id === factorId);
@@ -107,7 +108,7 @@ export async function confirmEnrollment(
     module.beforeConfirm?.(pending, state);
     // Adding a factor to an account with 2FA on takes a proof of a factor it has: a session
     // alone (a stolen cookie, an unlocked laptop) must not be able to add the attacker's.
-    const proven = await proveCurrent(engine, userId, state, nowMs, currentCode, checkCurrent);
+    const proven = await proveCurrent(engine, { userId, state, nowMs, pending }, currentCode, checkCurrent);
     if ('result' in proven) return proven;
     const checked = await module.check(engine.context(userId, nowMs), pending, proof as Proof);
     if (checked.kind === 'invalid') {
@@ -141,12 +142,14 @@ function refuseUnusable(
 
 type CurrentProof = { wasActive: boolean; state: RecordState; events: TwoFactorEvent[] };
 
-/** On an account with 2FA on, the proof of a factor it has; the state after it was used. */
+/**
+ * On an account with 2FA on, the proof of a factor it has, strong enough to vouch for the new
+ * one (authority.ts: a code of an SMS factor cannot add an authenticator app beside a stronger
+ * factor); the state after it was used.
+ */
 async function proveCurrent(
   engine: Engine,
-  userId: string,
-  state: RecordState,
-  nowMs: number,
+  { userId, state, nowMs, pending }: { userId: string; state: RecordState; nowMs: number; pending: FactorRecord },
   currentCode: unknown,
   checkCurrent: ReturnType<Engine['checker']>,
 ): Promise<CurrentProof | Outcome<BackupCodesResult>> {
@@ -156,6 +159,10 @@ async function proveCurrent(
   const refused = engine.rules.refuse(userId, state, checked, nowMs, OPERATION);
   if (refused !== undefined) return refused;
   const proven = checked as Extract<typeof checked, { kind: 'factor' | 'backup' }>;
+  const { manage } = engine.options;
+  if (!mayManage(manage, engine.registry, state, proven, strengthOf(engine.registry, pending))) {
+    return uncountedRefusal(userId, nowMs, OPERATION, proven.method, 'stronger-factor-required');
+  }
   return {
     wasActive: true,
     state: afterSuccess(state, proven, nowMs),

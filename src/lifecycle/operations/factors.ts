@@ -1,4 +1,5 @@
 // Managing the factors a user has: listing them for a security page, renaming and removing.
+import { strengthOf } from '../engine/authority.js';
 import type { Engine } from '../engine/engine.js';
 import type { TwoFactorEvent } from '../kernel/events.js';
 import { MAX_NAME_LENGTH, checkDisplayText, checkId, checkUserId } from '../kernel/args.js';
@@ -99,12 +100,13 @@ export async function removeFactor(engine: Engine, userId: string, factorId: str
   checkId('factorId', factorId);
   const { state: before } = await engine.load(userId);
   if (before !== null && activeFactors(before).length === 0) return cancelEnrollment(engine, userId, factorId);
-  return withProof<{ ok: true; twoFactorOff: boolean }>(
-    engine,
-    userId,
-    proof,
-    'remove-factor',
-    async (next, _check, nowMs) => {
+  return withProof<{ ok: true; twoFactorOff: boolean }>(engine, userId, proof, {
+    operation: 'remove-factor',
+    manages: (state) => {
+      const factor = state.factors.find((f) => f.id === factorId);
+      return factor === undefined ? undefined : strengthOf(engine.registry, factor);
+    },
+    async onSuccess(next, _check, nowMs) {
       const factor = next.factors.find((f) => f.id === factorId);
       if (factor === undefined) return { result: { ok: false, reason: 'unknown-factor' } };
       const { state: remaining, removed } = without(engine, next, factorId);
@@ -116,5 +118,5 @@ export async function removeFactor(engine: Engine, userId: string, factorId: str
       }
       return { result: { ok: true, twoFactorOff: false }, next: remaining, events };
     },
-  );
+  });
 }

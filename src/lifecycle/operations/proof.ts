@@ -2,8 +2,10 @@
 // made once per call, and what turning 2FA off leaves.
 import { type GeneratedBackupCodes, generateBackupCodes } from '../../backup-codes/set.js';
 import type { Engine } from '../engine/engine.js';
-import { type CodeCheck, afterSuccess, succeededEvent } from '../engine/proof-check.js';
+import { mayManage } from '../engine/authority.js';
+import { type CodeCheck, afterSuccess, succeededEvent, uncountedRefusal } from '../engine/proof-check.js';
 import type { CodeCheckOperation } from '../kernel/events.js';
+import type { StrengthClass } from '../kernel/factor.js';
 import { checkUserId } from '../kernel/args.js';
 import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
 import type { TwoFactorFailure } from '../types.js';
@@ -22,25 +24,37 @@ export function switchedOff(state: RecordState): RecordState {
   return { ...state, factors: [], backupCodes: null, devices: [] };
 }
 
-type Proven = Extract<CodeCheck, { kind: 'factor' | 'backup' }>;
+export type Proven = Extract<CodeCheck, { kind: 'factor' | 'backup' }>;
+
+/** What an operation proven by a factor does, besides its own change (see withProof). */
+export interface ProvenOperation<T> {
+  operation: CodeCheckOperation;
+  /** Decides the change once the proof is accepted; its events follow `verify-succeeded`. */
+  onSuccess: (state: RecordState, check: Proven, nowMs: number) => Promise<Outcome<T | TwoFactorFailure>>;
+  /**
+   * The strength class of what the operation manages in this state (authority.ts), or
+   * undefined when it manages nothing (a sign-in) or the target is not there.
+   */
+  manages?: (state: RecordState) => StrengthClass | undefined;
+  /** Only this factor's proofs count. */
+  onlyFactorId?: string;
+}
 
 /**
  * The skeleton of every operation proven by a factor: refused while locked, the proof checked
- * (any active factor, or a backup code), the refusal rules applied, and on success `onSuccess`
- * decides the change; its events follow the `verify-succeeded` audit event.
+ * (any active factor, or a backup code), the refusal rules applied, the proof's authority over
+ * what the operation manages checked, and on success `onSuccess` decides the change.
  */
 export async function withProof<T>(
   engine: Engine,
   userId: string,
   proof: unknown,
-  operation: CodeCheckOperation,
-  onSuccess: (state: RecordState, check: Proven, nowMs: number) => Promise<Outcome<T | TwoFactorFailure>>,
-  onlyFactorId?: string,
+  { operation, onSuccess, manages, onlyFactorId }: ProvenOperation<T>,
 ): Promise<T | TwoFactorFailure> {
   checkUserId(userId);
   const { rules } = engine;
   const check = engine.checker(proof, onlyFactorId);
-  return engine.transact<T | TwoFactorFailure>(userId, async (state, nowMs) => {
+  return engine.transactWithProof<T | TwoFactorFailure>(userId, proof, async (state, nowMs) => {
     if (state === null || activeFactors(state).length === 0) return { result: { ok: false, reason: 'not-enrolled' } };
     if (onlyFactorId !== undefined && !activeFactors(state).some((f) => f.id === onlyFactorId)) {
       return { result: { ok: false, reason: 'unknown-factor' } };
@@ -51,6 +65,11 @@ export async function withProof<T>(
     const refused = rules.refuse(userId, state, checked, nowMs, operation);
     if (refused !== undefined) return refused;
     const proven = checked as Proven;
+    const target = manages?.(state);
+    if (target !== undefined && !mayManage(engine.options.manage, engine.registry, state, proven, target)) {
+      // A right proof, not used up and not counted: the user is asked for a stronger factor.
+      return uncountedRefusal(userId, nowMs, operation, proven.method, 'stronger-factor-required');
+    }
     const outcome = await onSuccess(afterSuccess(state, proven, nowMs), proven, nowMs);
     return { ...outcome, events: [succeededEvent(userId, nowMs, operation, proven), ...(outcome.events ?? [])] };
   });

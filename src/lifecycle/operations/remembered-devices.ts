@@ -15,6 +15,7 @@ import {
   DEFAULT_DEVICE_TTL_MS,
   MAX_DEVICE_TTL_MS,
   MIN_DEVICE_TTL_MS,
+  keyedToken,
   liveDevices,
   matchDevice,
   newDevice,
@@ -37,7 +38,7 @@ export async function rememberDevice(
     if (state === null || activeFactors(state).length === 0) {
       return { result: { ok: false, reason: 'not-enrolled' } };
     }
-    const { device, token } = newDevice(deviceLabel, nowMs, ttlMs);
+    const { device, token } = newDevice(engine.hasher, userId, deviceLabel, nowMs, ttlMs);
     return {
       result: { ok: true, deviceId: device.id, token, expiresAt: device.expiresAt },
       next: { ...state, devices: [...liveDevices(state.devices, nowMs, 1), device] },
@@ -55,8 +56,30 @@ export async function checkRememberedDevice(
   if (typeof token !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'token must be a string');
   const { state } = await engine.load(userId);
   if (state === null || activeFactors(state).length === 0) return { ok: false, reason: 'not-enrolled' };
-  const matched = matchDevice(state.devices, token, engine.options.now());
-  return matched.ok ? { ok: true, deviceId: matched.device.id } : matched;
+  // A hard lock stops every way in, a remembered browser included (E7): the lock means someone
+  // was guessing codes for this account, and only support's unlock ends it.
+  if (state.throttle.hardLockedAt !== null) return { ok: false, reason: 'hard-locked' };
+  const matched = matchDevice(engine.hasher, userId, state.devices, token, engine.options.now());
+  if (!matched.ok) return matched;
+  if (matched.device.tokenKeyId === undefined) await rekey(engine, userId, matched.device.id, token);
+  return { ok: true, deviceId: matched.device.id };
+}
+
+/**
+ * An entry made before tokens were keyed, re-hashed under the keyring and bound to its user by
+ * the check that just accepted its token: from then on a copy of it in another record matches
+ * nothing. A lost race (the device forgotten meanwhile) leaves the record as it is.
+ */
+async function rekey(engine: Engine, userId: string, deviceId: string, token: string): Promise<void> {
+  await engine.transact<void>(userId, async (state) => {
+    const device = state?.devices.find((d) => d.id === deviceId);
+    if (state === null || device === undefined || device.tokenKeyId !== undefined) return { result: undefined };
+    const rekeyed = { ...device, ...keyedToken(engine.hasher, userId, deviceId, token) };
+    return {
+      result: undefined,
+      next: { ...state, devices: state.devices.map((d) => (d.id === deviceId ? rekeyed : d)) },
+    };
+  });
 }
 
 export async function listRememberedDevices(engine: Engine, userId: string): Promise<RememberedDeviceSummary[]> {

@@ -1,9 +1,38 @@
-// The operations proven by a factor that change no factor: sign-in, new backup codes, 2FA off.
-import { unusedBackupCodes } from '../engine/state.js';
+// The operations proven by a factor that change no factor: sign-in, step-up, new backup codes,
+// 2FA off.
 import { FactorkitError } from '../../errors/index.js';
+import { provenStrength, strongestActive } from '../engine/authority.js';
 import type { Engine } from '../engine/engine.js';
-import type { BackupCodesResult, TwoFactorFailure, VerifyOptions, VerifyResult } from '../types.js';
-import { lazyBackupCodes, switchedOff, withProof } from './proof.js';
+import { unusedBackupCodes } from '../engine/state.js';
+import type { StrengthClass } from '../kernel/factor.js';
+import type { RecordState } from '../kernel/record.js';
+import { atLeast, isStrengthClass } from '../kernel/strength.js';
+import type {
+  BackupCodesResult,
+  StepUpOptions,
+  StepUpResult,
+  TwoFactorFailure,
+  VerifyOptions,
+  VerifyResult,
+} from '../types.js';
+import { type Proven, lazyBackupCodes, switchedOff, withProof } from './proof.js';
+
+function checkFactorIdOption(options: unknown): string | undefined {
+  const factorId = (options as VerifyOptions | undefined)?.factorId;
+  if (factorId !== undefined && typeof factorId !== 'string') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'factorId must be a string');
+  }
+  return factorId;
+}
+
+/** What a successful check says about the proof: the factor, its class, and its own details. */
+function provenDetails(engine: Engine, check: Proven) {
+  const strength = provenStrength(engine.registry, check);
+  if (check.kind === 'backup') return { method: 'backup', ...strength };
+  const { factor } = check;
+  const details = engine.registry.moduleOf(factor).signInDetails?.(factor) ?? {};
+  return { method: factor.type, factorId: factor.id, ...details, ...strength };
+}
 
 export async function verify(
   engine: Engine,
@@ -11,37 +40,55 @@ export async function verify(
   proof: unknown,
   options?: VerifyOptions,
 ): Promise<VerifyResult> {
-  const factorId = (options as VerifyOptions | undefined)?.factorId;
-  if (factorId !== undefined && typeof factorId !== 'string') {
-    throw new FactorkitError('INVALID_ARGUMENT', 'factorId must be a string');
-  }
-  return withProof<VerifyResult>(
-    engine,
-    userId,
-    proof,
-    'verify',
-    async (next, check, nowMs) => {
+  return withProof<VerifyResult>(engine, userId, proof, {
+    operation: 'verify',
+    onlyFactorId: checkFactorIdOption(options),
+    async onSuccess(next, check, nowMs) {
       const remaining = unusedBackupCodes(next.backupCodes);
-      if (check.kind === 'factor') {
-        const { factor } = check;
-        const details = engine.registry.moduleOf(factor).signInDetails?.(factor) ?? {};
-        const result = {
-          ok: true,
-          method: factor.type,
-          factorId: factor.id,
-          ...details,
-          remainingBackupCodes: remaining,
-        };
-        return { result: result as VerifyResult, next };
-      }
-      return {
-        result: { ok: true, method: 'backup', remainingBackupCodes: remaining },
-        next,
-        events: [{ type: 'backup-code-used', userId, at: nowMs, remaining }],
-      };
+      const result = { ok: true, ...provenDetails(engine, check), remainingBackupCodes: remaining } as VerifyResult;
+      if (check.kind === 'factor') return { result, next };
+      return { result, next, events: [{ type: 'backup-code-used', userId, at: nowMs, remaining }] };
     },
-    factorId,
-  );
+  });
+}
+
+function checkStepUpOptions(options: unknown): { factorId: string | undefined; minimum: StrengthClass | undefined } {
+  const minimum = (options as StepUpOptions | undefined)?.minimum;
+  if (minimum !== undefined && !isStrengthClass(minimum)) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'minimum must be a strength class');
+  }
+  return { factorId: checkFactorIdOption(options), minimum };
+}
+
+/**
+ * A proof for a sensitive action of a signed-in user: checked and used up as a sign-in is, and
+ * answered with when it was made and how strong it was, for the app to keep with the session.
+ */
+export async function stepUp(
+  engine: Engine,
+  userId: string,
+  proof: unknown,
+  options?: StepUpOptions,
+): Promise<StepUpResult> {
+  const { factorId, minimum } = checkStepUpOptions(options);
+  return withProof<StepUpResult>(engine, userId, proof, {
+    operation: 'step-up',
+    onlyFactorId: factorId,
+    // The minimum asked for, capped by what the account has: a stronger factor than its
+    // strongest cannot be asked of it.
+    manages: (state) => (minimum === undefined ? undefined : capped(engine, state, minimum)),
+    async onSuccess(next, check, nowMs) {
+      const result = { ok: true, ...provenDetails(engine, check), at: nowMs } as StepUpResult;
+      if (check.kind === 'factor') return { result, next };
+      const remaining = unusedBackupCodes(next.backupCodes);
+      return { result, next, events: [{ type: 'backup-code-used', userId, at: nowMs, remaining }] };
+    },
+  });
+}
+
+function capped(engine: Engine, state: RecordState, minimum: StrengthClass): StrengthClass {
+  const strongest = strongestActive(engine.registry, state);
+  return strongest === undefined || atLeast(strongest, minimum) ? minimum : strongest;
 }
 
 export async function regenerateBackupCodes(
@@ -50,13 +97,17 @@ export async function regenerateBackupCodes(
   proof: unknown,
 ): Promise<BackupCodesResult> {
   const backupCodes = lazyBackupCodes(engine);
-  return withProof<BackupCodesResult>(engine, userId, proof, 'regenerate-backup-codes', async (next, _check, nowMs) => {
-    const generated = await backupCodes(userId, nowMs);
-    return {
-      result: { ok: true, backupCodes: [...generated.codes] },
-      next: { ...next, backupCodes: generated.set },
-      events: [{ type: 'backup-codes-regenerated', userId, at: nowMs, count: generated.codes.length }],
-    };
+  return withProof<BackupCodesResult>(engine, userId, proof, {
+    operation: 'regenerate-backup-codes',
+    manages: () => 'look-up-secret',
+    async onSuccess(next, _check, nowMs) {
+      const generated = await backupCodes(userId, nowMs);
+      return {
+        result: { ok: true, backupCodes: [...generated.codes] },
+        next: { ...next, backupCodes: generated.set },
+        events: [{ type: 'backup-codes-regenerated', userId, at: nowMs, count: generated.codes.length }],
+      };
+    },
   });
 }
 
@@ -65,9 +116,12 @@ export async function disable(
   userId: string,
   proof: unknown,
 ): Promise<{ ok: true } | TwoFactorFailure> {
-  return withProof<{ ok: true }>(engine, userId, proof, 'disable', async (next, _check, nowMs) => ({
-    result: { ok: true },
-    next: switchedOff(next),
-    events: [{ type: 'disabled', userId, at: nowMs }],
-  }));
+  return withProof<{ ok: true }>(engine, userId, proof, {
+    operation: 'disable',
+    // Every factor goes: the proof must be of the account's strongest class.
+    manages: (state) => strongestActive(engine.registry, state),
+    async onSuccess(next, _check, nowMs) {
+      return { result: { ok: true }, next: switchedOff(next), events: [{ type: 'disabled', userId, at: nowMs }] };
+    },
+  });
 }

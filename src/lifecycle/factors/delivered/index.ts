@@ -82,6 +82,9 @@ export function deliveredCodes(options: DeliveredCodesOptions): FactorModule {
     label: 'Delivered code',
     maxActive: MAX_DELIVERED_FACTORS,
     strength: strengthOf,
+    // A voice code (four digits, read out over the phone network, a fallback) signs in and
+    // manages nothing: it cannot remove a factor, turn 2FA off or vouch for a new factor.
+    manages: (factor) => factor.channel !== 'voice',
     parse: (raw, userId) => parseDeliveredFactor(userId, raw),
     enrollsWith: (given) => 'channel' in given,
     beginEnrollment: (engine, userId, given) => beginDeliveredEnrollment(withEngine(engine), userId, given),
