@@ -677,7 +677,7 @@ export interface TwoFactor {
    * `DELIVERY_NOT_CONFIGURED`, `DELIVERY_FAILED`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`,
    * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`
    */
-  requestApproval(userId: string, options: RequestApprovalOptions): Promise<RequestApprovalResult>;
+  requestApproval(userId: string, options?: RequestApprovalOptions): Promise<RequestApprovalResult>;
   /**
    * Approves a sign-in with the `approveToken` of an approval message: call it from the
    * endpoint the message's button or link reaches (a Telegram webhook that checks its secret

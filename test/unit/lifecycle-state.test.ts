@@ -59,6 +59,7 @@ const deliveredFactor = fc.constantFrom('email', 'sms', 'telegram', 'voice', 'pu
     keyId,
     approveHash: hash,
     denyHash: hash,
+    matchHash: hash,
     createdAt: time,
     expiresAt: time,
   };
