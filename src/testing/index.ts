@@ -11,6 +11,7 @@ import { type FactorConformanceSpec, factorConformanceSuite } from './factor-con
 import { faultsSuite } from './faults.js';
 import { lifecycleDeliveredSuite } from './lifecycle-delivered.js';
 import { lifecycleFactorsSuite } from './lifecycle-factors.js';
+import { lifecycleFanOutSuite } from './lifecycle-fan-out.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { lifecycleSecuritySuite } from './lifecycle-security.js';
 import { storeEdgesSuite } from './store-edges.js';
@@ -61,6 +62,7 @@ export function runStoreConformance(
     lifecycleSecuritySuite(useStore);
     lifecycleFactorsSuite(useStore);
     lifecycleDeliveredSuite(useStore);
+    lifecycleFanOutSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
     for (const spec of options.factors ?? []) factorConformanceSuite(useStore, spec);
   });
