@@ -24,7 +24,7 @@ import {
   type TwoFactorStore,
 } from 'factorkit';
 import { AuditLog } from './audit.js';
-import { approvalMatchNumber, type Outbox } from './outbox.js';
+import type { Outbox } from './outbox.js';
 import { csrfToken, requireCsrfToken } from './csrf.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { UserSessionIndex } from './sessions.js';
@@ -51,7 +51,14 @@ declare module 'express-session' {
     /** Second step by a delivered code: which factor the code was sent through. */
     signInCode: PendingDelivered;
     /** Second step by a Telegram approval: the request the waiting page polls. */
-    signInApproval: { userId: string; factorId: string; challengeId: string; maskedDestination: string };
+    signInApproval: {
+      userId: string;
+      factorId: string;
+      challengeId: string;
+      maskedDestination: string;
+      /** factorkit's matchNumber, shown on the waiting page: the user picks it in Telegram. */
+      matchNumber: string;
+    };
   }
 }
 
@@ -99,10 +106,10 @@ export interface ExampleAppOptions {
   /** Audit lines. Never given secrets, codes or passwords. */
   log?: (line: string) => void;
   /**
-   * The demo's stand-in for real providers (server.ts passes one): its `deliver` becomes
-   * factorkit's, and /dev/outbox is mounted, showing every code sent. Never in a real app: it
-   * would show every user's codes to anyone. Without it there is no sender, and the pages for
-   * e-mail, Telegram, SMS and voice factors are not offered.
+   * The demo's stand-in for real providers (server.ts passes one in its in-memory mode only):
+   * its `deliver` becomes factorkit's, and /dev/outbox is mounted, showing every code sent, to
+   * requests from 127.0.0.1 only. Never in a real app: it shows every user's codes. Without it
+   * there is no sender, and the pages for e-mail, Telegram, SMS and voice factors are not offered.
    */
   outbox?: { outbox: Outbox; smtpPort: number };
   /** factorkit's delivery settings (cooldown, caps, fallback); its defaults when absent. */
@@ -1022,6 +1029,20 @@ export function createExampleApp(options: ExampleAppOptions) {
   }
 
   /**
+   * Why no approval request went out: after requests left unanswered or denied in a row (push
+   * fatigue), or too many in a day, factorkit pauses them until the user signs in another way.
+   */
+  function approvalRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
+    if (result.reason !== 'rate-limited') return sendRefusal(result);
+    return {
+      kind: 'error',
+      text:
+        `No more approval requests for now (about ${Math.ceil(result.retryAfterMs / 60_000)} minutes): too many were ` +
+        'denied or left unanswered. Use another method; signing in with it allows requests again.',
+    };
+  }
+
+  /**
    * Runs a send (beginEnrollment, sendCode, requestApproval); a provider that failed, or a
    * destination factorkit cannot use, becomes a notice instead of a 500.
    */
@@ -1329,7 +1350,7 @@ export function createExampleApp(options: ExampleAppOptions) {
           views.secondFactorPage(
             ctx(req, res),
             user.username,
-            isNotice(requested) ? requested : sendRefusal(requested),
+            isNotice(requested) ? requested : approvalRefusal(requested),
             await deliveredMethods(user.id),
           ),
         );
@@ -1339,6 +1360,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       factorId: method.factorId,
       challengeId: requested.challengeId,
       maskedDestination: method.maskedDestination,
+      matchNumber: requested.matchNumber,
     };
     res.redirect('/login/2fa/wait');
   });
@@ -1361,7 +1383,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       return res.send(
         views.approvalWaitPage(ctx(req, res), {
           maskedDestination: waiting.maskedDestination,
-          matchNumber: approvalMatchNumber(waiting.challengeId),
+          matchNumber: waiting.matchNumber,
         }),
       );
     }
@@ -1379,12 +1401,19 @@ export function createExampleApp(options: ExampleAppOptions) {
   });
 
   // The demo's outbox: what the stand-in providers "sent". Mounted only when the app is given
-  // one (server.ts, the e2e test); it shows every user's codes, so no real app has it.
+  // one (server.ts in its in-memory mode, the e2e tests); it shows every user's codes, so no
+  // real app has it, and even here only this machine may open it (E10 of issue 25).
   if (options.outbox) {
     const { outbox, smtpPort } = options.outbox;
 
+    app.use('/dev/outbox', (req, res, next) => {
+      // The socket's address, not X-Forwarded-For: 'trust proxy' is off, so no header can claim it.
+      if (isFromLocalhost(req.socket.remoteAddress)) return next();
+      res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no page here.'));
+    });
+
     app.get('/dev/outbox', async (req, res) => {
-      // Open to anyone (it stands in for everyone's inbox and phone); the header still shows who is signed in.
+      // Open to whoever is on this machine (it stands in for everyone's inbox and phone); the header still shows who is signed in.
       const user = req.session.userId ? await options.users.findById(req.session.userId) : null;
       res.send(
         views.outboxPage(ctx(req, res, user ?? undefined), {
@@ -1406,9 +1435,21 @@ export function createExampleApp(options: ExampleAppOptions) {
       // Like Telegram's buttons, a message's buttons are answered once; factorkit would refuse a
       // second press anyway (each token works once).
       if (!entry.answer) {
+        // The number pressed: factorkit takes a wrong (or missing) one as a denial, and counts it.
         const result =
-          answer === 'approve' ? await twoFactor.approve(entry.approveToken) : await twoFactor.deny(entry.denyToken);
-        outbox.recordAnswer(entry.id, result.ok ? (answer === 'approve' ? 'approved' : 'denied') : 'refused');
+          answer === 'approve'
+            ? await twoFactor.approve(entry.approveToken, { matchNumber: text(req.body, 'matchNumber') })
+            : await twoFactor.deny(entry.denyToken);
+        outbox.recordAnswer(
+          entry.id,
+          result.ok
+            ? answer === 'approve'
+              ? 'approved'
+              : 'denied'
+            : result.reason === 'wrong-number'
+              ? 'wrong-number'
+              : 'refused',
+        );
       }
       res.redirect(303, '/dev/outbox');
     });
@@ -1433,4 +1474,9 @@ export function createExampleApp(options: ExampleAppOptions) {
   });
 
   return { app, twoFactor, sessionStore, audit };
+}
+
+/** Whether a socket address is 127.0.0.1 (also as the IPv4-mapped IPv6 address a dual-stack socket reports). */
+export function isFromLocalhost(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::ffff:127.0.0.1';
 }
