@@ -168,9 +168,10 @@ export interface DeliveredCodesOptions extends DeliveryOptions {
  *   number must end with (4 digits); when a voice factor falls back to SMS, `channel` is
  *   `'sms'` while `factorId` stays the voice factor's. `purpose` says whether it confirms a new
  *   destination (`'enrollment'`) or signs in (`'sign-in'`).
- * - `kind: 'approval'`: an approval request. Give the user two buttons (or links) that make
- *   your server call `approve(approveToken)` or `deny(denyToken)`; each token works once, until
- *   `expiresAt`.
+ * - `kind: 'approval'`: an approval request. Give the user a button per number of
+ *   `matchChoices` that makes your server call `approve(approveToken, { matchNumber })` with
+ *   that number, and one that calls `deny(denyToken)`; each token works once, until `expiresAt`.
+ *   A request to several factors sends one message to each; the first answer decides.
  *
  * The message holds the code or the tokens in clear: never log it.
  *
