@@ -18,6 +18,9 @@ type CodeMessage = Extract<DeliveryMessage, { kind: 'code' }>;
 function setup(delivery: Omit<DeliveryOptions, 'deliver'> = {}, extra: Partial<TwoFactorOptions> = {}) {
   const clock = { now: T0 };
   const outbox: { at: number; message: DeliveryMessage }[] = [];
+  /** Destinations whose provider is down: deliver throws for them. */
+  const failing = new Set<string>();
+  const warnings: string[] = [];
   const events: TwoFactorEvent[] = [];
   const twoFactor = createTwoFactor({
     store: new MemoryStore(),
@@ -28,9 +31,16 @@ function setup(delivery: Omit<DeliveryOptions, 'deliver'> = {}, extra: Partial<T
     // The attacker's wrong codes are not what these tests count.
     throttle: { maxFailures: 1000, maxConsecutiveFailures: 100 },
     factors: [
-      deliveredCodes({ deliver: async (message) => void outbox.push({ at: clock.now, message }), ...delivery }),
+      deliveredCodes({
+        deliver: async (message) => {
+          if (failing.has(message.destination)) throw new Error('provider unavailable');
+          outbox.push({ at: clock.now, message });
+        },
+        ...delivery,
+      }),
     ],
     onEvent: (event) => void events.push(event),
+    warn: (message) => void warnings.push(message),
     ...extra,
   });
   const lastCode = (): CodeMessage => {
@@ -43,7 +53,7 @@ function setup(delivery: Omit<DeliveryOptions, 'deliver'> = {}, extra: Partial<T
     if (sent?.kind !== 'approval') throw new Error('no approval delivered');
     return sent;
   };
-  return { clock, outbox, events, twoFactor, lastCode, lastApproval };
+  return { clock, outbox, events, twoFactor, lastCode, lastApproval, failing, warnings };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -363,5 +373,40 @@ describe('allowSend: the app vetoes sends across accounts', () => {
     expect((await s.twoFactor.beginEnrollment('account-3', { channel: 'sms', destination: '+447700900123' })).ok).toBe(
       true,
     );
+  });
+});
+
+describe('fan-out when providers fail', () => {
+  it('fan-out: a message that could not be delivered leaves the others standing; none delivered is DELIVERY_FAILED, nothing counted', async () => {
+    const s = setup();
+    const { backupCodes } = await enrolled(s);
+    const begun = await s.twoFactor.beginEnrollment('victim', { channel: 'push', destination: 'device-token-abc' });
+    if (!begun.ok) throw new Error(begun.reason);
+    const confirmed = await s.twoFactor.confirmEnrollment('victim', s.lastCode().code, {
+      factorId: begun.factorId,
+      currentCode: backupCodes[0]!,
+    });
+    expect(confirmed.ok).toBe(true);
+    s.clock.now += HOUR_MS;
+    // Telegram is down: the push still goes out, and answers.
+    s.failing.add('123456789');
+    const before = s.outbox.length;
+    const requested = await s.twoFactor.requestApproval('victim');
+    if (!requested.ok) throw new Error(requested.reason);
+    expect(requested.factorIds).toHaveLength(2);
+    expect(s.outbox.slice(before).map((o) => o.message.channel)).toEqual(['push']);
+    expect(s.warnings.join('\n')).toContain('1 of 2 approval messages were not sent');
+    expect(s.events.filter((e) => e.type === 'approval-requested')).toEqual([
+      expect.objectContaining({ factorId: begun.factorId, challengeId: requested.challengeId }),
+    ]);
+    expect(await s.twoFactor.approve(s.lastApproval().approveToken, { matchNumber: requested.matchNumber })).toEqual({
+      ok: true,
+    });
+    // Every provider down: DELIVERY_FAILED, and the request is not counted (no cooldown follows).
+    s.clock.now += 31_000;
+    s.failing.add('device-token-abc');
+    expect(await codeOf(s.twoFactor.requestApproval('victim'))).toBe('DELIVERY_FAILED');
+    s.failing.clear();
+    expect((await s.twoFactor.requestApproval('victim')).ok).toBe(true);
   });
 });
