@@ -1,5 +1,6 @@
 // How every delivered send runs: the new code (or approval) and the send are written first,
-// with compare-and-set, and only then handed to `deliver`; if `deliver` fails, a second write
+// with compare-and-set, and only then handed to the app's `allowSend` and `deliver` (an
+// approval to several factors: one message each); if no message went out, a second write
 // undoes exactly that send. Written first, because the resend limits are decided on the record:
 // of two parallel sends, one wins the write and delivers, the other re-reads and is refused by
 // the cooldown; delivering first would let every parallel caller send before one of them lost
