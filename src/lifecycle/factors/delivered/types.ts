@@ -18,7 +18,7 @@ import type { RateLimited, TwoFactorFailure } from '../../kernel/results.js';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
 /**
- * Tuning of delivered codes and approvals (options of {@link deliveredCodes}). Every value is
+ * Tuning of delivered codes and approvals (options of {@link deliveredCodes}). Every number is
  * an integer; out of its bounds it is `INVALID_ARGUMENT` at `deliveredCodes`.
  *
  * @example
