@@ -1019,9 +1019,14 @@ export function createExampleApp(options: ExampleAppOptions) {
   /** Why a code (or approval request) was not sent. */
   function sendRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
     if (result.reason === 'rate-limited') {
+      // The cooldown is seconds; the daily caps can be hours: then another method is the way in.
+      const seconds = Math.ceil(result.retryAfterMs / 1000);
       return {
         kind: 'error',
-        text: `Too many codes asked for: wait ${Math.ceil(result.retryAfterMs / 1000)} seconds before asking for a new one.`,
+        text:
+          seconds <= 120
+            ? `Too many codes asked for: wait ${seconds} seconds before asking for a new one.`
+            : `Too many codes asked for: no new one for about ${Math.ceil(seconds / 60)} minutes. Use another method (an authenticator app or a backup code).`,
       };
     }
     if (result.reason === 'locked' || result.reason === 'hard-locked') return failureNotice(result, '');
