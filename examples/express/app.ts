@@ -1102,7 +1102,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     const back = text(req.body, 'back');
     const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
     if (!SEND_CODE_BACK.test(back) || !method) return res.redirect('/profile');
-    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    // A signed-in session of an account with a delivered factor has passed a second factor: its
+    // codes come from their own allowance, which a password-only attacker cannot use up (E5).
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession: true }));
     req.session.flash =
       isNotice(sent) || !sent.ok
         ? (isNotice(sent) ? sent : sendRefusal(sent)).text
@@ -1196,7 +1198,8 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!pending) return res.redirect('/profile');
     const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
     if (!method) return res.redirect('/2fa/delivered/confirm');
-    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    // Signed in with a second factor already: the trusted sessions' allowance (E5).
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession: true }));
     if (isNotice(sent) || !sent.ok)
       return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
     req.session.flash = `We sent a code to ${method.maskedDestination}: enter it as the code from a current method.`;
