@@ -109,6 +109,19 @@ const CASES: FaultCase[] = [
     },
   },
   {
+    // Without a factorId: the request to every factor that carries it, counted on the account.
+    name: 'requestApproval (to every linked factor)',
+    setup: async (tf, userId, clock, outbox) => ({
+      ...(await enrollDelivered(tf, outbox, userId, clock, 'telegram', '123456789')),
+      outbox,
+    }),
+    run: (tf, userId) => tf.requestApproval(userId),
+    completed: async (tf, userId) => {
+      const again = await tf.requestApproval(userId);
+      return !again.ok && again.reason === 'rate-limited';
+    },
+  },
+  {
     name: 'sendCode (a send is committed before deliver)',
     setup: async (tf, userId, clock, outbox) => ({
       ...(await enrollDelivered(tf, outbox, userId, clock)),
