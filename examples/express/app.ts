@@ -6,7 +6,7 @@
 //   second step accepts it) -> code OK -> `userId` (signed in). The session id is regenerated at
 //   each transition, so a session id planted before log-in is worthless after it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
 import { type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
@@ -119,6 +119,13 @@ export interface ExampleAppOptions {
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
 /** The cookie holding a remembered browser's token (factorkit stores only its hash). */
 const DEVICE_COOKIE = 'factorkit.device';
+/**
+ * Set on every completed sign-in: this browser has signed this user in before. It skips
+ * nothing; it only lets the browser's sign-in codes come from factorkit's trusted-session
+ * allowance (E5 of issue 25), which requests backed by the password alone cannot use up.
+ */
+const KNOWN_BROWSER_COOKIE = 'factorkit.known';
+const KNOWN_BROWSER_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 const REMEMBER_DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** factorkit's limit of active authenticators per user (beyond it, TOO_MANY_FACTORS). */
 const MAX_AUTHENTICATORS = 5;
@@ -178,6 +185,27 @@ function cookieValue(req: Request, name: string): string | undefined {
     if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
   }
   return undefined;
+}
+
+/**
+ * The known-browser mark of a user: an HMAC of the user id under the session secret, so nobody
+ * without the secret can make one. (A real app keeps a random id per browser in its database,
+ * which it can list and revoke; the demo keeps nothing.)
+ */
+function knownBrowserMark(secret: string, userId: string): string {
+  return createHmac('sha256', secret).update(`known-browser:${userId}`).digest('base64url');
+}
+
+function isKnownBrowser(req: Request, secret: string, userId: string): boolean {
+  const given = Buffer.from(cookieValue(req, KNOWN_BROWSER_COOKIE) ?? '');
+  const expected = Buffer.from(knownBrowserMark(secret, userId));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** "25 minutes", "23 hours": a wait as a page says it. */
+function aboutTime(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return minutes <= 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
 }
 
 /** "Chrome on Linux" and the like: enough for a user to recognise the browser in a list. */
@@ -485,6 +513,13 @@ export function createExampleApp(options: ExampleAppOptions) {
     const remember = text(req.body, 'remember') === 'yes';
     await signIn(req, user);
     log(`User ${user.id} logged in with a password and ${how}`);
+    res.cookie(KNOWN_BROWSER_COOKIE, knownBrowserMark(options.sessionSecret, user.id), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: KNOWN_BROWSER_TTL_MS,
+      path: '/',
+    });
     if (remember) {
       const remembered = await twoFactor.rememberDevice(user.id, {
         label: deviceLabel(req.get('user-agent')),
@@ -1026,7 +1061,7 @@ export function createExampleApp(options: ExampleAppOptions) {
         text:
           seconds <= 120
             ? `Too many codes asked for: wait ${seconds} seconds before asking for a new one.`
-            : `Too many codes asked for: no new one for about ${Math.ceil(seconds / 60)} minutes. Use another method (an authenticator app or a backup code).`,
+            : `Too many codes asked for: no new one for about ${aboutTime(seconds)}. Use another method (an authenticator app or a backup code).`,
       };
     }
     if (result.reason === 'locked' || result.reason === 'hard-locked') return failureNotice(result, '');
@@ -1042,7 +1077,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     return {
       kind: 'error',
       text:
-        `No more approval requests for now (about ${Math.ceil(result.retryAfterMs / 60_000)} minutes): too many were ` +
+        `No more approval requests for now (about ${aboutTime(Math.ceil(result.retryAfterMs / 1000))}): too many were ` +
         'denied or left unanswered. Use another method; signing in with it allows requests again.',
     };
   }
@@ -1307,7 +1342,10 @@ export function createExampleApp(options: ExampleAppOptions) {
         ? kept
         : { userId: user.id, ...method, resendAt: clock() };
     req.session.signInCode = pending;
-    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    // A browser that signed this user in before draws on the trusted sessions' allowance, which
+    // an attacker who has only the password cannot use up (E5).
+    const trustedSession = isKnownBrowser(req, options.sessionSecret, user.id);
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession }));
     if (isNotice(sent) || !sent.ok)
       return sendDeliveredSignInPage(req, res, pending, isNotice(sent) ? sent : sendRefusal(sent));
     // A voice factor's code may come by SMS instead (unanswered calls): the page says which.

@@ -243,6 +243,64 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it("E5: an attacker with the password uses up the e-mail factor's codes of the day; the user's own browser still gets one and signs in", async () => {
+    const address = 'lou@example.test';
+    const victim = await newContext();
+    const page = await victim.newPage();
+    await signUp(page, 'lou');
+    await addEmailFactor(page, address);
+    await logOut(page);
+    // A first sign-in from this browser: it is now known (a cookie of the demo's).
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'lou');
+    const before = mailsTo(address).length;
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    await submitCode(page, await codeFromLatestMail(address, before), 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    await logOut(page);
+
+    // The attacker, in a browser of their own: a new code every 31 s, and when refused for the
+    // hour, again once the hour is over, until refused for the day.
+    const attacker = await (await newContext()).newPage();
+    let refusal: string | undefined;
+    for (let i = 0; i < 30 && refusal === undefined; i++) {
+      advance(DELIVERY.resendCooldownMs + 1000);
+      await attacker.goto('/login/2fa');
+      if (pathOf(attacker) !== '/login/2fa') await enterPassword(attacker, 'lou');
+      await andWait(attacker, attacker.getByRole('button', { name: /^E-mail me a code at / }).click());
+      if ((await attacker.locator('[role=alert]').count()) === 0) continue;
+      const text = (await textOf(attacker, '[role=alert]')) ?? '';
+      // The hour's cap: "about 55 minutes"; the day's: "about 23 hours".
+      const minutes = /about (\d+) minutes/.exec(text)?.[1];
+      if (minutes === undefined) refusal = text;
+      else advance(Number(minutes) * 60_000);
+    }
+    expect(refusal).toMatch(/no new one for about \d+ hours\. Use another method/);
+    await shot(attacker, 'attacker-refused-for-the-day');
+    // Ten codes went to the address today (the enrolment's, the user's sign-in and the attacker's), no more.
+    const sentToday = mailsTo(address).length;
+    expect(sentToday).toBe(10);
+
+    // The user, in their own browser: a code comes (from the trusted allowance) and signs in.
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'lou');
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    expect(pathOf(page)).toBe('/login/2fa/code');
+    await submitCode(page, await codeFromLatestMail(address, sentToday), 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, '#whoami')).toBe('lou');
+    await shot(page, 'known-browser-signed-in');
+    // The attacker's browser is still refused.
+    advance(DELIVERY.resendCooldownMs);
+    await attacker.goto('/login/2fa');
+    if (pathOf(attacker) !== '/login/2fa') await enterPassword(attacker, 'lou');
+    await andWait(attacker, attacker.getByRole('button', { name: /^E-mail me a code at / }).click());
+    expect(await textOf(attacker, '[role=alert]')).toContain('Too many codes asked for');
+    expect(mailsTo(address)).toHaveLength(sentToday + 1);
+    await victim.close();
+    await attacker.context().close();
+  }, 180_000);
+
   it('adds Telegram, signs in by approving in the outbox while the waiting page polls; a denied request signs nobody in', async () => {
     const context = await newContext();
     const page = await context.newPage();
