@@ -1,5 +1,7 @@
-// Approval requests: asked for on an active delivered factor (written, then delivered: send.ts),
-// answered once with a token from the message, and picked up once by the waiting sign-in page.
+// Approval requests: asked for on one active delivered factor or on every one that carries
+// them (one challenge, one count towards the account's limits: limits.ts), written, then
+// delivered (send.ts); answered once, on any of its factors, with a token from the message and
+// the number the sign-in page shows; picked up once by the waiting sign-in page.
 import { FactorkitError } from '../../../errors/index.js';
 import type { TwoFactorEvent } from '../../kernel/events.js';
 import { checkId, checkOptions, checkUserId } from '../../kernel/args.js';
