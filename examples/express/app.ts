@@ -6,7 +6,7 @@
 //   second step accepts it) -> code OK -> `userId` (signed in). The session id is regenerated at
 //   each transition, so a session id planted before log-in is worthless after it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
 import { type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
@@ -25,7 +25,7 @@ import {
   type TwoFactorStore,
 } from 'factorkit';
 import { AuditLog } from './audit.js';
-import { approvalMatchNumber, type Outbox } from './outbox.js';
+import type { Outbox } from './outbox.js';
 import { csrfToken, requireCsrfToken } from './csrf.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { UserSessionIndex } from './sessions.js';
@@ -52,7 +52,14 @@ declare module 'express-session' {
     /** Second step by a delivered code: which factor the code was sent through. */
     signInCode: PendingDelivered;
     /** Second step by a Telegram approval: the request the waiting page polls. */
-    signInApproval: { userId: string; factorId: string; challengeId: string; maskedDestination: string };
+    signInApproval: {
+      userId: string;
+      factorId: string;
+      challengeId: string;
+      maskedDestination: string;
+      /** factorkit's matchNumber, shown on the waiting page: the user picks it in Telegram. */
+      matchNumber: string;
+    };
   }
 }
 
@@ -100,10 +107,10 @@ export interface ExampleAppOptions {
   /** Audit lines. Never given secrets, codes or passwords. */
   log?: (line: string) => void;
   /**
-   * The demo's stand-in for real providers (server.ts passes one): its `deliver` becomes
-   * factorkit's, and /dev/outbox is mounted, showing every code sent. Never in a real app: it
-   * would show every user's codes to anyone. Without it there is no sender, and the pages for
-   * e-mail, Telegram, SMS and voice factors are not offered.
+   * The demo's stand-in for real providers (server.ts passes one in its in-memory mode only):
+   * its `deliver` becomes factorkit's, and /dev/outbox is mounted, showing every code sent, to
+   * requests from 127.0.0.1 only. Never in a real app: it shows every user's codes. Without it
+   * there is no sender, and the pages for e-mail, Telegram, SMS and voice factors are not offered.
    */
   outbox?: { outbox: Outbox; smtpPort: number };
   /** factorkit's delivery settings (cooldown, caps, fallback); its defaults when absent. */
@@ -113,6 +120,13 @@ export interface ExampleAppOptions {
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
 /** The cookie holding a remembered browser's token (factorkit stores only its hash). */
 const DEVICE_COOKIE = 'factorkit.device';
+/**
+ * Set on every completed sign-in: this browser has signed this user in before. It skips
+ * nothing; it only lets the browser's sign-in codes come from factorkit's trusted-session
+ * allowance (E5 of issue 25), which requests backed by the password alone cannot use up.
+ */
+const KNOWN_BROWSER_COOKIE = 'factorkit.known';
+const KNOWN_BROWSER_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 const REMEMBER_DEVICE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** factorkit's limit of active authenticators per user (beyond it, TOO_MANY_FACTORS). */
 const MAX_AUTHENTICATORS = 5;
@@ -174,6 +188,27 @@ function cookieValue(req: Request, name: string): string | undefined {
     if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
   }
   return undefined;
+}
+
+/**
+ * The known-browser mark of a user: an HMAC of the user id under the session secret, so nobody
+ * without the secret can make one. (A real app keeps a random id per browser in its database,
+ * which it can list and revoke; the demo keeps nothing.)
+ */
+function knownBrowserMark(secret: string, userId: string): string {
+  return createHmac('sha256', secret).update(`known-browser:${userId}`).digest('base64url');
+}
+
+function isKnownBrowser(req: Request, secret: string, userId: string): boolean {
+  const given = Buffer.from(cookieValue(req, KNOWN_BROWSER_COOKIE) ?? '');
+  const expected = Buffer.from(knownBrowserMark(secret, userId));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** "25 minutes", "23 hours": a wait as a page says it. */
+function aboutTime(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return minutes <= 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
 }
 
 /** "Chrome on Linux" and the like: enough for a user to recognise the browser in a list. */
@@ -481,6 +516,13 @@ export function createExampleApp(options: ExampleAppOptions) {
     const remember = text(req.body, 'remember') === 'yes';
     await signIn(req, user);
     log(`User ${user.id} logged in with a password and ${how}`);
+    res.cookie(KNOWN_BROWSER_COOKIE, knownBrowserMark(options.sessionSecret, user.id), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: KNOWN_BROWSER_TTL_MS,
+      path: '/',
+    });
     if (remember) {
       const remembered = await twoFactor.rememberDevice(user.id, {
         label: deviceLabel(req.get('user-agent')),
@@ -1015,13 +1057,32 @@ export function createExampleApp(options: ExampleAppOptions) {
   /** Why a code (or approval request) was not sent. */
   function sendRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
     if (result.reason === 'rate-limited') {
+      // The cooldown is seconds; the daily caps can be hours: then another method is the way in.
+      const seconds = Math.ceil(result.retryAfterMs / 1000);
       return {
         kind: 'error',
-        text: `Too many codes asked for: wait ${Math.ceil(result.retryAfterMs / 1000)} seconds before asking for a new one.`,
+        text:
+          seconds <= 120
+            ? `Too many codes asked for: wait ${seconds} seconds before asking for a new one.`
+            : `Too many codes asked for: no new one for about ${aboutTime(seconds)}. Use another method (an authenticator app or a backup code).`,
       };
     }
     if (result.reason === 'locked' || result.reason === 'hard-locked') return failureNotice(result, '');
     return { kind: 'error', text: 'We could not send a code to that method. Reload the page and try again.' };
+  }
+
+  /**
+   * Why no approval request went out: after requests left unanswered or denied in a row (push
+   * fatigue), or too many in a day, factorkit pauses them until the user signs in another way.
+   */
+  function approvalRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
+    if (result.reason !== 'rate-limited') return sendRefusal(result);
+    return {
+      kind: 'error',
+      text:
+        `No more approval requests for now (about ${aboutTime(Math.ceil(result.retryAfterMs / 1000))}): too many were ` +
+        'denied or left unanswered. Use another method; signing in with it allows requests again.',
+    };
   }
 
   /**
@@ -1079,7 +1140,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     const back = text(req.body, 'back');
     const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
     if (!SEND_CODE_BACK.test(back) || !method) return res.redirect('/profile');
-    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    // A signed-in session of an account with a delivered factor has passed a second factor: its
+    // codes come from their own allowance, which a password-only attacker cannot use up (E5).
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession: true }));
     req.session.flash =
       isNotice(sent) || !sent.ok
         ? (isNotice(sent) ? sent : sendRefusal(sent)).text
@@ -1173,7 +1236,8 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!pending) return res.redirect('/profile');
     const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
     if (!method) return res.redirect('/2fa/delivered/confirm');
-    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    // Signed in with a second factor already: the trusted sessions' allowance (E5).
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession: true }));
     if (isNotice(sent) || !sent.ok)
       return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
     req.session.flash = `We sent a code to ${method.maskedDestination}: enter it as the code from a current method.`;
@@ -1281,7 +1345,10 @@ export function createExampleApp(options: ExampleAppOptions) {
         ? kept
         : { userId: user.id, ...method, resendAt: clock() };
     req.session.signInCode = pending;
-    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId }));
+    // A browser that signed this user in before draws on the trusted sessions' allowance, which
+    // an attacker who has only the password cannot use up (E5).
+    const trustedSession = isKnownBrowser(req, options.sessionSecret, user.id);
+    const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession }));
     if (isNotice(sent) || !sent.ok)
       return sendDeliveredSignInPage(req, res, pending, isNotice(sent) ? sent : sendRefusal(sent));
     // A voice factor's code may come by SMS instead (unanswered calls): the page says which.
@@ -1332,7 +1399,7 @@ export function createExampleApp(options: ExampleAppOptions) {
           views.secondFactorPage(
             ctx(req, res),
             user.username,
-            isNotice(requested) ? requested : sendRefusal(requested),
+            isNotice(requested) ? requested : approvalRefusal(requested),
             await deliveredMethods(user.id),
           ),
         );
@@ -1342,6 +1409,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       factorId: method.factorId,
       challengeId: requested.challengeId,
       maskedDestination: method.maskedDestination,
+      matchNumber: requested.matchNumber,
     };
     res.redirect('/login/2fa/wait');
   });
@@ -1364,7 +1432,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       return res.send(
         views.approvalWaitPage(ctx(req, res), {
           maskedDestination: waiting.maskedDestination,
-          matchNumber: approvalMatchNumber(waiting.challengeId),
+          matchNumber: waiting.matchNumber,
         }),
       );
     }
@@ -1382,12 +1450,19 @@ export function createExampleApp(options: ExampleAppOptions) {
   });
 
   // The demo's outbox: what the stand-in providers "sent". Mounted only when the app is given
-  // one (server.ts, the e2e test); it shows every user's codes, so no real app has it.
+  // one (server.ts in its in-memory mode, the e2e tests); it shows every user's codes, so no
+  // real app has it, and even here only this machine may open it (E10 of issue 25).
   if (options.outbox) {
     const { outbox, smtpPort } = options.outbox;
 
+    app.use('/dev/outbox', (req, res, next) => {
+      // The socket's address, not X-Forwarded-For: 'trust proxy' is off, so no header can claim it.
+      if (isFromLocalhost(req.socket.remoteAddress)) return next();
+      res.status(404).send(views.errorPage(ctx(req, res), 'Not found', 'There is no page here.'));
+    });
+
     app.get('/dev/outbox', async (req, res) => {
-      // Open to anyone (it stands in for everyone's inbox and phone); the header still shows who is signed in.
+      // Open to whoever is on this machine (it stands in for everyone's inbox and phone); the header still shows who is signed in.
       const user = req.session.userId ? await options.users.findById(req.session.userId) : null;
       res.send(
         views.outboxPage(ctx(req, res, user ?? undefined), {
@@ -1409,9 +1484,21 @@ export function createExampleApp(options: ExampleAppOptions) {
       // Like Telegram's buttons, a message's buttons are answered once; factorkit would refuse a
       // second press anyway (each token works once).
       if (!entry.answer) {
+        // The number pressed: factorkit takes a wrong (or missing) one as a denial, and counts it.
         const result =
-          answer === 'approve' ? await twoFactor.approve(entry.approveToken) : await twoFactor.deny(entry.denyToken);
-        outbox.recordAnswer(entry.id, result.ok ? (answer === 'approve' ? 'approved' : 'denied') : 'refused');
+          answer === 'approve'
+            ? await twoFactor.approve(entry.approveToken, { matchNumber: text(req.body, 'matchNumber') })
+            : await twoFactor.deny(entry.denyToken);
+        outbox.recordAnswer(
+          entry.id,
+          result.ok
+            ? answer === 'approve'
+              ? 'approved'
+              : 'denied'
+            : result.reason === 'wrong-number'
+              ? 'wrong-number'
+              : 'refused',
+        );
       }
       res.redirect(303, '/dev/outbox');
     });
@@ -1436,4 +1523,9 @@ export function createExampleApp(options: ExampleAppOptions) {
   });
 
   return { app, twoFactor, sessionStore, audit };
+}
+
+/** Whether a socket address is 127.0.0.1 (also as the IPv4-mapped IPv6 address a dual-stack socket reports). */
+export function isFromLocalhost(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::ffff:127.0.0.1';
 }

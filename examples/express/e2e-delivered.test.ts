@@ -5,8 +5,8 @@
 // answered by pressing Approve / Deny on /dev/outbox in a second page, while the waiting page
 // polls; voice calls carry the code in the calling number, and unanswered calls fall back to SMS.
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { type AddressInfo, Socket } from 'node:net';
 import { MemoryStore } from 'factorkit';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -31,6 +31,7 @@ let mailServer: MailServer;
 let mailSender: MailSender;
 let outbox: Outbox;
 let twoFactor: ReturnType<typeof createExampleApp>['twoFactor'];
+let exampleApp: ReturnType<typeof createExampleApp>['app'];
 let server: Server;
 let baseUrl: string;
 let browser: Browser;
@@ -120,6 +121,7 @@ beforeAll(async () => {
     log: (line) => logLines.push(line),
   });
   twoFactor = example.twoFactor;
+  exampleApp = example.app;
   const { app } = example;
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -136,7 +138,40 @@ afterAll(async () => {
   await mailServer?.close();
 });
 
+/**
+ * The status the app answers a GET from a socket at `address` (no network: the request is
+ * handed to the app as the HTTP server would, so any address can be tried).
+ */
+async function statusFrom(address: string, path: string, headers: Record<string, string> = {}): Promise<number> {
+  const socket = new Socket();
+  Object.defineProperty(socket, 'remoteAddress', { value: address });
+  const request = new IncomingMessage(socket);
+  request.method = 'GET';
+  request.url = path;
+  request.headers = { host: '127.0.0.1', ...headers };
+  request.push(null);
+  const response = new ServerResponse(request);
+  return new Promise((resolve) => {
+    response.end = (() => {
+      resolve(response.statusCode);
+      return response;
+    }) as typeof response.end;
+    exampleApp(request, response);
+  });
+}
+
 describe('Express demo: delivered codes and approvals in Chromium', () => {
+  it('E10: /dev/outbox answers requests from 127.0.0.1 only, whatever a header claims', async () => {
+    expect(await statusFrom('127.0.0.1', '/dev/outbox')).toBe(200);
+    expect(await statusFrom('::ffff:127.0.0.1', '/dev/outbox')).toBe(200);
+    for (const address of ['10.0.0.7', '192.168.1.20', '::ffff:10.0.0.7', '2001:db8::1']) {
+      expect(await statusFrom(address, '/dev/outbox'), address).toBe(404);
+      expect(await statusFrom(address, '/dev/outbox', { 'x-forwarded-for': '127.0.0.1' }), address).toBe(404);
+    }
+    // The rest of the app is not restricted.
+    expect(await statusFrom('10.0.0.7', '/login')).toBe(200);
+  });
+
   it('adds an e-mail factor with the code from the real mail, signs in with an e-mailed code, refuses a wrong one and an early resend', async () => {
     const context = await newContext();
     const page = await context.newPage();
@@ -208,6 +243,64 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it("E5: an attacker with the password uses up the e-mail factor's codes of the day; the user's own browser still gets one and signs in", async () => {
+    const address = 'lou@example.test';
+    const victim = await newContext();
+    const page = await victim.newPage();
+    await signUp(page, 'lou');
+    await addEmailFactor(page, address);
+    await logOut(page);
+    // A first sign-in from this browser: it is now known (a cookie of the demo's).
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'lou');
+    const before = mailsTo(address).length;
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    await submitCode(page, await codeFromLatestMail(address, before), 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    await logOut(page);
+
+    // The attacker, in a browser of their own: a new code every 31 s, and when refused for the
+    // hour, again once the hour is over, until refused for the day.
+    const attacker = await (await newContext()).newPage();
+    let refusal: string | undefined;
+    for (let i = 0; i < 30 && refusal === undefined; i++) {
+      advance(DELIVERY.resendCooldownMs + 1000);
+      await attacker.goto('/login/2fa');
+      if (pathOf(attacker) !== '/login/2fa') await enterPassword(attacker, 'lou');
+      await andWait(attacker, attacker.getByRole('button', { name: /^E-mail me a code at / }).click());
+      if ((await attacker.locator('[role=alert]').count()) === 0) continue;
+      const text = (await textOf(attacker, '[role=alert]')) ?? '';
+      // The hour's cap: "about 55 minutes"; the day's: "about 23 hours".
+      const minutes = /about (\d+) minutes/.exec(text)?.[1];
+      if (minutes === undefined) refusal = text;
+      else advance(Number(minutes) * 60_000);
+    }
+    expect(refusal).toMatch(/no new one for about \d+ hours\. Use another method/);
+    await shot(attacker, 'attacker-refused-for-the-day');
+    // Ten codes went to the address today (the enrolment's, the user's sign-in and the attacker's), no more.
+    const sentToday = mailsTo(address).length;
+    expect(sentToday).toBe(10);
+
+    // The user, in their own browser: a code comes (from the trusted allowance) and signs in.
+    advance(DELIVERY.resendCooldownMs);
+    await enterPassword(page, 'lou');
+    await andWait(page, page.getByRole('button', { name: /^E-mail me a code at / }).click());
+    expect(pathOf(page)).toBe('/login/2fa/code');
+    await submitCode(page, await codeFromLatestMail(address, sentToday), 'Verify');
+    expect(pathOf(page)).toBe('/profile');
+    expect(await textOf(page, '#whoami')).toBe('lou');
+    await shot(page, 'known-browser-signed-in');
+    // The attacker's browser is still refused.
+    advance(DELIVERY.resendCooldownMs);
+    await attacker.goto('/login/2fa');
+    if (pathOf(attacker) !== '/login/2fa') await enterPassword(attacker, 'lou');
+    await andWait(attacker, attacker.getByRole('button', { name: /^E-mail me a code at / }).click());
+    expect(await textOf(attacker, '[role=alert]')).toContain('Too many codes asked for');
+    expect(mailsTo(address)).toHaveLength(sentToday + 1);
+    await victim.close();
+    await attacker.context().close();
+  }, 180_000);
+
   it('adds Telegram, signs in by approving in the outbox while the waiting page polls; a denied request signs nobody in', async () => {
     const context = await newContext();
     const page = await context.newPage();
@@ -243,17 +336,21 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     await page.waitForEvent('load', { timeout: WAIT_MS });
     expect(pathOf(page)).toBe('/login/2fa/wait');
 
-    // On the "phone": the request shows the same number; press Approve.
+    // On the "phone": the request offers three numbers, the page's among them (number matching).
     const request = await newestOnOutbox(phone, 'telegram', chatId);
     expect(await request.getAttribute('data-kind')).toBe('approval');
-    expect(await request.locator('.match-number').textContent()).toBe(number);
+    const choices = await request.locator('button.match-choice').allTextContents();
+    expect(choices).toHaveLength(3);
+    expect(choices).toContain(number);
+    // The message itself does not tell which one it is.
+    expect(await request.locator('.message').textContent()).not.toContain(number);
     await shot(phone, 'outbox-telegram-approval');
     // The buttons are POST forms behind the CSRF check, like every change.
     const approveAction = (await request.locator('form').first().getAttribute('action'))!;
     expect((await context.request.post(approveAction, { form: {}, maxRedirects: 0 })).status()).toBe(403);
     await page.waitForEvent('load', { timeout: WAIT_MS });
     expect(pathOf(page)).toBe('/login/2fa/wait');
-    await andWait(phone, request.getByRole('button', { name: 'Approve' }).click());
+    await andWait(phone, request.getByRole('button', { name: number, exact: true }).click());
     expect(await textOf(phone, '#phone li.entry .answer')).toBe('You approved this request.');
 
     // The waiting page proceeds on its own.
@@ -265,7 +362,10 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     const answered = outbox.phoneEntries().at(-1);
     expect(answered?.channel === 'telegram' && answered.kind === 'approval').toBe(true);
     if (answered?.channel === 'telegram' && answered.kind === 'approval') {
-      expect(await twoFactor.approve(answered.approveToken)).toEqual({ ok: false, reason: 'answered' });
+      expect(await twoFactor.approve(answered.approveToken, { matchNumber: number })).toEqual({
+        ok: false,
+        reason: 'answered',
+      });
       expect(await twoFactor.deny(answered.denyToken)).toEqual({ ok: false, reason: 'answered' });
     }
     await logOut(page);
@@ -282,6 +382,29 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     await page.goto('/profile');
     expect(pathOf(page)).toBe('/login/2fa');
     await shot(page, 'approval-denied');
+
+    // A request answered with the wrong number: a denial, and it counts towards the pause.
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
+    const shown = await textOf(page, '#match-number');
+    const wrongOne = await newestOnOutbox(phone, 'telegram', chatId);
+    const wrong = (await wrongOne.locator('button.match-choice').allTextContents()).find((c) => c !== shown)!;
+    await andWait(phone, wrongOne.getByRole('button', { name: wrong, exact: true }).click());
+    expect(await textOf(phone, '#phone li.entry .answer')).toBe(
+      'Not the number on the sign-in page: the sign-in was denied.',
+    );
+    await page.waitForURL(/\/login\/2fa$/, { timeout: WAIT_MS });
+    expect(await textOf(page, 'p[role=status]')).toContain('denied');
+    await shot(page, 'approval-wrong-number');
+    // Denied, wrong number, and one left waiting: three in a row, so the next one is refused.
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
+    expect(pathOf(page)).toBe('/login/2fa/wait');
+    await andWait(page, page.getByRole('button', { name: 'Use another method' }).click());
+    advance(DELIVERY.resendCooldownMs);
+    await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
+    expect(await textOf(page, '.notice.error')).toContain('No more approval requests for now');
+    await shot(page, 'approval-paused');
 
     // The approve and deny tokens never reach the log or the audit trail.
     const log = logLines.join('\n');

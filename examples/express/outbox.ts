@@ -8,7 +8,6 @@
 // /dev/outbox shows all of it, and exists only in the demo (createExampleApp mounts it when it is
 // given an outbox; server.ts always gives one). A real app has no such page: it would show
 // every user's codes to whoever opens it.
-import { createHash } from 'node:crypto';
 import type { DeliveryMessage } from 'factorkit/delivered';
 import type { MailSender, MailServer, ReceivedMail } from './mail.js';
 
@@ -46,10 +45,13 @@ export type TelegramEntry = EntryBase & { channel: 'telegram'; chatId: string; t
         /** The bot's inline buttons carry these; pressing one sends it back (a callback query). */
         approveToken: string;
         denyToken: string;
-        /** The number the sign-in page shows too: the user checks they match before approving. */
-        matchNumber: string;
+        /**
+         * Number matching (NIST SP 800-63B-4): one Approve button per choice; the user presses
+         * the one their sign-in page shows. factorkit made them; the right one is among them.
+         */
+        matchChoices: string[];
         /** Set once a button was pressed (Telegram, too, lets a message's buttons be answered once). */
-        answer?: 'approved' | 'denied' | 'refused';
+        answer?: 'approved' | 'denied' | 'wrong-number' | 'refused';
       }
   );
 
@@ -91,18 +93,6 @@ export function callerIdFor(code: string): string {
   // Eleven digits in all (+1 and ten), the last ones the code.
   const digits = CALLER_PREFIX.slice(0, Math.max(0, 11 - code.length)) + code;
   return `+${digits.slice(0, 1)} ${digits.slice(1, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
-}
-
-/**
- * Two digits derived from the challenge id, shown both in the Telegram message and on the
- * waiting sign-in page, so that the user approves only the sign-in in front of them (NIST SP
- * 800-63B 5.1.3.1: prompt the claimant to check the secondary channel against the primary one
- * before the yes/no). Approving a request with no page showing that number is approving someone
- * else's sign-in with your password.
- */
-export function approvalMatchNumber(challengeId: string): string {
-  const digest = createHash('sha256').update(challengeId).digest();
-  return String(digest.readUInt16BE(0) % 100).padStart(2, '0');
 }
 
 const utcTime = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
@@ -195,7 +185,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (message.channel !== 'telegram') {
       throw new Error(`The demo sends approval requests by Telegram only, not by ${message.channel}`);
     }
-    const matchNumber = approvalMatchNumber(message.challengeId);
     lastId += 1;
     record({
       ...base,
@@ -206,10 +195,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       challengeId: message.challengeId,
       approveToken: message.approveToken,
       denyToken: message.denyToken,
-      matchNumber,
+      matchChoices: message.matchChoices,
       text:
         `Someone is signing in to ${options.appName} with your password. Is it you? ` +
-        `Approve only if your sign-in page shows the number ${matchNumber}. ` +
+        'Press the number your sign-in page shows; if you see no such page, press Deny. ' +
         `This request expires in ${minutesLeft(message.expiresAt, now)}.`,
     });
   }

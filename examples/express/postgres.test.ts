@@ -1,8 +1,11 @@
 // The example's PostgreSQL wiring (DATABASE_URL): users and 2FA state survive a restart of the
 // app, and the TOTP secret is stored encrypted. Plain HTTP, no browser; the full browser flow is
-// e2e.test.ts. Runs in its own schema of the test database, dropped afterwards.
+// e2e.test.ts. Runs in its own schema of the test database, dropped afterwards. Also npm start itself
+// (server.ts in a child process): the outbox only in memory (E10).
+import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectPostgres, PG_URL, uniqueSuffix } from '../../test/support/services.js';
@@ -120,3 +123,54 @@ it('keeps users and 2FA across a restart, with the TOTP secret encrypted at rest
     await pool.end();
   }
 }, 60_000);
+
+/**
+ * Starts `npm start`'s server.ts in a child process (PORT=0) and returns its URL and stdout,
+ * with a stop function that ends that child only.
+ */
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; stdout: () => string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))], {
+    env: { ...process.env, PORT: '0', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += String(chunk)));
+  child.stderr.on('data', () => {});
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server.ts did not start: ${out}`)), 30_000);
+    child.stdout.on('data', () => {
+      const match = /factorkit Express example: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server.ts exited with ${code}: ${out}`)));
+  });
+  return { url, stdout: () => out, stop: () => void child.kill('SIGTERM') };
+}
+
+it('E10: npm start mounts /dev/outbox in its in-memory mode only (never with DATABASE_URL), for 127.0.0.1', async () => {
+  const inMemory = await startServer({});
+  try {
+    expect((await fetch(`${inMemory.url}/dev/outbox`)).status).toBe(200);
+    expect(inMemory.stdout()).toContain('for requests from 127.0.0.1 only');
+  } finally {
+    inMemory.stop();
+  }
+  const persistent = await startServer({
+    DATABASE_URL: databaseUrl(),
+    FACTORKIT_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  });
+  try {
+    expect((await fetch(`${persistent.url}/dev/outbox`)).status).toBe(404);
+    expect(persistent.stdout()).toContain('No outbox with DATABASE_URL');
+    // Without a sender, the e-mail, Telegram, SMS and voice factors are not offered.
+    const signup = await fetch(`${persistent.url}/signup`);
+    expect(signup.status).toBe(200);
+  } finally {
+    persistent.stop();
+  }
+}, 90_000);

@@ -63,10 +63,19 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT must be a po
 const adminUsernames = readAdminUsernames();
 const storage = await openStorage(process.env.DATABASE_URL);
 const ISSUER = 'factorkit example';
-// Port 0: a free port, so the demo never clashes with another one, or with tests.
-const mailServer = await startMailServer({ port: 0 });
-const mailSender = createMailSender(mailServer.port);
-const outbox = createOutbox({ mailSender, mailServer, appName: ISSUER });
+// The stand-in providers and their /dev/outbox page, in the in-memory mode only: the page shows
+// every user's codes, which is tolerable for throwaway accounts that die with the process, not
+// for a database that outlives it (E10 of issue 25). With DATABASE_URL there is no sender, and
+// the e-mail, Telegram, SMS and voice factors are not offered.
+const demo =
+  storage.kind === 'memory'
+    ? await (async () => {
+        // Port 0: a free port, so the demo never clashes with another one, or with tests.
+        const mailServer = await startMailServer({ port: 0 });
+        const mailSender = createMailSender(mailServer.port);
+        return { mailServer, mailSender, outbox: createOutbox({ mailSender, mailServer, appName: ISSUER }) };
+      })()
+    : undefined;
 const { app } = createExampleApp({
   store: storage.store,
   users: storage.users,
@@ -75,7 +84,7 @@ const { app } = createExampleApp({
   adminUsernames,
   issuer: ISSUER,
   // The demo's stand-in providers, and the /dev/outbox page that shows what they "sent".
-  outbox: { outbox, smtpPort: mailServer.port },
+  ...(demo ? { outbox: { outbox: demo.outbox, smtpPort: demo.mailServer.port } } : {}),
 });
 
 // An admin name nobody has signed up with yet goes to whoever signs up with it first.
@@ -98,8 +107,10 @@ const server = app.listen(port, '127.0.0.1', () => {
       : 'Storage: in memory (set DATABASE_URL for PostgreSQL). Sessions: in memory (express-session MemoryStore).',
   );
   console.log(
-    `Outbox (a stand-in for real e-mail, SMS, Telegram and voice providers): http://127.0.0.1:${actualPort}/dev/outbox ` +
-      `(e-mail goes over SMTP to the demo's own server on 127.0.0.1:${mailServer.port}).`,
+    demo
+      ? `Outbox (a stand-in for real e-mail, SMS, Telegram and voice providers, for requests from 127.0.0.1 only): ` +
+          `http://127.0.0.1:${actualPort}/dev/outbox (e-mail goes over SMTP to the demo's own server on 127.0.0.1:${demo.mailServer.port}).`
+      : 'No outbox with DATABASE_URL: e-mail, Telegram, SMS and voice factors are offered in the in-memory mode only.',
   );
   console.log(
     adminUsernames.length > 0
@@ -113,7 +124,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close();
     server.closeAllConnections();
-    mailSender.close();
-    void Promise.all([mailServer.close(), storage.close()]).finally(() => process.exit(0));
+    demo?.mailSender.close();
+    void Promise.all([demo?.mailServer.close(), storage.close()]).finally(() => process.exit(0));
   });
 }

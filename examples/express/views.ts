@@ -704,7 +704,7 @@ ${resendForm(ctx, '/login/2fa/send', view, view.factorId)}
 
 export interface ApprovalWaitView {
   maskedDestination: string;
-  /** Shown here and in the Telegram message: the user approves only if they match. */
+  /** factorkit's matchNumber: the user picks it among the choices in the Telegram message. */
   matchNumber: string;
 }
 
@@ -715,7 +715,7 @@ export function approvalWaitPage(ctx: PageContext, view: ApprovalWaitView, notic
     ctx,
     'Approve in Telegram',
     html`<p>We sent a sign-in request to your Telegram (chat <b class="masked-destination">${view.maskedDestination}</b>).
-Approve it only if it shows this number:</p>
+In Telegram, press this number (any other one denies the sign-in):</p>
 <p class="codes" id="match-number" aria-label="Number to compare">${view.matchNumber}</p>
 <p id="approval-waiting" role="status">Waiting for your answer... This page moves on by itself (it checks every ${APPROVAL_POLL_SECONDS} seconds).</p>
 ${outboxHint(ctx)}
@@ -752,16 +752,21 @@ number was hidden), and after a few of them the next code comes by text message 
       }
       return html`<li class="entry" data-channel="telegram" data-kind="approval" data-to="${entry.chatId}">${head}
 <p class="message">${entry.text}</p>
-<p class="codes">Number: <b class="match-number">${entry.matchNumber}</b></p>${
-        entry.answer
-          ? html`<p class="answer">${
-              entry.answer === 'refused'
-                ? 'Too late: the request had expired or was already answered.'
-                : `You ${entry.answer} this request.`
-            }</p>`
-          : html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${csrf(ctx)}<button type="submit">Approve</button></form>
+${
+  entry.answer
+    ? html`<p class="answer">${
+        entry.answer === 'refused'
+          ? 'Too late: the request had expired or was already answered.'
+          : entry.answer === 'wrong-number'
+            ? 'Not the number on the sign-in page: the sign-in was denied.'
+            : `You ${entry.answer} this request.`
+      }</p>`
+    : html`<p class="match-choices">${entry.matchChoices.map(
+        (choice) =>
+          html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${csrf(ctx)}<input type="hidden" name="matchNumber" value="${choice}"><button type="submit" class="match-choice">${choice}</button></form>`,
+      )}</p>
 <form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny">${csrf(ctx)}<button type="submit">Deny</button></form>`
-      }</li>`;
+}</li>`;
   }
 }
 
@@ -775,7 +780,9 @@ export function outboxPage(ctx: PageContext, view: OutboxView, notice?: Notice):
 nothing itself; it hands each code to the app's <code>deliver</code> callback. This demo sends e-mail for
 real, over SMTP to its own mail server on 127.0.0.1:${view.smtpPort} (nothing leaves this machine), and
 keeps text messages, Telegram messages and calls here instead of sending them to an SMS, voice or
-Telegram provider. A real app has no such page: this one shows every user's codes to whoever opens it.</p>
+Telegram provider. A real app has no such page: this one shows every user's codes to whoever opens it,
+so the demo mounts it only when it keeps its data in memory (not with <code>DATABASE_URL</code>), and
+answers it only to requests from 127.0.0.1.</p>
 <h2>E-mail received by the demo's SMTP server</h2>
 ${
   emails.length === 0

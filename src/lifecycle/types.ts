@@ -758,12 +758,15 @@ export interface TwoFactor {
    * Sends a fresh code to a delivered factor through `deliver`: 6 digits from the CSPRNG (4 for
    * a voice call: the last digits of the calling number), of which only a keyed hash is stored,
    * valid for `codeTtlMs` of `deliveredCodes` and `maxAttemptsPerCode` of `deliveredCodes` wrong tries; it replaces
-   * the previous code. Limited per factor by `resendCooldownMs` of `deliveredCodes` and
-   * `maxSendsPerHour` of `deliveredCodes`. After `voiceCallsBeforeSms` of `deliveredCodes` calls of a voice factor
-   * without a success, the code goes by SMS to the same number instead. Refused while the
-   * account is locked. If `deliver` fails, nothing is written or counted.
+   * the previous code. Limited per factor by `resendCooldownMs`, `maxSendsPerHour` and
+   * `maxSendsPerDay` of `deliveredCodes` (`trustedSendsPerDay` with `trustedSession`), and for a
+   * pending factor per account by the caps on destinations being enrolled. After
+   * `voiceCallsBeforeSms` of `deliveredCodes` calls of a voice factor without a success, the
+   * code goes by SMS to the same number instead. Refused while the account is locked. If
+   * `deliver` fails (or `allowSend` vetoes it), nothing is written or counted.
    * @param userId - your user id
-   * @param options - `factorId`: an active delivered factor, or a pending one (a new enrollment code)
+   * @param options - `factorId`: an active delivered factor, or a pending one (a new enrollment
+   * code); `trustedSession`: true only for a request your app vouches for (a known device)
    * @returns `{ ok: true, expiresAt, channel }`, `rate-limited` with `retryAfterMs`, or
    * `not-enrolled`, `unknown-factor`, `expired` (the pending enrollment), `locked`, `hard-locked`
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `DELIVERY_NOT_CONFIGURED`, `DELIVERY_FAILED`,
@@ -772,38 +775,44 @@ export interface TwoFactor {
   sendCode(userId: string, options: SendCodeOptions): Promise<SendCodeResult>;
   /**
    * Asks the user to approve this sign-in on an active delivered factor (a Telegram bot's
-   * buttons, a push to your own app): `deliver` gets a message with a one-time `approveToken`
-   * and `denyToken`, of which only keyed hashes are stored. Poll
-   * {@link TwoFactor.approvalStatus} with the `challengeId`. Shares the factor's resend limits
-   * with {@link TwoFactor.sendCode}; refused while the account is locked; if `deliver` fails,
-   * nothing is written or counted. Show the user something that ties the request to this
-   * sign-in (a number on both), so a request they did not start is not approved by habit.
+   * buttons, a push to your own app), or without `factorId` on every active one that can carry
+   * it but e-mail, as one request: `deliver` gets, per factor, a message with one-time
+   * `approveToken` and `denyToken` (only keyed hashes are stored) and the `matchChoices` to
+   * show as buttons. Show the returned `matchNumber` on the waiting page (number matching), and
+   * poll {@link TwoFactor.approvalStatus} with the `challengeId`. Limited per account by
+   * `maxApprovalsPerDay` of `deliveredCodes`, and paused after `maxUnansweredApprovals`
+   * requests in a row denied or left unanswered; refused while the account is locked; if no
+   * message went out, nothing is written or counted.
    * @param userId - your user id
-   * @param options - `factorId`: an active delivered factor, not `'sms'` or `'voice'`
-   * @returns `{ ok: true, challengeId, expiresAt }`, `rate-limited`, or `not-enrolled`,
-   * `unknown-factor`, `locked`, `hard-locked`
+   * @param options - `factorId`: an active delivered factor, not `'sms'` or `'voice'`; omitted:
+   * every factor that can carry the request
+   * @returns `{ ok: true, challengeId, matchNumber, factorIds, expiresAt }`, `rate-limited`, or
+   * `not-enrolled`, `unknown-factor`, `locked`, `hard-locked`
    * @throws {@link FactorkitError} `INVALID_ARGUMENT` (also for an SMS or voice factor),
    * `DELIVERY_NOT_CONFIGURED`, `DELIVERY_FAILED`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`,
    * `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET`
    */
-  requestApproval(userId: string, options: RequestApprovalOptions): Promise<RequestApprovalResult>;
+  requestApproval(userId: string, options?: RequestApprovalOptions): Promise<RequestApprovalResult>;
   /**
    * Approves a sign-in with the `approveToken` of an approval message: call it from the
    * endpoint the message's button or link reaches (a Telegram webhook that checks its secret
    * header, your app's API). The token names the user; it works once, before the request's
-   * expiry, and only one answer (approve or deny) is ever taken. A short token
-   * (`shortApproveToken`, for a Telegram button) is answered with the user named:
-   * `approve(token, { userId })`.
+   * expiry, and only one answer (approve or deny) is ever taken, across every factor the
+   * request went to. Pass the number the user picked among `matchChoices`: a missing or wrong
+   * one denies the request (`wrong-number`). A short token (`shortApproveToken`, for a Telegram
+   * button) is answered with the user named: `approve(token, { userId, matchNumber })`.
    * @param token - the `approveToken` or `shortApproveToken`, as delivered
-   * @param options - `userId`: needed with a short token; with a full one, it must be the user it names
-   * @returns `{ ok: true }`, or `invalid`, `expired`, `answered`
+   * @param options - `matchNumber`: the number picked; `userId`: needed with a short token,
+   * with a full one it must be the user it names
+   * @returns `{ ok: true }`, or `invalid`, `expired`, `answered`, `wrong-number`
    * @throws {@link FactorkitError} `INVALID_ARGUMENT` (not a string, bad options or user id),
    * `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
    */
   approve(token: string, options?: ApprovalAnswerOptions): Promise<ApprovalAnswerResult>;
   /**
    * Denies a sign-in with the `denyToken` of an approval message; as {@link TwoFactor.approve}.
-   * A denial does not count towards the throttle; tell the user their password is known.
+   * A denial does not count towards the throttle of wrong codes, but towards the pause of
+   * approval requests; tell the user their password is known.
    * @param token - the `denyToken` or `shortDenyToken`, as delivered
    * @param options - as for {@link TwoFactor.approve}
    * @returns `{ ok: true }`, or `invalid`, `expired`, `answered`

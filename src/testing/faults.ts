@@ -19,7 +19,10 @@ import {
 } from './harness.js';
 
 /** What a case's setup leaves for its run: an authenticator's secret (and backup codes), or a delivered factor. */
-type FaultContext = Enrolled | { secret: string } | { factorId: string; outbox: Outbox; challengeId?: string };
+type FaultContext =
+  | Enrolled
+  | { secret: string }
+  | { factorId: string; outbox: Outbox; challengeId?: string; matchNumber?: string };
 
 interface FaultCase {
   name: string;
@@ -106,6 +109,19 @@ const CASES: FaultCase[] = [
     },
   },
   {
+    // Without a factorId: the request to every factor that carries it, counted on the account.
+    name: 'requestApproval (to every linked factor)',
+    setup: async (tf, userId, clock, outbox) => ({
+      ...(await enrollDelivered(tf, outbox, userId, clock, 'telegram', '123456789')),
+      outbox,
+    }),
+    run: (tf, userId) => tf.requestApproval(userId),
+    completed: async (tf, userId) => {
+      const again = await tf.requestApproval(userId);
+      return !again.ok && again.reason === 'rate-limited';
+    },
+  },
+  {
     name: 'sendCode (a send is committed before deliver)',
     setup: async (tf, userId, clock, outbox) => ({
       ...(await enrollDelivered(tf, outbox, userId, clock)),
@@ -138,9 +154,10 @@ const CASES: FaultCase[] = [
       const { factorId } = await enrollDelivered(tf, outbox, userId, clock, 'telegram', '123456789');
       const requested = await tf.requestApproval(userId, { factorId });
       if (!requested.ok) throw new Error(requested.reason);
-      return { factorId, outbox, challengeId: requested.challengeId };
+      return { factorId, outbox, challengeId: requested.challengeId, matchNumber: requested.matchNumber };
     },
-    run: (tf, _userId, _clock, ctx) => tf.approve(delivered(ctx).outbox.lastApproval().approveToken),
+    run: (tf, _userId, _clock, ctx) =>
+      tf.approve(delivered(ctx).outbox.lastApproval().approveToken, { matchNumber: delivered(ctx).matchNumber! }),
     completed: async (tf, userId, _clock, ctx) =>
       (await tf.approvalStatus(userId, delivered(ctx).challengeId!)).status === 'approved',
   },
@@ -150,7 +167,7 @@ const CASES: FaultCase[] = [
       const { factorId } = await enrollDelivered(tf, outbox, userId, clock, 'telegram', '123456789');
       const requested = await tf.requestApproval(userId, { factorId });
       if (!requested.ok) throw new Error(requested.reason);
-      await tf.approve(outbox.lastApproval().approveToken);
+      await tf.approve(outbox.lastApproval().approveToken, { matchNumber: requested.matchNumber });
       return { factorId, outbox, challengeId: requested.challengeId };
     },
     run: async (tf, userId, _clock, ctx) => ({
@@ -161,7 +178,12 @@ const CASES: FaultCase[] = [
   },
 ];
 
-function delivered(ctx: FaultContext): { factorId: string; outbox: Outbox; challengeId?: string } {
+function delivered(ctx: FaultContext): {
+  factorId: string;
+  outbox: Outbox;
+  challengeId?: string;
+  matchNumber?: string;
+} {
   if (!('outbox' in ctx)) throw new Error('not a delivered-factor case');
   return ctx;
 }

@@ -9,8 +9,10 @@ import type { TwoFactorStore } from '../stores/index.js';
 import { storeProvider, type StoreConformanceOptions } from './harness.js';
 import { type FactorConformanceSpec, factorConformanceSuite } from './factor-conformance.js';
 import { faultsSuite } from './faults.js';
+import { lifecycleAbuseLimitsSuite } from './lifecycle-abuse-limits.js';
 import { lifecycleDeliveredSuite } from './lifecycle-delivered.js';
 import { lifecycleFactorsSuite } from './lifecycle-factors.js';
+import { lifecycleFanOutSuite } from './lifecycle-fan-out.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { lifecycleSecuritySuite } from './lifecycle-security.js';
 import { lifecycleStrengthSuite } from './lifecycle-strength.js';
@@ -29,7 +31,7 @@ export { FaultyStore, InjectedStoreFault, type FaultTiming } from './faulty-stor
  * cursor, bad arguments refused with `INVALID_ARGUMENT` before anything is written, 20
  * concurrent creates, compareAndSets or deletes: exactly one wins), the lifecycle's guarantees over it with real parallel calls (20 uses of
  * one backup code: exactly 1 succeeds; 20 verifies of one TOTP code: exactly 1; 50 wrong codes:
- * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets),
+ * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets; one approval request fanned out to three factors and 20 parallel answers: one decision; 20 parallel sends: the abuse limits hold),
  * the security properties as an attacker would test them (400 wrong codes: at most
  * `maxConsecutiveFailures` evaluated, then a hard lock until `unlock`; a secret rewritten in
  * clear refused; a factor replaced only with a code of the old one; store driver errors that
@@ -63,6 +65,8 @@ export function runStoreConformance(
     lifecycleFactorsSuite(useStore);
     lifecycleDeliveredSuite(useStore);
     lifecycleStrengthSuite(useStore);
+    lifecycleFanOutSuite(useStore);
+    lifecycleAbuseLimitsSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
     for (const spec of options.factors ?? []) factorConformanceSuite(useStore, spec);
   });

@@ -335,6 +335,7 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
           factorId,
           expiresAt: s.clock.nowMs + APPROVAL_TTL_MS,
           challengeId: requested.challengeId,
+          matchChoices: expect.arrayContaining([requested.matchNumber]),
           approveToken: expect.any(String),
           denyToken: expect.any(String),
           shortApproveToken: expect.any(String),
@@ -343,7 +344,9 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
         expect(await s.twoFactor.approvalStatus(s.userId, requested.challengeId)).toEqual({ status: 'pending' });
         const answers = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            (i + round) % 2 === 0 ? s.twoFactor.approve(message.approveToken) : s.twoFactor.deny(message.denyToken),
+            (i + round) % 2 === 0
+              ? s.twoFactor.approve(message.approveToken, { matchNumber: requested.matchNumber })
+              : s.twoFactor.deny(message.denyToken),
           ),
         );
         expect(answers.filter((a) => a.ok)).toHaveLength(1);
@@ -360,14 +363,15 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
       const { factorId } = await enrollDelivered(s.twoFactor, s.outbox, s.userId, s.clock, 'telegram', '123456789');
       const requested = await s.twoFactor.requestApproval(s.userId, { factorId });
       if (!requested.ok) throw new Error(requested.reason);
-      expect(await s.twoFactor.approve(s.outbox.lastApproval().approveToken)).toEqual({ ok: true });
+      const { matchNumber } = requested;
+      expect(await s.twoFactor.approve(s.outbox.lastApproval().approveToken, { matchNumber })).toEqual({ ok: true });
       const reads = await Promise.all(
         Array.from({ length: 20 }, () => s.twoFactor.approvalStatus(s.userId, requested.challengeId)),
       );
       expect(reads.filter((r) => r.status === 'approved')).toHaveLength(1);
       expect(reads.filter((r) => r.status === 'expired')).toHaveLength(19);
       expect(await s.twoFactor.approvalStatus(s.userId, requested.challengeId)).toEqual({ status: 'expired' });
-      expect(await s.twoFactor.approve(s.outbox.lastApproval().approveToken)).toEqual({
+      expect(await s.twoFactor.approve(s.outbox.lastApproval().approveToken, { matchNumber })).toEqual({
         ok: false,
         reason: 'answered',
       });
@@ -408,11 +412,11 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           i % 4 === 0
-            ? s.twoFactor.approve(message.shortApproveToken, { userId })
+            ? s.twoFactor.approve(message.shortApproveToken, { userId, matchNumber: requested.matchNumber })
             : i % 4 === 1
               ? s.twoFactor.deny(message.shortDenyToken, { userId })
               : i % 4 === 2
-                ? s.twoFactor.approve(message.approveToken, { userId })
+                ? s.twoFactor.approve(message.approveToken, { userId, matchNumber: requested.matchNumber })
                 : s.twoFactor.deny(message.denyToken),
         ),
       );
@@ -729,8 +733,9 @@ export function lifecycleDeliveredSuite(useStore: () => Promise<TwoFactorStore>)
       await s.twoFactor.verify(s.userId, code);
       await s.twoFactor.verify(s.userId, code);
       s.clock.advance(PAST_COOLDOWN_MS);
-      await s.twoFactor.requestApproval(s.userId, { factorId });
-      await s.twoFactor.approve(s.outbox.lastApproval().approveToken);
+      const requested = await s.twoFactor.requestApproval(s.userId, { factorId });
+      const matchNumber = requested.ok ? requested.matchNumber : '';
+      await s.twoFactor.approve(s.outbox.lastApproval().approveToken, { matchNumber });
       const secrets = s.outbox.messages.flatMap((m) =>
         m.kind === 'code'
           ? [m.code, m.destination]

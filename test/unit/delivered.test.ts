@@ -209,7 +209,9 @@ describe('approval tokens', () => {
       expect(message.approveToken).toMatch(/^[A-Za-z0-9_-]+\.c_[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{22}$/);
       expect(parseApprovalToken(message.approveToken)).toMatchObject({ userId, challengeId: requested.challengeId });
       expect(message.approveToken.length).toBeLessThanOrEqual(400);
-      expect(await s.twoFactor.approve(message.approveToken)).toEqual({ ok: true });
+      expect(await s.twoFactor.approve(message.approveToken, { matchNumber: requested.matchNumber })).toEqual({
+        ok: true,
+      });
     }
   });
 
@@ -310,9 +312,7 @@ describe('options', () => {
     // No cooldown; the 3rd send of the hour is the last.
     expect((await s.twoFactor.sendCode('user-1', { factorId })).ok).toBe(true);
     expect(await s.twoFactor.sendCode('user-1', { factorId })).toMatchObject({ reason: 'rate-limited' });
-    const requested = await s.twoFactor.requestApproval('user-1', { factorId });
-    expect(requested).toMatchObject({ ok: false, reason: 'rate-limited' });
-    s.clock.now += 3_600_000;
+    // Approval requests count per account, apart from the factor's codes: one still goes out.
     const approval = await s.twoFactor.requestApproval('user-1', { factorId });
     expect(approval).toMatchObject({ ok: true, expiresAt: s.clock.now + 30_000 });
     // One call, then SMS.
@@ -379,7 +379,8 @@ describe('every argument refuses the shared bad values with a typed error, writi
     [
       'requestApproval factorId',
       (s, v) => loose(s.twoFactor.requestApproval)('u', { factorId: v }),
-      [...STRING_ARGUMENT_BAD, { label: "''", value: '' }],
+      // Without a factorId the request goes to every factor that carries it.
+      [...STRING_ARGUMENT_BAD.filter((b) => b.value !== undefined), { label: "''", value: '' }],
       'INVALID_ARGUMENT',
     ],
     ['approve token', (s, v) => loose(s.twoFactor.approve)(v), STRING_ARGUMENT_BAD, 'INVALID_ARGUMENT'],
@@ -555,7 +556,15 @@ describe('lifecycle paths of delivered factors', () => {
   });
 
   it('at most 10 active delivered factors; approvals kept per factor are bounded (the oldest reads expired)', async () => {
-    const s = setup({ delivery: { maxSendsPerHour: 100, resendCooldownMs: 0 } });
+    const s = setup({
+      delivery: {
+        maxSendsPerHour: 100,
+        maxSendsPerDay: 100,
+        maxUnverifiedDestinationsPerDay: 100,
+        maxUnansweredApprovals: 100,
+        resendCooldownMs: 0,
+      },
+    });
     const first = await withEmail(s);
     for (let i = 1; i < 10; i++) {
       const begun = await s.twoFactor.beginEnrollment('user-1', { channel: 'email', destination: `u${i}@example.com` });
@@ -619,9 +628,12 @@ describe('keys', () => {
     await s.twoFactor.sendCode('user-1', { factorId });
     expect((await s.twoFactor.verify('user-1', s.lastCode(), { factorId })).ok).toBe(true);
     s.clock.now += 31_000;
-    await s.twoFactor.requestApproval('user-1', { factorId });
+    const requested = await s.twoFactor.requestApproval('user-1', { factorId });
     const message = s.outbox.at(-1);
-    expect(message?.kind === 'approval' && (await s.twoFactor.approve(message.approveToken))).toEqual({ ok: true });
+    if (!requested.ok || message?.kind !== 'approval') throw new Error('no approval request');
+    expect(await s.twoFactor.approve(message.approveToken, { matchNumber: requested.matchNumber })).toEqual({
+      ok: true,
+    });
   });
 
   it('rotation: a code sent under the old key works while that key is in the keyring, and the destination is resealed on the next write', async () => {

@@ -10,7 +10,7 @@
 import { type BackupCodeSet, parseBackupCodeSet } from '../../backup-codes/set.js';
 import type { TwoFactorStatus } from '../../stores/index.js';
 import type { FactorRecord } from '../kernel/factor.js';
-import { corrupt, isCount, isObject, isShortText, isTime, parseSends } from '../kernel/parse.js';
+import { corrupt, isCount, isObject, isShortText, isTime, parseSendHistory, parseSends } from '../kernel/parse.js';
 import type { RecordState, RememberedDevice, ThrottleState } from '../kernel/record.js';
 import type { Registry } from './registry.js';
 import { jsonOf } from './state-cache.js';
@@ -36,7 +36,9 @@ export function serializeState(state: RecordState): string {
   return (
     `{"v":2,"factors":[${factors}],"backupCodes":${jsonOf(state.backupCodes)},` +
     `"throttle":${jsonOf(state.throttle)},"devices":${jsonOf(state.devices)},` +
-    `"enrollmentSends":${jsonOf(state.enrollmentSends)}}`
+    `"enrollmentSends":${jsonOf(state.enrollmentSends)}` +
+    // Written only once there is one, so records without it keep their bytes.
+    (state.sendHistory === undefined ? '}' : `,"sendHistory":${jsonOf(state.sendHistory)}}`)
   );
 }
 
@@ -121,5 +123,6 @@ export function parseState(userId: string, data: string, registry: Registry): Re
     throttle: parseThrottle(userId, raw.throttle),
     devices: devices.map((device) => parseDevice(userId, device)),
     enrollmentSends: raw.enrollmentSends === undefined ? [] : parseSends(userId, raw.enrollmentSends),
+    ...(raw.sendHistory === undefined ? {} : { sendHistory: parseSendHistory(userId, raw.sendHistory) }),
   };
 }

@@ -159,5 +159,7 @@ export type TwoFactorEvent =
       factorId: string;
       challengeId: string;
       answer: 'approved' | 'denied';
+      /** An approve with a missing or wrong match number: taken as a denial. */
+      wrongNumber?: true;
     }
   | { type: 'unlocked'; userId: string; at: number; actor: string };

@@ -2,6 +2,8 @@
 // value that fails one is CORRUPT_RECORD, never a silent default.
 import { FactorkitError } from '../../errors/index.js';
 import type { SealedSecret } from './crypto.js';
+import { STORED_HASH_LENGTH } from './keyed-hash.js';
+import type { ApprovalRequestEntry, SendHistory, UnverifiedDestination } from './record.js';
 
 export function corrupt(userId: string, what: string, cause?: unknown): FactorkitError {
   return new FactorkitError('CORRUPT_RECORD', `stored 2FA record of user '${userId}' is corrupt: ${what}`, { cause });
@@ -56,4 +58,46 @@ export function checkFactorBase(userId: string, raw: Record<string, unknown>): v
   if (state === 'pending' ? !isTime(raw.expiresAt) : state !== 'active' || !isTime(raw.activatedAt)) {
     throw corrupt(userId, 'bad factor state');
   }
+}
+
+function parseUnverified(userId: string, raw: unknown): UnverifiedDestination {
+  if (
+    !isObject(raw) ||
+    !isTime(raw.at) ||
+    !(raw.keyId === null || isShortText(raw.keyId, 64)) ||
+    typeof raw.hash !== 'string' ||
+    raw.hash.length !== STORED_HASH_LENGTH
+  ) {
+    throw corrupt(userId, 'bad send history');
+  }
+  return { at: raw.at, keyId: raw.keyId, hash: raw.hash };
+}
+
+function parseApprovalEntry(userId: string, raw: unknown): ApprovalRequestEntry {
+  if (
+    !isObject(raw) ||
+    !isShortText(raw.id, 64) ||
+    !isTime(raw.at) ||
+    (raw.outcome !== 'pending' && raw.outcome !== 'approved' && raw.outcome !== 'denied')
+  ) {
+    throw corrupt(userId, 'bad send history');
+  }
+  return { id: raw.id, at: raw.at, outcome: raw.outcome };
+}
+
+/** The account's send history (absent in records written before it existed), each list at most MAX_SENDS_PER_HOUR_LIMIT long. */
+export function parseSendHistory(userId: string, raw: unknown): SendHistory | undefined {
+  if (raw === undefined) return undefined;
+  if (
+    !isObject(raw) ||
+    !Array.isArray(raw.unverified) ||
+    !Array.isArray(raw.approvals) ||
+    raw.unverified.length > MAX_SENDS_PER_HOUR_LIMIT ||
+    raw.approvals.length > MAX_SENDS_PER_HOUR_LIMIT
+  ) {
+    throw corrupt(userId, 'bad send history');
+  }
+  const approvals = raw.approvals.map((entry) => parseApprovalEntry(userId, entry));
+  if (approvals.some((entry, i) => i > 0 && entry.at < approvals[i - 1]!.at)) throw corrupt(userId, 'bad send history');
+  return { unverified: raw.unverified.map((entry) => parseUnverified(userId, entry)), approvals };
 }

@@ -44,6 +44,34 @@ export interface RecordState {
    * it. Absent in records written before delivered codes existed.
    */
   enrollmentSends: number[];
+  /**
+   * The account's abuse limits on sending that are not per factor (delivered codes and
+   * approvals), kept in the record so they are decided in the same compare-and-set write as
+   * the send. Absent until the first such send.
+   */
+  sendHistory?: SendHistory;
+}
+
+/** A destination not yet verified that a code went to: a keyed hash of it, and the last send. */
+export interface UnverifiedDestination {
+  at: number;
+  keyId: string | null;
+  hash: string;
+}
+
+/** An approval request as the account's limits count it: one per request, however many factors it went to. */
+export interface ApprovalRequestEntry {
+  /** The challenge id. */
+  id: string;
+  at: number;
+  /** `pending` until answered; a wrong match number is `denied`. */
+  outcome: 'pending' | 'approved' | 'denied';
+}
+
+/** The last 24 hours of what the account's send limits count, oldest first. */
+export interface SendHistory {
+  unverified: UnverifiedDestination[];
+  approvals: ApprovalRequestEntry[];
 }
 
 /** What every operation answers while the account is locked, for good or for a time. */

@@ -1,26 +1,35 @@
-// Approval requests: asked for on an active delivered factor (written, then delivered: send.ts),
-// answered once with a token from the message, and picked up once by the waiting sign-in page.
+// Approval requests: asked for on one active delivered factor or on every one that carries
+// them (one challenge, one count towards the account's limits: limits.ts), written, then
+// delivered (send.ts); answered once, on any of its factors, with a token from the message and
+// the number the sign-in page shows; picked up once by the waiting sign-in page.
 import { FactorkitError } from '../../../errors/index.js';
 import type { TwoFactorEvent } from '../../kernel/events.js';
 import { checkId, checkOptions, checkUserId } from '../../kernel/args.js';
 import { corrupt } from '../../kernel/parse.js';
-import { type RecordState, activeFactors, replaceFactor } from '../../kernel/record.js';
+import { type Outcome, type RecordState, activeFactors, replaceFactor } from '../../kernel/record.js';
+import { approvalRetryAfterMs, historyOf, recordApproval, settleApproval, unrecordApproval } from './limits.js';
 import {
   type ActiveDeliveredFactor,
   type Approval,
   type ApprovalAnswer,
+  type ApprovalIds,
   approvalStatusOf,
   approvalTokenMatches,
   carriesApprovals,
+  fansOutTo,
   liveApprovals,
+  matchNumberMatches,
   newApproval,
   newApprovalIds,
   parseApprovalToken,
-  recordSend,
-  sendRetryAfterMs,
-  unrecordSend,
 } from './record.js';
-import { type DeliveredEngine, type SendDecision, destinationOf, writeThenDeliver } from './send.js';
+import {
+  type DeliveredEngine,
+  type PlannedMessage,
+  type SendDecision,
+  destinationOf,
+  writeThenDeliver,
+} from './send.js';
 import type {
   ApprovalAnswerOptions,
   ApprovalAnswerResult,
@@ -29,52 +38,67 @@ import type {
   RequestApprovalResult,
 } from './types.js';
 
-type Ids = ReturnType<typeof newApprovalIds>;
-
 /** The active delivered factor of that id. */
 function activeDelivered(state: RecordState, factorId: string): ActiveDeliveredFactor | undefined {
   const factor = activeFactors(state).find((f) => f.id === factorId && f.type === 'delivered');
   return factor as ActiveDeliveredFactor | undefined;
 }
 
-/** Takes a request back: it goes, and the requests it pushed out of the list come back in order. */
-function undoRequest(
-  state: RecordState | null,
-  previous: ActiveDeliveredFactor,
-  challengeId: string,
-  sentAt: number,
-): RecordState | undefined {
-  const factor = state === null ? undefined : activeDelivered(state, previous.id);
-  if (state === null || factor === undefined) return undefined;
-  const kept = factor.approvals.filter((a) => a.id !== challengeId);
-  const dropped = previous.approvals.filter((a) => !factor.approvals.some((k) => k.id === a.id));
-  const approvals: Approval[] = [...dropped, ...kept].sort((a, b) => a.createdAt - b.createdAt);
-  return replaceFactor(state, { ...factor, approvals, sends: unrecordSend(factor.sends, sentAt) });
+/**
+ * The factors a request goes to: the one named, or every active one that carries approvals and
+ * is not e-mail (not an out-of-band authenticator: NIST SP 800-63B-4); undefined when none.
+ */
+function targetsOf(state: RecordState, factorId: string | undefined): ActiveDeliveredFactor[] | undefined {
+  if (factorId !== undefined) {
+    const factor = activeDelivered(state, factorId);
+    if (factor !== undefined && !carriesApprovals(factor.channel)) {
+      throw new FactorkitError('INVALID_ARGUMENT', `approval requests cannot go over '${factor.channel}'`);
+    }
+    return factor === undefined ? undefined : [factor];
+  }
+  const all = activeFactors(state)
+    .filter((f) => f.type === 'delivered')
+    .map((f) => f as ActiveDeliveredFactor)
+    .filter((f) => fansOutTo(f.channel));
+  return all.length === 0 ? undefined : all;
 }
 
-/** The request decided for `factor` at `nowMs`: the approval written, the message to deliver. */
+/** Takes a request back from every factor it went to; the requests it pushed out come back. */
+function undoRequest(state: RecordState | null, previous: RecordState, challengeId: string): RecordState | undefined {
+  if (state === null) return undefined;
+  let next = state;
+  for (const before of previous.factors) {
+    const factor = activeDelivered(next, before.id);
+    if (factor === undefined || before.type !== 'delivered' || before.state !== 'active') continue;
+    const earlier = (before as ActiveDeliveredFactor).approvals;
+    const kept = factor.approvals.filter((a) => a.id !== challengeId);
+    const dropped = earlier.filter((a) => !factor.approvals.some((k) => k.id === a.id));
+    const approvals: Approval[] = [...dropped, ...kept].sort((a, b) => a.createdAt - b.createdAt);
+    next = replaceFactor(next, { ...factor, approvals });
+  }
+  return { ...next, sendHistory: unrecordApproval(historyOf(next), challengeId) };
+}
+
+/** The request decided at `nowMs`: one approval per target written, one message each. */
 async function decideRequest(
   d: DeliveredEngine,
   userId: string,
   state: RecordState,
-  factor: ActiveDeliveredFactor,
-  ids: Ids,
+  targets: ActiveDeliveredFactor[],
+  ids: ApprovalIds,
   nowMs: number,
 ): Promise<SendDecision<RequestApprovalResult>> {
-  const destination = await destinationOf(d.engine.context(userId, nowMs), factor);
-  const made = newApproval(d.engine.hasher, userId, factor.id, ids, nowMs, d.config.approvalTtlMs);
-  const updated: ActiveDeliveredFactor = {
-    ...factor,
-    approvals: [...liveApprovals(factor.approvals, nowMs, 1), made.approval],
-    sends: recordSend(factor.sends, nowMs, d.config.maxSendsPerHour),
-  };
-  const { expiresAt } = made.approval;
-  const { challengeId } = ids;
-  const { approveToken, denyToken, shortApproveToken, shortDenyToken } = made;
-  return {
-    result: { ok: true, challengeId, expiresAt },
-    next: replaceFactor(state, updated),
-    send: {
+  const ctx = d.engine.context(userId, nowMs);
+  const { challengeId, matchNumber, matchChoices } = ids;
+  const expiresAt = nowMs + d.config.approvalTtlMs;
+  let next: RecordState = { ...state, sendHistory: recordApproval(historyOf(state), challengeId, nowMs) };
+  const messages: PlannedMessage[] = [];
+  for (const factor of targets) {
+    const destination = await destinationOf(ctx, factor);
+    const made = newApproval(d.engine.hasher, userId, factor.id, ids, nowMs, d.config.approvalTtlMs);
+    next = replaceFactor(next, { ...factor, approvals: [...liveApprovals(factor.approvals, nowMs, 1), made.approval] });
+    const { approveToken, denyToken, shortApproveToken, shortDenyToken } = made;
+    messages.push({
       message: {
         kind: 'approval',
         channel: factor.channel,
@@ -83,40 +107,93 @@ async function decideRequest(
         factorId: factor.id,
         expiresAt,
         challengeId,
+        matchChoices: [...matchChoices],
         approveToken,
         denyToken,
         shortApproveToken,
         shortDenyToken,
       },
-      undo: (latest) => undoRequest(latest, factor, challengeId, nowMs),
-      events: [{ type: 'approval-requested', userId, at: nowMs, factorId: factor.id, challengeId }],
-    },
+      unverified: false,
+      event: { type: 'approval-requested', userId, at: nowMs, factorId: factor.id, challengeId },
+    });
+  }
+  return {
+    result: { ok: true, challengeId, matchNumber, factorIds: targets.map((f) => f.id), expiresAt },
+    next,
+    send: { messages, undo: (latest) => undoRequest(latest, state, challengeId) },
   };
 }
 
-/** Asks the user to approve a sign-in on an active delivered factor that can carry buttons. */
+/**
+ * Asks the user to approve a sign-in: on one active delivered factor that can carry buttons, or
+ * without `factorId` on every such factor at once (one challenge, one count towards the limits).
+ */
 export async function requestApproval(
   d: DeliveredEngine,
   userId: string,
-  options: RequestApprovalOptions,
+  options?: RequestApprovalOptions,
 ): Promise<RequestApprovalResult> {
   checkUserId(userId);
-  const { factorId } = checkOptions('options', options);
-  checkId('factorId', factorId);
+  const { factorId } = options === undefined ? {} : checkPlainOptions(options);
+  if (factorId !== undefined) checkId('factorId', factorId);
   const ids = newApprovalIds();
   return writeThenDeliver(d, userId, async (state, nowMs): Promise<SendDecision<RequestApprovalResult>> => {
     if (state === null || activeFactors(state).length === 0) return { result: { ok: false, reason: 'not-enrolled' } };
-    const factor = activeDelivered(state, factorId);
-    if (factor === undefined) return { result: { ok: false, reason: 'unknown-factor' } };
-    if (!carriesApprovals(factor.channel)) {
-      throw new FactorkitError('INVALID_ARGUMENT', `approval requests cannot go over '${factor.channel}'`);
-    }
+    const targets = targetsOf(state, factorId as string | undefined);
+    if (targets === undefined) return { result: { ok: false, reason: 'unknown-factor' } };
     const locked = d.engine.lockRefusal(state, nowMs);
     if (locked !== undefined) return { result: locked };
-    const retryAfterMs = sendRetryAfterMs(factor.sends, nowMs, d.limits);
+    const retryAfterMs = approvalRetryAfterMs(state, nowMs, d.config);
     if (retryAfterMs > 0) return { result: { ok: false, reason: 'rate-limited', retryAfterMs } };
-    return decideRequest(d, userId, state, factor, ids, nowMs);
+    return decideRequest(d, userId, state, targets, ids, nowMs);
   });
+}
+
+/** The copy of the request whose token this is, and what answering with it decides. */
+function decideAnswer(
+  d: DeliveredEngine,
+  state: RecordState,
+  parsed: { userId: string; challengeId: string; secret: string },
+  answer: ApprovalAnswer,
+  matchNumber: string | undefined,
+  nowMs: number,
+): Outcome<ApprovalAnswerResult> {
+  const { userId, challengeId, secret } = parsed;
+  const { hasher } = d.engine;
+  // Nothing about the request is told before the token is shown to be its own.
+  const found = copiesOf(state, challengeId).find((copy) =>
+    approvalTokenMatches(hasher, userId, copy.factor.id, copy.approval, answer, secret),
+  );
+  if (found === undefined) return { result: { ok: false, reason: 'invalid' } };
+  const { factor, approval } = found;
+  if (approval.state !== 'pending') return { result: { ok: false, reason: 'answered' } };
+  if (nowMs >= approval.expiresAt) return { result: { ok: false, reason: 'expired' } };
+  // Number matching: an approval without the number the sign-in page shows is a denial.
+  const wrongNumber = answer === 'approve' && !matchNumberMatches(hasher, userId, approval, matchNumber);
+  const outcome = answer === 'approve' && !wrongNumber ? 'approved' : 'denied';
+  let next: RecordState = { ...state, sendHistory: settleApproval(historyOf(state), challengeId, outcome) };
+  // The first answer on any factor decides: the other factors' copies die with it.
+  for (const copy of copiesOf(state, challengeId)) {
+    const answered: Approval =
+      copy.factor.id === factor.id
+        ? { ...approval, state: outcome, answeredAt: nowMs, proof: secret }
+        : { ...copy.approval, state: 'consumed', answeredAt: nowMs };
+    const current = activeDelivered(next, copy.factor.id)!;
+    next = replaceFactor(next, {
+      ...current,
+      approvals: current.approvals.map((a) => (a.id === challengeId ? answered : a)),
+    });
+  }
+  const event: TwoFactorEvent = {
+    type: 'approval-answered',
+    userId,
+    at: nowMs,
+    factorId: factor.id,
+    challengeId,
+    answer: outcome,
+    ...(wrongNumber ? { wrongNumber: true } : {}),
+  };
+  return { result: wrongNumber ? { ok: false, reason: 'wrong-number' } : { ok: true }, next, events: [event] };
 }
 
 /** Approves or denies with a token of an approval message; only one answer is ever taken. */
@@ -127,38 +204,20 @@ export async function answerApproval(
   options?: ApprovalAnswerOptions,
 ): Promise<ApprovalAnswerResult> {
   if (typeof token !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'token must be a string');
-  const answeringFor = options === undefined ? undefined : checkPlainOptions(options).userId;
+  const given = options === undefined ? {} : checkPlainOptions(options);
+  const answeringFor = given.userId;
   if (answeringFor !== undefined) checkUserId(answeringFor);
+  const { matchNumber } = given;
+  if (matchNumber !== undefined && typeof matchNumber !== 'string') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'matchNumber must be a string when given');
+  }
   const parsed = parseApprovalToken(token, answeringFor as string | undefined);
   if (parsed === undefined) return { ok: false, reason: 'invalid' };
-  const { userId, challengeId, secret } = parsed;
-  const { hasher } = d.engine;
-  return d.engine.transact<ApprovalAnswerResult>(userId, async (state, nowMs) => {
-    const found = state === null ? undefined : findApproval(state, challengeId);
-    // Nothing about the request is told before the token is shown to be its own.
-    if (
-      state === null ||
-      found === undefined ||
-      !approvalTokenMatches(hasher, userId, found.factor.id, found.approval, answer, secret)
-    ) {
-      return { result: { ok: false, reason: 'invalid' } };
-    }
-    const { factor, approval } = found;
-    if (approval.state !== 'pending') return { result: { ok: false, reason: 'answered' } };
-    if (nowMs >= approval.expiresAt) return { result: { ok: false, reason: 'expired' } };
-    const outcome = answer === 'approve' ? 'approved' : 'denied';
-    const answered: Approval = { ...approval, state: outcome, answeredAt: nowMs, proof: secret };
-    const approvals = factor.approvals.map((a) => (a.id === challengeId ? answered : a));
-    const event: TwoFactorEvent = {
-      type: 'approval-answered',
-      userId,
-      at: nowMs,
-      factorId: factor.id,
-      challengeId,
-      answer: outcome,
-    };
-    return { result: { ok: true }, next: replaceFactor(state, { ...factor, approvals }), events: [event] };
-  });
+  return d.engine.transact<ApprovalAnswerResult>(parsed.userId, async (state, nowMs) =>
+    state === null
+      ? { result: { ok: false, reason: 'invalid' } }
+      : decideAnswer(d, state, parsed, answer, matchNumber, nowMs),
+  );
 }
 
 /** What the waiting sign-in page polls; `approved` is told once, and that read consumes it. */
@@ -190,18 +249,29 @@ export async function approvalStatus(
   });
 }
 
-/** The approval of that id on an active delivered factor of the record. */
-function findApproval(
-  state: RecordState,
-  challengeId: string,
-): { factor: ActiveDeliveredFactor; approval: Approval } | undefined {
+/** Every factor's copy of the request of that id (one per factor it went to). */
+function copiesOf(state: RecordState, challengeId: string): { factor: ActiveDeliveredFactor; approval: Approval }[] {
+  const copies: { factor: ActiveDeliveredFactor; approval: Approval }[] = [];
   for (const factor of activeFactors(state)) {
     if (factor.type !== 'delivered') continue;
     const delivered = factor as ActiveDeliveredFactor;
     const approval = delivered.approvals.find((a) => a.id === challengeId);
-    if (approval !== undefined) return { factor: delivered, approval };
+    if (approval !== undefined) copies.push({ factor: delivered, approval });
   }
-  return undefined;
+  return copies;
+}
+
+/** The copy that tells where the request stands: the answered one, else one still pending. */
+function findApproval(
+  state: RecordState,
+  challengeId: string,
+): { factor: ActiveDeliveredFactor; approval: Approval } | undefined {
+  const copies = copiesOf(state, challengeId);
+  return (
+    copies.find((c) => c.approval.state === 'approved' || c.approval.state === 'denied') ??
+    copies.find((c) => c.approval.state === 'pending') ??
+    copies[0]
+  );
 }
 
 /**

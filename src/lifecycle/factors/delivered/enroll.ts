@@ -19,8 +19,10 @@ import {
   unrecordSend,
 } from './record.js';
 import { type DeliveredEngine, type PlannedSend, type SendDecision, codesOnce, writeThenDeliver } from './send.js';
+import type { UnverifiedSend } from './limits.js';
 import type { DeliveryChannel } from '../../kernel/events.js';
 import type { BeginDeliveredEnrollmentResult } from './types.js';
+import { historyOf, noteUnverified } from './limits.js';
 import { checkVoiceAllowed } from './voice.js';
 
 /** Active delivered factors per user (documented on beginEnrollment). */
@@ -100,13 +102,23 @@ function undoEnrollment(
   factorId: string,
   replaced: { factor: FactorRecord; index: number } | undefined,
   sentAt: number,
+  counted: UnverifiedSend,
 ): RecordState | undefined {
   if (state === null || !state.factors.some((f) => f.id === factorId)) return undefined;
   const factors = state.factors.filter((f) => f.id !== factorId);
   if (replaced !== undefined && !factors.some((f) => f.id === replaced.factor.id || isPendingDelivered(f))) {
     factors.splice(Math.min(replaced.index, factors.length), 0, replaced.factor);
   }
-  return { ...state, factors, enrollmentSends: unrecordSend(state.enrollmentSends, sentAt) };
+  const history = counted.undo(historyOf(state));
+  const blank = history.unverified.length === 0 && history.approvals.length === 0;
+  const { sendHistory: _undone, ...rest } = state;
+  return {
+    ...rest,
+    factors,
+    enrollmentSends: unrecordSend(state.enrollmentSends, sentAt),
+    // Nothing left to count: the field goes, so a record this call created can be deleted again.
+    ...(blank ? {} : { sendHistory: history }),
+  };
 }
 
 function isPendingDelivered(factor: FactorRecord): boolean {
@@ -136,36 +148,47 @@ export async function beginDeliveredEnrollment(
     }
     const retryAfterMs = sendRetryAfterMs(current.enrollmentSends, nowMs, d.enrollmentLimits);
     if (retryAfterMs > 0) return { result: { ok: false, reason: 'rate-limited', retryAfterMs } };
+    // SMS pumping: an account reaches at most so many destinations it has not proven in a day.
+    const counted = noteUnverified(
+      d.engine.hasher,
+      userId,
+      historyOf(current),
+      request.channel,
+      request.destination,
+      nowMs,
+      d.config.maxUnverifiedDestinationsPerDay,
+    );
+    if ('retryAfterMs' in counted)
+      return { result: { ok: false, reason: 'rate-limited', retryAfterMs: counted.retryAfterMs } };
     const code = codes(codeDigits(request.channel));
     const pending = pendingFactor(d, userId, request, code, nowMs);
     const expiresAt = pending.code!.expiresAt;
     // At most one pending delivered factor: beginning again replaces the earlier one.
     const index = current.factors.findIndex(isPendingDelivered);
     const replaced = index < 0 ? undefined : { factor: current.factors[index]!, index };
+    const message = {
+      kind: 'code' as const,
+      purpose: 'enrollment' as const,
+      channel: request.channel,
+      destination: request.destination,
+      userId,
+      factorId: request.factorId,
+      expiresAt,
+      code,
+    };
+    const event = {
+      type: 'code-sent' as const,
+      userId,
+      at: nowMs,
+      factorId: request.factorId,
+      channel: request.channel,
+      purpose: 'enrollment' as const,
+    };
     const send: PlannedSend = {
-      message: {
-        kind: 'code',
-        purpose: 'enrollment',
-        channel: request.channel,
-        destination: request.destination,
-        userId,
-        factorId: request.factorId,
-        expiresAt,
-        code,
-      },
-      undo: (latest) => undoEnrollment(latest, request.factorId, replaced, nowMs),
+      messages: [{ message, unverified: true, event }],
+      undo: (latest) => undoEnrollment(latest, request.factorId, replaced, nowMs, counted),
       // A record this call created goes again when nothing else is left in it.
       ...(state === null ? { afterUndo: () => deleteIfBlank(d, userId) } : {}),
-      events: [
-        {
-          type: 'code-sent',
-          userId,
-          at: nowMs,
-          factorId: request.factorId,
-          channel: request.channel,
-          purpose: 'enrollment',
-        },
-      ],
     };
     const result: BeginDeliveredEnrollmentResult = {
       ok: true,
@@ -175,8 +198,8 @@ export async function beginDeliveredEnrollment(
       expiresAt,
     };
     const factors = [...current.factors.filter((_, i) => i !== index), pending];
-    const enrollmentSends = recordSend(current.enrollmentSends, nowMs, d.config.maxSendsPerHour);
-    return { result, next: { ...current, factors, enrollmentSends }, send };
+    const enrollmentSends = recordSend(current.enrollmentSends, nowMs, d.enrollmentLimits);
+    return { result, next: { ...current, factors, enrollmentSends, sendHistory: counted.history }, send };
   });
 }
 
@@ -188,6 +211,7 @@ function isBlank(state: RecordState): boolean {
     state.backupCodes === null &&
     state.devices.length === 0 &&
     state.enrollmentSends.length === 0 &&
+    state.sendHistory === undefined &&
     throttle.failures === 0 &&
     throttle.lockedUntil === 0 &&
     throttle.hardLockedAt === null

@@ -67,14 +67,18 @@ function strengthOf(factor: DeliveredFactor): StrengthClass {
  * ```
  */
 export function deliveredCodes(options: DeliveredCodesOptions): FactorModule {
-  const { deliver, config } = resolveDeliveredOptions(options);
-  const limits = { resendCooldownMs: config.resendCooldownMs, maxSendsPerHour: config.maxSendsPerHour };
-  const enrollmentLimits = { resendCooldownMs: 0, maxSendsPerHour: config.maxSendsPerHour };
+  const { deliver, allowSend, config } = resolveDeliveredOptions(options);
+  const { resendCooldownMs, maxSendsPerHour, maxSendsPerDay } = config;
+  const limits = { resendCooldownMs, maxSendsPerHour, maxSendsPerDay };
+  const trustedLimits = { resendCooldownMs, maxSendsPerHour, maxSendsPerDay: config.trustedSendsPerDay };
+  const enrollmentLimits = { resendCooldownMs: 0, maxSendsPerHour, maxSendsPerDay };
   const withEngine = (engine: DeliveredEngine['engine']): DeliveredEngine => ({
     engine,
     deliver,
+    allowSend,
     config,
     limits,
+    trustedLimits,
     enrollmentLimits,
   });
   const module: RegisteredModule<DeliveredFactor> = {
@@ -116,7 +120,7 @@ export function deliveredCodes(options: DeliveredCodesOptions): FactorModule {
       const d = withEngine(engine);
       return {
         sendCode: (userId: string, sendOptions: Parameters<typeof sendCode>[2]) => sendCode(d, userId, sendOptions),
-        requestApproval: (userId: string, requestOptions: Parameters<typeof requestApproval>[2]) =>
+        requestApproval: (userId: string, requestOptions?: Parameters<typeof requestApproval>[2]) =>
           requestApproval(d, userId, requestOptions),
         approve: (token: string, answerOptions?: Parameters<typeof answerApproval>[3]) =>
           answerApproval(d, token, 'approve', answerOptions),

@@ -4,10 +4,10 @@ import { FactorkitError } from '../../../errors/index.js';
 import { checkOptionsObject } from '../../../validation/index.js';
 import { MAX_SENDS_PER_HOUR_LIMIT } from '../../kernel/parse.js';
 import { MAX_ATTEMPTS_LIMIT } from './record.js';
-import type { DeliveryMessage, DeliveryOptions } from './types.js';
+import type { AllowSend, DeliveryMessage, DeliveryOptions } from './types.js';
 
 /** The delivery settings with every default filled in. */
-export type DeliveryConfig = Required<DeliveryOptions>;
+export type DeliveryConfig = Required<Omit<DeliveryOptions, 'allowSend'>>;
 
 /** The defaults, documented on {@link DeliveryOptions}. */
 export const DEFAULT_DELIVERY: DeliveryConfig = {
@@ -17,6 +17,12 @@ export const DEFAULT_DELIVERY: DeliveryConfig = {
   maxSendsPerHour: 5,
   voiceCallsBeforeSms: 3,
   approvalTtlMs: 2 * 60_000,
+  maxSendsPerDay: 10,
+  trustedSendsPerDay: 5,
+  maxUnverifiedDestinationsPerDay: 5,
+  maxApprovalsPerDay: 10,
+  maxUnansweredApprovals: 3,
+  approvalPauseMs: 24 * 3_600_000,
 };
 
 /** Each delivery setting's bounds: [min, max], integers. */
@@ -28,10 +34,19 @@ const DELIVERY_BOUNDS: Record<keyof DeliveryConfig, [number, number, string]> = 
   maxSendsPerHour: [1, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 1 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
   voiceCallsBeforeSms: [1, 10, 'an integer from 1 to 10'],
   approvalTtlMs: [30_000, 10 * 60_000, 'from 30 s to 10 minutes, in milliseconds'],
+  // The stored histories hold at most MAX_SENDS_PER_HOUR_LIMIT entries: no cap may need more.
+  maxSendsPerDay: [1, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 1 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
+  trustedSendsPerDay: [0, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 0 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
+  maxUnverifiedDestinationsPerDay: [1, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 1 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
+  maxApprovalsPerDay: [1, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 1 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
+  maxUnansweredApprovals: [1, MAX_SENDS_PER_HOUR_LIMIT, `an integer from 1 to ${MAX_SENDS_PER_HOUR_LIMIT}`],
+  // The history a pause is decided on is kept for a day.
+  approvalPauseMs: [60_000, 24 * 3_600_000, 'from 1 minute to 24 hours, in milliseconds'],
 };
 
 export interface ResolvedDelivery {
   deliver: (message: DeliveryMessage) => Promise<void>;
+  allowSend: AllowSend | undefined;
   config: DeliveryConfig;
 }
 
@@ -40,6 +55,10 @@ export function resolveDeliveredOptions(options: unknown): ResolvedDelivery {
   const given = checkOptionsObject(options, 'options');
   const deliver = given.deliver;
   if (typeof deliver !== 'function') throw new FactorkitError('INVALID_ARGUMENT', 'deliver must be a function');
+  const { allowSend } = given;
+  if (allowSend !== undefined && typeof allowSend !== 'function') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'allowSend must be a function when given');
+  }
   const config = { ...DEFAULT_DELIVERY };
   for (const [name, [min, max, what]] of Object.entries(DELIVERY_BOUNDS) as [
     keyof DeliveryConfig,
@@ -52,5 +71,5 @@ export function resolveDeliveredOptions(options: unknown): ResolvedDelivery {
     }
     config[name] = value;
   }
-  return { deliver: deliver as ResolvedDelivery['deliver'], config };
+  return { deliver: deliver as ResolvedDelivery['deliver'], allowSend: allowSend as AllowSend | undefined, config };
 }

@@ -53,6 +53,8 @@ interface ApprovalCommon {
   /** Keyed hashes of the approve and the deny token's secrets. */
   approveHash: string;
   denyHash: string;
+  /** Keyed hash of the match number the sign-in page shows (same key). */
+  matchHash: string;
   createdAt: number;
   /** An answer is refused from this Unix ms on. Part of the hashed message. */
   expiresAt: number;
@@ -74,8 +76,10 @@ interface DeliveredCommon {
   /** The address, number or chat id, sealed like a TOTP secret: a database reader learns none of them. */
   destination: SealedSecret;
   code: SentCode | null;
-  /** Unix ms of the sends of the last hour (codes and approval requests), oldest first. */
+  /** Unix ms of the codes sent in the last 24 hours, oldest first (not those of trusted sessions). */
   sends: number[];
+  /** Unix ms of the codes sent in the last 24 hours for trusted sessions; absent until the first. */
+  trustedSends?: number[];
   /** Voice: calls made since the last success with this factor; 0 for every other channel. */
   callsWithoutSuccess: number;
 }
@@ -108,6 +112,10 @@ export const APPROVAL_PICKUP_MS = 60_000;
 /** Bounds a stored record must respect, whatever the options: above them it is corrupt. */
 export const MAX_ATTEMPTS_LIMIT = 10;
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+/** Choices an approval message offers, one of them the number on the sign-in page. */
+export const MATCH_CHOICES = 3;
+const MATCH_DIGITS = 2;
 const CHALLENGE_ID_BYTES = 9;
 const TOKEN_SECRET_BYTES = 16;
 const MAX_DESTINATION_LENGTH = 512;
@@ -135,6 +143,14 @@ export function isPhoneChannel(channel: DeliveryChannel): boolean {
 /** Approvals need a message that can carry two tokens (buttons or links): not a call, not an SMS. */
 export function carriesApprovals(channel: DeliveryChannel): boolean {
   return !isPhoneChannel(channel);
+}
+
+/**
+ * Whether a request without a factor named goes to this channel: every channel that carries
+ * approvals but e-mail, which NIST SP 800-63B-4 excludes from out-of-band authentication.
+ */
+export function fansOutTo(channel: DeliveryChannel): boolean {
+  return carriesApprovals(channel) && channel !== 'email';
 }
 
 export function codeDigits(channel: DeliveryChannel): number {
@@ -305,25 +321,33 @@ export function hasLiveCode(factor: DeliveredFactor, nowMs: number): boolean {
 export interface SendLimits {
   resendCooldownMs: number;
   maxSendsPerHour: number;
+  maxSendsPerDay: number;
 }
 
-/** 0 when a send is allowed now, else how long until it is (at most an hour). */
+/** How long until the oldest of the last `cap` sends within `windowMs` ages out; 0 under the cap. */
+export function capWait(sends: readonly number[], nowMs: number, cap: number, windowMs: number): number {
+  if (cap <= 0) return windowMs;
+  const recent = sends.filter((at) => at > nowMs - windowMs);
+  return recent.length >= cap ? recent[recent.length - cap]! + windowMs - nowMs : 0;
+}
+
+/** 0 when a send is allowed now, else how long until it is (at most a day). */
 export function sendRetryAfterMs(sends: readonly number[], nowMs: number, limits: SendLimits): number {
-  let wait = 0;
   const last = sends.at(-1);
-  if (last !== undefined) wait = Math.max(wait, last + limits.resendCooldownMs - nowMs);
-  const recent = sends.filter((at) => at > nowMs - HOUR_MS);
-  if (recent.length >= limits.maxSendsPerHour) {
-    wait = Math.max(wait, recent[recent.length - limits.maxSendsPerHour]! + HOUR_MS - nowMs);
-  }
+  const wait = Math.max(
+    last === undefined ? 0 : last + limits.resendCooldownMs - nowMs,
+    capWait(sends, nowMs, limits.maxSendsPerHour, HOUR_MS),
+    capWait(sends, nowMs, limits.maxSendsPerDay, DAY_MS),
+  );
   // A clock set back (or a hand-edited time) must not stop sends for longer than the window.
-  return Math.min(Math.max(0, wait), HOUR_MS);
+  return Math.min(Math.max(0, wait), DAY_MS);
 }
 
-/** The send history after one more send: the last hour only, at most `maxSendsPerHour` entries. */
-export function recordSend(sends: readonly number[], nowMs: number, maxSendsPerHour: number): number[] {
-  const recent = sends.filter((at) => at > nowMs - HOUR_MS && at <= nowMs);
-  return [...recent, nowMs].slice(-Math.min(maxSendsPerHour, MAX_SENDS_PER_HOUR_LIMIT));
+/** The send history after one more send: the last 24 hours only, no more entries than a cap needs. */
+export function recordSend(sends: readonly number[], nowMs: number, limits: SendLimits): number[] {
+  const recent = sends.filter((at) => at > nowMs - DAY_MS && at <= nowMs);
+  const kept = Math.min(Math.max(limits.maxSendsPerHour, limits.maxSendsPerDay), MAX_SENDS_PER_HOUR_LIMIT);
+  return [...recent, nowMs].slice(-kept);
 }
 
 /** The history without one occurrence of `at`: a send undone because `deliver` failed. */
@@ -374,12 +398,25 @@ function makeShortToken(challengeId: string, secret: string): string {
   return `${challengeId}.${secret}`;
 }
 
-/** A new pending approval of `factorId`, and the two tokens for the message. */
+/** What the match number's keyed hash covers: the user, the challenge, its expiry, the number. */
+export function matchParts(userId: string, approval: Pick<Approval, 'id' | 'expiresAt'>, matchNumber: string) {
+  return [userId, approval.id, approval.expiresAt, matchNumber];
+}
+
+/** The ids of one approval request, shared by every factor it goes to. */
+export interface ApprovalIds {
+  challengeId: string;
+  matchNumber: string;
+  /** `MATCH_CHOICES` distinct numbers, the match number among them at a random place. */
+  matchChoices: string[];
+}
+
+/** A new pending approval of `factorId`, and the two tokens for the message (fresh secrets). */
 export function newApproval(
   hasher: KeyedHasher,
   userId: string,
   factorId: string,
-  ids: { challengeId: string; approveSecret: string; denySecret: string },
+  request: ApprovalIds,
   nowMs: number,
   ttlMs: number,
 ): {
@@ -389,15 +426,23 @@ export function newApproval(
   shortApproveToken: string;
   shortDenyToken: string;
 } {
+  const ids = {
+    challengeId: request.challengeId,
+    approveSecret: encodeBase64url(randomBytes(TOKEN_SECRET_BYTES)),
+    denySecret: encodeBase64url(randomBytes(TOKEN_SECRET_BYTES)),
+  };
   const base = { id: ids.challengeId, expiresAt: nowMs + ttlMs };
   const approve = hasher.hash('approval-token', approvalParts(userId, factorId, base, 'approve', ids.approveSecret));
   const deny = hasher.hash('approval-token', approvalParts(userId, factorId, base, 'deny', ids.denySecret));
+  // Made in the same synchronous run as the token hashes, so under the same key: one keyId for all three.
+  const match = hasher.hash('approval-match', matchParts(userId, base, request.matchNumber));
   return {
     approval: {
       id: base.id,
       keyId: approve.keyId,
       approveHash: approve.hash,
       denyHash: deny.hash,
+      matchHash: match.hash,
       createdAt: nowMs,
       expiresAt: base.expiresAt,
       state: 'pending',
@@ -409,13 +454,34 @@ export function newApproval(
   };
 }
 
-/** Fresh random ids for one approval request. */
-export function newApprovalIds(): { challengeId: string; approveSecret: string; denySecret: string } {
+/** Fresh random ids for one approval request: its challenge id, match number and choices. */
+export function newApprovalIds(): ApprovalIds {
+  const choices: string[] = [];
+  while (choices.length < MATCH_CHOICES) {
+    const number = generateDigits(MATCH_DIGITS);
+    if (!choices.includes(number)) choices.push(number);
+  }
+  // The first drawn is the match number; the list is shown sorted, so its place tells nothing.
+  const matchNumber = choices[0]!;
   return {
     challengeId: `c_${encodeBase64url(randomBytes(CHALLENGE_ID_BYTES))}`,
-    approveSecret: encodeBase64url(randomBytes(TOKEN_SECRET_BYTES)),
-    denySecret: encodeBase64url(randomBytes(TOKEN_SECRET_BYTES)),
+    matchNumber,
+    matchChoices: [...choices].sort(),
   };
+}
+
+/** Whether `matchNumber` is the number of this approval, in constant time. */
+export function matchNumberMatches(
+  hasher: KeyedHasher,
+  userId: string,
+  approval: Approval,
+  matchNumber: string | undefined,
+): boolean {
+  if (matchNumber === undefined || !/^[0-9]{2}$/.test(matchNumber)) return false;
+  return hasher.matches('approval-match', matchParts(userId, approval, matchNumber), {
+    keyId: approval.keyId,
+    hash: approval.matchHash,
+  });
 }
 
 const CHALLENGE_ID = /^c_[A-Za-z0-9_-]{12}$/;
@@ -525,11 +591,13 @@ function parseApproval(userId: string, raw: unknown): Approval {
   }
   const approve = parseStoredHash(userId, raw, 'approveHash');
   const deny = parseStoredHash(userId, raw, 'denyHash');
+  const match = parseStoredHash(userId, raw, 'matchHash');
   const common: ApprovalCommon = {
     id: raw.id as string,
     keyId: approve.keyId,
     approveHash: approve.hash,
     denyHash: deny.hash,
+    matchHash: match.hash,
     createdAt: raw.createdAt,
     expiresAt: raw.expiresAt,
   };
@@ -564,6 +632,7 @@ export function parseDeliveredFactor(userId: string, raw: Record<string, unknown
     destination: parseSealed(userId, raw.destination),
     code: parseCode(userId, channel, raw.code),
     sends: parseSends(userId, raw.sends),
+    ...(raw.trustedSends === undefined ? {} : { trustedSends: parseSends(userId, raw.trustedSends) }),
     callsWithoutSuccess,
   };
   if (raw.state === 'pending') {

@@ -18,7 +18,7 @@ import type { RateLimited, TwoFactorFailure } from '../../kernel/results.js';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
 /**
- * Tuning of delivered codes and approvals (options of {@link deliveredCodes}). Every value is
+ * Tuning of delivered codes and approvals (options of {@link deliveredCodes}). Every number is
  * an integer; out of its bounds it is `INVALID_ARGUMENT` at `deliveredCodes`.
  *
  * @example
@@ -33,6 +33,12 @@ export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
  *   maxSendsPerHour: 5,
  *   voiceCallsBeforeSms: 3,
  *   approvalTtlMs: 2 * 60_000,
+ *   maxSendsPerDay: 10,
+ *   trustedSendsPerDay: 5,
+ *   maxUnverifiedDestinationsPerDay: 5,
+ *   maxApprovalsPerDay: 10,
+ *   maxUnansweredApprovals: 3,
+ *   approvalPauseMs: 24 * 3_600_000,
  * };
  * ```
  */
@@ -44,10 +50,46 @@ export interface DeliveryOptions {
   /** The shortest time between two sends to one factor, 0 to 1 hour. Default 30 s. */
   resendCooldownMs?: number;
   /**
-   * Sends (codes and approval requests) per factor in any hour, 1 to 100; the same cap applies
-   * per account to the codes sent to destinations being enrolled. Default 5.
+   * Codes per factor in any hour, 1 to 100; the same cap applies per account to the codes sent
+   * to destinations being enrolled. Default 5.
    */
   maxSendsPerHour?: number;
+  /**
+   * Codes per factor in any 24 hours, 1 to 100; the same cap applies per account to the codes
+   * sent to destinations being enrolled. Default 10. Sends with `trustedSession` count apart.
+   */
+  maxSendsPerDay?: number;
+  /**
+   * Codes per factor in any 24 hours for requests your app vouches for
+   * (`sendCode(userId, { factorId, trustedSession: true })`), 0 to 100, counted apart from
+   * every other send, so that someone who knows only the password cannot use them up. Default 5.
+   */
+  trustedSendsPerDay?: number;
+  /**
+   * Destinations not yet verified (being enrolled) that one account may have codes sent to in
+   * any 24 hours, 1 to 100. Default 5: against SMS pumping through `beginEnrollment`.
+   */
+  maxUnverifiedDestinationsPerDay?: number;
+  /** Approval requests per account in any 24 hours, however many factors each goes to, 1 to 100. Default 10. */
+  maxApprovalsPerDay?: number;
+  /**
+   * Approval requests in a row that were denied, answered with a wrong match number or left
+   * unanswered (expired, or replaced by a newer request) after which no approval is requested
+   * until the user signs in another way (any other proof: a code, a backup code) or
+   * `approvalPauseMs` has passed since the last of them, 1 to 100. Default 3 (push fatigue).
+   */
+  maxUnansweredApprovals?: number;
+  /** How long approvals stay paused after `maxUnansweredApprovals`: 1 minute to 24 hours. Default 24 hours. */
+  approvalPauseMs?: number;
+  /**
+   * Asked before each message is handed to `deliver`, once factorkit's own limits allowed it:
+   * your veto per destination, for limits across accounts (one phone number enrolled by many
+   * accounts, a country you do not send to). Resolve `true` to send; `false` or
+   * `{ retryAfterMs }` to refuse: the send is undone as if `deliver` had failed, and the call
+   * answers `rate-limited` (with your `retryAfterMs`, else one hour). A throw is a failed
+   * delivery (`DELIVERY_FAILED`). See docs/delivered-codes.md for a store-backed example.
+   */
+  allowSend?: AllowSend;
   /**
    * A voice factor's calls without a successful code before `sendCode` sends an SMS to the same
    * number instead (the calls may be going unanswered), 1 to 10. Default 3.
@@ -56,6 +98,42 @@ export interface DeliveryOptions {
   /** How long an approval request can be answered: 30 s to 10 minutes. Default 2 minutes. */
   approvalTtlMs?: number;
 }
+
+/**
+ * What {@link AllowSend} is asked about: a message about to be handed to `deliver`, without its
+ * code or tokens. `unverified` is true for a destination being enrolled (not yet proven).
+ *
+ * @example
+ * ```ts
+ * import type { SendRequest } from 'factorkit/delivered';
+ *
+ * const isPhone = (request: SendRequest) => request.channel === 'sms' || request.channel === 'voice';
+ * ```
+ */
+export interface SendRequest {
+  kind: 'code' | 'approval';
+  channel: DeliveryChannel;
+  /** The e-mail address, E.164 phone number, Telegram chat id or app destination. */
+  destination: string;
+  userId: string;
+  factorId: string;
+  /** True for a destination being enrolled, that nobody has proven yet. */
+  unverified: boolean;
+}
+
+/**
+ * The app's veto on a send ({@link DeliveryOptions.allowSend}): `true` to send; `false` or
+ * `{ retryAfterMs }` to refuse it as rate-limited.
+ *
+ * @example
+ * ```ts
+ * import type { AllowSend } from 'factorkit/delivered';
+ *
+ * const blocked = new Set(['+447700900123']);
+ * const allowSend: AllowSend = async (request) => !blocked.has(request.destination);
+ * ```
+ */
+export type AllowSend = (request: SendRequest) => Promise<boolean | { retryAfterMs: number }>;
 
 /**
  * Options of {@link deliveredCodes}: your `deliver` and the tuning of {@link DeliveryOptions}.
@@ -90,9 +168,10 @@ export interface DeliveredCodesOptions extends DeliveryOptions {
  *   number must end with (4 digits); when a voice factor falls back to SMS, `channel` is
  *   `'sms'` while `factorId` stays the voice factor's. `purpose` says whether it confirms a new
  *   destination (`'enrollment'`) or signs in (`'sign-in'`).
- * - `kind: 'approval'`: an approval request. Give the user two buttons (or links) that make
- *   your server call `approve(approveToken)` or `deny(denyToken)`; each token works once, until
- *   `expiresAt`.
+ * - `kind: 'approval'`: an approval request. Give the user a button per number of
+ *   `matchChoices` that makes your server call `approve(approveToken, { matchNumber })` with
+ *   that number, and one that calls `deny(denyToken)`; each token works once, until `expiresAt`.
+ *   A request to several factors sends one message to each; the first answer decides.
  *
  * The message holds the code or the tokens in clear: never log it.
  *
@@ -139,6 +218,12 @@ export type DeliveryMessage =
       expiresAt: number;
       /** The id the waiting sign-in page polls `TwoFactor.approvalStatus` with. */
       challengeId: string;
+      /**
+       * Number matching (NIST SP 800-63B-4): show these as buttons (or a list) beside Approve;
+       * the one the sign-in page shows (`matchNumber` of `requestApproval`) is among them. Pass
+       * the one the user picked to `approve(token, { matchNumber })`: a wrong one is a denial.
+       */
+      matchChoices: string[];
       /**
        * Pass to `TwoFactor.approve`. Opaque and URL-safe: the user id in base64url and 38
        * characters more (at most about 380), so it names its user: for a link or a push to
@@ -222,6 +307,14 @@ export type BeginDeliveredEnrollmentResult =
 export interface SendCodeOptions {
   /** The delivered factor (active, or pending: a new enrollment code) to send a code to. */
   factorId: string;
+  /**
+   * True only when your app has more than the password behind this request: the session has
+   * already passed another factor, or it comes from a device that completed a sign-in of this
+   * user before (a long-lived device cookie of yours). The code then counts towards
+   * `trustedSendsPerDay` instead of `maxSendsPerDay`, so an attacker who knows only the
+   * password cannot starve the user's own sign-in. Ignored for a pending factor.
+   */
+  trustedSession?: boolean;
 }
 
 /**
@@ -253,12 +346,17 @@ export type SendCodeResult =
  * ```ts
  * import type { RequestApprovalOptions } from 'factorkit/delivered';
  *
- * const options: RequestApprovalOptions = { factorId: 'f_8dJ2kq0aZx1' };
+ * const toOne: RequestApprovalOptions = { factorId: 'f_8dJ2kq0aZx1' };
+ * const toEvery: RequestApprovalOptions = {};
  * ```
  */
 export interface RequestApprovalOptions {
-  /** An active delivered factor whose channel can carry two buttons: not `'sms'` or `'voice'`. */
-  factorId: string;
+  /**
+   * An active delivered factor whose channel can carry two buttons: not `'sms'` or `'voice'`.
+   * Without it, one request goes to every active factor that can carry it and is not e-mail
+   * (every linked Telegram chat, your app's push): the first answer on any decides.
+   */
+  factorId?: string;
 }
 
 /**
@@ -268,7 +366,7 @@ export interface RequestApprovalOptions {
  * ```ts
  * import type { RequestApprovalResult } from 'factorkit/delivered';
  *
- * const wait = (r: RequestApprovalResult) => (r.ok ? `/login/wait?until=${r.expiresAt}` : '/login/2fa');
+ * const wait = (r: RequestApprovalResult) => (r.ok ? `Pick ${r.matchNumber} on your phone.` : 'Use another way to sign in.');
  * ```
  */
 export type RequestApprovalResult =
@@ -276,6 +374,13 @@ export type RequestApprovalResult =
       ok: true;
       /** Keep it in the sign-in session and poll `TwoFactor.approvalStatus` with it. */
       challengeId: string;
+      /**
+       * Show it on the waiting sign-in page: the user picks it among the message's
+       * `matchChoices` (2 digits). Keep it out of logs and URLs.
+       */
+      matchNumber: string;
+      /** The factors the request was delivered to. */
+      factorIds: string[];
       /** Unix ms from which an answer is refused. */
       expiresAt: number;
     }
@@ -286,7 +391,9 @@ export type RequestApprovalResult =
  * The result of `TwoFactor.approve` and `TwoFactor.deny`:
  * - `invalid`: not a token of a request (or not this answer's token);
  * - `expired`: the request can no longer be answered;
- * - `answered`: it was already approved or denied.
+ * - `answered`: it was already approved or denied;
+ * - `wrong-number`: `approve` with a missing or wrong `matchNumber`: the request is now denied,
+ *   and that counts towards `maxUnansweredApprovals`.
  *
  * @example
  * ```ts
@@ -295,7 +402,9 @@ export type RequestApprovalResult =
  * const reply = (r: ApprovalAnswerResult) => (r.ok ? 'Done.' : r.reason === 'answered' ? 'Already answered.' : 'This request is no longer valid.');
  * ```
  */
-export type ApprovalAnswerResult = { ok: true } | { ok: false; reason: 'invalid' | 'expired' | 'answered' };
+export type ApprovalAnswerResult =
+  | { ok: true }
+  | { ok: false; reason: 'invalid' | 'expired' | 'answered' | 'wrong-number' };
 
 /**
  * Options of `TwoFactor.approve` and `TwoFactor.deny`: `userId`, the user the app
@@ -310,18 +419,24 @@ export type ApprovalAnswerResult = { ok: true } | { ok: false; reason: 'invalid'
  * declare const twoFactor: TwoFactor;
  * declare function userOfChat(chatId: number): Promise<string | undefined>;
  *
- * // A Telegram callback query: the button's callback_data is "a:" + shortApproveToken.
+ * // A Telegram callback query: the button's callback_data is "a:" + the picked number + ":" + shortApproveToken.
  * async function onCallback(chatId: number, data: string) {
  *   const userId = await userOfChat(chatId);
- *   if (userId === undefined || !data.startsWith('a:')) return;
- *   const options: ApprovalAnswerOptions = { userId };
- *   return twoFactor.approve(data.slice(2), options);
+ *   const [action, matchNumber, token] = data.split(':');
+ *   if (userId === undefined || action !== 'a' || token === undefined) return;
+ *   const options: ApprovalAnswerOptions = { userId, matchNumber };
+ *   return twoFactor.approve(token, options);
  * }
  * ```
  */
 export interface ApprovalAnswerOptions {
   /** Your user id of the user answering. */
   userId?: string;
+  /**
+   * For `approve`: the number the user picked among the message's `matchChoices`. Missing or
+   * wrong, the approval is a denial (`wrong-number`). Not needed for `deny`.
+   */
+  matchNumber?: string;
 }
 
 /**
