@@ -1437,10 +1437,12 @@ export function createExampleApp(options: ExampleAppOptions) {
       );
     }
     delete req.session.signInApproval;
-    req.session.flash =
-      status === 'denied'
-        ? 'The sign-in was denied in Telegram. If that was not you, someone else has your password: change it.'
-        : 'The request in Telegram expired without an answer. Ask again, or use another method.';
+    const messages = {
+      denied: 'The sign-in was denied in Telegram. If that was not you, someone else has your password: change it.',
+      'hard-locked': 'Too many wrong codes: this account is locked. Contact support to unlock it.',
+      expired: 'The request in Telegram expired without an answer. Ask again, or use another method.',
+    };
+    req.session.flash = messages[status];
     res.redirect('/login/2fa');
   });
 

@@ -9,7 +9,8 @@ import type { TwoFactorEvent, TwoFactorOptions } from '../lifecycle/index.js';
 import { generateTotp } from '../otp/index.js';
 import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { FAST_KDF, TestClock, enroll, lifecycle, totpNow, uniquePrefix } from './harness.js';
+import { deliveredCodes } from '../lifecycle/factors/delivered/index.js';
+import { FAST_KDF, Outbox, TestClock, enroll, enrollDelivered, lifecycle, totpNow, uniquePrefix } from './harness.js';
 
 /** The stored record's data as JSON, for an attacker's edits. */
 // biome-ignore lint/suspicious/noExplicitAny: the attacker edits whatever JSON is stored.
@@ -329,6 +330,46 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
           ];
           for (const call of calls) expect(await errorCode(call)).toBe('INVALID_ARGUMENT');
         }
+      });
+
+      it('E7: a hard lock stops an approval asked for before it, even one answered: the waiting page reads hard-locked', async () => {
+        const clock = new TestClock();
+        const outbox = new Outbox();
+        const twoFactor = lifecycle(await useStore(), clock, {
+          factors: [deliveredCodes({ deliver: outbox.deliver })],
+          throttle: { maxConsecutiveFailures: 3 },
+        });
+        const userId = `${uniquePrefix()}user`;
+        const { factorId } = await enrollDelivered(twoFactor, outbox, userId, clock, 'telegram', '123456789');
+        const requested = await twoFactor.requestApproval(userId, { factorId });
+        if (!requested.ok) throw new Error(requested.reason);
+        // Meanwhile the attacker guesses backup codes until the account is locked for good.
+        for (const guess of ['AAAA-AAAA-AAAA-AAAA', 'BBBB-BBBB-BBBB-BBBB', 'CCCC-CCCC-CCCC-CCCC']) {
+          await twoFactor.verify(userId, guess);
+        }
+        expect(await twoFactor.throttleStatus(userId)).toMatchObject({ hardLocked: true });
+        const { approveToken } = outbox.lastApproval();
+        await twoFactor.approve(approveToken, { matchNumber: requested.matchNumber });
+        expect(await twoFactor.approvalStatus(userId, requested.challengeId)).toEqual({ status: 'hard-locked' });
+      });
+
+      it('E9: an approval token whose user part holds U+0000 is an invalid token, never STORE_ERROR', async () => {
+        const clock = new TestClock();
+        const outbox = new Outbox();
+        const twoFactor = lifecycle(await useStore(), clock, {
+          factors: [deliveredCodes({ deliver: outbox.deliver })],
+        });
+        const userId = `${uniquePrefix()}user`;
+        const { factorId } = await enrollDelivered(twoFactor, outbox, userId, clock, 'telegram', '123456789');
+        const requested = await twoFactor.requestApproval(userId, { factorId });
+        if (!requested.ok) throw new Error(requested.reason);
+        const [, challengeId, secret] = outbox.lastApproval().approveToken.split('.');
+        for (const user of [`${userId}\u0000`, '\u0000', `a\u0000${userId}`]) {
+          const crafted = `${encodeBase64url(new TextEncoder().encode(user))}.${challengeId}.${secret}`;
+          expect(await twoFactor.approve(crafted)).toEqual({ ok: false, reason: 'invalid' });
+          expect(await twoFactor.deny(crafted)).toEqual({ ok: false, reason: 'invalid' });
+        }
+        expect(await twoFactor.approvalStatus(userId, requested.challengeId)).toEqual({ status: 'pending' });
       });
 
       it('D8: 20 wrong backup codes sent in parallel cost at most maxFailures key derivations, not 20', async () => {

@@ -24,6 +24,16 @@ export function checkUserId(userId: unknown): asserts userId is string {
   checkStoredUserId(userId);
 }
 
+/** Whether `value` is a user id every store accepts (as checkUserId, without throwing). */
+export function isStorableUserId(value: unknown): value is string {
+  try {
+    checkStoredUserId(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkId(name: string, id: unknown): asserts id is string {
   if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
     throw new FactorkitError('INVALID_ARGUMENT', `${name} must be a string of 1 to 64 characters`);

@@ -4,7 +4,7 @@
 // the number the sign-in page shows; picked up once by the waiting sign-in page.
 import { FactorkitError } from '../../../errors/index.js';
 import type { TwoFactorEvent } from '../../kernel/events.js';
-import { checkId, checkOptions, checkUserId } from '../../kernel/args.js';
+import { checkId, checkOptions, checkUserId, isStorableUserId } from '../../kernel/args.js';
 import { corrupt } from '../../kernel/parse.js';
 import { type Outcome, type RecordState, activeFactors, replaceFactor } from '../../kernel/record.js';
 import { approvalRetryAfterMs, historyOf, recordApproval, settleApproval, unrecordApproval } from './limits.js';
@@ -212,7 +212,9 @@ export async function answerApproval(
     throw new FactorkitError('INVALID_ARGUMENT', 'matchNumber must be a string when given');
   }
   const parsed = parseApprovalToken(token, answeringFor as string | undefined);
-  if (parsed === undefined) return { ok: false, reason: 'invalid' };
+  // A crafted token whose user part no store can hold (U+0000, a lone surrogate) is a wrong
+  // token, answered as one: never a STORE_ERROR from an unauthenticated webhook (E9).
+  if (parsed === undefined || !isStorableUserId(parsed.userId)) return { ok: false, reason: 'invalid' };
   return d.engine.transact<ApprovalAnswerResult>(parsed.userId, async (state, nowMs) =>
     state === null
       ? { result: { ok: false, reason: 'invalid' } }
@@ -229,6 +231,10 @@ export async function approvalStatus(
   checkUserId(userId);
   checkId('challengeId', challengeId);
   return d.engine.transact<ApprovalStatusResult>(userId, async (state, nowMs) => {
+    // A hard lock stops every way in (E7): an approval asked for before it, and even answered,
+    // signs nobody in while it lasts. Nothing is consumed, so unlocking does not revive it
+    // either: the request expires as it would have.
+    if (state !== null && state.throttle.hardLockedAt !== null) return { result: { status: 'hard-locked' } };
     const found = state === null ? undefined : findApproval(state, challengeId);
     const status = approvalStatusOf(found?.approval, nowMs);
     if (status !== 'approved' || state === null || found === undefined) return { result: { status } };

@@ -5,8 +5,9 @@ import type { RateLimited, TwoFactorFailure } from '../../kernel/results.js';
 
 /**
  * Where an approval request stands, for the waiting sign-in page: `pending` (no answer yet),
- * `approved` (told once: that read signs the session in), `denied`, or `expired` (not answered
- * in time, already picked up, or unknown).
+ * `approved` (told once: that read signs the session in), `denied`, `expired` (not answered
+ * in time, already picked up, or unknown), or `hard-locked` (the account was hard-locked since:
+ * no approval signs in until support unlocks it, whatever was answered).
  *
  * @example
  * ```ts
@@ -15,7 +16,7 @@ import type { RateLimited, TwoFactorFailure } from '../../kernel/results.js';
  * const keepWaiting = (status: ApprovalStatus) => status === 'pending';
  * ```
  */
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'hard-locked';
 
 /**
  * Tuning of delivered codes and approvals (options of {@link deliveredCodes}). Every number is
