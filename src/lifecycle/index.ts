@@ -10,6 +10,7 @@ export type {
   BeginFactorEnrollmentOptions,
   BeginFactorEnrollmentResult,
   ConfirmEnrollmentOptions,
+  RegenerateBackupCodesOptions,
   VerifyOptions,
   VerifyResult,
   FactorVerified,

@@ -70,7 +70,7 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     confirmEnrollment: (userId, proof, given) => confirmEnrollment(engine, userId, proof, given),
     verify: (userId, proof, given) => verify(engine, userId, proof, given),
     stepUp: (userId, proof, given) => stepUp(engine, userId, proof, given),
-    regenerateBackupCodes: (userId, proof) => regenerateBackupCodes(engine, userId, proof),
+    regenerateBackupCodes: (userId, proof, given) => regenerateBackupCodes(engine, userId, proof, given),
     disable: (userId, proof) => disable(engine, userId, proof),
     listFactors: (userId) => listFactors(engine, userId),
     renameFactor: (userId, factorId, name) => renameFactor(engine, userId, factorId, name),

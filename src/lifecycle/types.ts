@@ -369,6 +369,29 @@ export interface ConfirmEnrollmentOptions {
    * backup code), so that whoever holds only a session cannot add a factor of their own.
    */
   currentCode?: Proof;
+  /**
+   * A key your page makes for this one submission (16 to 128 characters, e.g. a random value
+   * in the form), to retry safely: if the reply is lost after the write committed
+   * (`STORE_ERROR`), the same call with the same proof and the same `retryKey`, within 10
+   * minutes, answers with the same backup codes. Needs a keyring (the codes are kept sealed
+   * until then). Without it, a retry answers as a new call.
+   */
+  retryKey?: string;
+}
+
+/**
+ * Options of {@link TwoFactor.regenerateBackupCodes}.
+ *
+ * @example
+ * ```ts
+ * import type { RegenerateBackupCodesOptions } from 'factorkit';
+ *
+ * const options: RegenerateBackupCodesOptions = { retryKey: crypto.randomUUID() };
+ * ```
+ */
+export interface RegenerateBackupCodesOptions {
+  /** As {@link ConfirmEnrollmentOptions.retryKey}: the same codes again for a retry of this call. */
+  retryKey?: string;
 }
 
 /**
@@ -624,10 +647,11 @@ export interface TwoFactor {
    * code used here is spent with the old set).
    * @param userId - your user id
    * @param proof - a code of any active factor, or a backup code
+   * @param options - `retryKey`, to get the same codes again when retrying a lost reply
    * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
    * @throws {@link FactorkitError} as {@link TwoFactor.verify}
    */
-  regenerateBackupCodes(userId: string, proof: Proof): Promise<BackupCodesResult>;
+  regenerateBackupCodes(userId: string, proof: Proof, options?: RegenerateBackupCodesOptions): Promise<BackupCodesResult>;
   /**
    * Turns 2FA off (every factor, backup codes and remembered devices removed); requires a
    * proof of any active factor (an authenticator-app code, a delivered code sent and not used)

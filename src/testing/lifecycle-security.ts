@@ -10,6 +10,7 @@ import { generateTotp } from '../otp/index.js';
 import type { StoredRecord, TwoFactorStore } from '../stores/index.js';
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { deliveredCodes } from '../lifecycle/factors/delivered/index.js';
+import { FaultyStore } from './faulty-store.js';
 import { FAST_KDF, Outbox, TestClock, enroll, enrollDelivered, lifecycle, totpNow, uniquePrefix } from './harness.js';
 
 /** The stored record's data as JSON, for an attacker's edits. */
@@ -370,6 +371,54 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
           expect(await twoFactor.deny(crafted)).toEqual({ ok: false, reason: 'invalid' });
         }
         expect(await twoFactor.approvalStatus(userId, requested.challengeId)).toEqual({ status: 'pending' });
+      });
+
+      it('D6: new backup codes whose reply was lost after the commit: the retry of that call (same code, same retryKey) gets the same codes, an onlooker with the code gets none', async () => {
+        const clock = new TestClock();
+        const store = await useStore();
+        const faulty = new FaultyStore(store);
+        const twoFactor = lifecycle(faulty, clock);
+        const userId = `${uniquePrefix()}user`;
+        const { secret, factorId } = await twoFactor.beginEnrollment(userId, { account: 'ada' });
+        const code = generateTotp(secret, { time: clock.nowMs });
+        const retryKey = encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
+        faulty.arm(2, 'after'); // the write commits, then its reply is lost
+        expect(await errorCode(twoFactor.confirmEnrollment(userId, code, { factorId, retryKey }))).toBe('STORE_ERROR');
+        faulty.disarm();
+        expect(await twoFactor.status(userId)).toBe('activated');
+        // Someone who saw the code, with the session but not the page's key: nothing.
+        expect(await twoFactor.confirmEnrollment(userId, code, { factorId })).toEqual({
+          ok: false,
+          reason: 'unknown-factor',
+        });
+        const otherKey = `${retryKey}-x`;
+        expect(await twoFactor.confirmEnrollment(userId, code, { factorId, retryKey: otherKey })).toMatchObject({
+          ok: false,
+        });
+        const retried = await twoFactor.confirmEnrollment(userId, code, { factorId, retryKey });
+        if (!retried.ok) throw new Error(`the retry was refused: ${retried.reason}`);
+        expect(retried).toEqual({ ok: true, backupCodes: expect.any(Array), factorId });
+        expect(retried.backupCodes).toHaveLength(5);
+        expect(await twoFactor.confirmEnrollment(userId, code, { factorId, retryKey })).toEqual(retried);
+        // They are the codes in force, and none is stored in clear.
+        expect(await twoFactor.verify(userId, retried.backupCodes[0]!)).toMatchObject({ ok: true, method: 'backup' });
+        for (const backupCode of retried.backupCodes) expect((await store.get(userId))!.data).not.toContain(backupCode);
+
+        clock.advance(30_000);
+        const current = generateTotp(secret, { time: clock.nowMs });
+        faulty.arm(2, 'after');
+        expect(await errorCode(twoFactor.regenerateBackupCodes(userId, current, { retryKey }))).toBe('STORE_ERROR');
+        faulty.disarm();
+        expect(await twoFactor.regenerateBackupCodes(userId, current)).toEqual({ ok: false, reason: 'replayed' });
+        const again = await twoFactor.regenerateBackupCodes(userId, current, { retryKey });
+        if (!again.ok) throw new Error(`the retry was refused: ${again.reason}`);
+        expect(await twoFactor.verify(userId, again.backupCodes[1]!)).toMatchObject({ ok: true, method: 'backup' });
+        expect(await twoFactor.verify(userId, retried.backupCodes[1]!)).toMatchObject({ ok: false });
+        // Ten minutes on, the copy is worth nothing, and the next write drops it.
+        clock.advance(10 * 60_000);
+        expect(await twoFactor.regenerateBackupCodes(userId, current, { retryKey })).toMatchObject({ ok: false });
+        expect(await twoFactor.verify(userId, totpNow({ secret, backupCodes: [] }, clock))).toMatchObject({ ok: true });
+        expect(JSON.parse((await store.get(userId))!.data).issuedBackupCodes).toBeUndefined();
       });
 
       it('D8: 20 wrong backup codes sent in parallel cost at most maxFailures key derivations, not 20', async () => {

@@ -10,8 +10,17 @@
 import { type BackupCodeSet, parseBackupCodeSet } from '../../backup-codes/set.js';
 import type { TwoFactorStatus } from '../../stores/index.js';
 import type { FactorRecord } from '../kernel/factor.js';
-import { corrupt, isCount, isObject, isShortText, isTime, parseSendHistory, parseSends } from '../kernel/parse.js';
-import type { RecordState, RememberedDevice, ThrottleState } from '../kernel/record.js';
+import {
+  corrupt,
+  isCount,
+  isObject,
+  isShortText,
+  isTime,
+  parseSealed,
+  parseSendHistory,
+  parseSends,
+} from '../kernel/parse.js';
+import type { IssuedBackupCodes, RecordState, RememberedDevice, ThrottleState } from '../kernel/record.js';
 import type { Registry } from './registry.js';
 import { jsonOf } from './state-cache.js';
 
@@ -37,8 +46,9 @@ export function serializeState(state: RecordState): string {
     `{"v":2,"factors":[${factors}],"backupCodes":${jsonOf(state.backupCodes)},` +
     `"throttle":${jsonOf(state.throttle)},"devices":${jsonOf(state.devices)},` +
     `"enrollmentSends":${jsonOf(state.enrollmentSends)}` +
-    // Written only once there is one, so records without it keep their bytes.
-    (state.sendHistory === undefined ? '}' : `,"sendHistory":${jsonOf(state.sendHistory)}}`)
+    // Written only once there is one, so records without them keep their bytes.
+    (state.sendHistory === undefined ? '' : `,"sendHistory":${jsonOf(state.sendHistory)}`) +
+    (state.issuedBackupCodes === undefined ? '}' : `,"issuedBackupCodes":${jsonOf(state.issuedBackupCodes)}}`)
   );
 }
 
@@ -74,6 +84,28 @@ function parseThrottle(userId: string, t: unknown): ThrottleState {
   const hardLockedAt = t.hardLockedAt === undefined ? null : t.hardLockedAt;
   if (hardLockedAt !== null && !isTime(hardLockedAt)) throw corrupt(userId, 'bad throttle state');
   return { failures: t.failures, lockedUntil: t.lockedUntil, hardLockedAt };
+}
+
+function parseIssued(userId: string, raw: unknown): IssuedBackupCodes {
+  if (
+    !isObject(raw) ||
+    !isShortText(raw.generationId, 64) ||
+    !isObject(raw.proof) ||
+    !(raw.proof.keyId === null || isShortText(raw.proof.keyId, 64)) ||
+    !isShortText(raw.proof.hash, 64) ||
+    !(raw.factorId === null || isShortText(raw.factorId, 64)) ||
+    !isTime(raw.expiresAt)
+  ) {
+    throw corrupt(userId, 'bad issued backup codes');
+  }
+  const proof = { keyId: raw.proof.keyId as string | null, hash: raw.proof.hash };
+  return {
+    generationId: raw.generationId,
+    proof,
+    factorId: raw.factorId,
+    codes: parseSealed(userId, raw.codes),
+    expiresAt: raw.expiresAt,
+  };
 }
 
 function parseBackupCodes(userId: string, value: unknown): BackupCodeSet | null {
@@ -124,5 +156,6 @@ export function parseState(userId: string, data: string, registry: Registry): Re
     devices: devices.map((device) => parseDevice(userId, device)),
     enrollmentSends: raw.enrollmentSends === undefined ? [] : parseSends(userId, raw.enrollmentSends),
     ...(raw.sendHistory === undefined ? {} : { sendHistory: parseSendHistory(userId, raw.sendHistory) }),
+    ...(raw.issuedBackupCodes === undefined ? {} : { issuedBackupCodes: parseIssued(userId, raw.issuedBackupCodes) }),
   };
 }

@@ -2,7 +2,9 @@
 // helpers over it that factor modules and the engine share. Parsing and serialising it is the
 // engine's (engine/state.ts).
 import type { BackupCodeSet } from '../../backup-codes/index.js';
+import type { SealedSecret } from './crypto.js';
 import type { TwoFactorEvent } from './events.js';
+import type { StoredHash } from './keyed-hash.js';
 import type { ActiveFactorRecord, FactorRecord, PendingFactorRecord } from './factor.js';
 
 export interface ThrottleState {
@@ -14,7 +16,7 @@ export interface ThrottleState {
   hardLockedAt: number | null;
 }
 
-/** A browser the user asked to remember: only the SHA-256 of its token is kept. */
+/** A browser the user asked to remember: only a keyed hash of its token is kept. */
 export interface RememberedDevice {
   id: string;
   label: string | null;
@@ -50,6 +52,26 @@ export interface RecordState {
    * the send. Absent until the first such send.
    */
   sendHistory?: SendHistory;
+  /** The backup codes last made, sealed for a retry of the call that made them (D6). */
+  issuedBackupCodes?: IssuedBackupCodes;
+}
+
+/**
+ * The backup codes last made, kept sealed under the keyring for a few minutes, so that the
+ * retry of a call whose reply was lost after its write committed gets the same codes again
+ * instead of codes in force that nobody saw (operations/issued-codes.ts).
+ */
+export interface IssuedBackupCodes {
+  /** The set they are the codes of: once another set replaces it, they are worth nothing. */
+  generationId: string;
+  /** A keyed hash of the operation and the proof that made them: only the same call gets them. */
+  proof: StoredHash;
+  /** The factor confirmed with them, for confirmEnrollment's answer. */
+  factorId: string | null;
+  /** The codes, one per line, sealed for this user. */
+  codes: SealedSecret;
+  /** Unix ms from which they are dropped. */
+  expiresAt: number;
 }
 
 /** A destination not yet verified that a code went to: a keyed hash of it, and the last send. */

@@ -10,6 +10,7 @@ import type { RegisteredModule } from '../kernel/built-in.js';
 import type { FactorRecord, PendingFactorRecord, Proof } from '../kernel/factor.js';
 import { checkUserId, newFactorId } from '../kernel/args.js';
 import {
+  type IssuedBackupCodes,
   type Outcome,
   type RecordState,
   activeFactors,
@@ -20,6 +21,7 @@ import {
 import type { TwoFactorEvent } from '../kernel/events.js';
 import { resetThrottle } from '../engine/throttle.js';
 import type { BackupCodesResult, ConfirmEnrollmentOptions } from '../types.js';
+import { checkRetryKey, keepIssued, reissued } from './issued-codes.js';
 import { lazyBackupCodes } from './proof.js';
 
 const OPERATION = 'confirm-enrollment';
@@ -70,14 +72,18 @@ async function beginPrepared(
 
 /** The options of confirmEnrollment, checked. */
 function checkConfirmOptions(options: unknown): ConfirmEnrollmentOptions {
-  const { factorId, currentCode } = (options ?? {}) as ConfirmEnrollmentOptions;
+  const { factorId, currentCode, retryKey } = (options ?? {}) as ConfirmEnrollmentOptions;
   if (factorId !== undefined && typeof factorId !== 'string') {
     throw new FactorkitError('INVALID_ARGUMENT', 'factorId must be a string');
   }
   if (currentCode !== undefined && typeof currentCode !== 'string' && !isProofObject(currentCode)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'currentCode must be a string or a proof object');
   }
-  return { ...(factorId === undefined ? {} : { factorId }), ...(currentCode === undefined ? {} : { currentCode }) };
+  return {
+    ...(factorId === undefined ? {} : { factorId }),
+    ...(currentCode === undefined ? {} : { currentCode }),
+    ...(retryKey === undefined ? {} : { retryKey: checkRetryKey(retryKey) }),
+  };
 }
 
 /** Confirms a pending factor with its first proof; the first factor turns 2FA on with backup codes. */
@@ -88,7 +94,8 @@ export async function confirmEnrollment(
   options?: ConfirmEnrollmentOptions,
 ): Promise<BackupCodesResult> {
   checkUserId(userId);
-  const { factorId, currentCode } = checkConfirmOptions(options);
+  const { factorId, currentCode, retryKey } = checkConfirmOptions(options);
+  const call = { operation: OPERATION, proof, retryKey } as const;
   const checkCurrent = engine.checker(currentCode);
   const backupCodes = lazyBackupCodes(engine);
   const { rules, registry } = engine;
@@ -97,6 +104,11 @@ export async function confirmEnrollment(
     const pendings = state === null ? [] : pendingFactors(state);
     const pending = factorId === undefined ? pendings.at(-1) : pendings.find((f) => f.id === factorId);
     if (state === null || pending === undefined) {
+      // A retry of a confirmation whose reply was lost: the factor is active by now.
+      const again = state === null ? undefined : await reissued(engine, userId, state, call, nowMs);
+      if (again !== undefined && (factorId === undefined || again.factorId === factorId)) {
+        return { result: { ok: true, backupCodes: again.codes, factorId: again.factorId ?? undefined } };
+      }
       return { result: { ok: false, reason: factorId === undefined ? 'not-enrolled' : 'unknown-factor' } };
     }
     const module = registry.moduleOf(pending);
@@ -119,7 +131,11 @@ export async function confirmEnrollment(
     if (checked.kind !== 'match') return uncountedRefusal(userId, nowMs, OPERATION, pending.type, checked.kind);
     const activated = activate(checked.factor, nowMs);
     const generated = proven.wasActive ? undefined : await backupCodes(userId, nowMs);
-    return confirmed(userId, proven, activated, generated, nowMs);
+    const issued =
+      generated === undefined
+        ? undefined
+        : await keepIssued(engine, userId, { ...call, factorId: activated.id }, generated, nowMs);
+    return confirmed(userId, proven, activated, { generated, issued }, nowMs);
   });
 }
 
@@ -182,7 +198,10 @@ function confirmed(
   userId: string,
   proven: CurrentProof,
   activated: FactorRecord,
-  generated: Awaited<ReturnType<ReturnType<typeof lazyBackupCodes>>> | undefined,
+  {
+    generated,
+    issued,
+  }: { generated: Awaited<ReturnType<ReturnType<typeof lazyBackupCodes>>> | undefined; issued?: IssuedBackupCodes },
   nowMs: number,
 ): Outcome<BackupCodesResult> {
   const { state: current } = proven;
@@ -193,6 +212,8 @@ function confirmed(
   const next: RecordState = {
     ...replaceFactor(current, activated),
     backupCodes: generated === undefined ? current.backupCodes : generated.set,
+    // The sealed copy for a retry of this call (issued-codes.ts); kept as it was otherwise.
+    ...(issued === undefined ? {} : { issuedBackupCodes: issued }),
     throttle: resetThrottle(),
     // A new factor forgets every remembered device: they were trusted under the old set.
     devices: [],

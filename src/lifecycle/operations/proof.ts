@@ -9,6 +9,7 @@ import type { StrengthClass } from '../kernel/factor.js';
 import { checkUserId } from '../kernel/args.js';
 import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
 import type { TwoFactorFailure } from '../types.js';
+import { withoutExpiredIssue } from './issued-codes.js';
 
 /** Generates backup codes once per call, however many times the write is retried. */
 export function lazyBackupCodes(engine: Engine): (userId: string, nowMs: number) => Promise<GeneratedBackupCodes> {
@@ -19,9 +20,10 @@ export function lazyBackupCodes(engine: Engine): (userId: string, nowMs: number)
   };
 }
 
-/** Everything removed: no factor, no backup code, no remembered device. The throttle stays. */
+/** Everything removed: no factor, no backup code (nor a kept copy), no remembered device. The throttle stays. */
 export function switchedOff(state: RecordState): RecordState {
-  return { ...state, factors: [], backupCodes: null, devices: [] };
+  const { issuedBackupCodes: _gone, ...rest } = state;
+  return { ...rest, factors: [], backupCodes: null, devices: [] };
 }
 
 export type Proven = Extract<CodeCheck, { kind: 'factor' | 'backup' }>;
@@ -38,6 +40,11 @@ export interface ProvenOperation<T> {
   manages?: (state: RecordState) => StrengthClass | undefined;
   /** Only this factor's proofs count. */
   onlyFactorId?: string;
+  /**
+   * The answer to a retry of this very call whose first reply was lost (its proof is used up
+   * by then): checked before the proof. Undefined: not a retry.
+   */
+  retried?: (state: RecordState, nowMs: number) => Promise<Outcome<T | TwoFactorFailure> | undefined>;
 }
 
 /**
@@ -49,7 +56,7 @@ export async function withProof<T>(
   engine: Engine,
   userId: string,
   proof: unknown,
-  { operation, onSuccess, manages, onlyFactorId }: ProvenOperation<T>,
+  { operation, onSuccess, manages, onlyFactorId, retried }: ProvenOperation<T>,
 ): Promise<T | TwoFactorFailure> {
   checkUserId(userId);
   const { rules } = engine;
@@ -61,6 +68,8 @@ export async function withProof<T>(
     }
     const locked = rules.locked(userId, state, nowMs, operation);
     if (locked !== undefined) return locked;
+    const again = await retried?.(state, nowMs);
+    if (again !== undefined) return again;
     const checked = await check(userId, state, nowMs);
     const refused = rules.refuse(userId, state, checked, nowMs, operation);
     if (refused !== undefined) return refused;
@@ -70,7 +79,7 @@ export async function withProof<T>(
       // A right proof, not used up and not counted: the user is asked for a stronger factor.
       return uncountedRefusal(userId, nowMs, operation, proven.method, 'stronger-factor-required');
     }
-    const outcome = await onSuccess(afterSuccess(state, proven, nowMs), proven, nowMs);
+    const outcome = await onSuccess(withoutExpiredIssue(afterSuccess(state, proven, nowMs), nowMs), proven, nowMs);
     return { ...outcome, events: [succeededEvent(userId, nowMs, operation, proven), ...(outcome.events ?? [])] };
   });
 }

@@ -9,12 +9,14 @@ import type { RecordState } from '../kernel/record.js';
 import { atLeast, isStrengthClass } from '../kernel/strength.js';
 import type {
   BackupCodesResult,
+  RegenerateBackupCodesOptions,
   StepUpOptions,
   StepUpResult,
   TwoFactorFailure,
   VerifyOptions,
   VerifyResult,
 } from '../types.js';
+import { checkRetryKey, keepIssued, reissued } from './issued-codes.js';
 import { type Proven, lazyBackupCodes, switchedOff, withProof } from './proof.js';
 
 function checkFactorIdOption(options: unknown): string | undefined {
@@ -95,16 +97,24 @@ export async function regenerateBackupCodes(
   engine: Engine,
   userId: string,
   proof: unknown,
+  options?: RegenerateBackupCodesOptions,
 ): Promise<BackupCodesResult> {
   const backupCodes = lazyBackupCodes(engine);
+  const operation = 'regenerate-backup-codes';
+  const call = { operation, proof, retryKey: checkRetryKey((options as RegenerateBackupCodesOptions)?.retryKey) } as const;
   return withProof<BackupCodesResult>(engine, userId, proof, {
-    operation: 'regenerate-backup-codes',
+    operation,
     manages: () => 'look-up-secret',
+    async retried(state, nowMs) {
+      const again = await reissued(engine, userId, state, call, nowMs);
+      return again === undefined ? undefined : { result: { ok: true, backupCodes: again.codes } };
+    },
     async onSuccess(next, _check, nowMs) {
       const generated = await backupCodes(userId, nowMs);
+      const issued = await keepIssued(engine, userId, { ...call, factorId: null }, generated, nowMs);
       return {
         result: { ok: true, backupCodes: [...generated.codes] },
-        next: { ...next, backupCodes: generated.set },
+        next: { ...next, backupCodes: generated.set, issuedBackupCodes: issued },
         events: [{ type: 'backup-codes-regenerated', userId, at: nowMs, count: generated.codes.length }],
       };
     },
