@@ -155,6 +155,10 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
         return 'Two-factor authentication is not set up for this account.';
       case 'unknown-factor':
         return 'That authenticator is no longer on this account. Reload the page.';
+      case 'user-verification-required':
+        return 'Your passkey did not verify you (PIN, fingerprint or face): try again and unlock it.';
+      case 'factor-suspended':
+        return 'That security key is suspended: sign in with another factor and reactivate or remove it.';
     }
   })();
   return { kind: 'error', text };

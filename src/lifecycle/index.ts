@@ -36,6 +36,8 @@ export type {
   PreparedEnrollment,
   Proof,
   ProofCheck,
+  FactorRefusal,
+  FactorSignal,
   StrengthClass,
 } from './kernel/factor.js';
 export type { KeyedHasher, HashPurpose, StoredHash } from './kernel/keyed-hash.js';

@@ -15,7 +15,9 @@ import {
   listRememberedDevices,
   rememberDevice,
 } from './operations/remembered-devices.js';
+import { withProof } from './operations/proof.js';
 import { disable, regenerateBackupCodes, verify } from './operations/sign-in.js';
+import type { ProvingEngine } from './kernel/built-in.js';
 import { listUsers, remainingBackupCodes, resetByAdmin, status, throttleStatus, unlock } from './operations/support.js';
 import type { TwoFactor, TwoFactorOptions } from './types.js';
 
@@ -63,7 +65,12 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   const resolved = resolveOptions(options);
   const registry = createRegistry(totpModule(resolved.issuer, resolved.totp), resolved.factors);
   const engine = createEngine(resolved, registry);
-  const operations = Object.assign({}, ...registry.modules.map((module) => module.operations?.(engine) ?? {}));
+  const proving = {
+    ...engine,
+    withProof: ((userId, proof, operation, onSuccess) =>
+      withProof(engine, userId, proof, operation, onSuccess)) as ProvingEngine['withProof'],
+  };
+  const operations = Object.assign({}, ...registry.modules.map((module) => module.operations?.(proving) ?? {}));
   return {
     beginEnrollment: ((userId: string, given: unknown) =>
       beginEnrollment(engine, userId, given)) as TwoFactor['beginEnrollment'],

@@ -72,13 +72,16 @@ export type CodeCheckOperation =
   | 'verify'
   | 'regenerate-backup-codes'
   | 'disable'
-  | 'remove-factor';
+  | 'remove-factor'
+  | 'reactivate-factor'
+  | 'passkey-sign-in';
 
 /**
  * What {@link createTwoFactor} reports through `onEvent`, always after the change is committed
  * to the store. Typical uses: end the user's other sessions on `enabled` (2FA went from off to
  * on) and `factor-added`, e-mail the user on
- * every event, alert on `locked-out` and `hard-locked`, and keep `verify-succeeded` /
+ * every event, alert on `locked-out`, `hard-locked` and `clone-suspected` (a passkey or security
+ * key whose signature counter went backwards: a copy of it may be in use), and keep `verify-succeeded` /
  * `verify-failed` (one per code check) and the support events (`reset-by-admin`, `unlocked`,
  * with the `actor` who did it) in an audit log. `code-sent` follows each code `deliver` accepted
  * (with the channel it went out on, never the code or the destination), `approval-requested`
@@ -130,8 +133,27 @@ export type TwoFactorEvent =
       at: number;
       operation: CodeCheckOperation;
       method: CodeMethod;
-      reason: 'invalid' | 'malformed' | 'replayed' | 'locked' | 'hard-locked' | 'expired' | 'current-code-required';
+      reason:
+        | 'invalid'
+        | 'malformed'
+        | 'replayed'
+        | 'locked'
+        | 'hard-locked'
+        | 'expired'
+        | 'current-code-required'
+        | 'user-verification-required'
+        | 'factor-suspended';
     }
+  | {
+      type: 'clone-suspected';
+      userId: string;
+      at: number;
+      factorId: string;
+      factorType: FactorType;
+      /** True: the factor is suspended until reactivated with another factor; false: only reported (a synced passkey). */
+      suspended: boolean;
+    }
+  | { type: 'factor-reactivated'; userId: string; at: number; factorId: string; factorType: FactorType }
   | { type: 'reset-by-admin'; userId: string; at: number; actor: string }
   | {
       type: 'code-sent';

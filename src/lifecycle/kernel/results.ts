@@ -15,6 +15,10 @@
  * - `expired`: the pending enrollment expired (begin again); for a delivered factor also: no
  *   code to check (none sent, expired, used, or out of attempts; send a new one, not counted).
  * - `unknown-factor`: no factor (or remembered device) of that id (of the right kind).
+ * - `user-verification-required`: a passkey answered without verifying the user (PIN,
+ *   biometrics) where that is required (not counted).
+ * - `factor-suspended`: the factor is suspended (a cloned security key was caught): reactivate
+ *   it with another factor, or remove it (not counted).
  *
  * @example
  * ```ts
@@ -34,7 +38,9 @@ export interface TwoFactorFailure {
     | 'current-code-required'
     | 'not-enrolled'
     | 'expired'
-    | 'unknown-factor';
+    | 'unknown-factor'
+    | 'user-verification-required'
+    | 'factor-suspended';
   retryAfterMs?: number;
 }
 

@@ -2,7 +2,7 @@
 // made once per call, and what turning 2FA off leaves.
 import { type GeneratedBackupCodes, generateBackupCodes } from '../../backup-codes/set.js';
 import type { Engine } from '../engine/engine.js';
-import { type CodeCheck, afterSuccess, succeededEvent } from '../engine/proof-check.js';
+import { type CodeCheck, afterSuccess, signalEvents, succeededEvent } from '../engine/proof-check.js';
 import type { CodeCheckOperation } from '../kernel/events.js';
 import { checkUserId } from '../kernel/args.js';
 import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
@@ -52,6 +52,7 @@ export async function withProof<T>(
     if (refused !== undefined) return refused;
     const proven = checked as Proven;
     const outcome = await onSuccess(afterSuccess(state, proven, nowMs), proven, nowMs);
-    return { ...outcome, events: [succeededEvent(userId, nowMs, operation, proven), ...(outcome.events ?? [])] };
+    const events = [succeededEvent(userId, nowMs, operation, proven), ...signalEvents(userId, nowMs, proven)];
+    return { ...outcome, events: [...events, ...(outcome.events ?? [])] };
   });
 }
