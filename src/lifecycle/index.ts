@@ -4,6 +4,7 @@ export { createTwoFactor } from './two-factor.js';
 export type {
   TwoFactor,
   TwoFactorOptions,
+  ModuleOperations,
   TwoFactorFailure,
   BeginEnrollmentOptions,
   BeginEnrollmentResult,

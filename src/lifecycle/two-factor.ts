@@ -19,7 +19,8 @@ import { withProof } from './operations/proof.js';
 import { disable, regenerateBackupCodes, verify } from './operations/sign-in.js';
 import type { ProvingEngine } from './kernel/built-in.js';
 import { listUsers, remainingBackupCodes, resetByAdmin, status, throttleStatus, unlock } from './operations/support.js';
-import type { TwoFactor, TwoFactorOptions } from './types.js';
+import type { FactorModule } from './kernel/factor.js';
+import type { ModuleOperations, TwoFactor, TwoFactorOptions } from './types.js';
 
 /** The delivered-code operations, until a module that offers them is registered. */
 function notConfigured(): Promise<never> {
@@ -61,7 +62,10 @@ function notConfigured(): Promise<never> {
  * console.log(signIn.ok && signIn.method); // backup
  * ```
  */
-export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
+// biome-ignore lint/suspicious/noExplicitAny: each module has its own factor shape
+export function createTwoFactor<const M extends readonly FactorModule<any>[] = []>(
+  options: TwoFactorOptions & { factors?: M },
+): TwoFactor & ModuleOperations<M> {
   const resolved = resolveOptions(options);
   const registry = createRegistry(totpModule(resolved.issuer, resolved.totp), resolved.factors);
   const engine = createEngine(resolved, registry);

@@ -84,6 +84,33 @@ export interface TwoFactorOptions {
 }
 
 /**
+ * The operations the registered factor modules add to the {@link TwoFactor} object, as
+ * {@link createTwoFactor} types them: a module declares them in its `operationsType` (a type
+ * only, never set), e.g. `requestAssertion` for `webauthn()` from `factorkit/webauthn`.
+ *
+ * @typeParam M - the `factors` given to createTwoFactor
+ * @example
+ * ```ts
+ * import type { FactorModule, ModuleOperations } from 'factorkit';
+ *
+ * type Ping = FactorModule & { readonly operationsType?: { ping(userId: string): Promise<void> } };
+ * declare const added: ModuleOperations<[Ping]>;
+ * await added.ping('user-1');
+ * ```
+ */
+export type ModuleOperations<M extends readonly unknown[]> = (
+  M[number] extends infer Module
+    ? Module extends { readonly operationsType?: infer Operations }
+      ? unknown extends Operations
+        ? never
+        : (operations: Operations) => void
+      : never
+    : never
+) extends (operations: infer All) => void
+  ? All
+  : unknown;
+
+/**
  * What {@link TwoFactor.beginEnrollment} returns: everything the enrollment page shows.
  *
  * @example

@@ -32,6 +32,7 @@ export function createEngine(options: ResolvedOptions, registry: Registry): Engi
   return {
     ...access,
     store: options.store,
+    now: options.now,
     enrollmentTtlMs: options.enrollmentTtlMs,
     warn: options.warn,
     hasher,

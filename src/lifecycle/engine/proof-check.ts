@@ -193,11 +193,7 @@ export function succeededEvent(
 }
 
 /** The audit events of what a factor module reported beside its answer (a suspected clone). */
-export function signalEvents(
-  userId: string,
-  nowMs: number,
-  check: CodeCheck,
-): TwoFactorEvent[] {
+export function signalEvents(userId: string, nowMs: number, check: CodeCheck): TwoFactorEvent[] {
   if (check.kind !== 'factor' && check.kind !== 'refused') return [];
   const { factor, signal } = check;
   if (signal === undefined || factor === undefined) return [];

@@ -13,6 +13,8 @@ import type { TwoFactorFailure } from './results.js';
 /** The record engine as a built-in factor module's operations see it. */
 export interface FactorEngine {
   store: TwoFactorStore;
+  /** The lifecycle's clock, Unix ms (for a decision made outside one user's record). */
+  now(): number;
   /** How long a begun enrollment can be confirmed. */
   enrollmentTtlMs: number;
   warn(message: string): void;
