@@ -21,9 +21,12 @@ const USER = 'fixture-user';
 
 async function record(): Promise<WebAuthnFixtures> {
   const browser = await openWebAuthnBrowser();
+  // One account, both kinds on it (security key first, then a passkey proven by a backup code),
+  // so both credentials carry the account's one user handle.
+  const userHandle = crypto.getRandomValues(new Uint8Array(32));
   let drawn: Record<string, string> = {};
   const random = (purpose: string, length: number) => {
-    const bytes = crypto.getRandomValues(new Uint8Array(length));
+    const bytes = purpose === 'user-handle' ? userHandle : crypto.getRandomValues(new Uint8Array(length));
     drawn[purpose] = encodeBase64url(bytes);
     return bytes;
   };
@@ -32,31 +35,31 @@ async function record(): Promise<WebAuthnFixtures> {
     const response = await run();
     return { drawn, response };
   };
+  const module = webauthnModule(
+    { rpID: 'localhost', rpName: 'factorkit fixtures', origins: [browser.origin], findUserByHandle: async () => USER },
+    random,
+  );
+  const keyring = { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(7) } };
+  const twoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'fixtures', keyring, factors: [module] });
   const out: Partial<WebAuthnFixtures['kinds']> = {};
+  let backupCodes: string[] = [];
   try {
     for (const kind of ['security-key', 'passkey'] as VirtualKind[]) {
       await browser.use(kind);
-      const module = webauthnModule(
-        {
-          rpID: 'localhost',
-          rpName: 'factorkit fixtures',
-          origins: [browser.origin],
-          findUserByHandle: async () => USER,
-        },
-        random,
-      );
-      const keyring = { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(7) } };
-      const twoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'fixtures', keyring, factors: [module] });
-      let begun: { options: unknown; factorId: string } | undefined;
       const registration = await ceremony(async () => {
-        begun = (await twoFactor.beginEnrollment(USER, { type: 'webauthn', kind, userName: 'ada' })) as unknown as {
+        const begun = (await twoFactor.beginEnrollment(USER, {
+          type: 'webauthn',
+          kind,
+          userName: 'ada',
+        })) as unknown as {
           options: unknown;
-          factorId: string;
         };
         return browser.create(begun.options);
       });
-      const confirmed = await twoFactor.confirmEnrollment(USER, { webauthn: registration.response });
+      const currentCode = kind === 'passkey' ? { currentCode: backupCodes[0]! } : {};
+      const confirmed = await twoFactor.confirmEnrollment(USER, { webauthn: registration.response }, currentCode);
       if (!confirmed.ok) throw new Error(`${kind}: enrollment refused: ${confirmed.reason}`);
+      if (kind === 'security-key') backupCodes = confirmed.backupCodes;
       const assertion = () =>
         ceremony(async () => {
           const asked = await twoFactor.requestAssertion(USER);
@@ -87,7 +90,8 @@ async function record(): Promise<WebAuthnFixtures> {
       // The clone: the credential exported and planted again with a sign count of 1.
       await browser.cloneWithSignCount(1);
       const cloned = await assertion();
-      out[kind] = { userHandle: registration.drawn['user-handle']!, registration, assertions, passwordless, cloned };
+      await twoFactor.verify(USER, { webauthn: cloned.response });
+      out[kind] = { registration, assertions, passwordless, cloned };
     }
   } finally {
     await browser.close();
@@ -97,6 +101,7 @@ async function record(): Promise<WebAuthnFixtures> {
     recordedWith: `${version}, CDP WebAuthn virtual authenticators`,
     rpID: 'localhost',
     origin: browser.origin,
+    userHandle: encodeBase64url(userHandle),
     kinds: out as WebAuthnFixtures['kinds'],
   };
 }

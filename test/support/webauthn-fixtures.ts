@@ -14,7 +14,6 @@ export interface RecordedCeremony {
 }
 
 export interface RecordedKind {
-  userHandle: string;
   registration: RecordedCeremony;
   /** Successive assertions, their signed counters increasing. */
   assertions: RecordedCeremony[];
@@ -28,6 +27,8 @@ export interface WebAuthnFixtures {
   recordedWith: string;
   rpID: string;
   origin: string;
+  /** The account's user handle, which both credentials carry. */
+  userHandle: string;
   kinds: Record<'security-key' | 'passkey', RecordedKind>;
 }
 

@@ -68,7 +68,7 @@ export function webauthnModule(
         requestAssertion: (userId: string, given?: RequestAssertionOptions) => requestAssertion(proving, userId, given),
         reactivateFactor: (userId, factorId, proof) => reactivateFactor(engine, userId, factorId, proof as Proof),
         beginPasskeySignIn: () => beginPasskeySignIn(proving),
-        finishPasskeySignIn: (response: AuthenticationResponseJSON, given: { challengeToken: string }) => {
+        finishPasskeySignIn: async (response: AuthenticationResponseJSON, given: { challengeToken: string }) => {
           checkResponseObject(response);
           return finishPasskeySignIn(proving, response, given);
         },

@@ -49,7 +49,7 @@ function checkOrigin(value: unknown, index: number): string {
 export function resolveWebAuthnOptions(options: unknown): WebAuthnConfig {
   const given = checkOptionsObject(options, 'options') as Partial<WebAuthnOptions>;
   const { rpID, rpName, origins, findUserByHandle } = given;
-  if (typeof rpID !== 'string' || !RP_ID.test(rpID)) {
+  if (typeof rpID !== 'string' || !RP_ID.test(rpID) || /^[0-9.]+$/.test(rpID)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'rpID must be a lower-case domain name such as example.com');
   }
   if (typeof rpName !== 'string' || rpName.trim().length === 0 || rpName.length > 64) {
