@@ -85,6 +85,10 @@ export default defineConfig([
   {
     ...shared,
     format: 'cjs',
+    // The CommonJS entries share their code through chunk-*.cjs files instead of each carrying
+    // its own copy of the core: before this every subpath's .cjs (factorkit/testing's 318 kB,
+    // factorkit/webauthn's) repeated the lifecycle, and the tarball outgrew its 400 kB budget.
+    splitting: true,
     noExternal: ['base32-decode', '@bufbuild/protobuf', ...esmOnlyDependencies],
     // The .d.cts files are the ESM build's .d.ts with .cjs imports: scripts/cts-declarations.mjs
     // writes them after tsup, which would otherwise type-check and bundle the declarations twice.
