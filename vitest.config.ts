@@ -40,7 +40,12 @@ export default defineConfig({
       ]),
       tier('runtime', ['test/runtime/**/*.test.ts']),
       tier('package', ['test/package/**/*.test.ts']),
-      tier('e2e', ['examples/express/e2e.test.ts', 'examples/express/e2e-delivered.test.ts', 'test/e2e/**/*.test.ts']),
+      tier('e2e', [
+        'examples/express/e2e.test.ts',
+        'examples/express/e2e-delivered.test.ts',
+        'examples/express/e2e-webauthn.test.ts',
+        'test/e2e/**/*.test.ts',
+      ]),
     ],
   },
 });

@@ -373,6 +373,22 @@ export interface FactorSummary {
   channel?: DeliveryChannel;
   /** For a delivered factor: its destination masked, e.g. `a***@example.com`, `+*******4567`, `*******123`. */
   maskedDestination?: string;
+  /** For a WebAuthn factor (`factorkit/webauthn`): `'security-key'` or `'passkey'`. */
+  kind?: string;
+  /** For an active WebAuthn factor: how the browser reaches it (`usb`, `nfc`, `internal`, `hybrid`...). */
+  transports?: string[];
+  /** For an active WebAuthn factor: the authenticator model's AAGUID (all zeros under attestation none for many). */
+  aaguid?: string;
+  /** For an active WebAuthn factor: backup eligible (a synced passkey) and backed up, as it reported. */
+  backupEligible?: boolean;
+  backupState?: boolean;
+  /** For an active WebAuthn factor: whether it verified the user when it was registered. */
+  userVerified?: boolean;
+  /** For an active WebAuthn factor: the account's WebAuthn user handle, for passwordless sign-in. */
+  userHandle?: string;
+  /** For an active WebAuthn factor: suspended after a cloned copy was caught (see `suspendedAt`). */
+  suspended?: boolean;
+  suspendedAt?: number | null;
 }
 
 /**

@@ -44,6 +44,10 @@ export interface WebAuthnBrowser {
   get(options: unknown): Promise<Record<string, unknown>>;
   /** Replaces the authenticator's credentials with copies whose sign count is `signCount` (a clone). */
   cloneWithSignCount(signCount: number): Promise<void>;
+  /** The attached authenticator's credentials, private keys included (WebAuthn.getCredentials). */
+  exportCredentials(): Promise<unknown[]>;
+  /** Plants `credentials` in the attached authenticator with sign count `signCount`: a copy made elsewhere. */
+  importCredentials(credentials: unknown[], signCount: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,16 +67,10 @@ export async function openWebAuthnBrowser(): Promise<WebAuthnBrowser> {
   const browser: Browser = await launchChromium();
   const page: Page = await browser.newPage();
   await page.goto(`${origin}/`);
-  const cdp: CDPSession = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  let authenticatorId: string | undefined;
+  const authenticators = await virtualAuthenticators(page);
   return {
     origin,
-    async use(kind) {
-      if (authenticatorId !== undefined) await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
-      const added = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATORS[kind] as never });
-      authenticatorId = added.authenticatorId;
-    },
+    ...authenticators,
     create: (options) =>
       page.evaluate(async (json) => {
         const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(json as never);
@@ -85,17 +83,47 @@ export async function openWebAuthnBrowser(): Promise<WebAuthnBrowser> {
         const credential = (await navigator.credentials.get({ publicKey })) as PublicKeyCredential;
         return credential.toJSON() as Record<string, unknown>;
       }, options),
-    async cloneWithSignCount(signCount) {
-      const id = authenticatorId!;
-      const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId: id });
-      for (const credential of credentials) {
-        await cdp.send('WebAuthn.removeCredential', { authenticatorId: id, credentialId: credential.credentialId });
-        await cdp.send('WebAuthn.addCredential', { authenticatorId: id, credential: { ...credential, signCount } });
-      }
-    },
     async close() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The CDP WebAuthn domain on `page`: one virtual authenticator at a time, its credentials exported and planted. */
+export async function virtualAuthenticators(
+  page: Page,
+): Promise<Pick<WebAuthnBrowser, 'use' | 'cloneWithSignCount' | 'exportCredentials' | 'importCredentials'>> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  let authenticatorId: string | undefined;
+  const exportCredentials = async () =>
+    (await cdp.send('WebAuthn.getCredentials', { authenticatorId: authenticatorId! })).credentials;
+  const importCredentials = async (credentials: unknown[], signCount: number) => {
+    for (const credential of credentials as { credentialId: string }[]) {
+      await cdp.send('WebAuthn.addCredential', {
+        authenticatorId: authenticatorId!,
+        credential: { ...(credential as Record<string, unknown>), signCount } as never,
+      });
+    }
+  };
+  return {
+    exportCredentials,
+    importCredentials,
+    async use(kind) {
+      if (authenticatorId !== undefined) await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+      const added = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATORS[kind] as never });
+      authenticatorId = added.authenticatorId;
+    },
+    async cloneWithSignCount(signCount) {
+      const credentials = await exportCredentials();
+      for (const credential of credentials) {
+        await cdp.send('WebAuthn.removeCredential', {
+          authenticatorId: authenticatorId!,
+          credentialId: credential.credentialId,
+        });
+      }
+      await importCredentials(credentials, signCount);
     },
   };
 }
