@@ -91,7 +91,8 @@ describe('Express example: security keys and passkeys in Chromium', () => {
     // A copy of the security key, planted in another authenticator with a lower sign count.
     await logOut(page);
     await authenticator.use('security-key');
-    // Sign count 0: below any count the key signed with (the virtual key counts from 1).
+    // Sign count 0: below any count the key signed with. (Not 1: with two credentials allowed,
+    // Chromium first probes silently for the right one, and the probe counts too.)
     await authenticator.importCredentials(keyCopy, 0);
     await enterPassword(page, 'ada');
     await press(page, 'Use your security key or passkey');
