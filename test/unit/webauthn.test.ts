@@ -7,7 +7,7 @@ import { type WebAuthnEnrollmentResult, webauthn } from 'factorkit/webauthn';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { TestClock } from '../../src/testing/harness.js';
 import { askRecorded, enrollRecorded, makeLifecycle } from '../support/webauthn-conformance.js';
-import { FIXTURES } from '../support/webauthn-fixtures.js';
+import { FIXTURES, replayModule, replayRandom } from '../support/webauthn-fixtures.js';
 
 const KEY = FIXTURES.kinds['security-key'];
 const PASSKEY = FIXTURES.kinds.passkey;
@@ -250,5 +250,34 @@ describe('sign-in answers', () => {
       ok: false,
       reason: 'invalid',
     });
+  });
+});
+
+describe('key rotation', () => {
+  it('the sealed credential moves to the new key with any write, and verifies once the old key is gone', async () => {
+    const store = new MemoryStore();
+    const k1 = crypto.getRandomValues(new Uint8Array(32));
+    const k2 = crypto.getRandomValues(new Uint8Array(32));
+    const under = (keyring: { currentKeyId: string; keys: Record<string, Uint8Array> }) => {
+      const replay = replayRandom();
+      const twoFactor = createTwoFactor({
+        store,
+        issuer: 'Example',
+        keyring,
+        backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
+        factors: [replayModule(replay.random)],
+      });
+      return { twoFactor, replay };
+    };
+    const before = under({ currentKeyId: 'k1', keys: { k1 } });
+    await enrollRecorded(before, 'user-1', 'security-key');
+    const sealedUnder = async () => JSON.parse((await store.get('user-1'))!.data).factors[0].sealed.keyId;
+    expect(await sealedUnder()).toBe('k1');
+    // Rotation: k2 current, k1 kept. Asking for an assertion writes the record: it is re-sealed.
+    const rotating = under({ currentKeyId: 'k2', keys: { k1, k2 } });
+    const proof = await askRecorded(rotating, 'user-1', KEY.assertions[0]!);
+    expect(await sealedUnder()).toBe('k2');
+    const after = under({ currentKeyId: 'k2', keys: { k2 } });
+    expect(await after.twoFactor.verify('user-1', proof)).toMatchObject({ ok: true, method: 'webauthn' });
   });
 });

@@ -79,7 +79,7 @@ function handleMatches(factor: ActiveWebAuthnFactor, response: unknown): boolean
 }
 
 /**
- * The check of an assertion against an active credential: its MAC intact (not planted), not
+ * The check of an assertion against an active credential: its seal intact (not planted), not
  * suspended, answering a live challenge of this user's, verified by simplewebauthn; then the
  * counter, compared here.
  */
@@ -89,7 +89,7 @@ export async function checkAssertion(
   factor: ActiveWebAuthnFactor,
   response: unknown,
 ): Promise<ProofCheck<WebAuthnFactor>> {
-  if (!credentialIntact(ctx.hasher, ctx.userId, factor)) return { kind: 'invalid' };
+  if (!(await credentialIntact(ctx, ctx.userId, factor))) return { kind: 'invalid' };
   if (factor.suspendedAt !== null) return { kind: 'refused', reason: 'factor-suspended' };
   const challenge = challengeOf(response, 'webauthn.get');
   const entry = challenge === undefined ? undefined : findChallenge(ctx, factor, challenge);
@@ -105,18 +105,18 @@ export async function checkAssertion(
 }
 
 /** A verified assertion's counter judged: a match, or a suspension when a device-bound credential went backwards. */
-function afterVerified(
+async function afterVerified(
   ctx: FactorContext,
   factor: ActiveWebAuthnFactor,
   challenges: StoredChallenge[],
   verified: VerifiedAssertion,
-): ProofCheck<WebAuthnFactor> {
+): Promise<ProofCheck<WebAuthnFactor>> {
   const stored = factor.credential.counter;
   // Authenticators that keep no counter send 0 for ever (synced passkeys): nothing to compare.
   const regressed = (verified.counter > 0 || stored > 0) && verified.counter <= stored;
-  const { mac: _mac, ...unsealed } = factor;
+  const { sealed: _sealed, ...unsealed } = factor;
   if (regressed && !factor.credential.backupEligible) {
-    const suspended = sealCredential(ctx.hasher, ctx.userId, { ...unsealed, challenges, suspendedAt: ctx.nowMs });
+    const suspended = await sealCredential(ctx, ctx.userId, { ...unsealed, challenges, suspendedAt: ctx.nowMs });
     return {
       kind: 'refused',
       reason: 'factor-suspended',
@@ -129,7 +129,7 @@ function afterVerified(
     counter: Math.max(stored, verified.counter),
     backupState: verified.backupState,
   };
-  const used = sealCredential(ctx.hasher, ctx.userId, { ...unsealed, challenges, credential, lastUsedAt: ctx.nowMs });
+  const used = await sealCredential(ctx, ctx.userId, { ...unsealed, challenges, credential, lastUsedAt: ctx.nowMs });
   // A synced passkey's counter is shared by its copies by design: reported, never suspended.
   return regressed
     ? { kind: 'match', factor: used, signal: { type: 'clone-suspected', suspended: false } }

@@ -14,8 +14,10 @@ import {
   type PendingWebAuthnFactor,
   type WebAuthnFactor,
   findChallenge,
+  handleIntact,
   hashChallenge,
   sealCredential,
+  sealHandle,
 } from './record.js';
 import type { WebAuthnEnrollmentResult, WebAuthnKind } from './types.js';
 
@@ -92,6 +94,7 @@ export async function beginWebAuthnEnrollment(
       userHandle,
       challenges: [{ hash: hashChallenge(w.engine.hasher, userId, challenge), expiresAt, usedAt: null }],
       credential: null,
+      sealed: await sealHandle({ seal: (bytes) => w.engine.seal(userId, bytes) }, userHandle),
     };
     const creation = await registrationOptions(
       w.config,
@@ -119,14 +122,14 @@ export async function checkRegistration(
 ): Promise<ProofCheck<WebAuthnFactor>> {
   const challenge = challengeOf(response, 'webauthn.create');
   const entry = challenge === undefined ? undefined : findChallenge(ctx, factor, challenge);
-  if (challenge === undefined || entry === undefined) return { kind: 'invalid' };
+  if (challenge === undefined || entry === undefined || !(await handleIntact(ctx, factor))) return { kind: 'invalid' };
   const credential = await verifyRegistration(config, response, challenge);
   if (credential === undefined) return { kind: 'invalid' };
   if (factor.kind === 'passkey' && !credential.userVerified) {
     return { kind: 'refused', reason: 'user-verification-required' };
   }
-  const { expiresAt: _expires, challenges: _challenges, ...common } = factor;
-  const active = sealCredential(ctx.hasher, ctx.userId, {
+  const { expiresAt: _expires, challenges: _challenges, sealed: _handle, ...common } = factor;
+  const active = await sealCredential(ctx, ctx.userId, {
     ...common,
     state: 'active',
     activatedAt: ctx.nowMs,

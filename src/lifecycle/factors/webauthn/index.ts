@@ -18,8 +18,8 @@ export type * from './types.js';
  * `createTwoFactor({ factors: [webauthn({ rpID, rpName, origins })] })`; then
  * `beginEnrollment(userId, { type: 'webauthn', kind, userName })`, `confirmEnrollment` with
  * `{ webauthn: credential.toJSON() }`, `requestAssertion` and `verify` work, and the proof is
- * accepted wherever a code is. Each credential is kept with a keyed MAC under the keyring (a
- * credential planted in the database is refused), each challenge as a keyed hash used once.
+ * accepted wherever a code is. Each credential is kept sealed with the keyring (a credential
+ * planted in the database is refused), each challenge as a keyed hash used once.
  *
  * @param options - `rpID`, `rpName`, `origins`, and the tuning of {@link WebAuthnOptions}
  * @returns the factor module, for `createTwoFactor({ factors: [...] })`; its operations

@@ -50,7 +50,7 @@ export function webauthnModule(
     label: 'Security key or passkey',
     maxActive: MAX_WEBAUTHN_FACTORS,
     strength: () => 'phishing-resistant',
-    parse: (raw) => parseWebAuthnFactor(raw),
+    parse: (raw, userId) => parseWebAuthnFactor(raw, userId),
     enrollsWith: (given) => given.kind === 'security-key' || given.kind === 'passkey',
     beginEnrollment: (engine, userId, given) => beginWebAuthnEnrollment({ engine, config, random }, userId, given),
     accepts: acceptsProof,
@@ -62,6 +62,8 @@ export function webauthnModule(
     },
     summarise: async (_ctx, factor) => summary(factor),
     signInDetails: (factor) => ({ kind: factor.kind }),
+    // Re-sealed under the current key whenever the record is written, as TOTP secrets are.
+    sealed: { of: (factor) => factor.sealed, with: (factor, sealed) => ({ ...factor, sealed }) },
     operations(engine) {
       const proving = { engine, config, random };
       const ops: WebAuthnOperations = {

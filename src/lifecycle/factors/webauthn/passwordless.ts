@@ -71,7 +71,7 @@ async function placeChallenge(
     const factor = credentialsOf(state).find((f) => f.credential.id === response.id);
     if (state === null || factor === undefined) return { result: undefined };
     const ctx = w.engine.context(userId, nowMs);
-    if (!credentialIntact(ctx.hasher, userId, factor) || findChallenge(ctx, factor, challenge) !== undefined) {
+    if (!(await credentialIntact(ctx, userId, factor)) || findChallenge(ctx, factor, challenge) !== undefined) {
       return { result: undefined };
     }
     if ((await verifyAssertion(w.config, response, challenge, factor.credential)) === undefined) {

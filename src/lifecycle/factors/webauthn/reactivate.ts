@@ -20,8 +20,8 @@ export async function reactivateFactor(
     const suspended = credentialsOf(state).find((f) => f.id === factorId && f.suspendedAt !== null);
     // The proof was good and is used up either way: its use is written.
     if (suspended === undefined) return { result: { ok: false, reason: 'unknown-factor' }, next: state };
-    const { mac: _mac, ...unsealed } = suspended;
-    const reactivated = sealCredential(engine.hasher, userId, { ...unsealed, suspendedAt: null });
+    const { sealed: _sealed, ...unsealed } = suspended;
+    const reactivated = await sealCredential(engine.context(userId, nowMs), userId, { ...unsealed, suspendedAt: null });
     return {
       result: { ok: true },
       next: replaceFactor(state, reactivated),

@@ -1,11 +1,13 @@
 // The stored shape of a WebAuthn factor, validated field by field, and the two things that keep
-// it honest in a database others can write: a keyed MAC over the credential (so a credential
-// planted by editing the record is refused), and the challenges it was given, as keyed hashes
-// that are used once.
+// it honest in a database others can write: the credential's fields sealed with the keyring
+// (AES-256-GCM bound to the user, so a credential planted or edited in the record is refused,
+// and re-sealed under the current key on each write, as TOTP secrets are), and the challenges
+// it was given, as keyed hashes that are used once.
+import type { SealedSecret } from '../../kernel/crypto.js';
 import type { ActiveFactorRecord, FactorContext, PendingFactorRecord } from '../../kernel/factor.js';
 import type { KeyedHasher, StoredHash } from '../../kernel/keyed-hash.js';
 import { STORED_HASH_LENGTH } from '../../kernel/keyed-hash.js';
-import { isCount, isObject, isShortText, isTime } from '../../kernel/parse.js';
+import { isCount, isObject, isShortText, isTime, parseSealed } from '../../kernel/parse.js';
 import type { WebAuthnKind } from './types.js';
 
 /** What is kept of a registered credential: what verifying its assertions needs, and what a security page shows. */
@@ -45,19 +47,23 @@ interface WebAuthnFields {
   challenges: StoredChallenge[];
 }
 
-export type PendingWebAuthnFactor = PendingFactorRecord & WebAuthnFields & { credential: null };
+export type PendingWebAuthnFactor = PendingFactorRecord &
+  WebAuthnFields & {
+    credential: null;
+    /** The user handle it was begun with, sealed: the credential will be bound to it. */
+    sealed: SealedSecret;
+  };
 export type ActiveWebAuthnFactor = ActiveFactorRecord &
   WebAuthnFields & {
     credential: StoredCredential;
     /** When a counter regression suspended it; null: usable. */
     suspendedAt: number | null;
-    /** Keyed MAC over the user, the factor id, the kind, the user handle, the credential and the suspension. */
-    mac: StoredHash;
+    /** The user, the factor id, the kind, the user handle, the credential and the suspension, sealed. */
+    sealed: SealedSecret;
   };
 export type WebAuthnFactor = PendingWebAuthnFactor | ActiveWebAuthnFactor;
 
 export const CHALLENGE_PURPOSE = 'webauthn-challenge';
-const CREDENTIAL_PURPOSE = 'webauthn-credential';
 /** Challenges a stored factor may hold, used and expired ones included: above it the record is corrupt. */
 export const MAX_STORED_CHALLENGES = 64;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -116,43 +122,75 @@ function parseChallenges(raw: unknown): StoredChallenge[] {
 }
 
 /** The stored factor, validated field by field (the registry has checked the common fields). */
-export function parseWebAuthnFactor(raw: Record<string, unknown>): WebAuthnFactor {
+export function parseWebAuthnFactor(raw: Record<string, unknown>, userId: string): WebAuthnFactor {
   const { kind, userHandle } = raw;
   if (kind !== 'security-key' && kind !== 'passkey') throw new Error('bad kind');
   if (!isBase64url(userHandle, 86)) throw new Error('bad user handle');
   const fields = { kind: kind as WebAuthnKind, userHandle, challenges: parseChallenges(raw.challenges) };
   if (raw.state === 'pending') {
     if (raw.credential !== null) throw new Error('a pending factor has no credential yet');
-    return { ...(raw as unknown as PendingWebAuthnFactor), ...fields, credential: null };
+    const sealed = parseSealed(userId, raw.sealed);
+    return { ...(raw as unknown as PendingWebAuthnFactor), ...fields, credential: null, sealed };
   }
   if (raw.suspendedAt !== null && !isTime(raw.suspendedAt)) throw new Error('bad suspension');
-  if (!isStoredHash(raw.mac)) throw new Error('bad credential MAC');
   return {
     ...(raw as unknown as ActiveWebAuthnFactor),
     ...fields,
     credential: parseCredential(raw.credential),
     suspendedAt: raw.suspendedAt,
-    mac: { keyId: raw.mac.keyId, hash: raw.mac.hash },
+    sealed: parseSealed(userId, raw.sealed),
   };
 }
 
-/** What the MAC covers: everything that decides whether an assertion is accepted, in a fixed order. */
-function macParts(userId: string, factor: Omit<ActiveWebAuthnFactor, 'mac'>): (string | number)[] {
+/** What the seal covers: everything that decides whether an assertion is accepted, in a fixed order. */
+function sealedText(userId: string, factor: Omit<ActiveWebAuthnFactor, 'sealed'>): string {
   const c = factor.credential;
   const flags = `${c.backupEligible}/${c.backupState}/${c.userVerified}`;
   const credential = [c.id, c.publicKey, c.algorithm, c.counter, c.transports.join(','), c.aaguid, flags];
-  return [userId, factor.id, factor.kind, factor.userHandle, ...credential, factor.suspendedAt ?? -1];
+  return JSON.stringify([userId, factor.id, factor.kind, factor.userHandle, ...credential, factor.suspendedAt]);
 }
 
-/** The factor with its MAC made again under the current key (after its counter or flags moved). */
-export function sealCredential(hasher: KeyedHasher, userId: string, factor: Omit<ActiveWebAuthnFactor, 'mac'>) {
-  return { ...factor, mac: hasher.hash(CREDENTIAL_PURPOSE, macParts(userId, factor)) } as ActiveWebAuthnFactor;
+type Sealing = Pick<FactorContext, 'seal' | 'open'>;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The factor with its credential sealed again (after its counter, flags or suspension moved). */
+export async function sealCredential(
+  sealing: Sealing,
+  userId: string,
+  factor: Omit<ActiveWebAuthnFactor, 'sealed'>,
+): Promise<ActiveWebAuthnFactor> {
+  return { ...factor, sealed: await sealing.seal(encoder.encode(sealedText(userId, factor))) };
 }
 
-/** Whether the stored credential is the one factorkit wrote for this user (not planted or edited). */
-export function credentialIntact(hasher: KeyedHasher, userId: string, factor: ActiveWebAuthnFactor): boolean {
-  return hasher.matches(CREDENTIAL_PURPOSE, macParts(userId, factor), factor.mac);
+/**
+ * Whether the stored credential is the one factorkit sealed for this user: not planted (a
+ * ciphertext made for another user does not open for this one), not edited (the fields must be
+ * what was sealed).
+ */
+export async function credentialIntact(
+  sealing: Sealing,
+  userId: string,
+  factor: ActiveWebAuthnFactor,
+): Promise<boolean> {
+  try {
+    return decoder.decode(await sealing.open(factor.sealed)) === sealedText(userId, factor);
+  } catch {
+    return false;
+  }
 }
+
+/** Whether a pending factor's user handle is the one it was begun with. */
+export async function handleIntact(sealing: Sealing, factor: PendingWebAuthnFactor): Promise<boolean> {
+  try {
+    return decoder.decode(await sealing.open(factor.sealed)) === factor.userHandle;
+  } catch {
+    return false;
+  }
+}
+
+export const sealHandle = (sealing: Pick<FactorContext, 'seal'>, userHandle: string) =>
+  sealing.seal(encoder.encode(userHandle));
 
 /** The keyed hash of a challenge handed to `userId` (so one user's challenge never matches another's record). */
 export function hashChallenge(hasher: KeyedHasher, userId: string, challenge: string): StoredHash {
