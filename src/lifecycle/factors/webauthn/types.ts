@@ -55,7 +55,11 @@ export interface WebAuthnOptions {
   origins: readonly string[];
   /** How long a challenge can be answered, 30 s to 10 minutes. Default 5 minutes. */
   challengeTtlMs?: number;
-  /** Challenges live at once per user (requestAssertion called again and again), 1 to 20; the oldest goes first. Default 5. */
+  /**
+   * Challenges live at once per credential (requestAssertion called again and again; each
+   * request stores its challenge on every credential it lists), 1 to 20; the oldest goes first.
+   * Default 5.
+   */
   maxLiveChallenges?: number;
   /**
    * For passwordless sign-in: the user whose WebAuthn user handle this is (the `userHandle` of
