@@ -7,6 +7,7 @@ import { type WebAuthnEnrollmentResult, webauthn } from 'factorkit/webauthn';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { TestClock } from '../../src/testing/harness.js';
 import { askRecorded, enrollRecorded, makeLifecycle } from '../support/webauthn-conformance.js';
+import { BAD_VALUES, OBJECT_LIKE, badValuesExcept } from '../support/bad-values.js';
 import { FIXTURES, replayModule, replayRandom } from '../support/webauthn-fixtures.js';
 
 const KEY = FIXTURES.kinds['security-key'];
@@ -279,5 +280,55 @@ describe('key rotation', () => {
     expect(await sealedUnder()).toBe('k2');
     const after = under({ currentKeyId: 'k2', keys: { k2 } });
     expect(await after.twoFactor.verify('user-1', proof)).toMatchObject({ ok: true, method: 'webauthn' });
+  });
+});
+
+describe('the shared bad values', () => {
+  it('every option of webauthn() refuses them with INVALID_ARGUMENT', () => {
+    const options = {
+      rpID: BAD_VALUES,
+      rpName: badValuesExcept("'1'", "'SHA1 '"),
+      origins: BAD_VALUES,
+      challengeTtlMs: badValuesExcept('undefined'),
+      maxLiveChallenges: badValuesExcept('undefined'),
+      findUserByHandle: badValuesExcept('undefined', '() => 1'),
+    };
+    for (const [name, values] of Object.entries(options)) {
+      for (const { label, value } of values) {
+        expect(() => webauthn({ ...GOOD, [name]: value } as never), `${name}: ${label}`).toThrow(
+          expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+        );
+      }
+    }
+  });
+
+  it('as a proof or a response they are refused as answers, never thrown; as arguments they are INVALID_ARGUMENT', async () => {
+    const s = setup({ findUserByHandle: async () => 'user-1' });
+    await enrollRecorded(s, s.user, 'security-key');
+    for (const { label, value } of BAD_VALUES) {
+      const asProof = await s.twoFactor.verify(s.user, { webauthn: value });
+      expect(asProof.ok, label).toBe(false);
+      await s.twoFactor.unlock(s.user, { actor: 'test' });
+      // Absent options (undefined, null, as the other lifecycle calls take them) and object-like ones are valid.
+      if (!['undefined', 'null', ...OBJECT_LIKE].includes(label)) {
+        await expect(s.twoFactor.requestAssertion(s.user, value as never), label).rejects.toMatchObject({
+          code: 'INVALID_ARGUMENT',
+        });
+      }
+    }
+    for (const { label, value } of badValuesExcept("'1'", "'SHA1 '")) {
+      await expect(s.twoFactor.requestAssertion(value as never), label).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+    }
+    const start = await s.twoFactor.beginPasskeySignIn();
+    for (const { label, value } of BAD_VALUES) {
+      const answer = s.twoFactor.finishPasskeySignIn(value as never, { challengeToken: start.challengeToken });
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        expect(await answer, label).toMatchObject({ ok: false });
+      } else {
+        await expect(answer, label).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      }
+    }
   });
 });
