@@ -85,11 +85,11 @@ export default defineConfig([
   {
     ...shared,
     format: 'cjs',
-    noExternal: ['base32-decode', '@bufbuild/protobuf', ...esmOnlyDependencies],
-    // Shared chunks (tsup's code splitting for CommonJS), so each subpath entry requires the
-    // core instead of carrying its own copy: factorkit/testing alone was a second 280 kB copy,
-    // and every new subpath (delivered, webauthn, http) would have added another.
+    // The CommonJS entries share their code through chunk-*.cjs files instead of each carrying
+    // its own copy of the core: before this every subpath's .cjs (factorkit/testing's 318 kB,
+    // factorkit/webauthn's) repeated the lifecycle, and the tarball outgrew its 400 kB budget.
     splitting: true,
+    noExternal: ['base32-decode', '@bufbuild/protobuf', ...esmOnlyDependencies],
     // The .d.cts files are the ESM build's .d.ts with .cjs imports: scripts/cts-declarations.mjs
     // writes them after tsup, which would otherwise type-check and bundle the declarations twice.
     dts: false,

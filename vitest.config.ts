@@ -8,7 +8,7 @@ import { ENTRIES } from './scripts/entries.mjs';
 // - integration: real PostgreSQL and Redis, and the demo app over PostgreSQL;
 // - runtime: the built dist/ on Node, Bun, Deno, Chromium and workerd;
 // - package: the built and packed package, the API reference, the doc examples, changesets;
-// - e2e: the Express demo driven in Chromium.
+// - e2e: the Express demo driven in Chromium, and WebAuthn with CDP virtual authenticators (test/e2e/).
 // Each tier's globalSetup installs and starts what that tier needs (test/support/global-setup.ts).
 const tier = (name: string, include: string[]) => ({
   extends: true as const,
@@ -40,7 +40,12 @@ export default defineConfig({
       ]),
       tier('runtime', ['test/runtime/**/*.test.ts']),
       tier('package', ['test/package/**/*.test.ts']),
-      tier('e2e', ['examples/express/e2e.test.ts', 'examples/express/e2e-delivered.test.ts']),
+      tier('e2e', [
+        'examples/express/e2e.test.ts',
+        'examples/express/e2e-delivered.test.ts',
+        'examples/express/e2e-webauthn.test.ts',
+        'test/e2e/**/*.test.ts',
+      ]),
     ],
   },
 });

@@ -10,6 +10,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session, { MemoryStore as SessionMemoryStore, type Store } from 'express-session';
 import { type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
+import { webauthn } from 'factorkit/webauthn';
 import {
   type BeginEnrollmentResult,
   createTwoFactor,
@@ -20,6 +21,7 @@ import {
   renderQrSvg,
   type ScryptParams,
   type ThrottleOptions,
+  type TwoFactor,
   type TwoFactorEvent,
   type TwoFactorFailure,
   type TwoFactorStore,
@@ -31,6 +33,14 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
 import { UserSessionIndex } from './sessions.js';
 import { isUsername, type User, type UserStore } from './users.js';
 import * as views from './views.js';
+import {
+  type WebAuthnRoutes,
+  findUserByHandle,
+  mountWebAuthn,
+  passkeySignInPart,
+  secondStepPart,
+  webauthnLinks,
+} from './webauthn.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -60,6 +70,10 @@ declare module 'express-session' {
       /** factorkit's matchNumber, shown on the waiting page: the user picks it in Telegram. */
       matchNumber: string;
     };
+    /** A security key or passkey being added: its pending factor. */
+    webauthnEnrollment: { factorId: string; kind: 'security-key' | 'passkey' };
+    /** The passwordless sign-in offered on the log-in page: its challenge token. */
+    passkeyToken: string;
   }
 }
 
@@ -115,6 +129,11 @@ export interface ExampleAppOptions {
   outbox?: { outbox: Outbox; smtpPort: number };
   /** factorkit's delivery settings (cooldown, caps, fallback); its defaults when absent. */
   delivery?: DeliveryOptions;
+  /**
+   * Security keys and passkeys (`factorkit/webauthn`), offered when the app knows the origin its
+   * pages run on: `http://localhost:PORT` for the demo (browsers refuse WebAuthn on an IP address).
+   */
+  webauthn?: { origin: string };
 }
 
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
@@ -172,6 +191,10 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
         return 'That authenticator is no longer on this account. Reload the page.';
       case 'stronger-factor-required':
         return 'That code is right, but this change needs a stronger factor: use your authenticator app or a backup code.';
+      case 'user-verification-required':
+        return 'Your passkey did not verify you (PIN, fingerprint or face): try again and unlock it.';
+      case 'factor-suspended':
+        return 'That security key is suspended: sign in with another factor and reactivate or remove it.';
     }
   })();
   return { kind: 'error', text };
@@ -290,7 +313,19 @@ export function createExampleApp(options: ExampleAppOptions) {
     onEvent,
     ...(options.backupCodes ? { backupCodes: options.backupCodes } : {}),
     ...(options.throttle ? { throttle: options.throttle } : {}),
-    factors: options.outbox ? [deliveredCodes({ deliver: options.outbox.outbox.deliver, ...options.delivery })] : [],
+    factors: [
+      ...(options.outbox ? [deliveredCodes({ deliver: options.outbox.outbox.deliver, ...options.delivery })] : []),
+      ...(options.webauthn
+        ? [
+            webauthn({
+              rpID: new URL(options.webauthn.origin).hostname,
+              rpName: issuer,
+              origins: [options.webauthn.origin],
+              findUserByHandle: findUserByHandle((): TwoFactor => twoFactor, options.users),
+            }),
+          ]
+        : []),
+    ],
   });
   const deliveryAvailable = options.outbox !== undefined;
 
@@ -398,6 +433,19 @@ export function createExampleApp(options: ExampleAppOptions) {
    * `invalid` (it was checked, and it was wrong); the lock it started shows in throttleStatus,
    * and the user should hear about it now rather than after typing the right code.
    */
+  const webauthnRoutes: WebAuthnRoutes = {
+    twoFactor,
+    users: options.users,
+    ctx,
+    requireUser,
+    pendingUser,
+    signIn,
+    completeSignIn: (req, res, user, how) => completeSignIn(req, res, user, how),
+    failureNotice,
+    log,
+  };
+  if (options.webauthn) mountWebAuthn(app, webauthnRoutes);
+
   async function refusalNotice(userId: string, failure: TwoFactorFailure, input: string): Promise<views.Notice> {
     if (failure.reason === 'invalid' && (await twoFactor.throttleStatus(userId)).hardLocked) {
       return failureNotice({ ok: false, reason: 'hard-locked' }, input);
@@ -428,10 +476,12 @@ export function createExampleApp(options: ExampleAppOptions) {
     res.redirect('/profile');
   });
 
-  app.get('/login', (req, res) => {
+  app.get('/login', async (req, res) => {
     if (req.session.userId) return res.redirect('/profile');
     if (req.session.pendingUserId) return res.redirect('/login/2fa');
-    res.send(views.loginPage(ctx(req, res)));
+    const page = ctx(req, res);
+    if (options.webauthn) page.webauthn = await passkeySignInPart(webauthnRoutes, req, page);
+    res.send(views.loginPage(page));
   });
 
   app.post('/login', async (req, res) => {
@@ -478,7 +528,9 @@ export function createExampleApp(options: ExampleAppOptions) {
     const locked = (await twoFactor.throttleStatus(user.id)).hardLocked
       ? failureNotice({ ok: false, reason: 'hard-locked' }, '')
       : undefined;
-    res.send(views.secondFactorPage(ctx(req, res), user.username, locked, await deliveredMethods(user.id)));
+    const page = ctx(req, res);
+    if (options.webauthn) page.webauthn = await secondStepPart(webauthnRoutes, user, page);
+    res.send(views.secondFactorPage(page, user.username, locked, await deliveredMethods(user.id)));
   });
 
   app.post('/login/2fa', async (req, res) => {
@@ -816,9 +868,11 @@ export function createExampleApp(options: ExampleAppOptions) {
       twoFactor.listFactors(user.id),
       twoFactor.listRememberedDevices(user.id),
     ]);
+    const page = ctx(req, res, user);
+    if (options.webauthn) page.webauthn = webauthnLinks();
     res.status(notice?.kind === 'error' ? 400 : 200).send(
       views.securityPage(
-        ctx(req, res, user),
+        page,
         {
           status,
           authenticators: factors.filter((factor) => factor.status === 'active'),

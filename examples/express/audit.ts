@@ -23,6 +23,8 @@ const OPERATIONS: Record<CodeCheckOperation, string> = {
   disable: 'turning 2FA off',
   'remove-factor': 'removing an authenticator app',
   'step-up': 'confirming a sensitive change',
+  'reactivate-factor': 'reactivating a suspended security key',
+  'passkey-sign-in': 'passwordless sign-in with a passkey',
 };
 
 const METHODS: Record<string, string> = {
@@ -74,6 +76,12 @@ export function describeEvent(event: TwoFactorEvent): string {
       return `A sign-in approval was requested through ${event.factorId}`;
     case 'approval-answered':
       return `A sign-in approval was ${event.answer} through ${event.factorId}`;
+    case 'clone-suspected':
+      return event.suspended
+        ? `Security key ${event.factorId} suspended: its signature counter went backwards (a copy may be in use)`
+        : `Passkey ${event.factorId} reported a signature counter that went backwards`;
+    case 'factor-reactivated':
+      return `Suspended ${event.factorType} ${event.factorId} reactivated with another factor`;
   }
 }
 

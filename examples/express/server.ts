@@ -85,6 +85,9 @@ const { app } = createExampleApp({
   issuer: ISSUER,
   // The demo's stand-in providers, and the /dev/outbox page that shows what they "sent".
   ...(demo ? { outbox: { outbox: demo.outbox, smtpPort: demo.mailServer.port } } : {}),
+  // Security keys and passkeys need a host name (browsers refuse them on an IP address): the
+  // pages at http://localhost:PORT offer them. Not with PORT=0, whose port is known too late.
+  ...(port === 0 ? {} : { webauthn: { origin: `http://localhost:${port}` } }),
 });
 
 // An admin name nobody has signed up with yet goes to whoever signs up with it first.
@@ -101,6 +104,7 @@ const server = app.listen(port, '127.0.0.1', () => {
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(`factorkit Express example: http://127.0.0.1:${actualPort}/`);
+  if (port !== 0) console.log(`Security keys and passkeys: open http://localhost:${actualPort}/ instead.`);
   console.log(
     storage.kind === 'postgres'
       ? 'Storage: PostgreSQL (DATABASE_URL). Sessions: in memory (express-session MemoryStore).'

@@ -15,6 +15,8 @@ export interface PageContext {
   flash?: string;
   /** The demo's outbox page is mounted (npm start): linked from every page. */
   demoOutbox?: boolean;
+  /** Security keys and passkeys (webauthn-views.ts): shown after the page's own content. */
+  webauthn?: SafeHtml;
 }
 
 export type Notice = { kind: 'error' | 'info'; text: string };
@@ -38,7 +40,7 @@ table { border-collapse: collapse; } td, th { padding: .25rem .75rem; border-bot
 h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 `;
 
-function layout(
+export function layout(
   ctx: PageContext,
   title: string,
   body: SafeHtml,
@@ -71,12 +73,13 @@ ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">`
 <h1>${title}</h1>
 ${[flash, notice].map((n) => (n ? html`<p class="notice ${n.kind}" role="${n.kind === 'error' ? 'alert' : 'status'}">${n.text}</p>` : ''))}
 ${body}
+${ctx.webauthn ?? ''}
 </main>
 </body>
 </html>`.value;
 }
 
-function csrf(ctx: PageContext): SafeHtml {
+export function csrf(ctx: PageContext): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
 }
 
@@ -177,8 +180,9 @@ const CHANNEL_NAMES: Record<Channel, string> = {
   voice: 'Voice call',
 };
 
-/** "Authenticator app", "E-mail", "Telegram"...: what kind of factor a row is. */
+/** "Authenticator app", "E-mail", "Telegram", "Security key"...: what kind of factor a row is. */
 export function factorKind(factor: FactorSummary): string {
+  if (factor.type === 'webauthn') return factor.kind === 'passkey' ? 'Passkey' : 'Security key';
   return factor.type === 'totp' ? 'Authenticator app' : channelName(factor.channel);
 }
 

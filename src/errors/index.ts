@@ -20,6 +20,8 @@
  * written or counted; the callback's error is the `cause`), `INVALID_DESTINATION` (an address,
  * phone number or chat id the channel cannot use), `VOICE_FALLBACK_ONLY` (a voice factor on an
  * account without another active factor that is not voice).
+ * WebAuthn (`factorkit/webauthn`): `WEBAUTHN_NOT_CONFIGURED` (passwordless sign-in without
+ * `findUserByHandle`).
  */
 export type FactorkitErrorCode =
   | 'INVALID_ARGUMENT'
@@ -65,7 +67,8 @@ export type FactorkitErrorCode =
   | 'DELIVERY_NOT_CONFIGURED'
   | 'DELIVERY_FAILED'
   | 'INVALID_DESTINATION'
-  | 'VOICE_FALLBACK_ONLY';
+  | 'VOICE_FALLBACK_ONLY'
+  | 'WEBAUTHN_NOT_CONFIGURED';
 
 /**
  * The one error class factorkit throws. It signals misuse by the caller (a bad secret,

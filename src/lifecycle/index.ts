@@ -4,6 +4,7 @@ export { createTwoFactor } from './two-factor.js';
 export type {
   TwoFactor,
   TwoFactorOptions,
+  ModuleOperations,
   TwoFactorFailure,
   BeginEnrollmentOptions,
   BeginEnrollmentResult,
@@ -40,6 +41,8 @@ export type {
   PreparedEnrollment,
   Proof,
   ProofCheck,
+  FactorRefusal,
+  FactorSignal,
   StrengthClass,
 } from './kernel/factor.js';
 export type { KeyedHasher, HashPurpose, StoredHash } from './kernel/keyed-hash.js';

@@ -15,9 +15,12 @@ import {
   listRememberedDevices,
   rememberDevice,
 } from './operations/remembered-devices.js';
+import { withProof } from './operations/proof.js';
 import { disable, regenerateBackupCodes, stepUp, verify } from './operations/sign-in.js';
+import type { ProvingEngine } from './kernel/built-in.js';
 import { listUsers, remainingBackupCodes, resetByAdmin, status, throttleStatus, unlock } from './operations/support.js';
-import type { TwoFactor, TwoFactorOptions } from './types.js';
+import type { FactorModule } from './kernel/factor.js';
+import type { ModuleOperations, TwoFactor, TwoFactorOptions } from './types.js';
 
 /** The delivered-code operations, until a module that offers them is registered. */
 function notConfigured(): Promise<never> {
@@ -59,11 +62,19 @@ function notConfigured(): Promise<never> {
  * console.log(signIn.ok && signIn.method); // backup
  * ```
  */
-export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
+// biome-ignore lint/suspicious/noExplicitAny: each module has its own factor shape
+export function createTwoFactor<const M extends readonly FactorModule<any>[] = []>(
+  options: TwoFactorOptions & { factors?: M },
+): TwoFactor & ModuleOperations<M> {
   const resolved = resolveOptions(options);
   const registry = createRegistry(totpModule(resolved.issuer, resolved.totp), resolved.factors);
   const engine = createEngine(resolved, registry);
-  const operations = Object.assign({}, ...registry.modules.map((module) => module.operations?.(engine) ?? {}));
+  const proving = {
+    ...engine,
+    withProof: ((userId, proof, operation, onSuccess) =>
+      withProof(engine, userId, proof, { operation, onSuccess })) as ProvingEngine['withProof'],
+  };
+  const operations = Object.assign({}, ...registry.modules.map((module) => module.operations?.(proving) ?? {}));
   return {
     beginEnrollment: ((userId: string, given: unknown) =>
       beginEnrollment(engine, userId, given)) as TwoFactor['beginEnrollment'],

@@ -92,6 +92,33 @@ export interface TwoFactorOptions {
 }
 
 /**
+ * The operations the registered factor modules add to the {@link TwoFactor} object, as
+ * {@link createTwoFactor} types them: a module declares them in its `operationsType` (a type
+ * only, never set), e.g. `requestAssertion` for `webauthn()` from `factorkit/webauthn`.
+ *
+ * @typeParam M - the `factors` given to createTwoFactor
+ * @example
+ * ```ts
+ * import type { FactorModule, ModuleOperations } from 'factorkit';
+ *
+ * type Ping = FactorModule & { readonly operationsType?: { ping(userId: string): Promise<void> } };
+ * declare const added: ModuleOperations<[Ping]>;
+ * await added.ping('user-1');
+ * ```
+ */
+export type ModuleOperations<M extends readonly unknown[]> = (
+  M[number] extends infer Module
+    ? Module extends { readonly operationsType?: infer Operations }
+      ? unknown extends Operations
+        ? never
+        : (operations: Operations) => void
+      : never
+    : never
+) extends (operations: infer All) => void
+  ? All
+  : unknown;
+
+/**
  * What {@link TwoFactor.beginEnrollment} returns: everything the enrollment page shows.
  *
  * @example
@@ -453,6 +480,22 @@ export interface FactorSummary {
   channel?: DeliveryChannel;
   /** For a delivered factor: its destination masked, e.g. `a***@example.com`, `+*******4567`, `*******123`. */
   maskedDestination?: string;
+  /** For a WebAuthn factor (`factorkit/webauthn`): `'security-key'` or `'passkey'`. */
+  kind?: string;
+  /** For an active WebAuthn factor: how the browser reaches it (`usb`, `nfc`, `internal`, `hybrid`...). */
+  transports?: string[];
+  /** For an active WebAuthn factor: the authenticator model's AAGUID (all zeros under attestation none for many). */
+  aaguid?: string;
+  /** For an active WebAuthn factor: backup eligible (a synced passkey) and backed up, as it reported. */
+  backupEligible?: boolean;
+  backupState?: boolean;
+  /** For an active WebAuthn factor: whether it verified the user when it was registered. */
+  userVerified?: boolean;
+  /** For an active WebAuthn factor: the account's WebAuthn user handle, for passwordless sign-in. */
+  userHandle?: string;
+  /** For an active WebAuthn factor: suspended after a cloned copy was caught (see `suspendedAt`). */
+  suspended?: boolean;
+  suspendedAt?: number | null;
 }
 
 /**
@@ -651,7 +694,11 @@ export interface TwoFactor {
    * @returns `{ ok: true, backupCodes }` or a {@link TwoFactorFailure}
    * @throws {@link FactorkitError} as {@link TwoFactor.verify}
    */
-  regenerateBackupCodes(userId: string, proof: Proof, options?: RegenerateBackupCodesOptions): Promise<BackupCodesResult>;
+  regenerateBackupCodes(
+    userId: string,
+    proof: Proof,
+    options?: RegenerateBackupCodesOptions,
+  ): Promise<BackupCodesResult>;
   /**
    * Turns 2FA off (every factor, backup codes and remembered devices removed); requires a
    * proof of any active factor (an authenticator-app code, a delivered code sent and not used)

@@ -8,6 +8,7 @@ import { MysqlStore, mysqlSchemaSql } from 'factorkit/mysql';
 import { runStoreConformance } from 'factorkit/testing';
 import { MYSQL_URL, UNICODE_SAMPLES, connectMysql, runName, sweepStaleTables } from '../support/services.js';
 import { PIN_FACTOR } from '../support/pin-factor.js';
+import { webauthnConformance } from '../support/webauthn-conformance.js';
 
 // Every store gets its own table named after this run, all dropped at the end.
 const TABLE_PREFIX = 'fk_';
@@ -39,6 +40,7 @@ async function makeStore(): Promise<MysqlStore> {
 }
 
 runStoreConformance(makeStore, { name: 'MysqlStore conformance (MariaDB, mysql2 pool of 8)', factors: [PIN_FACTOR] });
+webauthnConformance(makeStore, 'MysqlStore (MariaDB)');
 
 describe('MysqlStore specifics', () => {
   it('runs on the server the tests were pointed at', async () => {

@@ -9,6 +9,7 @@ import { runStoreConformance } from 'factorkit/testing';
 import { POSTGRES_SCHEMA_SQL, PostgresStore, postgresSchemaSql } from 'factorkit/postgres';
 import { PG_URL, UNICODE_SAMPLES, connectPostgres, runName, sweepStaleSchemas } from '../support/services.js';
 import { PIN_FACTOR } from '../support/pin-factor.js';
+import { webauthnConformance } from '../support/webauthn-conformance.js';
 
 // Every store in this file gets its own table in its own schema, dropped at the end.
 const SCHEMA_PREFIX = 'factorkit_test_';
@@ -48,6 +49,8 @@ runStoreConformance(makePostgresJsStore, {
   name: 'PostgresStore conformance (postgres.js, 8 connections)',
   factors: [PIN_FACTOR],
 });
+webauthnConformance(makeStore, 'PostgresStore (pg)');
+webauthnConformance(makePostgresJsStore, 'PostgresStore (postgres.js)');
 
 describe('PostgresStore specifics', () => {
   it('really runs writers on several connections at once', async () => {
@@ -237,6 +240,7 @@ describe('PostgresStore on PGlite (embedded PostgreSQL, no server)', () => {
     return store;
   };
   runStoreConformance(makePgliteStore, { name: 'PostgresStore conformance (PGlite)', factors: [PIN_FACTOR] });
+  webauthnConformance(makePgliteStore, 'PostgresStore (PGlite)');
 
   it('PGlite quirk: text it returns loses a leading U+FEFF, though it stores it (documented in docs/stores.md)', async () => {
     const store = await makePgliteStore();

@@ -15,6 +15,7 @@ import {
   sweepStaleKeys,
 } from '../support/services.js';
 import { PIN_FACTOR } from '../support/pin-factor.js';
+import { webauthnConformance } from '../support/webauthn-conformance.js';
 
 // Every store gets its own key prefix under this run's namespace; all of it is deleted at the end.
 const KEY_PREFIX = 'factorkit-test:';
@@ -91,6 +92,10 @@ runStoreConformance(viaNodeRedisCluster, {
   factors: [PIN_FACTOR],
   name: 'RedisStore conformance (Redis Cluster of 3 masters, node-redis createCluster)',
 });
+webauthnConformance(viaIoredis, 'RedisStore (ioredis)');
+webauthnConformance(viaNodeRedis, 'RedisStore (node-redis)');
+webauthnConformance(viaIoredisCluster, 'RedisStore (Redis Cluster, ioredis)');
+webauthnConformance(viaNodeRedisCluster, 'RedisStore (Redis Cluster, node-redis)');
 
 describe('RedisStore on Redis Cluster', () => {
   it('the cluster really has three masters, and the stores under test spread over them', async () => {

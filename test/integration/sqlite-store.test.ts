@@ -10,6 +10,7 @@ import { DEFAULT_SQLITE_TABLE, SqliteStore, sqliteSchemaSql } from 'factorkit/sq
 import { runStoreConformance } from 'factorkit/testing';
 import { UNICODE_SAMPLES } from '../support/services.js';
 import { PIN_FACTOR } from '../support/pin-factor.js';
+import { webauthnConformance } from '../support/webauthn-conformance.js';
 
 // A real file (WAL needs one: an in-memory database has no WAL), one table per store.
 let directory: string;
@@ -35,6 +36,7 @@ async function makeStore(): Promise<SqliteStore> {
 }
 
 runStoreConformance(makeStore, { name: 'SqliteStore conformance (better-sqlite3, WAL file)', factors: [PIN_FACTOR] });
+webauthnConformance(makeStore, 'SqliteStore (better-sqlite3)');
 
 /** Runs the writer fixture in a second Node process; resolves with its exit code and output. */
 function spawnWriter(table: string, userId: string, increments: number) {

@@ -96,6 +96,21 @@ export const runDeno = () =>
     ['--version'],
   );
 
+const webauthnRunner = join(HERE, 'run-webauthn.mjs');
+
+/** The WebAuthn cases (recorded ceremonies through the built module), on each runtime that loads the ESM build from disk. */
+export const WEBAUTHN_RUNTIMES: Record<string, () => Promise<RuntimeReport>> = {
+  node: () => runProcess('node (webauthn)', process.execPath, [webauthnRunner], ['--version']),
+  bun: () => runProcess('bun (webauthn)', join(BIN, 'bun'), [webauthnRunner], ['--version']),
+  deno: () =>
+    runProcess(
+      'deno (webauthn)',
+      join(BIN, 'deno'),
+      ['run', '--allow-read', '--node-modules-dir=manual', '--no-lock', webauthnRunner],
+      ['--version'],
+    ),
+};
+
 /** dist/index.js and the suite bundled into one file, as an app's bundler would. */
 async function bundle(entry: string, format: 'iife' | 'esm', minify = false): Promise<string> {
   const result = await build({

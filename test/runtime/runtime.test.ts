@@ -4,7 +4,7 @@
 // pass every case.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as source from 'factorkit';
-import { RUNTIMES, distIsBuilt, type CaseResult } from './matrix.js';
+import { RUNTIMES, WEBAUTHN_RUNTIMES, distIsBuilt, type CaseResult } from './matrix.js';
 // @ts-expect-error: plain JavaScript, shared verbatim with the other runtimes, no typings
 import { run } from './suite.mjs';
 
@@ -39,6 +39,19 @@ describe('runtime matrix over dist/', () => {
       const report = await runRuntime();
       expect(report.results.filter((r) => !r.ok)).toEqual([]);
       expect(report.results.map((r) => r.name)).toEqual(expectedCases);
+    }, 90_000);
+  }
+});
+
+// factorkit/webauthn's verification (@simplewebauthn/server on the runtime's Web Crypto), with
+// ceremonies recorded in Chromium, on the runtimes that load the ESM build from disk. workerd is
+// not in this list: @simplewebauthn/server has not been tried there.
+describe('WebAuthn over dist/', () => {
+  for (const [name, runRuntime] of Object.entries(WEBAUTHN_RUNTIMES)) {
+    it(`${name}: registration, single-use assertion, clone caught, passwordless`, async () => {
+      const report = await runRuntime();
+      expect(report.results.filter((r) => !r.ok)).toEqual([]);
+      expect(report.results).toHaveLength(3);
     }, 90_000);
   }
 });

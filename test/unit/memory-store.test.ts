@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore, isFactorkitError } from 'factorkit';
 import { runStoreConformance } from 'factorkit/testing';
 import { PIN_FACTOR } from '../support/pin-factor.js';
+import { webauthnConformance } from '../support/webauthn-conformance.js';
 
 // The whole conformance suite, twice: with zero latency (interleaving at every await) and with
 // random round-trip delays, so parallel calls overlap in many different orders.
@@ -10,6 +11,9 @@ runStoreConformance(() => new MemoryStore({ latencyMs: 2 }), {
   name: 'MemoryStore with random latency',
   factors: [PIN_FACTOR],
 });
+
+webauthnConformance(() => new MemoryStore(), 'MemoryStore');
+webauthnConformance(() => new MemoryStore({ latencyMs: 2 }), 'MemoryStore with random latency');
 
 describe('MemoryStore options and arguments', () => {
   it('refuses a negative or non-finite latency', () => {

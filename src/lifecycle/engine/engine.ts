@@ -40,6 +40,7 @@ export function createEngine(options: ResolvedOptions, registry: Registry): Engi
     transactWithProof: (userId, proof, decide) =>
       mayBeBackupCode(proof) ? queue(userId, () => access.transact(userId, decide)) : access.transact(userId, decide),
     store: options.store,
+    now: options.now,
     enrollmentTtlMs: options.enrollmentTtlMs,
     warn: options.warn,
     hasher,

@@ -11,7 +11,15 @@ import {
 } from '../../backup-codes/set.js';
 import { MAX_CODE_INPUT_LENGTH } from '../../validation/index.js';
 import type { CodeCheckOperation, CodeMethod, TwoFactorEvent } from '../kernel/events.js';
-import type { ActiveFactorRecord, FactorContext, FactorRecord, Proof, ProofCheck } from '../kernel/factor.js';
+import type {
+  ActiveFactorRecord,
+  FactorContext,
+  FactorRecord,
+  FactorRefusal,
+  FactorSignal,
+  Proof,
+  ProofCheck,
+} from '../kernel/factor.js';
 import { isObject } from '../kernel/parse.js';
 import { type Outcome, type RecordState, activeFactors, replaceFactor } from '../kernel/record.js';
 import type { TwoFactorFailure } from '../types.js';
@@ -23,7 +31,9 @@ export type CodeCheck =
   | { kind: 'malformed' | 'replayed' | 'expired'; method: CodeMethod }
   /** `spent`: factors whose state this wrong proof changed (a delivered code's attempt used up), written with the failure. */
   | { kind: 'invalid'; method: CodeMethod; spent: FactorRecord[] }
-  | { kind: 'factor'; method: string; factor: FactorRecord }
+  | { kind: 'factor'; method: string; factor: FactorRecord; signal?: FactorSignal }
+  /** A module's uncounted refusal; `factor`: its new state when the attempt changed it (suspended it). */
+  | { kind: 'refused'; method: string; reason: FactorRefusal; factor?: FactorRecord; signal?: FactorSignal }
   | { kind: 'backup'; method: 'backup'; index: number };
 
 type Refusal = Extract<TwoFactorEvent, { type: 'verify-failed' }>['reason'];
@@ -57,10 +67,15 @@ function candidatesFor(registry: Registry, factors: ActiveFactorRecord[], proof:
 function judge(candidates: ActiveFactorRecord[], results: ProofCheck<FactorRecord>[]): CodeCheck {
   const matched = results.findIndex((result) => result.kind === 'match');
   if (matched >= 0) {
-    const { factor } = results[matched] as { kind: 'match'; factor: FactorRecord };
-    return { kind: 'factor', method: factor.type, factor };
+    const { factor, signal } = results[matched] as Extract<ProofCheck<FactorRecord>, { kind: 'match' }>;
+    return { kind: 'factor', method: factor.type, factor, ...(signal === undefined ? {} : { signal }) };
   }
   const method = candidates[0]!.type;
+  const refusedAt = results.findIndex((result) => result.kind === 'refused');
+  if (refusedAt >= 0) {
+    const refused = results[refusedAt] as Extract<ProofCheck<FactorRecord>, { kind: 'refused' }>;
+    return { ...refused, method: candidates[refusedAt]!.type };
+  }
   if (results.some((result) => result.kind === 'replayed')) return { kind: 'replayed', method };
   // Nothing in question can be typed any more (delivered codes expired or used up): send a new one.
   if (results.every((result) => result.kind === 'expired')) return { kind: 'expired', method };
@@ -179,6 +194,33 @@ export function succeededEvent(
   return { type: 'verify-succeeded', userId, at: nowMs, operation, method: check.method };
 }
 
+/** The audit events of what a factor module reported beside its answer (a suspected clone). */
+export function signalEvents(userId: string, nowMs: number, check: CodeCheck): TwoFactorEvent[] {
+  if (check.kind !== 'factor' && check.kind !== 'refused') return [];
+  const { factor, signal } = check;
+  if (signal === undefined || factor === undefined) return [];
+  return [
+    { type: signal.type, userId, at: nowMs, factorId: factor.id, factorType: factor.type, suspended: signal.suspended },
+  ];
+}
+
+/** A module's own refusal (a suspended factor, no user verification): uncounted; the factor written when it changed. */
+export function moduleRefusal(
+  userId: string,
+  state: RecordState,
+  check: Extract<CodeCheck, { kind: 'refused' }>,
+  nowMs: number,
+  operation: CodeCheckOperation,
+): Outcome<TwoFactorFailure> {
+  const refusal = uncountedRefusal(userId, nowMs, operation, check.method, check.reason);
+  if (check.factor === undefined) return refusal;
+  return {
+    ...refusal,
+    next: replaceFactor(state, check.factor),
+    events: [...signalEvents(userId, nowMs, check), ...(refusal.events ?? [])],
+  };
+}
+
 /** The refusal rules, given the account's throttle configuration. */
 export function refusalRules(options: ResolvedOptions) {
   /** A wrong code: one more failure on the shared throttle, which may start a timed or a hard lock. */
@@ -220,6 +262,7 @@ export function refusalRules(options: ResolvedOptions) {
       };
     }
     if (check.kind === 'expired') return uncountedRefusal(userId, nowMs, operation, check.method, 'expired');
+    if (check.kind === 'refused') return moduleRefusal(userId, state, check, nowMs, operation);
     if (check.kind === 'invalid') {
       // The delivered codes the wrong code was compared with each lose an attempt, in the same write.
       const spent = new Map(check.spent.map((factor) => [factor.id, factor]));

@@ -3,15 +3,18 @@
 // more than one write, and keep a rule across factors (a voice factor needs another). They
 // reach the record only through the engine handed to them here, never the store.
 import type { StoredRecord, TwoFactorStore } from '../../stores/index.js';
-import type { TwoFactorEvent } from './events.js';
+import type { CodeCheckOperation, TwoFactorEvent } from './events.js';
 import type { SealedSecret } from './crypto.js';
 import type { FactorContext, FactorModule, FactorRecord, PendingFactorRecord } from './factor.js';
 import type { KeyedHasher } from './keyed-hash.js';
-import type { Decide, LockRefusal, RecordState } from './record.js';
+import type { Decide, LockRefusal, Outcome, RecordState } from './record.js';
+import type { TwoFactorFailure } from './results.js';
 
 /** The record engine as a built-in factor module's operations see it. */
 export interface FactorEngine {
   store: TwoFactorStore;
+  /** The lifecycle's clock, Unix ms (for a decision made outside one user's record). */
+  now(): number;
   /** How long a begun enrollment can be confirmed. */
   enrollmentTtlMs: number;
   warn(message: string): void;
@@ -33,6 +36,24 @@ export interface FactorEngine {
   lockRefusal(state: RecordState, nowMs: number): LockRefusal | undefined;
 }
 
+/** What proved an operation: an active factor (as it is after the check), or a backup code. */
+export type ProvenBy = { kind: 'factor'; factor: FactorRecord } | { kind: 'backup' };
+
+/** The engine with the skeleton of the operations proven by a factor, for a module's own operations. */
+export interface ProvingEngine extends FactorEngine {
+  /**
+   * Refused while locked, `proof` checked against the active factors (or a backup code) under
+   * the refusal rules; on success `onSuccess` decides the change, written in the same write
+   * as the proof's use.
+   */
+  withProof<T>(
+    userId: string,
+    proof: unknown,
+    operation: CodeCheckOperation,
+    onSuccess: (state: RecordState, proven: ProvenBy, nowMs: number) => Promise<Outcome<T | TwoFactorFailure>>,
+  ): Promise<T | TwoFactorFailure>;
+}
+
 /** The hooks only factorkit's own modules have (the engine that runs them is internal). */
 export interface BuiltInHooks<F extends FactorRecord> {
   /** Enrolls in the module's own way (e.g. sending a code first), instead of `prepareEnrollment`. */
@@ -42,7 +63,7 @@ export interface BuiltInHooks<F extends FactorRecord> {
   /** The record after a factor was removed, with the factors that go with it (and which). */
   prune?(state: RecordState): { state: RecordState; removed: FactorRecord[] };
   /** Methods the module adds to the TwoFactor object (e.g. sendCode). */
-  operations?(engine: FactorEngine): Record<string, (...args: never[]) => Promise<unknown>>;
+  operations?(engine: ProvingEngine): Record<string, (...args: never[]) => Promise<unknown>>;
   /** Factors of a version-1 record (one `active` and one `pending` slot, both authenticators). */
   readVersion1?(userId: string, raw: Record<string, unknown>): FactorRecord[];
 }

@@ -73,13 +73,16 @@ export type CodeCheckOperation =
   | 'regenerate-backup-codes'
   | 'disable'
   | 'remove-factor'
-  | 'step-up';
+  | 'step-up'
+  | 'reactivate-factor'
+  | 'passkey-sign-in';
 
 /**
  * What {@link createTwoFactor} reports through `onEvent`, always after the change is committed
  * to the store. Typical uses: end the user's other sessions on `enabled` (2FA went from off to
  * on) and `factor-added`, e-mail the user on
- * every event, alert on `locked-out` and `hard-locked`, and keep `verify-succeeded` /
+ * every event, alert on `locked-out`, `hard-locked` and `clone-suspected` (a passkey or security
+ * key whose signature counter went backwards: a copy of it may be in use), and keep `verify-succeeded` /
  * `verify-failed` (one per code check) and the support events (`reset-by-admin`, `unlocked`,
  * with the `actor` who did it) in an audit log. `code-sent` follows each code `deliver` accepted
  * (with the channel it went out on, never the code or the destination), `approval-requested`
@@ -139,8 +142,20 @@ export type TwoFactorEvent =
         | 'hard-locked'
         | 'expired'
         | 'current-code-required'
-        | 'stronger-factor-required';
+        | 'stronger-factor-required'
+        | 'user-verification-required'
+        | 'factor-suspended';
     }
+  | {
+      type: 'clone-suspected';
+      userId: string;
+      at: number;
+      factorId: string;
+      factorType: FactorType;
+      /** True: the factor is suspended until reactivated with another factor; false: only reported (a synced passkey). */
+      suspended: boolean;
+    }
+  | { type: 'factor-reactivated'; userId: string; at: number; factorId: string; factorType: FactorType }
   | { type: 'reset-by-admin'; userId: string; at: number; actor: string }
   | {
       type: 'code-sent';

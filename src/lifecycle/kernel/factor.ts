@@ -115,7 +115,9 @@ export type Proof = string | { readonly [key: string]: unknown };
  * A factor module's answer to a proof: a `match` (with the factor as it is after use, e.g. its
  * replay state moved on), `invalid` (a wrong proof, counted on the account's throttle; with the
  * factor's new state when the attempt changed it), `replayed` (a proof already used, not
- * counted) or `expired` (nothing that could still match, e.g. no code was sent; not counted).
+ * counted), `expired` (nothing that could still match, e.g. no code was sent; not counted) or
+ * `refused` for a {@link FactorRefusal} (not counted; with the factor's new state when the
+ * attempt changed it, e.g. suspended it).
  *
  * @example
  * ```ts
@@ -125,10 +127,39 @@ export type Proof = string | { readonly [key: string]: unknown };
  * ```
  */
 export type ProofCheck<F> =
-  | { kind: 'match'; factor: F }
+  | { kind: 'match'; factor: F; signal?: FactorSignal }
   | { kind: 'invalid'; factor?: F }
   | { kind: 'replayed' }
-  | { kind: 'expired' };
+  | { kind: 'expired' }
+  | { kind: 'refused'; reason: FactorRefusal; factor?: F; signal?: FactorSignal };
+
+/**
+ * A refusal a factor module gives for a proof that was otherwise well formed, not counted on
+ * the throttle: `user-verification-required` (a passkey answered without verifying the user)
+ * or `factor-suspended` (the factor is suspended, e.g. a cloned security key was caught).
+ *
+ * @example
+ * ```ts
+ * import type { FactorRefusal } from 'factorkit';
+ *
+ * const refusal: FactorRefusal = 'factor-suspended';
+ * ```
+ */
+export type FactorRefusal = 'user-verification-required' | 'factor-suspended';
+
+/**
+ * What a factor module reports beside its answer, turned into an audit event by the lifecycle:
+ * `clone-suspected` (a signature counter went backwards; `suspended` when the factor was
+ * suspended for it, rather than only reported).
+ *
+ * @example
+ * ```ts
+ * import type { FactorSignal } from 'factorkit';
+ *
+ * const signal: FactorSignal = { type: 'clone-suspected', suspended: true };
+ * ```
+ */
+export type FactorSignal = { type: 'clone-suspected'; suspended: boolean };
 
 /**
  * What a factor module is given to check a proof or prepare an enrollment: whose record, the

@@ -18,6 +18,10 @@
  * - `stronger-factor-required`: a right proof of a factor too weak for the change asked for (an
  *   e-mail code cannot remove the authenticator app, a voice code manages nothing): ask for a
  *   proof of a stronger factor the account has (not counted; the proof is not used up).
+ * - `user-verification-required`: a passkey answered without verifying the user (PIN,
+ *   biometrics) where that is required (not counted).
+ * - `factor-suspended`: the factor is suspended (a cloned security key was caught): reactivate
+ *   it with another factor, or remove it (not counted).
  *
  * @example
  * ```ts
@@ -38,7 +42,9 @@ export interface TwoFactorFailure {
     | 'not-enrolled'
     | 'expired'
     | 'unknown-factor'
-    | 'stronger-factor-required';
+    | 'stronger-factor-required'
+    | 'user-verification-required'
+    | 'factor-suspended';
   retryAfterMs?: number;
 }
 

@@ -5,7 +5,14 @@ import { FactorkitError } from '../../errors/index.js';
 import { checkOptionsObject } from '../../validation/index.js';
 import { mayManage, strengthOf } from '../engine/authority.js';
 import type { Engine } from '../engine/engine.js';
-import { afterSuccess, isProofObject, isUsableProof, succeededEvent, uncountedRefusal } from '../engine/proof-check.js';
+import {
+  afterSuccess,
+  isProofObject,
+  isUsableProof,
+  signalEvents,
+  succeededEvent,
+  uncountedRefusal,
+} from '../engine/proof-check.js';
 import type { RegisteredModule } from '../kernel/built-in.js';
 import type { FactorRecord, PendingFactorRecord, Proof } from '../kernel/factor.js';
 import { checkUserId, newFactorId } from '../kernel/args.js';
@@ -128,6 +135,7 @@ export async function confirmEnrollment(
       const failed = checked.factor === undefined ? state : replaceFactor(state, checked.factor);
       return rules.countedFailure(userId, failed, nowMs, OPERATION, pending.type);
     }
+    if (checked.kind === 'refused') return uncountedRefusal(userId, nowMs, OPERATION, pending.type, checked.reason);
     if (checked.kind !== 'match') return uncountedRefusal(userId, nowMs, OPERATION, pending.type, checked.kind);
     const activated = activate(checked.factor, nowMs);
     const generated = proven.wasActive ? undefined : await backupCodes(userId, nowMs);
@@ -182,7 +190,7 @@ async function proveCurrent(
   return {
     wasActive: true,
     state: afterSuccess(state, proven, nowMs),
-    events: [succeededEvent(userId, nowMs, OPERATION, proven)],
+    events: [succeededEvent(userId, nowMs, OPERATION, proven), ...signalEvents(userId, nowMs, proven)],
   };
 }
 

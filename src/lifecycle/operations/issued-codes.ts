@@ -53,7 +53,13 @@ export async function keepIssued(
   const codes = await engine.seal(userId, bytes);
   bytes.fill(0);
   const proof = engine.hasher.hash(PURPOSE, callParts(userId, call));
-  return { generationId: generated.set.generationId, proof, factorId: call.factorId, codes, expiresAt: nowMs + KEEP_MS };
+  return {
+    generationId: generated.set.generationId,
+    proof,
+    factorId: call.factorId,
+    codes,
+    expiresAt: nowMs + KEEP_MS,
+  };
 }
 
 /**

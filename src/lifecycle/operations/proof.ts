@@ -3,7 +3,7 @@
 import { type GeneratedBackupCodes, generateBackupCodes } from '../../backup-codes/set.js';
 import type { Engine } from '../engine/engine.js';
 import { mayManage } from '../engine/authority.js';
-import { type CodeCheck, afterSuccess, succeededEvent, uncountedRefusal } from '../engine/proof-check.js';
+import { type CodeCheck, afterSuccess, signalEvents, succeededEvent, uncountedRefusal } from '../engine/proof-check.js';
 import type { CodeCheckOperation } from '../kernel/events.js';
 import type { StrengthClass } from '../kernel/factor.js';
 import { checkUserId } from '../kernel/args.js';
@@ -80,6 +80,7 @@ export async function withProof<T>(
       return uncountedRefusal(userId, nowMs, operation, proven.method, 'stronger-factor-required');
     }
     const outcome = await onSuccess(withoutExpiredIssue(afterSuccess(state, proven, nowMs), nowMs), proven, nowMs);
-    return { ...outcome, events: [succeededEvent(userId, nowMs, operation, proven), ...(outcome.events ?? [])] };
+    const events = [succeededEvent(userId, nowMs, operation, proven), ...signalEvents(userId, nowMs, proven)];
+    return { ...outcome, events: [...events, ...(outcome.events ?? [])] };
   });
 }

@@ -101,7 +101,11 @@ export async function regenerateBackupCodes(
 ): Promise<BackupCodesResult> {
   const backupCodes = lazyBackupCodes(engine);
   const operation = 'regenerate-backup-codes';
-  const call = { operation, proof, retryKey: checkRetryKey((options as RegenerateBackupCodesOptions)?.retryKey) } as const;
+  const call = {
+    operation,
+    proof,
+    retryKey: checkRetryKey((options as RegenerateBackupCodesOptions)?.retryKey),
+  } as const;
   return withProof<BackupCodesResult>(engine, userId, proof, {
     operation,
     manages: () => 'look-up-secret',
