@@ -103,11 +103,15 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
         if (outcome.events !== undefined) await emit(outcome.events);
         return outcome.result;
       }
-      // Frozen before it is serialised, so the text of each part is kept (state-cache.ts) and the
-      // next write of this record serialises only what changed.
       // Awaited only when a secret is to be re-sealed: most writes have none.
-      const next = deepFreeze(outcome.next.factors.some(stale) ? await rotate(userId, outcome.next) : outcome.next);
+      // Serialised before the new parts are frozen: the text of parts kept from the state read
+      // (frozen already) comes from state-cache.ts, and parts this decision made are not kept,
+      // since most change again on the next write (a sign-in's replay state) and kept texts
+      // cost more in garbage collection than they save. A part that does survive unchanged is
+      // kept the next time it is written.
+      const next = outcome.next.factors.some(stale) ? await rotate(userId, outcome.next) : outcome.next;
       const write = { status: statusOf(next), data: serializeState(next), updatedAt: nowMs };
+      deepFreeze(next);
       const written =
         record === null
           ? await storeCall(() => store.create(userId, write))

@@ -37,6 +37,10 @@ export type SealedSecret = { enc: 'A256GCM'; keyId: string; iv: string; ct: stri
 
 /** An opened secret in the cache, with what factors prepared from it (see openPrepared). */
 interface OpenedSecret {
+  /** What was opened: the rest of the stored text and the user, all compared on a hit. */
+  readonly keyId: string;
+  readonly iv: string;
+  readonly userId: string;
   readonly plain: Uint8Array;
   prepared: Map<unknown, unknown> | undefined;
 }
@@ -51,7 +55,10 @@ const OPENED_CACHE_SIZE = 10_000;
 export class SecretSealer {
   private readonly keyBytes = new Map<string, Uint8Array>();
   /**
-   * Secrets opened recently, keyed by the exact sealed bytes and the user they are bound to.
+   * Secrets opened recently, by their stored ciphertext text (random per seal, so unique), each
+   * entry holding the rest of what must match: key id, IV and user. Keyed by the ciphertext
+   * string itself rather than a string built per lookup: the record's string is the same object
+   * from one sign-in to the next, so its hash is computed once, and a lookup allocates nothing.
    * Opening costs more than the whole TOTP check (AES-GCM sets up its GHASH tables per call),
    * and a sign-in opens one secret per active factor. A cached entry can only be hit by the
    * same key id, IV, ciphertext and tag that authenticated before, so a tampered or moved
@@ -178,7 +185,10 @@ export class SecretSealer {
    * from the keyring is no hit (the keyring is fixed per sealer, so this cannot happen today).
    */
   private cachedSecret(userId: string, sealed: Extract<SealedSecret, { enc: 'A256GCM' }>): OpenedSecret | undefined {
-    return this.opened.get(openedKey(userId, sealed));
+    const entry = this.opened.get(sealed.ct);
+    const hit =
+      entry !== undefined && entry.keyId === sealed.keyId && entry.iv === sealed.iv && entry.userId === userId;
+    return hit ? entry : undefined;
   }
 
   /** Decrypts a secret not in the cache and keeps it there. */
@@ -213,8 +223,8 @@ export class SecretSealer {
     // The evicted entry is dropped, not zeroed: a check that has just been handed it may not
     // have used it yet (its continuation runs after this one).
     if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
-    const opened: OpenedSecret = { plain, prepared: undefined };
-    this.opened.set(openedKey(userId, sealed), opened);
+    const opened: OpenedSecret = { keyId: sealed.keyId, iv: sealed.iv, userId, plain, prepared: undefined };
+    this.opened.set(sealed.ct, opened);
     return opened;
   }
 
@@ -241,11 +251,6 @@ export class SecretSealer {
     if (this.currentKeyId === undefined) return false;
     return sealed.enc === 'none' || sealed.keyId !== this.currentKeyId;
   }
-}
-
-/** The cache key of an opened secret: the exact stored text and the user it is bound to. */
-function openedKey(userId: string, sealed: Extract<SealedSecret, { enc: 'A256GCM' }>): string {
-  return `${sealed.keyId}\u0000${sealed.iv}\u0000${sealed.ct}\u0000${userId}`;
 }
 
 function aad(userId: string): Uint8Array {
