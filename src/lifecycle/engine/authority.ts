@@ -56,8 +56,9 @@ export function strongestActive(registry: Registry, state: RecordState): Strengt
 
 /**
  * Whether `proven` may manage something of class `target` on the account in `state`. By
- * strength: never for a factor its module says manages nothing (a voice code); else when the
- * proof is at least the target's class or the account's strongest. `'any-factor'`: always.
+ * strength: always for a backup code (recovery); never for a factor its module says manages
+ * nothing (a voice code); else when the proof is at least the target's class or the account's
+ * strongest. `'any-factor'`: always.
  */
 export function mayManage(
   policy: ManagePolicy,
@@ -67,7 +68,11 @@ export function mayManage(
   target: StrengthClass,
 ): boolean {
   if (policy === 'any-factor') return true;
-  if (proven.kind === 'factor' && registry.moduleOf(proven.factor).manages?.(proven.factor) === false) return false;
+  // Backup codes are the way back in when factors are lost (a security key, the phone with the
+  // app): they manage everything, or a user who lost their strongest factor could neither
+  // remove it nor add its replacement. Whoever holds them signs in with them anyway.
+  if (proven.kind === 'backup') return true;
+  if (registry.moduleOf(proven.factor).manages?.(proven.factor) === false) return false;
   const proof = provenStrength(registry, proven).strength;
   const strongest = strongestActive(registry, state) ?? target;
   return atLeast(proof, weaker(target, strongest));
