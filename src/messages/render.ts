@@ -1,0 +1,187 @@
+// Rendering: the locale asked for resolved against the languages there are (built-in and the
+// app's own), the most specific key of the context looked up, and the wait put in.
+import { messages } from './catalogue.js';
+import type { LocaleMessages, MessageKey, MessageMethod, MessageSubject, TextKey } from './keys.js';
+import { pluralize, waitAmount } from './wait.js';
+
+/**
+ * An app's own texts, per locale and key: they win over the built-in ones. A locale that is
+ * not built in adds a language; the keys it lacks are read from English.
+ *
+ * @example
+ * ```ts
+ * import type { MessageOverrides } from 'factorkit/messages';
+ *
+ * const overrides: MessageOverrides = {
+ *   en: { 'hard-locked': 'Your account is locked. Write to help@example.com to unlock it.' },
+ *   it: { locked: 'Troppi codici errati. Attendi {wait}, poi riprova.' },
+ * };
+ * ```
+ */
+export type MessageOverrides = Readonly<Record<string, Partial<LocaleMessages>>>;
+
+/**
+ * Options of {@link formatWait}.
+ *
+ * @example
+ * ```ts
+ * import type { WaitOptions } from 'factorkit/messages';
+ *
+ * const options: WaitOptions = { locale: ['de-AT', 'en'] };
+ * ```
+ */
+export interface WaitOptions {
+  /**
+   * The reader's language: a BCP 47 tag (`'de-AT'` reads as `'de'` when there is no `de-AT`)
+   * or a list in order of preference (`navigator.languages`, a parsed Accept-Language). A
+   * language there are no messages in falls back to English. Default `'en'`.
+   */
+  locale?: string | readonly string[];
+  /** Your own texts, per locale and key. */
+  overrides?: MessageOverrides;
+}
+
+/**
+ * Options of {@link message}: the language, your own texts, and what the page knows that the
+ * reason alone does not say.
+ *
+ * @example
+ * ```ts
+ * import type { MessageOptions } from 'factorkit/messages';
+ *
+ * const options: MessageOptions = { locale: 'fr', method: 'backup' };
+ * ```
+ */
+export interface MessageOptions extends WaitOptions {
+  /**
+   * What was typed or asked for: `'totp'`, `'backup'`, a delivery channel (`'email'`, `'sms'`,
+   * `'telegram'`, `'voice'`, or `'delivered'`), or `'approval'` for the results of
+   * `requestApproval`, `approve` and `deny`. Without it, the texts fit any method.
+   */
+  method?: MessageMethod;
+}
+
+const BUILT_IN: Readonly<Record<string, LocaleMessages>> = messages;
+const GENERIC_METHODS = new Set(['totp', 'backup', 'delivered', 'approval']);
+
+/** A tag in canonical case (`de-at` -> `de-AT`), or undefined for one that is not BCP 47. */
+function canonical(tag: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined; // a malformed tag from a header must not fail the page: it is ignored
+  }
+}
+
+/**
+ * The locales to read texts from, most wanted first and English last: for each tag asked for,
+ * itself and then its language, kept when factorkit or the overrides have texts in it.
+ */
+export function localeChain(locale: WaitOptions['locale'], overrides: MessageOverrides | undefined): string[] {
+  const known = new Map<string, string>();
+  for (const tag of [...Object.keys(BUILT_IN), ...Object.keys(overrides ?? {})]) known.set(tag.toLowerCase(), tag);
+  const chain: string[] = [];
+  for (const asked of typeof locale === 'string' ? [locale] : (locale ?? [])) {
+    const tag = canonical(asked);
+    if (tag === undefined) continue;
+    for (const candidate of [tag, tag.split('-')[0]!]) {
+      const found = known.get(candidate.toLowerCase());
+      if (found !== undefined && !chain.includes(found)) chain.push(found);
+    }
+  }
+  if (!chain.includes('en')) chain.push('en');
+  return chain;
+}
+
+/** The text of the first key (most specific first) in the first locale that has any of them. */
+function lookup<K extends MessageKey>(
+  keys: readonly K[],
+  chain: readonly string[],
+  overrides: MessageOverrides | undefined,
+): { value: LocaleMessages[K]; locale: string } {
+  for (const locale of chain) {
+    for (const key of keys) {
+      const value = overrides?.[locale]?.[key] ?? BUILT_IN[locale]?.[key];
+      if (value !== undefined) return { value: value as LocaleMessages[K], locale };
+    }
+  }
+  // English has every key; only a key outside the types (a plain-JavaScript caller) gets here.
+  return { value: en(keys[keys.length - 1]!), locale: 'en' };
+}
+
+const en = <K extends MessageKey>(key: K): LocaleMessages[K] => messages.en[key] ?? messages.en.invalid;
+
+function waitText(retryAfterMs: number | undefined, chain: readonly string[], overrides?: MessageOverrides): string {
+  const amount = retryAfterMs === undefined ? undefined : waitAmount(retryAfterMs);
+  if (amount === undefined) return lookup(['wait.moment'], chain, overrides).value;
+  const { value, locale } = lookup([amount.key], chain, overrides);
+  return pluralize(value, amount.count, locale);
+}
+
+/** The keys to try for a subject, most specific first. */
+function keysOf(subject: MessageSubject, method: MessageMethod | undefined): TextKey[] {
+  if ('status' in subject) {
+    if (subject.status === 'expired') return ['expired.approval', 'expired'];
+    return subject.status === 'hard-locked' ? ['hard-locked'] : [`status.${subject.status}`];
+  }
+  const methods =
+    method === undefined || method === 'unknown' ? [] : GENERIC_METHODS.has(method) ? [method] : [method, 'delivered']; // any other method is a delivery channel (`DeliveryChannel`)
+  return [...methods.map((m) => `${subject.reason}.${m}` as TextKey), subject.reason];
+}
+
+/**
+ * The text a person should read for a failed lifecycle call or an approval's status, in their
+ * language: `retryAfterMs` becomes "wait 5 minutes" (rounded up, in the plural form the
+ * language needs), and `options.method` picks the text that fits what was typed (the
+ * time-sync help for an authenticator app's code, "each one works once" for a backup code).
+ * The result holds nothing but the text: no code, token or destination of the result.
+ *
+ * @param subject - `{ ok: false, reason, retryAfterMs? }` from any lifecycle call, or
+ *   `approvalStatus`'s `{ status }`.
+ * @param options - `locale` (a tag or a list; English when none has messages), `method` (what
+ *   was typed) and `overrides` (your own texts).
+ * @returns The text, one or two sentences.
+ *
+ * @example
+ * ```ts
+ * import { message } from 'factorkit/messages';
+ *
+ * console.log(message({ ok: false, reason: 'locked', retryAfterMs: 61_000 })); // prints Too many wrong codes. Wait 2 minutes, then try again.
+ * console.log(message({ ok: false, reason: 'replayed' }, { locale: 'de-AT', method: 'backup' })); // prints Dieser Sicherungscode wurde bereits verwendet: …
+ * ```
+ */
+export function message(subject: MessageSubject, options: MessageOptions = {}): string {
+  const chain = localeChain(options.locale, options.overrides);
+  const text = lookup(keysOf(subject, options.method), chain, options.overrides).value;
+  const retryAfterMs = 'status' in subject ? undefined : subject.retryAfterMs;
+  const withWait = (template: string) =>
+    template.split('{wait}').join(waitText(retryAfterMs, chain, options.overrides));
+  // A wrong code that started a lockout says so: the next code would be refused unread.
+  if (!('status' in subject) && subject.reason === 'invalid' && retryAfterMs !== undefined && retryAfterMs > 0) {
+    return `${withWait(text)} ${withWait(lookup(['lockout-started'], chain, options.overrides).value)}`;
+  }
+  return withWait(text);
+}
+
+/**
+ * A wait as a person reads it ("1 second", "5 minutes", "2 Stunden", "21 минуту"): rounded up
+ * (seconds under a minute, minutes up to 90, hours up to 48, then days), so that whoever waits
+ * as told is not refused again, in the plural form `Intl.PluralRules` picks. A wait of no
+ * length (0, negative, not a number) is "a moment".
+ *
+ * @param retryAfterMs - The `retryAfterMs` of a result, in milliseconds.
+ * @param options - `locale` and `overrides`, as for {@link message}.
+ * @returns The wait, to put after "wait" (in Russian its accusative form, after "подождите").
+ *
+ * @example
+ * ```ts
+ * import { formatWait } from 'factorkit/messages';
+ *
+ * console.log(formatWait(1000)); // prints 1 second
+ * console.log(formatWait(3_432_000)); // prints 58 minutes
+ * console.log(formatWait(22_000, { locale: 'ru' })); // prints 22 секунды
+ * ```
+ */
+export function formatWait(retryAfterMs: number, options: WaitOptions = {}): string {
+  return waitText(retryAfterMs, localeChain(options.locale, options.overrides), options.overrides);
+}
