@@ -93,6 +93,10 @@ export function localeChain(locale: WaitOptions['locale'], overrides: MessageOve
   return chain;
 }
 
+/** A record's own entry: a reason such as `toString` from plain JavaScript is no message. */
+const own = (record: object | undefined, key: string): unknown =>
+  record !== undefined && Object.hasOwn(record, key) ? (record as Record<string, unknown>)[key] : undefined;
+
 /** The text of the first key (most specific first) in the first locale that has any of them. */
 function lookup<K extends MessageKey>(
   keys: readonly K[],
@@ -101,15 +105,14 @@ function lookup<K extends MessageKey>(
 ): { value: LocaleMessages[K]; locale: string } {
   for (const locale of chain) {
     for (const key of keys) {
-      const value = overrides?.[locale]?.[key] ?? BUILT_IN[locale]?.[key];
+      const value = own(overrides?.[locale], key) ?? own(BUILT_IN[locale], key);
       if (value !== undefined) return { value: value as LocaleMessages[K], locale };
     }
   }
-  // English has every key; only a key outside the types (a plain-JavaScript caller) gets here.
-  return { value: en(keys[keys.length - 1]!), locale: 'en' };
+  // English has every key: only a reason outside the types (plain JavaScript) gets here, and
+  // reads as a wrong code, the one reason every code-taking call has.
+  return lookup(['invalid'], chain, overrides) as { value: LocaleMessages[K]; locale: string };
 }
-
-const en = <K extends MessageKey>(key: K): LocaleMessages[K] => messages.en[key] ?? messages.en.invalid;
 
 function waitText(retryAfterMs: number | undefined, chain: readonly string[], overrides?: MessageOverrides): string {
   const amount = retryAfterMs === undefined ? undefined : waitAmount(retryAfterMs);

@@ -278,6 +278,12 @@ describe('factorkit/messages: context, overrides, fallback', () => {
     expect(text).not.toContain('a@example.com');
   });
 
+  it('reads a reason it does not know (plain JavaScript) as a wrong code, never as a property of Object', () => {
+    for (const reason of ['toString', '__proto__', 'brand-new']) {
+      expect(message({ ok: false, reason } as never, { locale: 'de' })).toBe(messages.de.invalid);
+    }
+  });
+
   it('takes an app text per key and locale, and leaves the rest', () => {
     const overrides = {
       de: { 'hard-locked': 'Gesperrt. Schreiben Sie an hilfe@example.com.', 'wait.minutes': { other: '{count} Min.' } },
