@@ -139,10 +139,9 @@ export interface PluralText {
 export type LocaleMessages = { readonly [K in TextKey]: string } & { readonly [K in PluralKey]: PluralText };
 
 /**
- * What a page knows about the code that was typed, which the reason alone does not say:
- * `totp` (an authenticator app), `backup`, `delivered` or its channel (`email`, `sms`,
- * `telegram`, `voice`, another channel of yours), or `approval` (a result of `requestApproval`,
- * `approve` or `deny`). `CodeMethod` of the audit events fits; `unknown` reads as no context.
+ * What was typed, which the reason alone does not say: `totp`, `backup`, `delivered` or its
+ * channel (another channel reads as `delivered`), or `approval` (`requestApproval`, `approve`,
+ * `deny`). A `CodeMethod` fits; `unknown` reads as none.
  *
  * @example
  * ```ts
@@ -163,9 +162,8 @@ export type MessageMethod =
   | (string & {});
 
 /**
- * What {@link message} renders: a failed result of any lifecycle call (`{ ok: false, reason,
- * retryAfterMs? }`), or an approval's status (`approvalStatus`'s result). Other fields are
- * ignored: no message ever shows a code, a token or a destination.
+ * What {@link message} renders: a failed lifecycle result or `approvalStatus`'s result. Other
+ * fields are ignored: no message shows a code, token or destination.
  *
  * @example
  * ```ts

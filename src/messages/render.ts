@@ -31,11 +31,7 @@ export type MessageOverrides = Readonly<Record<string, Partial<LocaleMessages>>>
  * ```
  */
 export interface WaitOptions {
-  /**
-   * The reader's language: a BCP 47 tag (`'de-AT'` reads as `'de'` when there is no `de-AT`)
-   * or a list in order of preference (`navigator.languages`, a parsed Accept-Language). A
-   * language there are no messages in falls back to English. Default `'en'`.
-   */
+  /** A BCP 47 tag or a list by preference (`navigator.languages`); `de-AT` reads as `de`, others as English. */
   locale?: string | readonly string[];
   /** Your own texts, per locale and key. */
   overrides?: MessageOverrides;
@@ -53,11 +49,7 @@ export interface WaitOptions {
  * ```
  */
 export interface MessageOptions extends WaitOptions {
-  /**
-   * What was typed or asked for: `'totp'`, `'backup'`, a delivery channel (`'email'`, `'sms'`,
-   * `'telegram'`, `'voice'`, or `'delivered'`), or `'approval'` for the results of
-   * `requestApproval`, `approve` and `deny`. Without it, the texts fit any method.
-   */
+  /** What was typed or asked for (see {@link MessageMethod}); without it, texts fit any method. */
   method?: MessageMethod;
 }
 
@@ -133,11 +125,10 @@ function keysOf(subject: MessageSubject, method: MessageMethod | undefined): Tex
 }
 
 /**
- * The text a person should read for a failed lifecycle call or an approval's status, in their
- * language: `retryAfterMs` becomes "wait 5 minutes" (rounded up, in the plural form the
- * language needs), and `options.method` picks the text that fits what was typed (the
- * time-sync help for an authenticator app's code, "each one works once" for a backup code).
- * The result holds nothing but the text: no code, token or destination of the result.
+ * The text a person reads for a failed lifecycle call or an approval's status, in their
+ * language, with `retryAfterMs` as a wait ("wait 5 minutes"); `options.method` picks the text
+ * that fits what was typed (the time-sync help for an app's code). Nothing of the result but
+ * its reason and wait reaches the text.
  *
  * @param subject - `{ ok: false, reason, retryAfterMs? }` from any lifecycle call, or
  *   `approvalStatus`'s `{ status }`.
@@ -167,10 +158,9 @@ export function message(subject: MessageSubject, options: MessageOptions = {}): 
 }
 
 /**
- * A wait as a person reads it ("1 second", "5 minutes", "2 Stunden", "21 минуту"): rounded up
- * (seconds under a minute, minutes up to 90, hours up to 48, then days), so that whoever waits
- * as told is not refused again, in the plural form `Intl.PluralRules` picks. A wait of no
- * length (0, negative, not a number) is "a moment".
+ * A wait as a person reads it ("1 second", "21 минуту"): rounded up, so that waiting as told is
+ * enough (seconds under a minute, minutes up to 90, hours up to 48, then days), in the plural
+ * form `Intl.PluralRules` picks; no length (0, NaN) is "a moment".
  *
  * @param retryAfterMs - The `retryAfterMs` of a result, in milliseconds.
  * @param options - `locale` and `overrides`, as for {@link message}.
