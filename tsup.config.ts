@@ -63,6 +63,11 @@ const shared = {
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
+  // Text as written, not as \uXXXX escapes: the messages' Cyrillic took three times its UTF-8
+  // bytes escaped. Every runtime reads a module as UTF-8.
+  esbuildOptions(options) {
+    options.charset = 'utf8';
+  },
 } satisfies Options;
 
 // Two configs that tsup builds at the same time into dist/: each cleans only its own files
@@ -79,6 +84,7 @@ export default defineConfig([
     noExternal: ['base32-decode', '@bufbuild/protobuf'],
     clean: ['!**/*.cjs'],
     esbuildOptions(options) {
+      shared.esbuildOptions(options);
       options.entryPoints = { ...(options.entryPoints as Record<string, string>), ...modules };
     },
   },

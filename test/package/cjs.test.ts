@@ -36,7 +36,7 @@ beforeAll(() => {
 afterAll(() => app?.remove());
 
 describe('CommonJS build without require(esm)', () => {
-  it.each(['index', 'postgres', 'redis', 'sqlite', 'mysql'])('dist/%s.cjs loads', (entry) => {
+  it.each(['index', 'postgres', 'redis', 'sqlite', 'mysql', 'messages'])('dist/%s.cjs loads', (entry) => {
     const result = node([NO_REQUIRE_ESM, '-e', `require('./dist/${entry}.cjs')`], root);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);

@@ -40,7 +40,7 @@ describe('npm pack on a fresh clone', () => {
     const manifest = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8'));
     const declared = declaredFiles([manifest.main, manifest.module, manifest.types, manifest.exports]);
     declared.push(...declaredFiles(manifest.typesVersions));
-    for (const entry of ['index', 'postgres', 'redis', 'sqlite', 'mysql', 'testing']) {
+    for (const entry of ['index', 'postgres', 'redis', 'sqlite', 'mysql', 'testing', 'messages']) {
       for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(declared).toContain(`dist/${entry}.${extension}`);
     }
     expect(declared.filter((file) => !files.includes(file))).toEqual([]);

@@ -133,8 +133,8 @@ function listen(server: Server): Promise<number> {
 /** @param minify - bundle minified, as a production build would: renaming must not break anything. */
 export async function runChromium(minify = false): Promise<RuntimeReport> {
   const script = await bundle(
-    "import * as lib from '../../dist/index.js'; import { run } from './suite.mjs';" +
-      'globalThis.__factorkitResults = run(lib);',
+    "import * as lib from '../../dist/index.js'; import * as messages from '../../dist/messages.js';" +
+      "import { run } from './suite.mjs'; globalThis.__factorkitResults = run({ ...lib, messages });",
     'iife',
     minify,
   );
@@ -173,8 +173,8 @@ async function freePort(): Promise<number> {
 
 export async function runWorkerd(): Promise<RuntimeReport> {
   const worker = await bundle(
-    "import * as lib from '../../dist/index.js'; import { run } from './suite.mjs';" +
-      'export default { async fetch() { return Response.json(await run(lib)); } };',
+    "import * as lib from '../../dist/index.js'; import * as messages from '../../dist/messages.js';" +
+      "import { run } from './suite.mjs'; export default { async fetch() { return Response.json(await run({ ...lib, messages })); } };",
     'esm',
   );
   const dir = await mkdtemp(join(tmpdir(), 'factorkit-workerd-'));

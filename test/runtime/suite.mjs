@@ -311,7 +311,35 @@ function cases(lib) {
       }
     });
   }
+  addMessageCases(add, lib.messages);
   return list;
+}
+
+/**
+ * factorkit/messages (handed in as `lib.messages`): its plural forms and locale fallback come
+ * from the runtime's own Intl (ICU data), which differs between runtimes and builds.
+ */
+function addMessageCases(add, messages) {
+  add('messages: Russian waits through Intl.PluralRules (1, 2, 5, 21, 22, 25, 11, 12)', () => {
+    const waits = [1, 2, 5, 21, 22, 25, 11, 12].map((n) => messages.formatWait(n * 60_000, { locale: 'ru' }));
+    const forms = ['минуту', 'минуты', 'минут', 'минуту', 'минуты', 'минут', 'минут', 'минут'];
+    assertEqual(
+      waits,
+      [1, 2, 5, 21, 22, 25, 11, 12].map((n, i) => `${n} ${forms[i]}`),
+      'ru minutes',
+    );
+  });
+  add('messages: every locale, de-AT read as de, unknown as English', () => {
+    assertEqual(messages.LOCALES, ['en', 'de', 'fr', 'es', 'ru'], 'LOCALES');
+    const locked = { ok: false, reason: 'locked', retryAfterMs: 1000 };
+    assertEqual(messages.message(locked), 'Too many wrong codes. Wait 1 second, then try again.', 'en');
+    assertEqual(
+      messages.message(locked, { locale: 'de-AT' }),
+      'Zu viele falsche Codes. Warten Sie 1 Sekunde und versuchen Sie es dann erneut.',
+      'de-AT',
+    );
+    assertEqual(messages.message(locked, { locale: 'xx-YY' }), messages.message(locked), 'unknown locale');
+  });
 }
 
 /**
