@@ -43,6 +43,10 @@ export const de: LocaleMessages = {
   'unknown-factor': 'Diese Anmeldemethode gehört nicht mehr zu diesem Konto. Laden Sie die Seite neu.',
   'stronger-factor-required':
     'Der Code ist richtig, aber diese Änderung erfordert eine stärkere Anmeldemethode, etwa eine Authenticator-App oder einen Sicherungscode.',
+  'user-verification-required':
+    'Ihr Passkey hat Sie nicht bestätigt (PIN, Fingerabdruck oder Gesicht). Versuchen Sie es erneut und entsperren Sie ihn, wenn Sie gefragt werden.',
+  'factor-suspended':
+    'Dieser Sicherheitsschlüssel ist gesperrt, weil eine Kopie davon erkannt wurde. Melden Sie sich auf anderem Weg an und aktivieren oder entfernen Sie ihn.',
   'rate-limited': 'Zu viele Codes angefordert. Warten Sie {wait}, bevor Sie einen neuen anfordern.',
   'rate-limited.approval': 'Zu viele Bestätigungsanfragen. Warten Sie {wait} oder melden Sie sich auf anderem Weg an.',
   answered: 'Diese Anfrage wurde bereits beantwortet.',

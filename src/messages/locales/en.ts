@@ -37,6 +37,10 @@ export const en: LocaleMessages = {
   'unknown-factor': 'That sign-in method is no longer on this account. Reload the page.',
   'stronger-factor-required':
     'That code is right, but this change needs a stronger sign-in method, such as an authenticator app or a backup code.',
+  'user-verification-required':
+    'Your passkey did not confirm it is you (PIN, fingerprint or face). Try again and unlock it when asked.',
+  'factor-suspended':
+    'That security key is suspended because a copy of it was detected. Sign in another way, then reactivate or remove it.',
   'rate-limited': 'Too many codes asked for. Wait {wait} before asking for a new one.',
   'rate-limited.approval': 'Too many approval requests. Wait {wait}, or sign in another way.',
   answered: 'This request has already been answered.',

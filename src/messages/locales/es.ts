@@ -39,6 +39,10 @@ export const es: LocaleMessages = {
   'unknown-factor': 'Ese método de inicio de sesión ya no está en esta cuenta. Recargue la página.',
   'stronger-factor-required':
     'El código es correcto, pero este cambio requiere un método de inicio de sesión más seguro, como una aplicación de autenticación o un código de respaldo.',
+  'user-verification-required':
+    'Tu llave de acceso no verificó tu identidad (PIN, huella o rostro). Inténtalo de nuevo y desbloquéala cuando te lo pida.',
+  'factor-suspended':
+    'Esa llave de seguridad está suspendida porque se detectó una copia. Inicia sesión de otra forma y luego reactívala o quítala.',
   'rate-limited': 'Se han pedido demasiados códigos. Espere {wait} antes de pedir uno nuevo.',
   'rate-limited.approval': 'Demasiadas solicitudes de aprobación. Espere {wait} o inicie sesión de otra forma.',
   answered: 'Esta solicitud ya se respondió.',

@@ -42,6 +42,10 @@ export const fr: LocaleMessages = {
   'unknown-factor': 'Cette méthode de connexion ne fait plus partie de ce compte. Rechargez la page.',
   'stronger-factor-required':
     'Ce code est correct, mais cette modification exige une méthode de connexion plus forte, comme une application d’authentification ou un code de secours.',
+  'user-verification-required':
+    'Votre clé d’accès n’a pas vérifié votre identité (code PIN, empreinte ou visage). Réessayez et déverrouillez-la quand elle le demande.',
+  'factor-suspended':
+    'Cette clé de sécurité est suspendue, car une copie en a été détectée. Connectez-vous autrement, puis réactivez-la ou retirez-la.',
   'rate-limited': 'Trop de codes demandés. Patientez {wait} avant d’en demander un nouveau.',
   'rate-limited.approval': 'Trop de demandes d’approbation. Patientez {wait}, ou connectez-vous autrement.',
   answered: 'Cette demande a déjà reçu une réponse.',
