@@ -17,12 +17,14 @@ module.exports = [
   {
     // Issue 23's target was 28 KB: an app that uses authenticator apps only bundles neither
     // delivered codes nor a QR encoder nor a JavaScript AES (27.58 KB then). Issue 25's strength
-    // rule, stepUp, keyed remembered devices and the per-user queue added 1.1 KB (28.67 KB):
-    // the target is missed by that much, and this ceiling only keeps it from growing further.
+    // rule, stepUp, keyed remembered devices and the per-user queue added 1.1 KB (28.67 KB),
+    // retryable backup codes (D6) and issue 26's generic kernel hooks (signals, suspended
+    // factors) 1.1 KB more (29.75 KB): the target is missed by that much, and this ceiling
+    // only keeps it from growing further.
     name: 'lifecycle, authenticator apps only: createTwoFactor, MemoryStore',
     path: 'dist/index.js',
     import: '{ createTwoFactor, MemoryStore }',
-    limit: '29 KB',
+    limit: '30 KB',
     gzip: true,
   },
 ];

@@ -90,6 +90,10 @@ export default defineConfig([
   },
   {
     ...shared,
+    // factorkit/testing is ES modules only: it registers vitest suites, and vitest has no
+    // CommonJS entry that loads (its `require` export throws by design), so a CommonJS copy of
+    // the conformance suites (27 kB of the tarball) could never run.
+    entry: Object.fromEntries(ENTRIES.filter(([name]) => name !== 'testing')),
     format: 'cjs',
     // The CommonJS entries share their code through chunk-*.cjs files instead of each carrying
     // its own copy of the core: before this every subpath's .cjs (factorkit/testing's 318 kB,

@@ -12,7 +12,8 @@ export function toCts(declarations) {
 }
 
 for (const name of readdirSync(dist)) {
-  if (name.endsWith('.d.ts')) {
+  // factorkit/testing has no CommonJS build (tsup.config.ts), so no CommonJS declarations.
+  if (name.endsWith('.d.ts') && name !== 'testing.d.ts') {
     writeFileSync(`${dist}${name.slice(0, -'.d.ts'.length)}.d.cts`, toCts(readFileSync(`${dist}${name}`, 'utf8')));
   }
 }

@@ -40,9 +40,12 @@ describe('npm pack on a fresh clone', () => {
     const manifest = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8'));
     const declared = declaredFiles([manifest.main, manifest.module, manifest.types, manifest.exports]);
     declared.push(...declaredFiles(manifest.typesVersions));
-    for (const entry of ['index', 'postgres', 'redis', 'sqlite', 'mysql', 'testing', 'messages']) {
+    for (const entry of ['index', 'postgres', 'redis', 'sqlite', 'mysql', 'messages']) {
       for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(declared).toContain(`dist/${entry}.${extension}`);
     }
+    // factorkit/testing is ES modules only (vitest cannot be required).
+    for (const extension of ['js', 'd.ts']) expect(declared).toContain(`dist/testing.${extension}`);
+    expect(files).not.toContain('dist/testing.cjs');
     expect(declared.filter((file) => !files.includes(file))).toEqual([]);
     // The per-module ESM files that let bundlers drop what an app does not import.
     expect(files).toContain('dist/lib/otp/totp.js');
