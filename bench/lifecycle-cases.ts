@@ -1,47 +1,117 @@
-// Issues 15 and 23: what the lifecycle costs around the check it wraps. A TOTP sign-in through
+// Issues 15, 23 and 28: what the lifecycle costs around the check it wraps. A TOTP sign-in through
 // createTwoFactor over MemoryStore (load and parse the record, open the sealed secret, verify,
 // write the replay state back, emit the audit event) beside the bare verifyTotp it performs,
-// with the same secret bytes, window and replay guard, timed in the same rounds.
-import { MemoryStore, createTwoFactor, decodeBase32, generateTotp, verifyTotp } from 'factorkit';
+// with the same secret bytes, window and replay guard, timed in the same rounds. Three lifecycle
+// subjects: the user's opened secret in the cache (one process, a warm server), not in it (a
+// second createTwoFactor over the same store: another process, or after a restart, or more
+// active users than the cache holds), and a delivered-code sign-in (sendCode, then verify).
+import {
+  MemoryStore,
+  type TwoFactor,
+  type TwoFactorOptions,
+  createTwoFactor,
+  decodeBase32,
+  generateTotp,
+  verifyTotp,
+} from 'factorkit';
+import { type DeliveryMessage, deliveredCodes } from 'factorkit/delivered';
 import { type AsyncBenchCase, type CaseResult, runAsyncCase, type HarnessOptions } from './harness.js';
 
-const USERS = 4000;
 const CALLS_PER_BATCH = 50;
-/** Issue 15 set 15x; issue 23, with the record parsed once per operation, 3x. */
-export const LIFECYCLE_TARGET = {
-  max: 3,
-  description: 'TOTP sign-in over MemoryStore at most 3x the bare verifyTotp',
-};
+const MAX_ROUNDS = 60;
+/** Users per lifecycle subject: each signs in once (a second use of the code would be a replay). */
+const USERS = (MAX_ROUNDS + 1) * CALLS_PER_BATCH;
 
-export async function lifecycleCase(rounds: number): Promise<AsyncBenchCase> {
-  let now = 1_767_225_610_000;
-  const twoFactor = createTwoFactor({
-    store: new MemoryStore(),
+/** The guards on this case, each a ratio to the bare verifyTotp in the fastest batches. */
+export const LIFECYCLE_TARGETS = [
+  {
+    subject: 'twoFactor.verify (cached secret)',
+    max: 3,
+    description: 'TOTP sign-in over MemoryStore, secret cached, at most 3x the bare verifyTotp',
+  },
+  {
+    subject: 'twoFactor.verify (uncached secret)',
+    max: 5,
+    description: 'TOTP sign-in over MemoryStore, secret not cached, at most 5x the bare verifyTotp',
+  },
+] as const;
+
+interface TotpUser {
+  userId: string;
+  secret: Uint8Array;
+  code: string;
+}
+
+function lifecycle(
+  store: MemoryStore,
+  keyring: TwoFactorOptions['keyring'],
+  extra: Partial<TwoFactorOptions>,
+  clock: () => number,
+): TwoFactor {
+  return createTwoFactor({
+    store,
     issuer: 'Bench',
-    clock: () => now,
+    clock,
     warn: () => {},
-    keyring: { currentKeyId: 'k', keys: { k: crypto.getRandomValues(new Uint8Array(32)) } },
+    keyring,
     // Fast backup codes: enrollment is set-up here, not what is measured.
     backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
     onEvent: () => {},
+    ...extra,
   });
-  const users: { userId: string; secret: Uint8Array; code: string }[] = [];
+}
+
+async function enrollTotpUsers(twoFactor: TwoFactor, prefix: string, now: number): Promise<TotpUser[]> {
+  const users: TotpUser[] = [];
   for (let i = 0; i < USERS; i++) {
-    const userId = `bench-${i}`;
+    const userId = `${prefix}-${i}`;
     const { secret } = await twoFactor.beginEnrollment(userId, { account: 'ada@example.com' });
     await twoFactor.confirmEnrollment(userId, generateTotp(secret, { time: now }));
     users.push({ userId, secret: decodeBase32(secret), code: '' });
   }
+  return users;
+}
+
+/** E-mail-only users, with their factor. The code of each send is read from `outbox`. */
+async function enrollEmailUsers(
+  twoFactor: TwoFactor,
+  outbox: Map<string, string>,
+): Promise<{ userId: string; factorId: string }[]> {
+  const users: { userId: string; factorId: string }[] = [];
+  for (let i = 0; i < USERS; i++) {
+    const userId = `email-${i}`;
+    const begun = await twoFactor.beginEnrollment(userId, { channel: 'email', destination: `u${i}@example.com` });
+    if (!begun.ok) throw new Error(`lifecycle bench: e-mail enrollment refused (${begun.reason})`);
+    const confirmed = await twoFactor.confirmEnrollment(userId, outbox.get(userId)!, { factorId: begun.factorId });
+    if (!confirmed.ok) throw new Error(`lifecycle bench: e-mail confirmation refused (${confirmed.reason})`);
+    users.push({ userId, factorId: begun.factorId });
+  }
+  return users;
+}
+
+export async function lifecycleCase(rounds: number): Promise<AsyncBenchCase> {
+  let now = 1_767_225_610_000;
+  const clock = () => now;
+  const store = new MemoryStore();
+  const keyring = { currentKeyId: 'k', keys: { k: crypto.getRandomValues(new Uint8Array(32)) } };
+  const outbox = new Map<string, string>();
+  const deliver = async (message: DeliveryMessage) => {
+    if (message.kind === 'code') outbox.set(message.userId, message.code);
+  };
+  const warm = lifecycle(store, keyring, { factors: [deliveredCodes({ deliver })] }, clock);
+  const cached = await enrollTotpUsers(warm, 'cached', now);
+  const uncached = await enrollTotpUsers(warm, 'uncached', now);
+  const emailUsers = await enrollEmailUsers(warm, outbox);
+  // Another process over the same store and keyring: nothing opened yet.
+  const cold = lifecycle(store, keyring, {}, clock);
   now += 30_000; // a fresh step: every user's code of it is unused
-  for (const user of users) user.code = generateTotp(user.secret, { time: now });
+  for (const user of [...cached, ...uncached]) user.code = generateTotp(user.secret, { time: now });
   const lastStep = Math.floor(now / 30_000) - 1;
-  const needed = (rounds + 1) * CALLS_PER_BATCH;
-  if (needed > USERS) throw new Error(`lifecycle bench: ${needed} sign-ins need more than ${USERS} users`);
-  let bare = 0;
-  let viaLifecycle = 0;
+  if (rounds > MAX_ROUNDS) throw new Error(`lifecycle bench: at most ${MAX_ROUNDS} rounds`);
+  const next = { bare: 0, cached: 0, uncached: 0, email: 0 };
   return {
     id: 'lifecycle-totp-sign-in',
-    title: 'TOTP sign-in: twoFactor.verify over MemoryStore vs the bare verifyTotp it performs',
+    title: 'Sign-in through the lifecycle over MemoryStore vs the bare verifyTotp it performs',
     expected: true,
     reference: 'verifyTotp (bare)',
     callsPerBatch: CALLS_PER_BATCH,
@@ -50,17 +120,35 @@ export async function lifecycleCase(rounds: number): Promise<AsyncBenchCase> {
       {
         name: 'verifyTotp (bare)',
         run: async () => {
-          const user = users[bare++ % USERS]!;
+          const user = cached[next.bare++ % USERS]!;
           return verifyTotp(user.code, user.secret, { time: now, window: 1, afterStep: lastStep });
         },
         outcome: (r) => (r as { valid: boolean }).valid,
       },
       {
-        // Each user signs in once: a second use of the code would be a (cheaper) replay.
-        name: 'twoFactor.verify (MemoryStore, keyring)',
+        name: LIFECYCLE_TARGETS[0].subject,
         run: () => {
-          const user = users[viaLifecycle++]!;
-          return twoFactor.verify(user.userId, user.code);
+          const user = cached[next.cached++]!;
+          return warm.verify(user.userId, user.code);
+        },
+        outcome: (r) => (r as { ok: boolean }).ok,
+      },
+      {
+        name: LIFECYCLE_TARGETS[1].subject,
+        run: () => {
+          const user = uncached[next.uncached++]!;
+          return cold.verify(user.userId, user.code);
+        },
+        outcome: (r) => (r as { ok: boolean }).ok,
+      },
+      {
+        // Two writes instead of one: the code issued and sealed, then used.
+        name: 'sendCode + verify (e-mail code)',
+        run: async () => {
+          const { userId, factorId } = emailUsers[next.email++]!;
+          const sent = await warm.sendCode(userId, { factorId });
+          if (!sent.ok) return sent;
+          return warm.verify(userId, outbox.get(userId)!);
         },
         outcome: (r) => (r as { ok: boolean }).ok,
       },
@@ -68,13 +156,24 @@ export async function lifecycleCase(rounds: number): Promise<AsyncBenchCase> {
   };
 }
 
-export async function runLifecycleCase(options: HarnessOptions): Promise<CaseResult & { target: object }> {
-  const rounds = Math.min(options.rounds, 60);
+/** The ratio of two subjects' fastest batches: on a loaded machine, the closest to undisturbed. */
+function fastestRatio(result: CaseResult, subject: string): number {
+  const fastest = (name: string) => result.subjects.find((s) => s.name === name)!.minNs;
+  return fastest(subject) / fastest(result.reference);
+}
+
+export async function runLifecycleCase(options: HarnessOptions): Promise<CaseResult & { targets: object[] }> {
+  const rounds = Math.min(options.rounds, MAX_ROUNDS);
   const result = await runAsyncCase(await lifecycleCase(rounds), { ...options, rounds });
-  const ratio = result.subjects.find((s) => s.name.startsWith('twoFactor.verify'))!.ratioToReference;
-  const met = ratio <= LIFECYCLE_TARGET.max;
-  console.log(
-    `${met ? 'met   ' : 'MISSED'}  ${LIFECYCLE_TARGET.description}: ${ratio.toFixed(1)}x (max ${LIFECYCLE_TARGET.max}x)`,
-  );
-  return { ...result, target: { ...LIFECYCLE_TARGET, ratio, met } };
+  const targets = LIFECYCLE_TARGETS.map((target) => {
+    const ratio = fastestRatio(result, target.subject);
+    const medianRatio = result.subjects.find((s) => s.name === target.subject)!.ratioToReference;
+    const met = ratio <= target.max;
+    console.log(
+      `${met ? 'met   ' : 'MISSED'}  ${target.description}: ${ratio.toFixed(2)}x fastest batches, ` +
+        `${medianRatio.toFixed(2)}x median of paired rounds (max ${target.max}x)`,
+    );
+    return { ...target, ratio, medianRatio, met };
+  });
+  return { ...result, targets };
 }
