@@ -18,6 +18,7 @@ import { uriCase } from './extra-cases.js';
 import { runBackupCases } from './backup-cases.js';
 import { runLifecycleCase } from './lifecycle-cases.js';
 import { storeCases } from './store-cases.js';
+import { runWalkCases, type WalkResult } from './walk-cases.js';
 import { LIFECYCLE_TOTP_ONLY, formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
     results.push(result);
   }
   if (wanted('memory-list-walk')) await storeCases();
+  const walks: WalkResult[] = wanted('list-walk-100k') ? await runWalkCases() : [];
 
   const sizes = args['no-size'] ? [] : await sizeReport();
   if (sizes.length > 0) printSizes(sizes);
@@ -198,6 +200,7 @@ async function main(): Promise<void> {
       loadAverageAfter: loadAverage(),
       options,
       cases: results,
+      listWalks: walks,
       targets,
       sizes,
     };
