@@ -19,6 +19,7 @@ import { runBackupCases } from './backup-cases.js';
 import { runLifecycleCase } from './lifecycle-cases.js';
 import { storeCases } from './store-cases.js';
 import { runWalkCases, type WalkResult } from './walk-cases.js';
+import { runWebauthnCase } from './webauthn-case.js';
 import { LIFECYCLE_TOTP_ONLY, formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
@@ -160,6 +161,11 @@ async function main(): Promise<void> {
   results.push(...(await runBackupCases(wanted)));
   if (wanted('lifecycle-totp-sign-in')) {
     const result = await runLifecycleCase(options);
+    printCase(result);
+    results.push(result);
+  }
+  if (wanted('webauthn-sign-in')) {
+    const result = await runWebauthnCase(options);
     printCase(result);
     results.push(result);
   }
