@@ -97,3 +97,32 @@ describe('SecretSealer.openPrepared', () => {
     expect(given).toHaveLength(1);
   });
 });
+
+describe('SecretSealer: the cache of opened secrets is bounded by bytes as well as entries (issue 28)', () => {
+  const keyring = { currentKeyId: 'k', keys: { k: random(32) } };
+  const prepare = (bytes: Uint8Array) => ({ first: bytes[0] });
+
+  it('10,000 users with 255-character ids and 64-byte secrets stay under 16 MiB; the oldest go first and open again', async () => {
+    const sealer = new SecretSealer(keyring);
+    const users = Array.from({ length: 10_000 }, (_, i) => `${String(i).padStart(6, '0')}${'x'.repeat(249)}`);
+    const sealed = await Promise.all(users.map((userId) => sealer.seal(userId, random(64))));
+    for (const [i, userId] of users.entries()) await sealer.openPrepared(userId, sealed[i]!, prepare);
+    const { entries, bytes } = sealer.openedCacheSize;
+    expect(bytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+    // Each such entry counts about 2.1 kB: the byte budget, not the entry limit, bounds the cache.
+    expect(entries).toBeGreaterThan(7000);
+    expect(entries).toBeLessThan(9000);
+    // The first user's secret was evicted: it opens again (a miss), right.
+    expect(await sealer.open(users[0]!, sealed[0]!)).toHaveLength(64);
+  });
+
+  it('short ids and secrets are bounded by the entry count, 10,000, and the byte count follows every eviction', async () => {
+    const sealer = new SecretSealer(keyring);
+    const sealed = await Promise.all(Array.from({ length: 10_050 }, (_, i) => sealer.seal(`u${i}`, random(20))));
+    for (const [i, one] of sealed.entries()) await sealer.openPrepared(`u${i}`, one, prepare);
+    const { entries, bytes } = sealer.openedCacheSize;
+    expect(entries).toBe(10_000);
+    expect(bytes).toBeGreaterThan(10_000 * 1024);
+    expect(bytes).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+});

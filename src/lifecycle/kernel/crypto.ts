@@ -48,8 +48,29 @@ interface OpenedSecret {
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const AAD_PREFIX = 'factorkit:totp-secret:v1:';
-/** Opened secrets kept per sealer: a few hundred kilobytes at most. */
+/** Opened secrets kept per sealer, at most (the oldest goes first)... */
 const OPENED_CACHE_SIZE = 10_000;
+/**
+ * ...and at most this many bytes of them, as {@link entryBytes} counts them (issue 28): bounded only
+ * by entries, the cache would grow with the length of user ids and secrets (21 MB for 10,000
+ * users with 255-character ids and 64-byte secrets). A typical entry (a 20-byte secret, an id of
+ * 30 characters, its keyed HMAC) counts about 1.5 kB, a little over the 1.2 kB measured on Node's
+ * heap, so 16 MiB keeps the 10,000 of them.
+ */
+const OPENED_CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * What one preparation (a keyed HMAC: the inner and outer hash states, cloned per check) is
+ * counted as: SHA-512's two states with their buffers and object headers, rounded up.
+ */
+const PREPARED_BYTES = 1024;
+/** A Map entry, the OpenedSecret object and the Uint8Array header, rounded up. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+/** The memory an opened secret holds, counted the same way on every runtime (strings as UTF-16). */
+function entryBytes(ct: string, entry: OpenedSecret): number {
+  const text = ct.length + entry.keyId.length + entry.iv.length + entry.userId.length;
+  return ENTRY_OVERHEAD_BYTES + 2 * text + entry.plain.length + (entry.prepared?.size ?? 0) * PREPARED_BYTES;
+}
 
 /** Encrypts and decrypts secrets for one keyring (or none: then secrets are stored in clear). */
 export class SecretSealer {
@@ -66,6 +87,8 @@ export class SecretSealer {
    * exposure than the keyring itself, which sits in the same memory and opens every record.
    */
   private readonly opened = new Map<string, OpenedSecret>();
+  /** The bytes {@link entryBytes} counts for the entries of `opened`. */
+  private openedBytes = 0;
   /** Derived keyed-hash keys, by key id and purpose: a handful at most. */
   private readonly macKeys = new Map<string, Uint8Array>();
   readonly currentKeyId: string | undefined;
@@ -160,6 +183,10 @@ export class SecretSealer {
         bytes.fill(0);
       }
       opened.prepared.set(prepare, prepared);
+      if (this.opened.get(sealed.ct) === opened) {
+        this.openedBytes += PREPARED_BYTES;
+        this.evictOverBudget();
+      }
     }
     return prepared;
   }
@@ -220,12 +247,35 @@ export class SecretSealer {
         },
       );
     }
-    // The evicted entry is dropped, not zeroed: a check that has just been handed it may not
-    // have used it yet (its continuation runs after this one).
-    if (this.opened.size >= OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
     const opened: OpenedSecret = { keyId: sealed.keyId, iv: sealed.iv, userId, plain, prepared: undefined };
+    this.forget(sealed.ct);
     this.opened.set(sealed.ct, opened);
+    this.openedBytes += entryBytes(sealed.ct, opened);
+    this.evictOverBudget();
     return opened;
+  }
+
+  /**
+   * Drops the oldest opened secrets while the cache holds more entries or bytes than allowed.
+   * An evicted entry is dropped, not zeroed: a check that has just been handed it may not have
+   * used it yet (its continuation runs after this one).
+   */
+  private evictOverBudget(): void {
+    while (this.opened.size > OPENED_CACHE_SIZE || (this.openedBytes > OPENED_CACHE_BYTES && this.opened.size > 1)) {
+      this.forget(this.opened.keys().next().value!);
+    }
+  }
+
+  private forget(ct: string): void {
+    const entry = this.opened.get(ct);
+    if (entry === undefined) return;
+    this.opened.delete(ct);
+    this.openedBytes -= entryBytes(ct, entry);
+  }
+
+  /** How many opened secrets are cached, and the bytes counted for them (for the tests). */
+  get openedCacheSize(): { entries: number; bytes: number } {
+    return { entries: this.opened.size, bytes: this.openedBytes };
   }
 
   /**
