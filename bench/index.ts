@@ -20,6 +20,7 @@ import { runLifecycleCase } from './lifecycle-cases.js';
 import { storeCases } from './store-cases.js';
 import { runWalkCases, type WalkResult } from './walk-cases.js';
 import { runWebauthnCase } from './webauthn-case.js';
+import { type FlatResult, runFlatCases } from './flat-cases.js';
 import { LIFECYCLE_TOTP_ONLY, formatSizes, sizeReport, type BundleSize } from '../scripts/size-report.mjs';
 
 const { values: args } = parseArgs({
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   }
   if (wanted('memory-list-walk')) await storeCases();
   const walks: WalkResult[] = wanted('list-walk-100k') ? await runWalkCases() : [];
+  const flatness: FlatResult[] = wanted('sign-in-flatness') ? await runFlatCases() : [];
 
   const sizes = args['no-size'] ? [] : await sizeReport();
   if (sizes.length > 0) printSizes(sizes);
@@ -207,6 +209,7 @@ async function main(): Promise<void> {
       options,
       cases: results,
       listWalks: walks,
+      signInFlatness: flatness,
       targets,
       sizes,
     };
