@@ -292,12 +292,14 @@ export function createExampleApp(options: ExampleAppOptions) {
   // must not outlive it. factorkit says so once per change (`sessions-should-end`). On a
   // support reset the request is the admin's, so every session of the user ends.
   const onEvent = async (event: TwoFactorEvent): Promise<void> => {
-    audit.record(event);
     log(`2FA event ${event.type} for user ${event.userId}`);
     if (event.type === 'sessions-should-end') {
+      // Not an audit entry of its own: the change that calls for it was recorded just before.
       const ended = await sessionIndex.endOtherSessions(event.userId, currentRequest.getStore()?.sessionID);
       log(`Ended ${ended} other session(s) of user ${event.userId} after ${event.change}`);
+      return;
     }
+    audit.record(event);
   };
 
   const twoFactor = createTwoFactor({
