@@ -9,11 +9,11 @@ import { generateTotp } from '../otp/index.js';
 import type { TwoFactorStore } from '../stores/index.js';
 import { Outbox, TestClock, enroll, enrollDelivered, lifecycle, totpNow, uniquePrefix } from './harness.js';
 
-async function setup(useStore: () => Promise<TwoFactorStore>) {
+async function setup(openStore: () => Promise<TwoFactorStore>) {
   const clock = new TestClock();
   const events: TwoFactorEvent[] = [];
   const outbox = new Outbox();
-  const store = await useStore();
+  const store = await openStore();
   const twoFactor = lifecycle(store, clock, {
     onEvent: (event) => void events.push(event),
     factors: [deliveredCodes({ deliver: outbox.deliver })],
