@@ -20,11 +20,13 @@ module.exports = [
     // rule, stepUp, keyed remembered devices and the per-user queue added 1.1 KB (28.67 KB),
     // retryable backup codes (D6) and issue 26's generic kernel hooks (signals, suspended
     // factors) 1.1 KB more (29.75 KB): the target is missed by that much, and this ceiling
-    // only keeps it from growing further.
+    // only keeps it from growing further. Issue 27's lifecycle gaps (pendingEnrollment, the
+    // replaced enrollment's check, sessions-should-end, statusOf, label and name rules) added
+    // 1.1 KB (30.85 KB).
     name: 'lifecycle, authenticator apps only: createTwoFactor, MemoryStore',
     path: 'dist/index.js',
     import: '{ createTwoFactor, MemoryStore }',
-    limit: '30 KB',
+    limit: '31 KB',
     gzip: true,
   },
 ];

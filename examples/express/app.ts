@@ -195,6 +195,10 @@ function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
         return 'Your passkey did not verify you (PIN, fingerprint or face): try again and unlock it.';
       case 'factor-suspended':
         return 'That security key is suspended: sign in with another factor and reactivate or remove it.';
+      case 'enrollment-replaced':
+        return 'That code is from a QR code that was replaced by a newer one: scan the QR code shown now.';
+      case 'invalid-name':
+        return 'That name is too long or not allowed: use 1 to 64 characters.';
     }
   })();
   return { kind: 'error', text };
@@ -285,24 +289,17 @@ export function createExampleApp(options: ExampleAppOptions) {
 
   // Any change to the second factor ends the user's other sessions (OWASP ASVS 5.0 7.4.3): a
   // session opened before (perhaps by whoever had the password, or the lost phone's thief)
-  // must not outlive it. On a support reset the request is the admin's, so every session of
-  // the user ends.
-  const endsSessions = new Set<TwoFactorEvent['type']>([
-    'enabled',
-    'factor-added',
-    'factor-removed',
-    'backup-codes-regenerated',
-    'disabled',
-    'reset-by-admin',
-  ]);
-
+  // must not outlive it. factorkit says so once per change (`sessions-should-end`). On a
+  // support reset the request is the admin's, so every session of the user ends.
   const onEvent = async (event: TwoFactorEvent): Promise<void> => {
-    audit.record(event);
     log(`2FA event ${event.type} for user ${event.userId}`);
-    if (endsSessions.has(event.type)) {
+    if (event.type === 'sessions-should-end') {
+      // Not an audit entry of its own: the change that calls for it was recorded just before.
       const ended = await sessionIndex.endOtherSessions(event.userId, currentRequest.getStore()?.sessionID);
-      log(`Ended ${ended} other session(s) of user ${event.userId} after the 2FA event ${event.type}`);
+      log(`Ended ${ended} other session(s) of user ${event.userId} after ${event.change}`);
+      return;
     }
+    audit.record(event);
   };
 
   const twoFactor = createTwoFactor({

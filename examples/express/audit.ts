@@ -80,6 +80,8 @@ export function describeEvent(event: TwoFactorEvent): string {
       return event.suspended
         ? `Security key ${event.factorId} suspended: its signature counter went backwards (a copy may be in use)`
         : `Passkey ${event.factorId} reported a signature counter that went backwards`;
+    case 'sessions-should-end':
+      return `Other sessions ended (${event.change})`;
     case 'factor-reactivated':
       return `Suspended ${event.factorType} ${event.factorId} reactivated with another factor`;
   }

@@ -14,7 +14,9 @@
  * `NO_PENDING_ENROLLMENT`, `ENROLLMENT_EXPIRED`, `INVALID_KEYRING`, `CIPHER_UNAVAILABLE` (a keyring in a runtime with neither node:crypto
  * nor Web Crypto), `DECRYPTION_FAILED`, `UNENCRYPTED_SECRET` (a secret
  * stored in clear while a keyring is configured), `TOO_MANY_FACTORS` (a sixth authenticator, an eleventh delivered factor),
- * `CORRUPT_RECORD` (stored 2FA data that fails validation).
+ * `CORRUPT_RECORD` (stored 2FA data that fails validation), `INVALID_NAME` (a factor name given
+ * to `beginEnrollment` that is blank, over 64 characters or has control characters: a name the
+ * user typed, to answer with a message; `renameFactor` answers `invalid-name` instead).
  * Delivered codes and approvals: `DELIVERY_NOT_CONFIGURED` (a delivered channel used without a
  * `deliver` callback), `DELIVERY_FAILED` (the app's `deliver` threw or rejected: nothing was
  * written or counted; the callback's error is the `cause`), `INVALID_DESTINATION` (an address,
@@ -64,6 +66,7 @@ export type FactorkitErrorCode =
   | 'UNENCRYPTED_SECRET'
   | 'TOO_MANY_FACTORS'
   | 'CORRUPT_RECORD'
+  | 'INVALID_NAME'
   | 'DELIVERY_NOT_CONFIGURED'
   | 'DELIVERY_FAILED'
   | 'INVALID_DESTINATION'

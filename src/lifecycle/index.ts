@@ -29,6 +29,9 @@ export type {
   ThrottleStatus,
   SupportActionOptions,
   RateLimited,
+  PendingEnrollmentOptions,
+  PendingEnrollmentResult,
+  ActivationStatus,
 } from './types.js';
 export type { CodePurpose, DeliveryChannel } from './kernel/events.js';
 export type {

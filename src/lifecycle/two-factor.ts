@@ -18,7 +18,16 @@ import {
 import { withProof } from './operations/proof.js';
 import { disable, regenerateBackupCodes, stepUp, verify } from './operations/sign-in.js';
 import type { ProvingEngine } from './kernel/built-in.js';
-import { listUsers, remainingBackupCodes, resetByAdmin, status, throttleStatus, unlock } from './operations/support.js';
+import {
+  listUsers,
+  remainingBackupCodes,
+  resetByAdmin,
+  status,
+  statusOfUsers,
+  throttleStatus,
+  unlock,
+} from './operations/support.js';
+import { pendingEnrollment } from './operations/pending-enrollment.js';
 import type { FactorModule } from './kernel/factor.js';
 import type { ModuleOperations, TwoFactor, TwoFactorOptions } from './types.js';
 
@@ -79,6 +88,7 @@ export function createTwoFactor<const M extends readonly FactorModule<any>[] = [
     beginEnrollment: ((userId: string, given: unknown) =>
       beginEnrollment(engine, userId, given)) as TwoFactor['beginEnrollment'],
     confirmEnrollment: (userId, proof, given) => confirmEnrollment(engine, userId, proof, given),
+    pendingEnrollment: (userId, given) => pendingEnrollment(engine, userId, given),
     verify: (userId, proof, given) => verify(engine, userId, proof, given),
     stepUp: (userId, proof, given) => stepUp(engine, userId, proof, given),
     regenerateBackupCodes: (userId, proof, given) => regenerateBackupCodes(engine, userId, proof, given),
@@ -96,6 +106,7 @@ export function createTwoFactor<const M extends readonly FactorModule<any>[] = [
     deny: notConfigured,
     approvalStatus: notConfigured,
     status: (userId) => status(engine, userId),
+    statusOf: (userIds) => statusOfUsers(engine, userIds),
     remainingBackupCodes: (userId) => remainingBackupCodes(engine, userId),
     throttleStatus: (userId) => throttleStatus(engine, userId),
     listUsers: (given) => listUsers(engine, given),

@@ -576,6 +576,65 @@ export interface SupportActionOptions {
 }
 
 /**
+ * Options of {@link TwoFactor.pendingEnrollment}.
+ *
+ * @example
+ * ```ts
+ * import type { PendingEnrollmentOptions } from 'factorkit';
+ *
+ * // Adding a second authenticator: the session stepped up (twoFactor.stepUp's `at`) a minute ago.
+ * const options: PendingEnrollmentOptions = { steppedUpAt: Date.now() - 60_000 };
+ * ```
+ */
+export interface PendingEnrollmentOptions {
+  /** Which pending authenticator. Default: the one begun last. */
+  factorId?: string;
+  /**
+   * Needed when the account already has 2FA on: when this session last proved a factor (the
+   * `at` of a successful {@link TwoFactor.stepUp}, Unix ms), at most `enrollmentTtlMs` ago.
+   * The pending secret is about to become a factor of the account, so a session alone (a
+   * stolen cookie) must not be able to copy it. Not needed for the first factor: a session
+   * could then begin and confirm one of its own anyway.
+   */
+  steppedUpAt?: number;
+}
+
+/**
+ * What {@link TwoFactor.pendingEnrollment} answers: what {@link TwoFactor.beginEnrollment}
+ * showed (`factorId`, `secret`, `uri`, `manualKey`, `expiresAt`), or why it cannot be shown:
+ * `not-enrolled` (no pending authenticator), `unknown-factor` (no pending authenticator of
+ * that id), `enrollment-replaced` (that one was replaced by a newer one: ask without
+ * `factorId`), `expired` (begin again; also for an enrollment begun before this version kept
+ * what the QR code needs), `current-code-required` (2FA is on and `steppedUpAt` is missing or
+ * too old: step up first).
+ *
+ * @example
+ * ```ts
+ * import { type PendingEnrollmentResult, renderQrSvg } from 'factorkit';
+ *
+ * function page(shown: PendingEnrollmentResult): string {
+ *   if (!shown.ok) return `<p>Start again (${shown.reason})</p>`;
+ *   return `${renderQrSvg(shown.uri)}<p>Or type this key: <code>${shown.manualKey}</code></p>`;
+ * }
+ * ```
+ */
+export type PendingEnrollmentResult = ({ ok: true } & BeginEnrollmentResult) | TwoFactorFailure;
+
+/**
+ * What {@link TwoFactor.statusOf} answers per user: `'activated'` when the user has an active
+ * factor, `'not-activated'` otherwise (no record, 2FA turned off, or an enrollment begun and
+ * not confirmed).
+ *
+ * @example
+ * ```ts
+ * import type { ActivationStatus } from 'factorkit';
+ *
+ * const badge = (status: ActivationStatus) => (status === 'activated' ? 'Activated' : 'Not activated');
+ * ```
+ */
+export type ActivationStatus = 'activated' | 'not-activated';
+
+/**
  * The 2FA lifecycle of user accounts; see {@link createTwoFactor}.
  *
  * @example
@@ -644,6 +703,29 @@ export interface TwoFactor {
    * account lost its last other active factor meanwhile)
    */
   confirmEnrollment(userId: string, proof: Proof, options?: ConfirmEnrollmentOptions): Promise<BackupCodesResult>;
+  /**
+   * Shows a pending authenticator again, from the record: its Key URI (for the QR code), its
+   * key and its expiry, as {@link TwoFactor.beginEnrollment} answered, for the enrollment page
+   * reloaded, opened in another tab, or shown again after a wrong code. The app keeps no
+   * secret in its session. The secret is opened with the keyring (it is stored sealed); the
+   * answer is the only place it appears, never an event or an error. Changes nothing.
+   * @param userId - your user id
+   * @param options - `factorId` (default: the one begun last); `steppedUpAt` when 2FA is already on
+   * @returns `{ ok: true, factorId, secret, uri, manualKey, expiresAt }` or a failure (see
+   * {@link PendingEnrollmentResult})
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`, `DECRYPTION_FAILED`,
+   * `UNENCRYPTED_SECRET`
+   * @example
+   * ```ts
+   * import { MemoryStore, createTwoFactor } from 'factorkit';
+   *
+   * const twoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'Example' });
+   * await twoFactor.beginEnrollment('user-1', { account: 'ada@example.com' });
+   * const shown = await twoFactor.pendingEnrollment('user-1'); // in any tab, until it expires
+   * if (shown.ok) console.log(shown.uri);
+   * ```
+   */
+  pendingEnrollment(userId: string, options?: PendingEnrollmentOptions): Promise<PendingEnrollmentResult>;
   /**
    * Checks a sign-in code: a code of any active authenticator, or a backup code, told apart by
    * shape (`digits` ASCII digits is a TOTP code). Every active authenticator is checked (no
@@ -715,6 +797,25 @@ export interface TwoFactor {
    * @throws {@link FactorkitError} `INVALID_ARGUMENT`, `STORE_ERROR`, `CORRUPT_RECORD`
    */
   status(userId: string): Promise<TwoFactorStatus>;
+  /**
+   * Whether each of your user ids has 2FA on, for an admin page that lists your own users
+   * (listUsers lists only users with a 2FA record, so it cannot show who has none). One store
+   * read per distinct id (a few at a time); a user without a record is `'not-activated'`. For
+   * a whole table, join your users with the store's table in SQL instead (docs/stores.md).
+   * @param userIds - up to 1000 user ids; duplicates are answered once
+   * @returns a Map from each given user id to `'activated'` or `'not-activated'`
+   * @throws {@link FactorkitError} `INVALID_ARGUMENT` (not an array, more than 1000 ids, a bad
+   * user id), `STORE_ERROR`
+   * @example
+   * ```ts
+   * import { MemoryStore, createTwoFactor } from 'factorkit';
+   *
+   * const twoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'Example' });
+   * const statuses = await twoFactor.statusOf(['user-1', 'user-2']);
+   * console.log(statuses.get('user-1')); // 'not-activated'
+   * ```
+   */
+  statusOf(userIds: readonly string[]): Promise<Map<string, ActivationStatus>>;
   /**
    * @param userId - your user id
    * @returns unused backup codes; 0 when 2FA is not active

@@ -10,6 +10,7 @@ import { storeProvider, type StoreConformanceOptions } from './harness.js';
 import { type FactorConformanceSpec, factorConformanceSuite } from './factor-conformance.js';
 import { faultsSuite } from './faults.js';
 import { lifecycleAbuseLimitsSuite } from './lifecycle-abuse-limits.js';
+import { lifecycleAppGapsSuite } from './lifecycle-app-gaps.js';
 import { lifecycleDeliveredSuite } from './lifecycle-delivered.js';
 import { lifecycleFactorsSuite } from './lifecycle-factors.js';
 import { lifecycleFanOutSuite } from './lifecycle-fan-out.js';
@@ -31,7 +32,7 @@ export { FaultyStore, InjectedStoreFault, type FaultTiming } from './faulty-stor
  * cursor, bad arguments refused with `INVALID_ARGUMENT` before anything is written, 20
  * concurrent creates, compareAndSets or deletes: exactly one wins), the lifecycle's guarantees over it with real parallel calls (20 uses of
  * one backup code: exactly 1 succeeds; 20 verifies of one TOTP code: exactly 1; 50 wrong codes:
- * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets; one approval request fanned out to three factors and 20 parallel answers: one decision; 20 parallel sends: the abuse limits hold),
+ * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets; one approval request fanned out to three factors and 20 parallel answers: one decision; 20 parallel sends: the abuse limits hold; a pending enrollment shown again from the record, a code of a replaced QR code answered `enrollment-replaced` uncounted, one `sessions-should-end` per change, `statusOf` for ids with and without a record),
  * the security properties as an attacker would test them (400 wrong codes: at most
  * `maxConsecutiveFailures` evaluated, then a hard lock until `unlock`; a secret rewritten in
  * clear refused; a factor replaced only with a code of the old one; store driver errors that
@@ -67,6 +68,7 @@ export function runStoreConformance(
     lifecycleStrengthSuite(useStore);
     lifecycleFanOutSuite(useStore);
     lifecycleAbuseLimitsSuite(useStore);
+    lifecycleAppGapsSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
     for (const spec of options.factors ?? []) factorConformanceSuite(useStore, spec);
   });

@@ -357,10 +357,22 @@ describe('every argument refuses the shared bad values with a typed error, writi
       'INVALID_DESTINATION',
     ],
     [
-      'beginEnrollment name',
+      'beginEnrollment name (not a string)',
       (s, v) => loose(s.twoFactor.beginEnrollment)('u', { channel: 'email', destination: 'a@b.example', name: v }),
-      badValuesExcept('undefined', "'1'", "'SHA1 '"),
+      badValuesExcept('undefined').filter((bad) => typeof bad.value !== 'string'),
       'INVALID_ARGUMENT',
+    ],
+    [
+      // A string is what a user typed: a name it cannot be is INVALID_NAME (issue 27).
+      'beginEnrollment name (a string that is no name)',
+      (s, v) => loose(s.twoFactor.beginEnrollment)('u', { channel: 'email', destination: 'a@b.example', name: v }),
+      [
+        ...badValuesExcept("'1'", "'SHA1 '").filter((bad) => typeof bad.value === 'string'),
+        { label: "'x'.repeat(65)", value: 'x'.repeat(65) },
+        { label: "'a\\nb'", value: 'a\nb' },
+        { label: "' '", value: ' ' },
+      ],
+      'INVALID_NAME',
     ],
     [
       'sendCode userId',

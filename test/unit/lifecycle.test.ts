@@ -187,6 +187,7 @@ describe('enrollment', () => {
     expect(events).toEqual([
       { type: 'enabled', userId: 'user-1', at: clock.now },
       { type: 'factor-added', userId: 'user-1', at: clock.now, factorId, factorType: 'totp' },
+      { type: 'sessions-should-end', userId: 'user-1', at: clock.now, change: 'enabled' },
     ]);
   });
 
@@ -250,7 +251,12 @@ describe('enrollment', () => {
     const first = await twoFactor.beginEnrollment('user-1', { account: 'a' });
     const second = await twoFactor.beginEnrollment('user-1', { account: 'a' });
     expect(second.secret).not.toBe(first.secret);
-    expect(await twoFactor.confirmEnrollment('user-1', totp(first.secret))).toEqual({ ok: false, reason: 'invalid' });
+    // A code of the replaced QR code is told apart (issue 27), not counted as a wrong code.
+    expect(await twoFactor.confirmEnrollment('user-1', totp(first.secret))).toEqual({
+      ok: false,
+      reason: 'enrollment-replaced',
+    });
+    expect(await twoFactor.throttleStatus('user-1')).toMatchObject({ failures: 0 });
     expect((await twoFactor.confirmEnrollment('user-1', totp(second.secret))).ok).toBe(true);
   });
 
@@ -527,7 +533,10 @@ describe('regenerateBackupCodes and disable', () => {
     const result = await twoFactor.regenerateBackupCodes('user-1', totp(secret));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(events).toEqual([{ type: 'backup-codes-regenerated', userId: 'user-1', at: clock.now, count: 5 }]);
+    expect(events).toEqual([
+      { type: 'backup-codes-regenerated', userId: 'user-1', at: clock.now, count: 5 },
+      { type: 'sessions-should-end', userId: 'user-1', at: clock.now, change: 'backup-codes-regenerated' },
+    ]);
     for (const old of backupCodes)
       expect(await twoFactor.verify('user-1', old)).toEqual({ ok: false, reason: 'invalid' });
     expect(result.backupCodes.some((c) => backupCodes.includes(c))).toBe(false);
@@ -553,7 +562,10 @@ describe('regenerateBackupCodes and disable', () => {
     expect(await twoFactor.disable('user-1', wrongTotp(totp(secret)))).toEqual({ ok: false, reason: 'invalid' });
     expect(await twoFactor.status('user-1')).toBe('activated');
     expect(await twoFactor.disable('user-1', backupCodes[1]!)).toEqual({ ok: true });
-    expect(events).toEqual([{ type: 'disabled', userId: 'user-1', at: clock.now }]);
+    expect(events).toEqual([
+      { type: 'disabled', userId: 'user-1', at: clock.now },
+      { type: 'sessions-should-end', userId: 'user-1', at: clock.now, change: 'disabled' },
+    ]);
     expect(await twoFactor.status('user-1')).toBe('not-activated');
     expect(await twoFactor.remainingBackupCodes('user-1')).toBe(0);
     expect((await store.get('user-1'))?.status).toBe('not-activated');
@@ -669,8 +681,10 @@ describe('events', () => {
       'verify-succeeded:activated',
       'enabled:activated',
       'factor-added:activated',
+      'sessions-should-end:activated',
       'verify-succeeded:not-activated',
       'disabled:not-activated',
+      'sessions-should-end:not-activated',
     ]);
   });
 
@@ -687,6 +701,7 @@ describe('events', () => {
       "factorkit: the onEvent handler threw for a 'verify-succeeded' event; the change itself is committed",
       "factorkit: the onEvent handler threw for a 'enabled' event; the change itself is committed",
       "factorkit: the onEvent handler threw for a 'factor-added' event; the change itself is committed",
+      "factorkit: the onEvent handler threw for a 'sessions-should-end' event; the change itself is committed",
     ]);
     expect(await ctx.twoFactor.status('user-1')).toBe('activated');
   });

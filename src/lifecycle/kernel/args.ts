@@ -51,6 +51,43 @@ export function checkDisplayText(name: string, value: unknown, max: number): str
   return value;
 }
 
+/** Whether `value` is a factor name the lifecycle stores: 1 to 64 characters, not blank, no control characters. */
+export function isFactorName(value: string): boolean {
+  return value.trim().length > 0 && value.length <= MAX_NAME_LENGTH && !CONTROL.test(value);
+}
+
+/**
+ * A factor name given to beginEnrollment: not a string is a programming error
+ * (`INVALID_ARGUMENT`); a string that is no name is what a user typed (`INVALID_NAME`).
+ */
+export function checkFactorName(value: unknown): string {
+  if (typeof value !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'name must be a string');
+  if (!isFactorName(value)) {
+    throw new FactorkitError(
+      'INVALID_NAME',
+      `name must be 1 to ${MAX_NAME_LENGTH} characters, none of them control characters`,
+    );
+  }
+  return value;
+}
+
+/** Longest device label kept; a longer one (a real User-Agent often is) is cut. */
+export const MAX_DEVICE_LABEL_LENGTH = 128;
+
+/**
+ * A remembered device's label as kept: control characters as spaces, blank as none, and cut
+ * to MAX_DEVICE_LABEL_LENGTH (never inside a surrogate pair), so an app may pass a
+ * User-Agent header as it came. Not a string is a programming error.
+ */
+export function deviceLabel(value: unknown): string | null {
+  if (typeof value !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'label must be a string');
+  const spaced = value.replace(new RegExp(CONTROL.source, 'g'), ' ').trim();
+  if (spaced.length === 0) return null;
+  if (spaced.length <= MAX_DEVICE_LABEL_LENGTH) return spaced;
+  const highSurrogateLast = /[\ud800-\udbff]/.test(spaced.charAt(MAX_DEVICE_LABEL_LENGTH - 1));
+  return spaced.slice(0, MAX_DEVICE_LABEL_LENGTH - (highSurrogateLast ? 1 : 0)).trimEnd();
+}
+
 /** The options object of a call that needs one (it names the factor): absent is INVALID_ARGUMENT too. */
 export function checkOptions(name: string, value: unknown): Record<string, unknown> {
   if (value === undefined) throw new FactorkitError('INVALID_ARGUMENT', `${name} must be an object`);

@@ -64,6 +64,19 @@ export interface BuiltInHooks<F extends FactorRecord> {
   prune?(state: RecordState): { state: RecordState; removed: FactorRecord[] };
   /** Methods the module adds to the TwoFactor object (e.g. sendCode). */
   operations?(engine: ProvingEngine): Record<string, (...args: never[]) => Promise<unknown>>;
+  /**
+   * The new pending factor that replaces `replaced` (the pending factor of this type begun
+   * before), with what it keeps of it (an authenticator: the replaced secret, see
+   * factors/totp/pending.ts). Default: nothing kept.
+   */
+  replacing?(next: F & PendingFactorRecord, replaced: F & PendingFactorRecord, nowMs: number): F & PendingFactorRecord;
+  /** The id of the pending factor this one replaced, while a proof of that one is still told apart. */
+  replacedId?(factor: F & PendingFactorRecord): string | undefined;
+  /**
+   * What beginEnrollment showed for this pending factor, made again from the record (an
+   * authenticator's Key URI and key); undefined when the record no longer holds enough.
+   */
+  display?(ctx: FactorContext, factor: F & PendingFactorRecord): Promise<Record<string, unknown> | undefined>;
   /** Factors of a version-1 record (one `active` and one `pending` slot, both authenticators). */
   readVersion1?(userId: string, raw: Record<string, unknown>): FactorRecord[];
 }

@@ -79,8 +79,10 @@ export type CodeCheckOperation =
 
 /**
  * What {@link createTwoFactor} reports through `onEvent`, always after the change is committed
- * to the store. Typical uses: end the user's other sessions on `enabled` (2FA went from off to
- * on) and `factor-added`, e-mail the user on
+ * to the store. Typical uses: end the user's other sessions on `sessions-should-end`, which
+ * comes exactly once per operation that changes how the account is protected (2FA turned on,
+ * an active factor added or removed, backup codes regenerated, 2FA turned off, a support reset;
+ * `change` says which), e-mail the user on
  * every event, alert on `locked-out`, `hard-locked` and `clone-suspected` (a passkey or security
  * key whose signature counter went backwards: a copy of it may be in use), and keep `verify-succeeded` /
  * `verify-failed` (one per code check) and the support events (`reset-by-admin`, `unlocked`,
@@ -144,7 +146,8 @@ export type TwoFactorEvent =
         | 'current-code-required'
         | 'stronger-factor-required'
         | 'user-verification-required'
-        | 'factor-suspended';
+        | 'factor-suspended'
+        | 'enrollment-replaced';
     }
   | {
       type: 'clone-suspected';
@@ -177,4 +180,17 @@ export type TwoFactorEvent =
       /** An approve with a missing or wrong match number: taken as a denial. */
       wrongNumber?: true;
     }
-  | { type: 'unlocked'; userId: string; at: number; actor: string };
+  | { type: 'unlocked'; userId: string; at: number; actor: string }
+  | {
+      type: 'sessions-should-end';
+      userId: string;
+      at: number;
+      /** The change that calls for it; the change's own event comes just before this one. */
+      change:
+        | 'enabled'
+        | 'factor-added'
+        | 'factor-removed'
+        | 'backup-codes-regenerated'
+        | 'disabled'
+        | 'reset-by-admin';
+    };

@@ -136,7 +136,9 @@ export type ProofCheck<F> =
 /**
  * A refusal a factor module gives for a proof that was otherwise well formed, not counted on
  * the throttle: `user-verification-required` (a passkey answered without verifying the user)
- * or `factor-suspended` (the factor is suspended, e.g. a cloned security key was caught).
+ * or `factor-suspended` (the factor is suspended, e.g. a cloned security key was caught), or
+ * `enrollment-replaced` (confirming a pending factor with a proof of the pending factor a newer
+ * `beginEnrollment` replaced: an authenticator-app code from the QR code shown before).
  *
  * @example
  * ```ts
@@ -145,7 +147,7 @@ export type ProofCheck<F> =
  * const refusal: FactorRefusal = 'factor-suspended';
  * ```
  */
-export type FactorRefusal = 'user-verification-required' | 'factor-suspended';
+export type FactorRefusal = 'user-verification-required' | 'factor-suspended' | 'enrollment-replaced';
 
 /**
  * What a factor module reports beside its answer, turned into an audit event by the lifecycle:

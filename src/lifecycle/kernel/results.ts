@@ -22,6 +22,12 @@
  *   biometrics) where that is required (not counted).
  * - `factor-suspended`: the factor is suspended (a cloned security key was caught): reactivate
  *   it with another factor, or remove it (not counted).
+ * - `enrollment-replaced`: confirming a new authenticator with a code from the QR code shown
+ *   before it (a newer `beginEnrollment` replaced that one, e.g. in another tab), or naming the
+ *   replaced factor's id: show the current QR code ({@link TwoFactor.pendingEnrollment}); the
+ *   user's clock is fine (not counted).
+ * - `invalid-name`: a factor name the user typed is refused by {@link TwoFactor.renameFactor}:
+ *   blank, over 64 characters, or with control characters.
  *
  * @example
  * ```ts
@@ -44,7 +50,9 @@ export interface TwoFactorFailure {
     | 'unknown-factor'
     | 'stronger-factor-required'
     | 'user-verification-required'
-    | 'factor-suspended';
+    | 'factor-suspended'
+    | 'enrollment-replaced'
+    | 'invalid-name';
   retryAfterMs?: number;
 }
 

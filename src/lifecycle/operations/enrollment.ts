@@ -72,9 +72,21 @@ async function beginPrepared(
       expiresAt,
     } as PendingFactorRecord;
     // At most one pending factor of a type: beginning again replaces the earlier one.
-    const factors = [...current.factors.filter((f) => !(f.state === 'pending' && f.type === module.type)), pending];
+    const isReplaced = (f: FactorRecord) => f.state === 'pending' && f.type === module.type;
+    const replaced = current.factors.find(isReplaced) as PendingFactorRecord | undefined;
+    const kept = replaced === undefined ? pending : (module.replacing?.(pending, replaced, nowMs) ?? pending);
+    const factors = [...current.factors.filter((f) => !isReplaced(f)), kept];
     return { result: { factorId, ...prepared.display, expiresAt }, next: { ...current, factors } };
   });
+}
+
+/** The pending factor that replaced the factor `factorId` (begun again, e.g. in another tab), if any. */
+export function replacerOf(
+  engine: Engine,
+  pendings: readonly PendingFactorRecord[],
+  factorId: string,
+): PendingFactorRecord | undefined {
+  return pendings.find((f) => engine.registry.moduleOf(f).replacedId?.(f) === factorId);
 }
 
 /** The options of confirmEnrollment, checked. */
@@ -115,6 +127,10 @@ export async function confirmEnrollment(
       const again = state === null ? undefined : await reissued(engine, userId, state, call, nowMs);
       if (again !== undefined && (factorId === undefined || again.factorId === factorId)) {
         return { result: { ok: true, backupCodes: again.codes, factorId: again.factorId ?? undefined } };
+      }
+      const replacedBy = factorId === undefined ? undefined : replacerOf(engine, pendings, factorId);
+      if (replacedBy !== undefined) {
+        return uncountedRefusal(userId, nowMs, OPERATION, replacedBy.type, 'enrollment-replaced');
       }
       return { result: { ok: false, reason: factorId === undefined ? 'not-enrolled' : 'unknown-factor' } };
     }
@@ -228,6 +244,9 @@ function confirmed(
   };
   if (!proven.wasActive) events.push({ type: 'enabled', userId, at: nowMs });
   events.push({ type: 'factor-added', userId, at: nowMs, factorId: activated.id, factorType: activated.type });
+  // One event for the app to end other sessions, however many changes this confirmation made.
+  const change = proven.wasActive ? 'factor-added' : 'enabled';
+  events.push({ type: 'sessions-should-end', userId, at: nowMs, change });
   const backupCodes = generated === undefined ? [] : [...generated.codes];
   return { result: { ok: true, backupCodes, factorId: activated.id }, next, events };
 }

@@ -1,8 +1,9 @@
 // Managing the factors a user has: listing them for a security page, renaming and removing.
+import { FactorkitError } from '../../errors/index.js';
 import { strengthOf } from '../engine/authority.js';
 import type { Engine } from '../engine/engine.js';
 import type { TwoFactorEvent } from '../kernel/events.js';
-import { MAX_NAME_LENGTH, checkDisplayText, checkId, checkUserId } from '../kernel/args.js';
+import { checkId, checkUserId, isFactorName } from '../kernel/args.js';
 import type { FactorRecord } from '../kernel/factor.js';
 import { type RecordState, activeFactors } from '../kernel/record.js';
 import type { FactorSummary, TwoFactorFailure } from '../types.js';
@@ -44,7 +45,10 @@ export async function renameFactor(
 ): Promise<{ ok: true } | TwoFactorFailure> {
   checkUserId(userId);
   checkId('factorId', factorId);
-  const newName = checkDisplayText('name', name, MAX_NAME_LENGTH);
+  if (typeof name !== 'string') throw new FactorkitError('INVALID_ARGUMENT', 'name must be a string');
+  // A name the user typed: answered, so the page can say so (issue 27), never thrown.
+  if (!isFactorName(name)) return { ok: false, reason: 'invalid-name' };
+  const newName = name;
   return engine.transact<{ ok: true } | TwoFactorFailure>(userId, async (state) => {
     if (state === null || !state.factors.some((f) => f.id === factorId)) {
       return { result: { ok: false, reason: 'unknown-factor' } };
@@ -110,11 +114,17 @@ export async function removeFactor(engine: Engine, userId: string, factorId: str
       const factor = next.factors.find((f) => f.id === factorId);
       if (factor === undefined) return { result: { ok: false, reason: 'unknown-factor' } };
       const { state: remaining, removed } = without(engine, next, factorId);
-      const events = removedEvents(userId, nowMs, [factor, ...removed]);
+      const gone = [factor, ...removed];
+      const events = removedEvents(userId, nowMs, gone);
       // The last active factor gone: 2FA is off, exactly as disable leaves it.
       if (activeFactors(remaining).length === 0) {
         events.push({ type: 'disabled', userId, at: nowMs });
+        events.push({ type: 'sessions-should-end', userId, at: nowMs, change: 'disabled' });
         return { result: { ok: true, twoFactorOff: true }, next: switchedOff(remaining), events };
+      }
+      // A pending factor removed changes nothing a session was trusted under.
+      if (gone.some((f) => f.state === 'active')) {
+        events.push({ type: 'sessions-should-end', userId, at: nowMs, change: 'factor-removed' });
       }
       return { result: { ok: true, twoFactorOff: false }, next: remaining, events };
     },

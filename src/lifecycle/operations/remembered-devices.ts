@@ -2,7 +2,7 @@
 // tokens themselves are in devices.ts.
 import { FactorkitError } from '../../errors/index.js';
 import type { Engine } from '../engine/engine.js';
-import { checkDisplayText, checkId, checkUserId } from '../kernel/args.js';
+import { checkId, checkUserId, deviceLabel } from '../kernel/args.js';
 import { activeFactors } from '../kernel/record.js';
 import type {
   CheckRememberedDeviceResult,
@@ -21,8 +21,6 @@ import {
   newDevice,
 } from './devices.js';
 
-const MAX_DEVICE_LABEL_LENGTH = 128;
-
 export async function rememberDevice(
   engine: Engine,
   userId: string,
@@ -30,7 +28,7 @@ export async function rememberDevice(
 ): Promise<RememberDeviceResult> {
   checkUserId(userId);
   const { label, ttlMs = DEFAULT_DEVICE_TTL_MS } = (options ?? {}) as { label?: unknown; ttlMs?: unknown };
-  const deviceLabel = label === undefined ? null : checkDisplayText('label', label, MAX_DEVICE_LABEL_LENGTH);
+  const kept = label === undefined ? null : deviceLabel(label);
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < MIN_DEVICE_TTL_MS || ttlMs > MAX_DEVICE_TTL_MS) {
     throw new FactorkitError('INVALID_ARGUMENT', 'ttlMs must be from 1 minute to 400 days, in milliseconds');
   }
@@ -38,7 +36,7 @@ export async function rememberDevice(
     if (state === null || activeFactors(state).length === 0) {
       return { result: { ok: false, reason: 'not-enrolled' } };
     }
-    const { device, token } = newDevice(engine.hasher, userId, deviceLabel, nowMs, ttlMs);
+    const { device, token } = newDevice(engine.hasher, userId, kept, nowMs, ttlMs);
     return {
       result: { ok: true, deviceId: device.id, token, expiresAt: device.expiresAt },
       next: { ...state, devices: [...liveDevices(state.devices, nowMs, 1), device] },

@@ -119,7 +119,10 @@ export async function regenerateBackupCodes(
       return {
         result: { ok: true, backupCodes: [...generated.codes] },
         next: { ...next, backupCodes: generated.set, issuedBackupCodes: issued },
-        events: [{ type: 'backup-codes-regenerated', userId, at: nowMs, count: generated.codes.length }],
+        events: [
+          { type: 'backup-codes-regenerated', userId, at: nowMs, count: generated.codes.length },
+          { type: 'sessions-should-end', userId, at: nowMs, change: 'backup-codes-regenerated' },
+        ],
       };
     },
   });
@@ -135,7 +138,14 @@ export async function disable(
     // Every factor goes: the proof must be of the account's strongest class.
     manages: (state) => strongestActive(engine.registry, state),
     async onSuccess(next, _check, nowMs) {
-      return { result: { ok: true }, next: switchedOff(next), events: [{ type: 'disabled', userId, at: nowMs }] };
+      return {
+        result: { ok: true },
+        next: switchedOff(next),
+        events: [
+          { type: 'disabled', userId, at: nowMs },
+          { type: 'sessions-should-end', userId, at: nowMs, change: 'disabled' },
+        ],
+      };
     },
   });
 }

@@ -10,6 +10,7 @@ import type { FactorType } from '../kernel/events.js';
 import { checkUserId } from '../kernel/args.js';
 import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
 import type {
+  ActivationStatus,
   ListUsersOptions,
   SupportActionOptions,
   ThrottleStatus,
@@ -22,6 +23,38 @@ export async function status(engine: Engine, userId: string): Promise<TwoFactorS
   checkUserId(userId);
   const { state } = await engine.load(userId);
   return state === null ? 'not-activated' : statusOf(state);
+}
+
+/** User ids per statusOf call: a bound on one call's store reads. */
+export const MAX_STATUS_BATCH = 1000;
+/** Store reads statusOf keeps in flight at once: enough to hide round trips, few enough to share a pool. */
+const STATUS_READS_IN_FLIGHT = 8;
+
+function checkUserIds(userIds: unknown): string[] {
+  if (!Array.isArray(userIds)) throw new FactorkitError('INVALID_ARGUMENT', 'userIds must be an array');
+  if (userIds.length > MAX_STATUS_BATCH) {
+    throw new FactorkitError('INVALID_ARGUMENT', `userIds must hold at most ${MAX_STATUS_BATCH} user ids`);
+  }
+  for (const userId of userIds) checkUserId(userId);
+  return [...new Set(userIds as string[])];
+}
+
+/**
+ * Activated or not, per user id, from each record's stored status (no record: not activated).
+ * The stored status is what every store keeps beside the data for listUsers' filter, so no
+ * record is parsed: a corrupt one does not break the page.
+ */
+export async function statusOfUsers(engine: Engine, userIds: unknown): Promise<Map<string, ActivationStatus>> {
+  const ids = checkUserIds(userIds);
+  const statuses = new Map<string, ActivationStatus>();
+  for (let start = 0; start < ids.length; start += STATUS_READS_IN_FLIGHT) {
+    const batch = ids.slice(start, start + STATUS_READS_IN_FLIGHT);
+    const records = await Promise.all(batch.map((userId) => engine.storeCall(() => engine.store.get(userId))));
+    batch.forEach((userId, i) => {
+      statuses.set(userId, records[i]?.status === 'activated' ? 'activated' : 'not-activated');
+    });
+  }
+  return statuses;
 }
 
 export async function remainingBackupCodes(engine: Engine, userId: string): Promise<number> {
@@ -130,7 +163,10 @@ export function resetByAdmin(engine: Engine, userId: string, options: SupportAct
   return bySupport(engine, userId, options, (state, actor, nowMs) => ({
     result: { ok: true },
     next: { ...switchedOff(state), throttle: resetThrottle() },
-    events: [{ type: 'reset-by-admin', userId, at: nowMs, actor }],
+    events: [
+      { type: 'reset-by-admin', userId, at: nowMs, actor },
+      { type: 'sessions-should-end', userId, at: nowMs, change: 'reset-by-admin' },
+    ],
   }));
 }
 

@@ -45,6 +45,9 @@ export const de: LocaleMessages = {
     'Der Code ist richtig, aber diese Änderung erfordert eine stärkere Anmeldemethode, etwa eine Authenticator-App oder einen Sicherungscode.',
   'user-verification-required':
     'Ihr Passkey hat Sie nicht bestätigt (PIN, Fingerabdruck oder Gesicht). Versuchen Sie es erneut und entsperren Sie ihn, wenn Sie gefragt werden.',
+  'enrollment-replaced':
+    'Dieser Code gehört zu einem QR-Code, der durch einen neueren ersetzt wurde (vielleicht in einem anderen Tab). Scannen Sie den jetzt angezeigten QR-Code und entfernen Sie den älteren Eintrag aus Ihrer App.',
+  'invalid-name': 'Dieser Name ist zu lang oder nicht erlaubt. Verwenden Sie 1 bis 64 Zeichen.',
   'factor-suspended':
     'Dieser Sicherheitsschlüssel ist gesperrt, weil eine Kopie davon erkannt wurde. Melden Sie sich auf anderem Weg an und aktivieren oder entfernen Sie ihn.',
   'rate-limited': 'Zu viele Codes angefordert. Warten Sie {wait}, bevor Sie einen neuen anfordern.',

@@ -39,6 +39,9 @@ export const en: LocaleMessages = {
     'That code is right, but this change needs a stronger sign-in method, such as an authenticator app or a backup code.',
   'user-verification-required':
     'Your passkey did not confirm it is you (PIN, fingerprint or face). Try again and unlock it when asked.',
+  'enrollment-replaced':
+    'This code is from a QR code that was replaced by a newer one (perhaps in another tab). Scan the QR code shown now, and remove the older entry from your app.',
+  'invalid-name': 'That name is too long or not allowed. Use 1 to 64 characters.',
   'factor-suspended':
     'That security key is suspended because a copy of it was detected. Sign in another way, then reactivate or remove it.',
   'rate-limited': 'Too many codes asked for. Wait {wait} before asking for a new one.',

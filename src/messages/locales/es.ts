@@ -41,6 +41,9 @@ export const es: LocaleMessages = {
     'El código es correcto, pero este cambio requiere un método de inicio de sesión más seguro, como una aplicación de autenticación o un código de respaldo.',
   'user-verification-required':
     'Tu llave de acceso no verificó tu identidad (PIN, huella o rostro). Inténtalo de nuevo y desbloquéala cuando te lo pida.',
+  'enrollment-replaced':
+    'Este código es de un código QR que se sustituyó por otro más reciente (quizá en otra pestaña). Escanee el código QR que se muestra ahora y quite la entrada anterior de su aplicación.',
+  'invalid-name': 'Ese nombre es demasiado largo o no está permitido. Use de 1 a 64 caracteres.',
   'factor-suspended':
     'Esa llave de seguridad está suspendida porque se detectó una copia. Inicia sesión de otra forma y luego reactívala o quítala.',
   'rate-limited': 'Se han pedido demasiados códigos. Espere {wait} antes de pedir uno nuevo.',

@@ -44,6 +44,9 @@ export const fr: LocaleMessages = {
     'Ce code est correct, mais cette modification exige une méthode de connexion plus forte, comme une application d’authentification ou un code de secours.',
   'user-verification-required':
     'Votre clé d’accès n’a pas vérifié votre identité (code PIN, empreinte ou visage). Réessayez et déverrouillez-la quand elle le demande.',
+  'enrollment-replaced':
+    'Ce code vient d’un code QR remplacé par un plus récent (peut-être dans un autre onglet). Scannez le code QR affiché maintenant, puis retirez l’ancienne entrée de votre application.',
+  'invalid-name': 'Ce nom est trop long ou n’est pas autorisé. Utilisez de 1 à 64 caractères.',
   'factor-suspended':
     'Cette clé de sécurité est suspendue, car une copie en a été détectée. Connectez-vous autrement, puis réactivez-la ou retirez-la.',
   'rate-limited': 'Trop de codes demandés. Patientez {wait} avant d’en demander un nouveau.',

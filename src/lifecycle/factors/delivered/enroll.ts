@@ -1,7 +1,7 @@
 // Enrolling a destination: the pending factor and its first code are written, then the code is
 // delivered (send.ts); confirming it is the shared confirmEnrollment, through the module.
 import { FactorkitError } from '../../../errors/index.js';
-import { MAX_NAME_LENGTH, checkDisplayText, checkUserId, newFactorId } from '../../kernel/args.js';
+import { checkFactorName, checkUserId, newFactorId } from '../../kernel/args.js';
 import type { SealedSecret } from '../../kernel/crypto.js';
 import type { FactorRecord } from '../../kernel/factor.js';
 import { type RecordState, activeFactors, emptyState } from '../../kernel/record.js';
@@ -54,8 +54,7 @@ async function checkRequest(
     throw new FactorkitError('INVALID_ARGUMENT', 'options take either account (an authenticator) or channel');
   }
   const normalized = normalizeDestination(channel, destination);
-  const factorName =
-    name === undefined ? defaultDeliveredName(channel) : checkDisplayText('name', name, MAX_NAME_LENGTH);
+  const factorName = name === undefined ? defaultDeliveredName(channel) : checkFactorName(name);
   const sealed = await d.engine.seal(userId, destinationBytes(normalized));
   return { factorId: newFactorId(), name: factorName, channel, destination: normalized, sealed };
 }

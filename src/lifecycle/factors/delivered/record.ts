@@ -331,11 +331,20 @@ export function capWait(sends: readonly number[], nowMs: number, cap: number, wi
   return recent.length >= cap ? recent[recent.length - cap]! + windowMs - nowMs : 0;
 }
 
-/** 0 when a send is allowed now, else how long until it is (at most a day). */
-export function sendRetryAfterMs(sends: readonly number[], nowMs: number, limits: SendLimits): number {
+/**
+ * 0 when a send is allowed now, else how long until it is (at most a day). Sends at or before
+ * `cooldownAfter` count towards the caps but start no cooldown: an active factor's enrollment
+ * code (issue 27: "e-mail me a code" right after adding the address must not be refused).
+ */
+export function sendRetryAfterMs(
+  sends: readonly number[],
+  nowMs: number,
+  limits: SendLimits,
+  cooldownAfter = Number.NEGATIVE_INFINITY,
+): number {
   const last = sends.at(-1);
   const wait = Math.max(
-    last === undefined ? 0 : last + limits.resendCooldownMs - nowMs,
+    last === undefined || last <= cooldownAfter ? 0 : last + limits.resendCooldownMs - nowMs,
     capWait(sends, nowMs, limits.maxSendsPerHour, HOUR_MS),
     capWait(sends, nowMs, limits.maxSendsPerDay, DAY_MS),
   );

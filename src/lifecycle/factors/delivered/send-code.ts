@@ -40,8 +40,11 @@ function retryAfter(
   nowMs: number,
 ): number {
   const pending = factor.state === 'pending';
+  // The sends of an active factor up to its activation were its enrollment's: no cooldown. (A
+  // send in the very millisecond of the activation is taken for one too: one more send, still capped.)
+  const activatedAt = factor.state === 'active' ? factor.activatedAt : undefined;
   return Math.max(
-    sendRetryAfterMs(pool.sends, nowMs, pool.limits),
+    sendRetryAfterMs(pool.sends, nowMs, pool.limits, activatedAt),
     pending ? sendRetryAfterMs(state.enrollmentSends, nowMs, d.enrollmentLimits) : 0,
   );
 }

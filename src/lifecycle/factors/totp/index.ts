@@ -3,7 +3,7 @@
 // refusal and learned drift (record.ts).
 import { FactorkitError } from '../../../errors/index.js';
 import { isCodeShaped } from '../../../otp/hotp-key.js';
-import { MAX_NAME_LENGTH, checkDisplayText } from '../../kernel/args.js';
+import { checkFactorName } from '../../kernel/args.js';
 import type { RegisteredModule } from '../../kernel/built-in.js';
 import type { ActiveFactorRecord } from '../../kernel/factor.js';
 import {
@@ -18,6 +18,7 @@ import {
   totpFromVersion1,
 } from './record.js';
 import { resolveTotpParams } from './options.js';
+import { MAX_KEPT_ACCOUNT_LENGTH, enrollmentDisplay, keepReplaced } from './pending.js';
 
 /** How many active authenticator apps one user may have (documented on beginEnrollment). */
 const MAX_TOTP_FACTORS = 5;
@@ -57,12 +58,14 @@ export function totpModule(issuer: string, totpOptions: unknown): RegisteredModu
       if (typeof account !== 'string' || account.trim().length === 0) {
         throw new FactorkitError('INVALID_ARGUMENT', 'account must be a non-empty string');
       }
-      const factorName = name === undefined ? undefined : checkDisplayText('name', name, MAX_NAME_LENGTH);
+      const factorName = name === undefined ? undefined : checkFactorName(name);
       const { bytes, display } = newTotpSecret(issuer, account, params);
       const secret = await ctx.seal(bytes);
       bytes.fill(0);
+      // Kept to show the QR code again (pendingEnrollment); it is in the Key URI the user saw anyway.
+      const kept = account.length <= MAX_KEPT_ACCOUNT_LENGTH ? { account } : {};
       return {
-        fields: { secret, totp: { ...params } },
+        fields: { secret, totp: { ...params }, ...kept },
         display: { ...display },
         ...(factorName ? { name: factorName } : {}),
       };
@@ -76,5 +79,11 @@ export function totpModule(issuer: string, totpOptions: unknown): RegisteredModu
     },
     sealed: { of: (factor) => factor.secret, with: (factor, secret) => ({ ...factor, secret }) },
     readVersion1,
+    replacing: (next, replaced, nowMs) => keepReplaced(next as PendingTotpFactor, replaced as PendingTotpFactor, nowMs),
+    replacedId: (factor) => (factor as PendingTotpFactor).replaced?.id,
+    async display(ctx, factor) {
+      const shown = await enrollmentDisplay(ctx, issuer, factor as PendingTotpFactor);
+      return shown === undefined ? undefined : { ...shown };
+    },
   };
 }

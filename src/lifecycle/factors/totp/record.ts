@@ -9,6 +9,7 @@ import { formatManualKey } from '../../../uri/manual-key.js';
 import type { SealedSecret } from '../../kernel/crypto.js';
 import type { FactorContext, ProofCheck } from '../../kernel/factor.js';
 import { corrupt, isObject, isShortText, isTime, parseSealed } from '../../kernel/parse.js';
+import { type PendingTotpExtras, parsePendingExtras } from './pending.js';
 
 /** The TOTP parameters a secret was enrolled with; kept beside it so changing defaults later never breaks existing users. */
 export interface TotpParams {
@@ -30,7 +31,7 @@ interface TotpCommon {
   totp: TotpParams;
 }
 
-export interface PendingTotpFactor extends TotpCommon {
+export interface PendingTotpFactor extends TotpCommon, PendingTotpExtras {
   state: 'pending';
   /** Confirmation is refused from this Unix ms on. */
   expiresAt: number;
@@ -54,7 +55,7 @@ export const DEFAULT_TOTP_NAME = 'Authenticator app';
 /** RFC 6238 §5.1 / RFC 4226 §4 R6: keys as long as the HMAC output (SHA1 20, SHA256 32, SHA512 64 bytes). */
 const SECRET_BYTES: Record<HashAlgorithm, number> = { SHA1: 20, SHA256: 32, SHA512: 64 };
 
-function parseTotpParams(userId: string, value: unknown): TotpParams {
+export function parseTotpParams(userId: string, value: unknown): TotpParams {
   if (
     isObject(value) &&
     (value.algorithm === 'SHA1' || value.algorithm === 'SHA256' || value.algorithm === 'SHA512') &&
@@ -106,7 +107,8 @@ export function parseTotpFactor(userId: string, raw: Record<string, unknown>): T
   };
   if (raw.state === 'pending') {
     if (!isTime(raw.expiresAt)) throw corrupt(userId, 'bad pending factor');
-    return { ...common, state: 'pending', expiresAt: raw.expiresAt };
+    const extras = parsePendingExtras(userId, raw, parseTotpParams);
+    return { ...common, state: 'pending', expiresAt: raw.expiresAt, ...extras };
   }
   if (raw.state === 'active') {
     if (!isTime(raw.activatedAt)) throw corrupt(userId, 'bad active factor');
@@ -206,15 +208,22 @@ function learnedDrift(delta: number): number {
   return Math.max(-MAX_DRIFT_STEPS, Math.min(MAX_DRIFT_STEPS, delta));
 }
 
-/** Confirms a pending authenticator with a code from it (a window of one step, no drift yet). */
+/**
+ * Confirms a pending authenticator with a code from it (a window of one step, no drift yet). A
+ * code of the authenticator it replaced (pending.ts), while that one could still have been
+ * confirmed, is refused as `enrollment-replaced`, uncounted: the user scanned the QR code
+ * shown before. Both secrets are checked whenever both are there, so the time taken does not
+ * say which one matched.
+ */
 export async function confirmTotp(
   ctx: FactorContext,
   factor: PendingTotpFactor,
   code: string,
 ): Promise<ProofCheck<ActiveTotpFactor>> {
   const result = await verifyWithSecret(ctx, factor, code, [1, 1]);
-  if (!result.valid) return { kind: 'invalid' };
-  const { expiresAt: _expired, ...common } = factor;
+  const ofReplaced = await isCodeOfReplaced(ctx, factor, code);
+  if (!result.valid) return ofReplaced ? { kind: 'refused', reason: 'enrollment-replaced' } : { kind: 'invalid' };
+  const { expiresAt: _expired, account: _account, replaced: _replaced, ...common } = factor;
   const factorNow: ActiveTotpFactor = {
     ...common,
     state: 'active',
@@ -224,4 +233,18 @@ export async function confirmTotp(
     driftSteps: learnedDrift(result.delta),
   };
   return { kind: 'match', factor: factorNow };
+}
+
+/** Whether `code` is a code of the authenticator `factor` replaced, while that one was still confirmable. */
+async function isCodeOfReplaced(ctx: FactorContext, factor: PendingTotpFactor, code: string): Promise<boolean> {
+  const { replaced } = factor;
+  if (replaced === undefined || ctx.nowMs >= replaced.expiresAt || code.length !== replaced.totp.digits) return false;
+  try {
+    const result = await verifyWithSecret(ctx, { ...factor, ...replaced }, code, [1, 1]);
+    return result.valid;
+  } catch {
+    // Only a hint for the user: a replaced secret that no longer opens (its key retired from
+    // the keyring meanwhile) leaves the code answered as any wrong code is.
+    return false;
+  }
 }

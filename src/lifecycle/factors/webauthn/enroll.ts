@@ -3,7 +3,7 @@
 // challenge's keyed hash; then confirmEnrollment's check of the registration response.
 import { FactorkitError } from '../../../errors/index.js';
 import { encodeBase64url } from '../../../backup-codes/base64url.js';
-import { checkDisplayText, newFactorId } from '../../kernel/args.js';
+import { checkDisplayText, checkFactorName, newFactorId } from '../../kernel/args.js';
 import type { FactorEngine } from '../../kernel/built-in.js';
 import type { FactorContext, ProofCheck } from '../../kernel/factor.js';
 import { type RecordState, activeFactors, emptyState } from '../../kernel/record.js';
@@ -55,7 +55,7 @@ function checkEnrollment(options: Record<string, unknown>): { kind: WebAuthnKind
   return {
     kind,
     userName: checkDisplayText('userName', userName, 64),
-    name: name === undefined ? LABELS[kind] : checkDisplayText('name', name, 64),
+    name: name === undefined ? LABELS[kind] : checkFactorName(name),
   };
 }
 
