@@ -778,7 +778,7 @@ export function approvalWaitPage(ctx: PageContext, view: ApprovalWaitView, notic
     html`<p>We sent a sign-in request to your Telegram (chat <b class="masked-destination">${view.maskedDestination}</b>).
 In Telegram, press this number (any other one denies the sign-in):</p>
 <p class="codes" id="match-number" aria-label="Number to compare">${view.matchNumber}</p>
-<p id="approval-waiting" role="status">Waiting for your answer... This page moves on by itself (it checks every ${APPROVAL_POLL_SECONDS} seconds).</p>
+<p id="approval-waiting" role="status">Waiting for your answer... This page moves on by itself (it checks every ${formatWait(APPROVAL_POLL_SECONDS * 1000)}).</p>
 ${outboxHint(ctx)}
 <form method="post" action="/login/2fa/approve/cancel">${csrf(ctx)}<button type="submit">Use another method</button></form>`,
     notice,
