@@ -44,6 +44,7 @@ export default defineConfig({
         'examples/express/e2e.test.ts',
         'examples/express/e2e-delivered.test.ts',
         'examples/express/e2e-webauthn.test.ts',
+        'examples/express/e2e-pages.test.ts',
         'test/e2e/**/*.test.ts',
       ]),
     ],

@@ -27,10 +27,12 @@ import {
   type TwoFactorStore,
 } from 'factorkit';
 import { AuditLog } from './audit.js';
+import { languageOf, say, switchLanguage } from './i18n.js';
+import type { MessageMethod } from 'factorkit/messages';
 import type { Outbox } from './outbox.js';
 import { csrfToken, requireCsrfToken } from './csrf.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
-import { UserSessionIndex } from './sessions.js';
+import { type EndedBecause, UserSessionIndex } from './sessions.js';
 import { isUsername, type User, type UserStore } from './users.js';
 import * as views from './views.js';
 import {
@@ -45,13 +47,15 @@ import {
 declare module 'express-session' {
   interface SessionData {
     csrfToken: string;
+    /** Ended from elsewhere (2FA turned on, a support reset...): the only field of an ended session. */
+    endedBecause: EndedBecause;
     /** Signed in: both factors (or the password alone when 2FA is off) passed. */
     userId: string;
     /** Password passed, second factor still owed. Grants nothing else. */
     pendingUserId: string;
     pendingSince: number;
     /** One-shot message shown on the next page. */
-    flash: string;
+    flash: string | views.Notice;
     /**
      * The QR code being set up, so that a reload or a wrong code shows the same secret until it
      * expires instead of starting a new one (which would leave the app the user just scanned useless).
@@ -81,8 +85,13 @@ declare module 'express-session' {
 interface PendingDelivered {
   userId: string;
   factorId: string;
-  /** The channel of the last send: a voice factor's fallback arrives by SMS. */
+  /** The factor's own channel. */
   channel: views.Channel;
+  /**
+   * How the last code this page asked for went out (a voice factor's fallback goes by SMS), or
+   * undefined when none was sent here yet (the send was refused): the page must not say "we sent".
+   */
+  sentBy?: views.Channel;
   maskedDestination: string;
   /** When "Send a new code" is accepted again (the cooldown), unix ms. */
   resendAt: number;
@@ -96,6 +105,8 @@ interface PendingEnrollment {
   qrSvg: string;
   manualKey: string;
   expiresAt: number;
+  /** Wrong codes typed for it: the first is taken for a typo, later ones get the clock's help. */
+  wrongCodes: number;
 }
 
 export interface ExampleAppOptions {
@@ -136,6 +147,27 @@ export interface ExampleAppOptions {
   webauthn?: { origin: string };
 }
 
+/**
+ * `DEMO_SHORT_LIMITS=1 npm start`: limits low enough to show every refusal in minutes. The 3rd
+ * wrong code in a row pauses sign-in for 1 s, the 4th for 2 s, the 5th for 4 s, and the 6th locks
+ * the account until support unlocks it ("contact support"); a new code may be asked for every
+ * 10 s, 3 an hour, 4 a day; the 2nd unanswered call falls back to SMS; 2 approval requests
+ * denied or unanswered pause them for a minute. Never in production: they make guessing cheap
+ * for nobody but locking an account out cheap for anyone with the password.
+ */
+export const SHORT_LIMITS = {
+  throttle: { maxFailures: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, maxConsecutiveFailures: 6 },
+  delivery: {
+    resendCooldownMs: 10_000,
+    maxSendsPerHour: 3,
+    maxSendsPerDay: 4,
+    trustedSendsPerDay: 2,
+    voiceCallsBeforeSms: 1,
+    maxUnansweredApprovals: 2,
+    approvalPauseMs: 60_000,
+  },
+} satisfies Pick<ExampleAppOptions, 'throttle' | 'delivery'>;
+
 const PENDING_SECOND_FACTOR_TTL_MS = 5 * 60 * 1000;
 /** The cookie holding a remembered browser's token (factorkit stores only its hash). */
 const DEVICE_COOKIE = 'factorkit.device';
@@ -158,51 +190,18 @@ const isChannel = (value: string): value is views.Channel => (CHANNELS as readon
 /** factorkit's default `delivery.resendCooldownMs`, for the "ask again in N seconds" hint. */
 const DEFAULT_DELIVERY_RESEND_COOLDOWN_MS = 30_000;
 
-const TIME_SYNC_HELP =
-  "That code is not right. If you typed it carefully, your phone's clock is probably off: codes depend on the exact time, " +
-  'so turn on automatic date and time (network time) in the phone settings, then enter the newest code.';
+/** What was typed in a field that takes an app's code or a backup code (backup codes have letters). */
+const typedMethod = (code: string, hasApp: boolean) => (/[a-z]/i.test(code) ? 'backup' : hasApp ? 'totp' : undefined);
 
-function failureNotice(failure: TwoFactorFailure, input: string): views.Notice {
-  // Backup codes contain letters; TOTP codes are digits only.
-  const backupCode = /[a-z]/i.test(input);
-  const text = ((): string => {
-    switch (failure.reason) {
-      case 'malformed':
-        return 'That does not look like a code: enter the six digits from your app, or a backup code.';
-      case 'invalid':
-        return (
-          (backupCode ? 'That backup code is not valid, or it has been replaced by newer codes.' : TIME_SYNC_HELP) +
-          (failure.retryAfterMs ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.` : '')
-        );
-      case 'replayed':
-        if (backupCode) return 'That backup code has already been used: each one works once.';
-        return 'That code was already used. Wait for your app to show the next code (a new one every 30 seconds) and enter it.';
-      case 'locked':
-        return `Too many wrong codes. Wait ${Math.ceil((failure.retryAfterMs ?? 1000) / 1000)} seconds, then try again.`;
-      case 'hard-locked':
-        return 'Too many wrong codes: this account is locked. Contact support to unlock it.';
-      case 'current-code-required':
-        return 'Two-factor authentication is already on: enter a code from your current app as well.';
-      case 'expired':
-        return 'This QR code has expired. Start again with a new one.';
-      case 'not-enrolled':
-        return 'Two-factor authentication is not set up for this account.';
-      case 'unknown-factor':
-        return 'That authenticator is no longer on this account. Reload the page.';
-      case 'stronger-factor-required':
-        return 'That code is right, but this change needs a stronger factor: use your authenticator app or a backup code.';
-      case 'user-verification-required':
-        return 'Your passkey did not verify you (PIN, fingerprint or face): try again and unlock it.';
-      case 'factor-suspended':
-        return 'That security key is suspended: sign in with another factor and reactivate or remove it.';
-      case 'enrollment-replaced':
-        return 'That code is from a QR code that was replaced by a newer one: scan the QR code shown now.';
-      case 'invalid-name':
-        return 'That name is too long or not allowed: use 1 to 64 characters.';
-    }
-  })();
-  return { kind: 'error', text };
-}
+/** What the log-in page says to a browser whose session was ended from elsewhere. */
+const ENDED_BECAUSE: Record<EndedBecause, string> = {
+  enabled: 'two-factor authentication was turned on for your account in another session',
+  'factor-added': 'a sign-in method was added to your account in another session',
+  'factor-removed': 'a sign-in method was removed from your account in another session',
+  'backup-codes-regenerated': 'new backup codes were made for your account in another session',
+  disabled: 'two-factor authentication was turned off for your account in another session',
+  'reset-by-admin': 'support reset the two-factor authentication of your account',
+};
 
 function promisify(run: (done: (error?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
@@ -230,12 +229,6 @@ function isKnownBrowser(req: Request, secret: string, userId: string): boolean {
   const given = Buffer.from(cookieValue(req, KNOWN_BROWSER_COOKIE) ?? '');
   const expected = Buffer.from(knownBrowserMark(secret, userId));
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** "25 minutes", "23 hours": a wait as a page says it. */
-function aboutTime(seconds: number): string {
-  const minutes = Math.ceil(seconds / 60);
-  return minutes <= 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
 }
 
 /** "Chrome on Linux" and the like: enough for a user to recognise the browser in a list. */
@@ -295,11 +288,20 @@ export function createExampleApp(options: ExampleAppOptions) {
     log(`2FA event ${event.type} for user ${event.userId}`);
     if (event.type === 'sessions-should-end') {
       // Not an audit entry of its own: the change that calls for it was recorded just before.
-      const ended = await sessionIndex.endOtherSessions(event.userId, currentRequest.getStore()?.sessionID);
+      const ended = await sessionIndex.endOtherSessions(
+        event.userId,
+        currentRequest.getStore()?.sessionID,
+        event.change,
+      );
       log(`Ended ${ended} other session(s) of user ${event.userId} after ${event.change}`);
       return;
     }
-    audit.record(event);
+    // A factor added is named by its kind ("E-mail", "Security key"): the event has only its type.
+    const added =
+      event.type === 'factor-added'
+        ? (await twoFactor.listFactors(event.userId)).find((factor) => factor.factorId === event.factorId)
+        : undefined;
+    audit.record(event, added && views.factorKind(added));
   };
 
   const twoFactor = createTwoFactor({
@@ -358,7 +360,31 @@ export function createExampleApp(options: ExampleAppOptions) {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
-  app.use(requireCsrfToken);
+  // A session ended from elsewhere: on its next request, whatever it is (a reload, a form sent
+  // again with its old token), a fresh session and the log-in page saying why.
+  app.use(async (req, res, next) => {
+    const because = req.session.endedBecause;
+    if (because === undefined) return next();
+    await regenerate(req);
+    req.session.flash = `You were signed out because ${ENDED_BECAUSE[because]}. Sign in again.`;
+    res.redirect(303, '/login');
+  });
+  app.use(
+    requireCsrfToken((req, res) =>
+      res
+        .status(403)
+        .send(
+          views.errorPage(
+            ctx(req, res),
+            'This form has expired',
+            'Nothing was changed: the page this form came from belongs to a session that has ended or changed ' +
+              '(you signed out, signed in again, or the page was open for long). Open the page again and repeat.',
+            true,
+          ),
+        ),
+    ),
+  );
+  app.get('/lang/:tag', switchLanguage);
   app.use((req, _res, next) => currentRequest.run(req, next));
 
   const ctx = (req: Request, res: Response, user?: User): views.PageContext => {
@@ -366,6 +392,10 @@ export function createExampleApp(options: ExampleAppOptions) {
     delete req.session.flash;
     return {
       csrfToken: csrfToken(req),
+      lang: languageOf(req),
+      // A form's result page has no address of its own to come back to: the switch goes home.
+      path: req.method === 'GET' ? req.originalUrl : '/',
+      ...(req.session.pendingUserId && !user ? { pending: true } : {}),
       nonce: String(res.locals.nonce),
       ...(user ? { username: user.username, isAdmin: admins.has(user.username) } : {}),
       ...(flash ? { flash } : {}),
@@ -438,16 +468,27 @@ export function createExampleApp(options: ExampleAppOptions) {
     pendingUser,
     signIn,
     completeSignIn: (req, res, user, how) => completeSignIn(req, res, user, how),
-    failureNotice,
+    refusal: (req, userId, failure) => refusal(req, userId, failure),
     log,
   };
   if (options.webauthn) mountWebAuthn(app, webauthnRoutes);
 
-  async function refusalNotice(userId: string, failure: TwoFactorFailure, input: string): Promise<views.Notice> {
+  async function refusal(
+    req: Request,
+    userId: string,
+    failure: TwoFactorFailure | RateLimited,
+    method?: MessageMethod,
+  ): Promise<views.Notice> {
     if (failure.reason === 'invalid' && (await twoFactor.throttleStatus(userId)).hardLocked) {
-      return failureNotice({ ok: false, reason: 'hard-locked' }, input);
+      return say(req, { ok: false, reason: 'hard-locked' });
     }
-    return failureNotice(failure, input);
+    return say(req, failure, method);
+  }
+
+  /** A refused code typed in a field that takes an app's code or a backup code: the text fits what was typed. */
+  async function codeRefusal(req: Request, userId: string, failure: TwoFactorFailure, code: string) {
+    const hasApp = (await twoFactor.listFactors(userId)).some((f) => f.type === 'totp' && f.status === 'active');
+    return refusal(req, userId, failure, typedMethod(code, hasApp));
   }
 
   app.get('/', (req, res) => res.redirect(req.session.userId ? '/profile' : '/login'));
@@ -523,11 +564,11 @@ export function createExampleApp(options: ExampleAppOptions) {
     }
     // Said before a code is typed: a hard-locked account refuses even the right one.
     const locked = (await twoFactor.throttleStatus(user.id)).hardLocked
-      ? failureNotice({ ok: false, reason: 'hard-locked' }, '')
+      ? say(req, { ok: false, reason: 'hard-locked' })
       : undefined;
     const page = ctx(req, res);
     if (options.webauthn) page.webauthn = await secondStepPart(webauthnRoutes, user, page);
-    res.send(views.secondFactorPage(page, user.username, locked, await deliveredMethods(user.id)));
+    res.send(views.secondFactorPage(page, user.username, locked, await secondStepMethods(req, user.id)));
   });
 
   app.post('/login/2fa', async (req, res) => {
@@ -545,10 +586,10 @@ export function createExampleApp(options: ExampleAppOptions) {
         await regenerate(req);
         return res.redirect('/login');
       }
-      const notice = await refusalNotice(user.id, result, code);
+      const notice = await codeRefusal(req, user.id, result, code);
       return res
         .status(401)
-        .send(views.secondFactorPage(ctx(req, res), user.username, notice, await deliveredMethods(user.id)));
+        .send(views.secondFactorPage(ctx(req, res), user.username, notice, await secondStepMethods(req, user.id)));
     }
     await completeSignIn(req, res, user, result.method === 'backup' ? 'a backup code' : 'a TOTP code');
     if (result.method === 'backup') {
@@ -665,9 +706,21 @@ export function createExampleApp(options: ExampleAppOptions) {
       qrSvg: renderQrSvg(started.uri),
       manualKey: started.manualKey,
       expiresAt: started.expiresAt,
+      wrongCodes: 0,
     };
     req.session.enrollment = enrollment;
     return enrollment;
+  }
+
+  /**
+   * How to word a refused setup code: the first wrong one is taken for a typo ("check it"); from
+   * the second one on, a wrong code of a freshly scanned QR code points at the phone's clock.
+   */
+  function setupMethod(req: Request, failure: TwoFactorFailure): MessageMethod | undefined {
+    const kept = req.session.enrollment;
+    if (failure.reason !== 'invalid' || !kept) return 'totp';
+    kept.wrongCodes = (kept.wrongCodes ?? 0) + 1;
+    return kept.wrongCodes > 1 ? 'totp' : undefined;
   }
 
   const enrollmentView = (enrollment: PendingEnrollment, user: User): views.EnrollmentView => ({
@@ -703,13 +756,13 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       if (result.reason === 'not-enrolled' || result.reason === 'expired' || result.reason === 'unknown-factor') {
         delete req.session.enrollment;
-        req.session.flash = failureNotice(result, code).text;
+        req.session.flash = say(req, result, 'totp');
         return res.redirect(result.reason === 'not-enrolled' ? '/profile' : '/2fa/enable');
       }
       if (result.reason === 'current-code-required') {
         // 2FA went on meanwhile (another tab): a new app now needs a code of the current one.
         delete req.session.enrollment;
-        req.session.flash = failureNotice(result, code).text;
+        req.session.flash = say(req, result, 'totp');
         return res.redirect('/2fa/add');
       }
       // The QR code stays on screen: the user may have typed a digit wrong, not scanned wrong.
@@ -719,7 +772,7 @@ export function createExampleApp(options: ExampleAppOptions) {
           views.enablePage(
             ctx(req, res, user),
             enrollment && enrollmentView(enrollment, user),
-            await refusalNotice(user.id, result, code),
+            await refusal(req, user.id, result, setupMethod(req, result)),
           ),
         );
     }
@@ -767,13 +820,13 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!result.ok) {
       if (result.reason === 'not-enrolled' || result.reason === 'expired' || result.reason === 'unknown-factor') {
         delete req.session.enrollment;
-        req.session.flash = failureNotice(result, code).text;
+        req.session.flash = say(req, result, 'totp');
         return res.redirect(result.reason === 'not-enrolled' ? '/profile' : '/2fa/add');
       }
       const notice =
         result.reason === 'invalid' || result.reason === 'malformed' || result.reason === 'replayed'
-          ? await twoCodesRefusalNotice(user.id, result)
-          : await refusalNotice(user.id, result, code);
+          ? await twoCodesRefusal(req, user.id, result, 'the newest code of the new app')
+          : await codeRefusal(req, user.id, result, code);
       return res
         .status(400)
         .send(views.addAuthenticatorPage(ctx(req, res, user), enrollment && enrollmentView(enrollment, user), notice));
@@ -785,16 +838,21 @@ export function createExampleApp(options: ExampleAppOptions) {
   });
 
   /** Two codes were typed and factorkit does not say which one was refused: name both. */
-  async function twoCodesRefusalNotice(userId: string, failure: TwoFactorFailure): Promise<views.Notice> {
-    if ((await twoFactor.throttleStatus(userId)).hardLocked) {
-      return failureNotice({ ok: false, reason: 'hard-locked' }, '');
-    }
+  async function twoCodesRefusal(
+    req: Request,
+    userId: string,
+    failure: TwoFactorFailure,
+    newOne: string,
+  ): Promise<views.Notice> {
+    if ((await twoFactor.throttleStatus(userId)).hardLocked) return say(req, { ok: false, reason: 'hard-locked' });
     return {
       kind: 'error',
       text:
-        'One of the two codes was not accepted. Enter the newest code of your current app (or an unused backup ' +
-        'code) and the newest code of the new app; a code that was already used does not work again.' +
-        (failure.retryAfterMs ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.` : ''),
+        'One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an ' +
+        `unused backup code) and ${newOne}; a code that was already used does not work again.`,
+      ...(failure.retryAfterMs
+        ? { extra: say(req, { ok: false, reason: 'locked', retryAfterMs: failure.retryAfterMs }) }
+        : {}),
     };
   }
 
@@ -803,7 +861,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const factorId = String(req.params.factorId ?? '');
     const factor = (await twoFactor.listFactors(user.id)).find((f) => f.factorId === factorId && f.status === 'active');
     if (!factor) {
-      res.status(404).send(views.errorPage(ctx(req, res, user), 'Not found', 'There is no such authenticator app.'));
+      res.status(404).send(views.errorPage(ctx(req, res, user), 'Not found', 'There is no such sign-in method.'));
       return undefined;
     }
     return factor;
@@ -813,8 +871,8 @@ export function createExampleApp(options: ExampleAppOptions) {
     title: `Remove ${factor.name}`,
     action: `/2fa/factors/${encodeURIComponent(factor.factorId)}/remove`,
     intro:
-      'Its codes will stop working. Confirm with a code from any of your authenticator apps or a backup code. ' +
-      'Removing your only app turns 2FA off.',
+      `${views.factorKind(factor)} ${factor.name} will stop working for signing in. Confirm with a code from any ` +
+      'of your sign-in methods or a backup code. Removing your only sign-in method turns 2FA off.',
     button: 'Remove',
   });
 
@@ -837,7 +895,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const result = await twoFactor.removeFactor(user.id, factor.factorId, code);
     if (!result.ok) {
       if (result.reason === 'unknown-factor' || result.reason === 'not-enrolled') {
-        req.session.flash = failureNotice(result, code).text;
+        req.session.flash = say(req, result, 'totp');
         return res.redirect('/profile');
       }
       return res
@@ -846,13 +904,13 @@ export function createExampleApp(options: ExampleAppOptions) {
           views.codeConfirmPage(
             ctx(req, res, user),
             removeForm(factor),
-            await refusalNotice(user.id, result, code),
+            await codeRefusal(req, user.id, result, code),
             await deliveredMethods(user.id),
           ),
         );
     }
     req.session.flash = result.twoFactorOff
-      ? `Removed ${factor.name}, your only authenticator app: 2FA is now off.`
+      ? `Removed ${factor.name}, your only sign-in method: 2FA is now off.`
       : `Removed ${factor.name}: its codes no longer work.`;
     res.redirect('/profile');
   });
@@ -903,7 +961,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const result = await twoFactor.renameFactor(user.id, factor.factorId, name);
     req.session.flash = result.ok
       ? `Renamed ${factor.name} to ${name}.`
-      : 'That authenticator app is no longer on this account.';
+      : 'That sign-in method is no longer on this account.';
     res.redirect('/security');
   });
 
@@ -944,7 +1002,7 @@ export function createExampleApp(options: ExampleAppOptions) {
           views.codeConfirmPage(
             ctx(req, res, user),
             backupCodesForm,
-            await refusalNotice(user.id, result, code),
+            await codeRefusal(req, user.id, result, code),
             await deliveredMethods(user.id),
           ),
         );
@@ -977,7 +1035,7 @@ export function createExampleApp(options: ExampleAppOptions) {
           views.codeConfirmPage(
             ctx(req, res, user),
             disableForm,
-            await refusalNotice(user.id, result, code),
+            await codeRefusal(req, user.id, result, code),
             await deliveredMethods(user.id),
           ),
         );
@@ -991,6 +1049,11 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!user) return;
     const query = req.query.status;
     const filter: views.UserFilter = query === 'activated' || query === 'not-activated' ? query : 'all';
+    // A filter the page does not know (a hand-edited or old link) is said, not silently ignored.
+    const unknown: views.Notice | undefined =
+      query === undefined || filter !== 'all'
+        ? undefined
+        : { kind: 'error', text: `There is no filter "${String(query)}": showing all users.` };
     // factorkit only knows users who ever enrolled; everyone else is "Not activated".
     const statusById = new Map<string, string>();
     let cursor: string | undefined;
@@ -1007,7 +1070,7 @@ export function createExampleApp(options: ExampleAppOptions) {
         createdAt: u.createdAt,
       }))
       .filter((row) => filter === 'all' || row.activated === (filter === 'activated'));
-    res.send(views.usersPage(ctx(req, res, user), filter, rows));
+    res.status(unknown ? 400 : 200).send(views.usersPage(ctx(req, res, user), filter, rows, unknown));
   });
 
   // Support: what an admin sees and does for one user who lost their phone or locked
@@ -1102,38 +1165,28 @@ export function createExampleApp(options: ExampleAppOptions) {
     });
   }
 
+  /**
+   * The second step's buttons: a voice factor whose last code in this sign-in came by SMS (calls
+   * unanswered) says it texts, because factorkit sends the next one by SMS too.
+   */
+  async function secondStepMethods(req: Request, userId: string): Promise<views.SignInMethod[]> {
+    const last = req.session.signInCode;
+    return (await deliveredMethods(userId)).map((method) =>
+      last?.userId === userId && last.factorId === method.factorId && last.sentBy && last.sentBy !== method.channel
+        ? { ...method, sendsBy: last.sentBy }
+        : method,
+    );
+  }
+
   const resendInSeconds = (pending: PendingDelivered) => Math.max(0, Math.ceil((pending.resendAt - clock()) / 1000));
   const resendCooldownMs = options.delivery?.resendCooldownMs ?? DEFAULT_DELIVERY_RESEND_COOLDOWN_MS;
 
-  /** Why a code (or approval request) was not sent. */
-  function sendRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
-    if (result.reason === 'rate-limited') {
-      // The cooldown is seconds; the daily caps can be hours: then another method is the way in.
-      const seconds = Math.ceil(result.retryAfterMs / 1000);
-      return {
-        kind: 'error',
-        text:
-          seconds <= 120
-            ? `Too many codes asked for: wait ${seconds} seconds before asking for a new one.`
-            : `Too many codes asked for: no new one for about ${aboutTime(seconds)}. Use another method (an authenticator app or a backup code).`,
-      };
-    }
-    if (result.reason === 'locked' || result.reason === 'hard-locked') return failureNotice(result, '');
-    return { kind: 'error', text: 'We could not send a code to that method. Reload the page and try again.' };
-  }
-
-  /**
-   * Why no approval request went out: after requests left unanswered or denied in a row (push
-   * fatigue), or too many in a day, factorkit pauses them until the user signs in another way.
-   */
-  function approvalRefusal(result: RateLimited | TwoFactorFailure): views.Notice {
-    if (result.reason !== 'rate-limited') return sendRefusal(result);
-    return {
-      kind: 'error',
-      text:
-        `No more approval requests for now (about ${aboutTime(Math.ceil(result.retryAfterMs / 1000))}): too many were ` +
-        'denied or left unanswered. Use another method; signing in with it allows requests again.',
-    };
+  /** A refused send; a long wait (the hour's or the day's cap) points to another way in meanwhile. */
+  function sendRefusal(req: Request, result: RateLimited | TwoFactorFailure): views.Notice {
+    const said = say(req, result);
+    if (result.reason !== 'rate-limited' || result.retryAfterMs <= 120_000) return said;
+    const other = 'Meanwhile, use another method: an authenticator app, another of your methods or a backup code.';
+    return { ...said, extra: { kind: 'error', text: other, lang: 'en' } };
   }
 
   /**
@@ -1194,10 +1247,11 @@ export function createExampleApp(options: ExampleAppOptions) {
     // A signed-in session of an account with a delivered factor has passed a second factor: its
     // codes come from their own allowance, which a password-only attacker cannot use up (E5).
     const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession: true }));
-    req.session.flash =
-      isNotice(sent) || !sent.ok
-        ? (isNotice(sent) ? sent : sendRefusal(sent)).text
-        : `We sent a code to ${method.maskedDestination}.`;
+    req.session.flash = isNotice(sent)
+      ? sent
+      : sent.ok
+        ? `We sent a code to ${method.maskedDestination}.`
+        : sendRefusal(req, sent);
     res.redirect(back);
   });
 
@@ -1217,13 +1271,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     const destination = text(req.body, 'destination').trim();
     const begun = await sending(() => twoFactor.beginEnrollment(user.id, { channel, destination }));
     if (isNotice(begun) || !begun.ok) {
-      const notice = isNotice(begun) ? begun : sendRefusal(begun);
+      const notice = isNotice(begun) ? begun : sendRefusal(req, begun);
       return res.status(400).send(views.addDeliveredPage(ctx(req, res, user), { channel, destination }, notice));
     }
     req.session.deliveredEnrollment = {
       userId: user.id,
       factorId: begun.factorId,
       channel,
+      sentBy: channel,
       maskedDestination: begun.maskedDestination,
       resendAt: clock() + resendCooldownMs,
     };
@@ -1272,7 +1327,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (!pending) return res.redirect('/profile');
     const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: pending.factorId }));
     if (isNotice(sent) || !sent.ok)
-      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
+      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(req, sent));
     req.session.deliveredEnrollment = { ...pending, resendAt: clock() + resendCooldownMs };
     req.session.flash = 'We sent a new code.';
     res.redirect('/2fa/delivered/confirm');
@@ -1290,7 +1345,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     // Signed in with a second factor already: the trusted sessions' allowance (E5).
     const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession: true }));
     if (isNotice(sent) || !sent.ok)
-      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(sent));
+      return sendConfirmPage(req, res, user, pending, isNotice(sent) ? sent : sendRefusal(req, sent));
     req.session.flash = `We sent a code to ${method.maskedDestination}: enter it as the code from a current method.`;
     res.redirect('/2fa/delivered/confirm');
   });
@@ -1312,22 +1367,10 @@ export function createExampleApp(options: ExampleAppOptions) {
         req.session.flash = 'That confirmation is no longer pending: add the address again.';
         return res.redirect('/profile');
       }
-      if (result.reason === 'expired') {
-        return sendConfirmPage(req, res, user, pending, {
-          kind: 'error',
-          text: 'That code has expired or was tried too often: ask for a new code below.',
-        });
-      }
-      if (result.reason === 'current-code-required') {
-        return sendConfirmPage(req, res, user, pending, {
-          kind: 'error',
-          text: '2FA is on: enter a code from one of your current methods (or a backup code) as well.',
-        });
-      }
       const notice =
-        currentCode.trim() === ''
-          ? await deliveredRefusalNotice(user.id, result)
-          : await twoCodesRefusalNotice(user.id, result);
+        currentCode.trim() === '' || result.reason === 'current-code-required'
+          ? await refusal(req, user.id, result, pending.sentBy ?? pending.channel)
+          : await twoCodesRefusal(req, user.id, result, `the code we sent to ${pending.maskedDestination}`);
       return sendConfirmPage(req, res, user, pending, notice);
     }
     delete req.session.deliveredEnrollment;
@@ -1340,26 +1383,6 @@ export function createExampleApp(options: ExampleAppOptions) {
     req.session.flash = `Added ${pending.maskedDestination}: you can now sign in with it.`;
     res.redirect('/profile');
   });
-
-  /** A refused delivered code, at sign-in or confirmation. */
-  async function deliveredRefusalNotice(userId: string, failure: TwoFactorFailure): Promise<views.Notice> {
-    if (failure.reason === 'invalid' || failure.reason === 'replayed' || failure.reason === 'malformed') {
-      if ((await twoFactor.throttleStatus(userId)).hardLocked)
-        return failureNotice({ ok: false, reason: 'hard-locked' }, '');
-      return {
-        kind: 'error',
-        text:
-          'That code is not right, or it was already used. Enter the newest code we sent, or ask for a new one.' +
-          (failure.retryAfterMs
-            ? ` Too many wrong codes: wait ${Math.ceil(failure.retryAfterMs / 1000)} seconds.`
-            : ''),
-      };
-    }
-    if (failure.reason === 'expired') {
-      return { kind: 'error', text: 'That code has expired or was tried too often: ask for a new code below.' };
-    }
-    return refusalNotice(userId, failure, '');
-  }
 
   async function pendingSignIn(req: Request, res: Response): Promise<User | undefined> {
     const user = await pendingUser(req);
@@ -1391,6 +1414,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     const method = (await deliveredMethods(user.id)).find((m) => m.factorId === text(req.body, 'factorId'));
     if (!method || method.channel === 'telegram') return res.redirect('/login/2fa');
     const kept = req.session.signInCode;
+    // A first ask in this sign-in has sent nothing yet (`sentBy` unset), whatever comes of it.
     const pending: PendingDelivered =
       kept && kept.userId === user.id && kept.factorId === method.factorId
         ? kept
@@ -1401,11 +1425,11 @@ export function createExampleApp(options: ExampleAppOptions) {
     const trustedSession = isKnownBrowser(req, options.sessionSecret, user.id);
     const sent = await sending(() => twoFactor.sendCode(user.id, { factorId: method.factorId, trustedSession }));
     if (isNotice(sent) || !sent.ok)
-      return sendDeliveredSignInPage(req, res, pending, isNotice(sent) ? sent : sendRefusal(sent));
+      return sendDeliveredSignInPage(req, res, pending, isNotice(sent) ? sent : sendRefusal(req, sent));
     // A voice factor's code may come by SMS instead (unanswered calls): the page says which.
     req.session.signInCode = {
       ...pending,
-      channel: isChannel(sent.channel) ? sent.channel : pending.channel,
+      sentBy: isChannel(sent.channel) ? sent.channel : pending.channel,
       resendAt: clock() + resendCooldownMs,
     };
     res.redirect('/login/2fa/code');
@@ -1431,9 +1455,14 @@ export function createExampleApp(options: ExampleAppOptions) {
         await regenerate(req);
         return res.redirect('/login');
       }
-      return sendDeliveredSignInPage(req, res, pending, await deliveredRefusalNotice(user.id, result));
+      return sendDeliveredSignInPage(
+        req,
+        res,
+        pending,
+        await refusal(req, user.id, result, pending.sentBy ?? pending.channel),
+      );
     }
-    await completeSignIn(req, res, user, `a code sent by ${pending.channel}`);
+    await completeSignIn(req, res, user, `a code sent by ${pending.sentBy ?? pending.channel}`);
     res.redirect('/profile');
   });
 
@@ -1450,8 +1479,8 @@ export function createExampleApp(options: ExampleAppOptions) {
           views.secondFactorPage(
             ctx(req, res),
             user.username,
-            isNotice(requested) ? requested : approvalRefusal(requested),
-            await deliveredMethods(user.id),
+            isNotice(requested) ? requested : say(req, requested, 'approval'),
+            await secondStepMethods(req, user.id),
           ),
         );
     }
@@ -1488,12 +1517,8 @@ export function createExampleApp(options: ExampleAppOptions) {
       );
     }
     delete req.session.signInApproval;
-    const messages = {
-      denied: 'The sign-in was denied in Telegram. If that was not you, someone else has your password: change it.',
-      'hard-locked': 'Too many wrong codes: this account is locked. Contact support to unlock it.',
-      expired: 'The request in Telegram expired without an answer. Ask again, or use another method.',
-    };
-    req.session.flash = messages[status];
+    // Denied (also by a wrong number), locked or expired: said in the reader's language.
+    req.session.flash = say(req, { status });
     res.redirect('/login/2fa');
   });
 

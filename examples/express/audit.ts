@@ -3,7 +3,8 @@
 // appends these to a store that the web process cannot rewrite (a log service, an append-only
 // table). factorkit's events never carry a code or a secret, and each entry is built field by
 // field from the event rather than stored whole, so the log holds exactly what the page shows.
-import type { CodeCheckOperation, TwoFactorEvent } from 'factorkit';
+import type { CodeCheckOperation, FactorType, TwoFactorEvent } from 'factorkit';
+import { formatWait } from 'factorkit/messages';
 
 export interface AuditEntry {
   /** Unix ms, from the event. */
@@ -37,17 +38,28 @@ const METHODS: Record<string, string> = {
 /** What a page calls a proof of this method; a factor type it does not know by its type. */
 const methodName = (method: string): string => METHODS[method] ?? `${method} proof`;
 
-/** What an event means, in words. Every event type is listed, so a new one fails to compile here. */
-export function describeEvent(event: TwoFactorEvent): string {
+/** A factor by its type, when the page does not know its kind ("E-mail", "Passkey"). */
+const FACTOR_TYPES: Record<FactorType, string> = {
+  totp: 'Authenticator app',
+  delivered: 'Code-by-message method',
+  webauthn: 'Security key or passkey',
+};
+const factorType = (type: FactorType): string => FACTOR_TYPES[type] ?? `${type} factor`;
+
+/**
+ * What an event means, in words. Every event type is listed, so a new one fails to compile here.
+ * `kind` names an added factor ("E-mail", "Security key"), which the event gives by type only.
+ */
+export function describeEvent(event: TwoFactorEvent, kind?: string): string {
   switch (event.type) {
     case 'enabled':
       return '2FA turned on';
     case 'disabled':
       return '2FA turned off by the user';
     case 'factor-added':
-      return `Authenticator app ${event.factorId} added`;
+      return `${kind ?? factorType(event.factorType)} ${event.factorId} added`;
     case 'factor-removed':
-      return `Authenticator app ${event.factorId} removed`;
+      return `${kind ?? factorType(event.factorType)} ${event.factorId} removed`;
     case 'device-remembered':
       return `Browser ${event.deviceId} remembered: it may skip the second step`;
     case 'device-forgotten':
@@ -57,7 +69,7 @@ export function describeEvent(event: TwoFactorEvent): string {
     case 'backup-code-used':
       return `Backup code used; ${event.remaining} left`;
     case 'locked-out':
-      return `Too many wrong codes: locked for ${Math.ceil(event.retryAfterMs / 1000)} s`;
+      return `Too many wrong codes: locked for ${formatWait(event.retryAfterMs)}`;
     case 'hard-locked':
       return `Locked until support unlocks it, after ${event.failures} wrong codes in a row`;
     case 'replay-refused':
@@ -93,16 +105,20 @@ function capitalise(text: string): string {
 
 export class AuditLog {
   readonly #byUser = new Map<string, AuditEntry[]>();
+  /** The kind of each factor seen added, to name it again when it is removed. */
+  readonly #kinds = new Map<string, string>();
 
   constructor(private readonly entriesPerUser = DEFAULT_ENTRIES_PER_USER) {}
 
-  record(event: TwoFactorEvent): void {
+  record(event: TwoFactorEvent, kind?: string): void {
+    if (event.type === 'factor-added' && kind) this.#kinds.set(event.factorId, kind);
+    const known = 'factorId' in event ? this.#kinds.get(event.factorId) : undefined;
     let entries = this.#byUser.get(event.userId);
     if (!entries) {
       entries = [];
       this.#byUser.set(event.userId, entries);
     }
-    entries.push({ at: event.at, type: event.type, detail: describeEvent(event) });
+    entries.push({ at: event.at, type: event.type, detail: describeEvent(event, kind ?? known) });
     // Bounded, so a stream of wrong codes against one account cannot grow memory without end.
     if (entries.length > this.entriesPerUser) entries.splice(0, entries.length - this.entriesPerUser);
   }

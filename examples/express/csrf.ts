@@ -16,12 +16,11 @@ function matches(expected: string | undefined, actual: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Refuses any state-changing request whose form does not carry this session's token. */
-export function requireCsrfToken(req: Request, res: Response, next: NextFunction): void {
-  const body = req.body as Record<string, unknown> | undefined;
-  if (req.method === 'GET' || req.method === 'HEAD' || matches(req.session.csrfToken, body?._csrf)) {
-    next();
-    return;
-  }
-  res.status(403).type('text/plain').send('Invalid or missing CSRF token. Reload the page and try again.');
+/** Refuses (with `refuse`'s page) any state-changing request whose form does not carry this session's token. */
+export function requireCsrfToken(refuse: (req: Request, res: Response) => void) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (req.method === 'GET' || req.method === 'HEAD' || matches(req.session.csrfToken, body?._csrf)) next();
+    else refuse(req, res);
+  };
 }

@@ -217,7 +217,7 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     await submitCode(page, wrong, 'Verify');
     expect(await textOf(page, '[role=alert]')).toContain('not right');
     await andWait(page, page.getByRole('button', { name: 'Send a new code' }).click());
-    expect(await textOf(page, '[role=alert]')).toMatch(/wait \d+ seconds/);
+    expect(await textOf(page, '[role=alert]')).toMatch(/Wait \d+ seconds before asking for a new one/);
     expect(mailsTo(address)).toHaveLength(2);
     await shot(page, 'resend-cooldown');
 
@@ -270,12 +270,12 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
       await andWait(attacker, attacker.getByRole('button', { name: /^E-mail me a code at / }).click());
       if ((await attacker.locator('[role=alert]').count()) === 0) continue;
       const text = (await textOf(attacker, '[role=alert]')) ?? '';
-      // The hour's cap: "about 55 minutes"; the day's: "about 23 hours".
-      const minutes = /about (\d+) minutes/.exec(text)?.[1];
+      // The hour's cap: "Wait 55 minutes"; the day's: "Wait 23 hours".
+      const minutes = /Wait (\d+) minutes/.exec(text)?.[1];
       if (minutes === undefined) refusal = text;
       else advance(Number(minutes) * 60_000);
     }
-    expect(refusal).toMatch(/no new one for about \d+ hours\. Use another method/);
+    expect(refusal).toMatch(/Wait \d+ hours before asking for a new one\. Meanwhile, use another method/);
     await shot(attacker, 'attacker-refused-for-the-day');
     // Ten codes went to the address today (the enrolment's, the user's sign-in and the attacker's), no more.
     const sentToday = mailsTo(address).length;
@@ -378,7 +378,7 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     const denied = await newestOnOutbox(phone, 'telegram', chatId);
     await andWait(phone, denied.getByRole('button', { name: 'Deny' }).click());
     await page.waitForURL(/\/login\/2fa$/, { timeout: WAIT_MS });
-    expect(await textOf(page, 'p[role=status]')).toContain('denied');
+    expect(await textOf(page, 'p[role=alert]')).toContain('denied');
     await page.goto('/profile');
     expect(pathOf(page)).toBe('/login/2fa');
     await shot(page, 'approval-denied');
@@ -394,7 +394,7 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
       'Not the number on the sign-in page: the sign-in was denied.',
     );
     await page.waitForURL(/\/login\/2fa$/, { timeout: WAIT_MS });
-    expect(await textOf(page, 'p[role=status]')).toContain('denied');
+    expect(await textOf(page, 'p[role=alert]')).toContain('denied');
     await shot(page, 'approval-wrong-number');
     // Denied, wrong number, and one left waiting: three in a row, so the next one is refused.
     advance(DELIVERY.resendCooldownMs);
@@ -403,7 +403,7 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     await andWait(page, page.getByRole('button', { name: 'Use another method' }).click());
     advance(DELIVERY.resendCooldownMs);
     await andWait(page, page.getByRole('button', { name: /^Approve in Telegram/ }).click());
-    expect(await textOf(page, '.notice.error')).toContain('No more approval requests for now');
+    expect(await textOf(page, '.notice.error')).toContain('Too many approval requests');
     await shot(page, 'approval-paused');
 
     // The approve and deny tokens never reach the log or the audit trail.

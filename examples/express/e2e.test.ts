@@ -178,9 +178,11 @@ describe('Express example in Chromium', () => {
     await shot(page, 'enable-2fa-qr');
     const codeAt = (ms: number) => totp.generate({ timestamp: ms });
 
-    // A wrong code: refused with the phone-clock hint.
+    // A wrong code: the first is taken for a typo; the second one gets the phone-clock hint.
     const valid = new Set([codeAt(nowMs - PERIOD_MS), codeAt(nowMs), codeAt(nowMs + PERIOD_MS)]);
     const wrong = ['000000', '111111', '222222', '333333'].find((code) => !valid.has(code))!;
+    await submitCode(page, wrong, 'Check');
+    expect(await textOf(page, '[role=alert]')).toBe('That code is not right. Check it and try again.');
     await submitCode(page, wrong, 'Check');
     expect(await textOf(page, '[role=alert]')).toContain('automatic date and time');
     await shot(page, 'enable-2fa-wrong-code');
@@ -337,10 +339,10 @@ describe('Express example in Chromium', () => {
       expect(await alert()).not.toContain('Too many');
     }
     await submitCode(page, wrongCode(oldApp), 'Verify');
-    expect(await alert()).toContain('Too many wrong codes: wait 1 seconds');
+    expect(await alert()).toContain('Too many wrong codes: wait 1 second before you try again.');
     // During the pause even the right code is refused, unseen and uncounted.
     await submitCode(page, oldApp.generate({ timestamp: nowMs }), 'Verify');
-    expect(await alert()).toContain('Too many wrong codes. Wait 1 seconds');
+    expect(await alert()).toContain('Too many wrong codes. Wait 1 second, then try again.');
     nowMs += 1_000;
     await submitCode(page, wrongCode(oldApp), 'Verify');
     expect(await alert()).toContain('wait 2 seconds');
@@ -395,7 +397,7 @@ describe('Express example in Chromium', () => {
       form: { _csrf: await csrfTokenOn(page), code: newApp.generate({ timestamp: nowMs }) },
     });
     expect(withoutCurrent.status()).toBe(400);
-    expect(await withoutCurrent.text()).toContain('enter a code from your current app as well');
+    expect(await withoutCurrent.text()).toContain('also enter a code from a sign-in method you already have');
     const currentCodeField = page.getByLabel('A code from your current app or a backup code');
     await page.locator('#code').fill(newApp.generate({ timestamp: nowMs }));
     await currentCodeField.fill(wrongCode(oldApp));
@@ -510,7 +512,8 @@ describe('Express example in Chromium', () => {
     expect(await manualKey(page)).toBe(firstKey);
     const firstApp = authenticator(firstKey);
     await submitCode(page, wrongCode(firstApp), 'Check');
-    expect(await textOf(page, '[role=alert]')).toContain('automatic date and time');
+    expect(await textOf(page, '[role=alert]')).toContain('Check it and try again');
+    expect(await textOf(page, '[role=alert]')).not.toContain('clock');
     expect(await page.locator('#qr svg').count()).toBe(1);
     expect(await manualKey(page)).toBe(firstKey);
     await shot(page, 'enable-wrong-code-keeps-qr');

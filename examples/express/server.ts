@@ -8,12 +8,14 @@
 //   which signs everyone out on restart).
 //   ADMIN_USERS=alice,bob: the user names allowed on the admin pages (All users, support);
 //   none when unset. Each must also turn 2FA on for their own account before those pages open.
+//   DEMO_SHORT_LIMITS=1 lowers factorkit's throttle and delivery limits (app.ts, SHORT_LIMITS) so
+//   that the pauses, the hard lock ("contact support") and the send caps show in minutes.
 //   The demo also starts its own SMTP server on a free port of 127.0.0.1 (mail.ts) and sends the
 //   e-mail codes there with nodemailer; /dev/outbox shows them, and the SMS, Telegram messages and
 //   calls that a real app would send through its providers (outbox.ts). Nothing leaves the machine.
 import { randomBytes } from 'node:crypto';
 import { type Keyring, isFactorkitError, keyringFromEnv } from 'factorkit';
-import { createExampleApp } from './app.js';
+import { SHORT_LIMITS, createExampleApp } from './app.js';
 import { createMailSender, startMailServer } from './mail.js';
 import { createOutbox } from './outbox.js';
 import { openStorage } from './storage.js';
@@ -61,6 +63,7 @@ const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT must be a port number (0-65535).');
 
 const adminUsernames = readAdminUsernames();
+const shortLimits = process.env.DEMO_SHORT_LIMITS === '1';
 const storage = await openStorage(process.env.DATABASE_URL);
 const ISSUER = 'factorkit example';
 // The stand-in providers and their /dev/outbox page, in the in-memory mode only: the page shows
@@ -83,6 +86,7 @@ const { app } = createExampleApp({
   sessionSecret: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
   adminUsernames,
   issuer: ISSUER,
+  ...(shortLimits ? SHORT_LIMITS : {}),
   // The demo's stand-in providers, and the /dev/outbox page that shows what they "sent".
   ...(demo ? { outbox: { outbox: demo.outbox, smtpPort: demo.mailServer.port } } : {}),
   // Security keys and passkeys need a host name (browsers refuse them on an IP address): the
@@ -116,6 +120,11 @@ const server = app.listen(port, '127.0.0.1', () => {
           `http://127.0.0.1:${actualPort}/dev/outbox (e-mail goes over SMTP to the demo's own server on 127.0.0.1:${demo.mailServer.port}).`
       : 'No outbox with DATABASE_URL: e-mail, Telegram, SMS and voice factors are offered in the in-memory mode only.',
   );
+  if (shortLimits) {
+    console.log(
+      'DEMO_SHORT_LIMITS=1: the 6th wrong code in a row locks the account until support unlocks it; 3 codes an hour.',
+    );
+  }
   console.log(
     adminUsernames.length > 0
       ? `Admins (ADMIN_USERS): ${adminUsernames.join(', ')}.`
@@ -126,6 +135,7 @@ server.on('error', (error) => fail(`Cannot listen on 127.0.0.1:${port}: ${error.
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    console.log(`${signal}: stopping.`);
     server.close();
     server.closeAllConnections();
     demo?.mailSender.close();

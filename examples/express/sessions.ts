@@ -1,7 +1,20 @@
 // Which sessions belong to which user, so that enabling 2FA can end every OTHER session of that
 // user: a session stolen before 2FA was turned on must not survive it. express-session has no
 // such index, so the app keeps one next to the session store.
-import type { Store } from 'express-session';
+//
+// An ended session is not simply deleted: it is replaced by a marker holding only why it ended,
+// so that its browser, on its next request (a reload, a form sent again), lands on the log-in
+// page saying so instead of a bare log-in page or a CSRF refusal (see `endedSessions` in app.ts).
+import type { SessionData, Store } from 'express-session';
+
+/** Why a session was ended from elsewhere: the factorkit event that ended it. */
+export type EndedBecause =
+  | 'enabled'
+  | 'factor-added'
+  | 'factor-removed'
+  | 'backup-codes-regenerated'
+  | 'disabled'
+  | 'reset-by-admin';
 
 export class UserSessionIndex {
   readonly #sessionIds = new Map<string, Set<string>>();
@@ -23,18 +36,23 @@ export class UserSessionIndex {
     if (ids?.size === 0) this.#sessionIds.delete(userId);
   }
 
-  /** Destroys every session of `userId` except `keepSessionId`; returns how many were ended. */
-  async endOtherSessions(userId: string, keepSessionId: string | undefined): Promise<number> {
+  /** Ends every session of `userId` except `keepSessionId`, each left as a marker of why; returns how many. */
+  async endOtherSessions(userId: string, keepSessionId: string | undefined, because: EndedBecause): Promise<number> {
     const ids = [...(this.#sessionIds.get(userId) ?? [])].filter((id) => id !== keepSessionId);
-    await Promise.all(
-      ids.map(
-        (id) =>
-          new Promise<void>((resolve, reject) => {
-            this.store.destroy(id, (error?: unknown) => (error ? reject(error) : resolve()));
-          }),
-      ),
-    );
+    await Promise.all(ids.map((id) => this.#markEnded(id, because)));
     for (const id of ids) this.remove(userId, id);
     return ids.length;
+  }
+
+  /** Replaces the session by `{ endedBecause }` alone: nothing of the signed-in state is left in it. */
+  async #markEnded(sessionId: string, because: EndedBecause): Promise<void> {
+    const session = await new Promise<SessionData | null | undefined>((resolve, reject) =>
+      this.store.get(sessionId, (error: unknown, data?: SessionData | null) => (error ? reject(error) : resolve(data))),
+    );
+    if (!session) return;
+    const marker = { cookie: session.cookie, endedBecause: because } as SessionData;
+    await new Promise<void>((resolve, reject) =>
+      this.store.set(sessionId, marker, (error?: unknown) => (error ? reject(error) : resolve())),
+    );
   }
 }

@@ -1,42 +1,60 @@
 // Every page of the example as a plain function returning escaped HTML (see html.ts).
 import type { FactorSummary, RememberedDeviceSummary, ThrottleStatus, TwoFactorStatus } from 'factorkit';
+import { formatWait } from 'factorkit/messages';
 import type { AuditEntry } from './audit.js';
 import { html, trusted, type SafeHtml } from './html.js';
+import { LANGUAGES, type Language } from './i18n.js';
 import type { ReceivedMail } from './mail.js';
 import type { PhoneEntry } from './outbox.js';
 
 export interface PageContext {
   csrfToken: string;
+  /** The language of factorkit's messages, picked with the header's switch. */
+  lang: Language;
+  /** This page's path, where the language switch comes back to. */
+  path: string;
+  /** Password accepted, second step owed: the header offers neither "Log in" nor "Sign up". */
+  pending?: boolean;
   /** Per-response CSP nonce for the one inline script and the stylesheet. */
   nonce: string;
   username?: string;
   /** Whether the signed-in user may see the admin pages (only then are they linked). */
   isAdmin?: boolean;
-  flash?: string;
+  flash?: string | Notice;
   /** The demo's outbox page is mounted (npm start): linked from every page. */
   demoOutbox?: boolean;
   /** Security keys and passkeys (webauthn-views.ts): shown after the page's own content. */
   webauthn?: SafeHtml;
 }
 
-export type Notice = { kind: 'error' | 'info'; text: string };
+/** A message on a page; `lang` when it is in another language than the page (factorkit/messages). */
+export type Notice = { kind: 'error' | 'info'; text: string; lang?: Language; extra?: Notice };
 
+// Narrow screens (375 px) never scroll sideways: everything wraps, long words break, and a wide
+// table scrolls inside itself instead of widening the page.
 const STYLE = `
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
-header { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ddd; margin-bottom: 1rem; }
-header nav { margin-left: auto; display: flex; gap: .75rem; align-items: baseline; }
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
+main { overflow-wrap: anywhere; }
+header { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: baseline; border-bottom: 1px solid #ddd; margin-bottom: 1rem; }
+header nav { display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: baseline; }
+header nav > * { white-space: nowrap; }
+#account { margin-left: auto; }
+#languages { flex-basis: 100%; justify-content: flex-end; font-size: .875rem; }
 form.inline { display: inline; }
 label { display: block; margin: .75rem 0 .25rem; }
-input[type=text], input[type=password] { font: inherit; padding: .35rem .5rem; width: 16rem; }
-button { font: inherit; padding: .35rem .9rem; margin-top: .75rem; cursor: pointer; }
+input[type=text], input[type=password], input[type=email], input[type=tel] { font: inherit; padding: .35rem .5rem; width: 16rem; max-width: 100%; box-sizing: border-box; }
+button { font: inherit; padding: .35rem .9rem; margin-top: .75rem; cursor: pointer; max-width: 100%; }
+header button { margin-top: 0; }
 .notice { padding: .5rem .75rem; border-radius: 4px; }
 .error { background: #fde8e8; border: 1px solid #e0a0a0; }
 .info { background: #e8f1fd; border: 1px solid #a0bfe0; }
-#qr svg { width: 220px; height: 220px; }
-code, .codes { font-family: ui-monospace, monospace; }
+#qr svg { width: 220px; height: 220px; max-width: 100%; }
+code, .codes, pre { font-family: ui-monospace, monospace; }
+pre { white-space: pre-wrap; }
 /* A plain list: numbers in front of the codes would read as part of them. */
 .codes { font-size: 1.15rem; list-style: none; padding-left: 0; }
-table { border-collapse: collapse; } td, th { padding: .25rem .75rem; border-bottom: 1px solid #eee; text-align: left; }
+table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
+td, th { padding: .25rem .75rem; border-bottom: 1px solid #eee; text-align: left; overflow-wrap: normal; }
 h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 `;
 
@@ -48,7 +66,7 @@ export function layout(
   /** Reload the page every this many seconds (the page waiting for a Telegram approval). */
   refreshSeconds?: number,
 ): string {
-  const flash = ctx.flash ? { kind: 'info' as const, text: ctx.flash } : undefined;
+  const flash = typeof ctx.flash === 'string' ? { kind: 'info' as const, text: ctx.flash } : ctx.flash;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -61,22 +79,44 @@ ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">`
 <body>
 <header>
   <strong>factorkit example</strong>
-  <nav>${
-    ctx.username
-      ? html`<a href="/profile">Profile</a> ${ctx.isAdmin ? html`<a href="/users">All users</a> ` : ''}
-    <span>Signed in as <b id="whoami">${ctx.username}</b></span>
-    <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`
-      : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`
-  }${ctx.demoOutbox ? html` <a href="/dev/outbox" id="outbox-link">Outbox (demo)</a>` : ''}</nav>
+  <nav id="account" aria-label="Account">${account(ctx)}${ctx.demoOutbox ? html` <a href="/dev/outbox" id="outbox-link">Outbox (demo)</a>` : ''}</nav>
+  <nav id="languages" aria-label="Language of messages">${LANGUAGES.map(([code, name]) =>
+    code === ctx.lang
+      ? html`<b lang="${code}" aria-current="true">${name}</b>`
+      : html`<a lang="${code}" hreflang="${code}" href="/lang/${code}?back=${encodeURIComponent(ctx.path)}">${name}</a>`,
+  )}</nav>
 </header>
 <main>
 <h1>${title}</h1>
-${[flash, notice].map((n) => (n ? html`<p class="notice ${n.kind}" role="${n.kind === 'error' ? 'alert' : 'status'}">${n.text}</p>` : ''))}
+${[flash, notice].map((n) => (n ? noticeHtml(n) : ''))}
 ${body}
 ${ctx.webauthn ?? ''}
 </main>
 </body>
 </html>`.value;
+}
+
+/** The header's links: who is signed in, or the way in; nothing of either during the second step. */
+function account(ctx: PageContext): SafeHtml {
+  if (ctx.username) {
+    return html`<a href="/profile">Profile</a> ${ctx.isAdmin ? html`<a href="/users">All users</a> ` : ''}
+    <span>Signed in as <b id="whoami">${ctx.username}</b></span>
+    <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`;
+  }
+  return ctx.pending
+    ? html`<span id="signing-in">Signing in</span>`
+    : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`;
+}
+
+/** An error is an alert (read out at once), anything else a polite status. */
+function noticeHtml(notice: Notice): SafeHtml {
+  return html`<p class="notice ${notice.kind}" role="${notice.kind === 'error' ? 'alert' : 'status'}" aria-live="${
+    notice.kind === 'error' ? 'assertive' : 'polite'
+  }"${notice.lang ? html` lang="${notice.lang}"` : ''}>${notice.text}${
+    notice.extra
+      ? html` <span${notice.extra.lang ? html` lang="${notice.extra.lang}"` : ''}>${notice.extra.text}</span>`
+      : ''
+  }</p>`;
 }
 
 export function csrf(ctx: PageContext): SafeHtml {
@@ -96,7 +136,7 @@ export function signupPage(ctx: PageContext, notice?: Notice, username = ''): st
     'Sign up',
     html`<form method="post" action="/signup">${csrf(ctx)}
 <label for="username">User name (3 to 32 letters, digits, . _ -)</label>
-<input id="username" name="username" type="text" autocomplete="username" required value="${username}">
+<input id="username" name="username" type="text" autocomplete="username" required value="${username}" autofocus>
 <label for="password">Password (at least 10 characters)</label>
 <input id="password" name="password" type="password" autocomplete="new-password" required>
 <div><button type="submit">Sign up</button></div>
@@ -112,9 +152,9 @@ export function loginPage(ctx: PageContext, notice?: Notice, username = ''): str
     'Log in',
     html`<form method="post" action="/login">${csrf(ctx)}
 <label for="username">User name</label>
-<input id="username" name="username" type="text" autocomplete="username" required value="${username}">
+<input id="username" name="username" type="text" autocomplete="username" required value="${username}"${username ? '' : trusted(' autofocus')}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required${username ? trusted(' autofocus') : ''}>
 <div><button type="submit">Log in</button></div>
 </form>
 <p>No account yet? <a href="/signup">Sign up</a>.</p>`,
@@ -188,7 +228,7 @@ export function factorKind(factor: FactorSummary): string {
 
 function authenticatorRows(authenticators: FactorSummary[], removable: boolean): SafeHtml {
   return html`<table id="authenticators">
-<thead><tr><th>Authenticator app</th><th>Kind</th><th>Sends to</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
+<thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
 <tbody>${authenticators.map(
     (factor) =>
       html`<tr><td class="name">${factor.name}</td><td class="kind">${factorKind(factor)}</td><td class="destination">${
@@ -214,7 +254,7 @@ ${
     ? html`<p>Backup codes left: <b id="backup-codes-left">${view.remainingBackupCodes}</b></p>
 ${authenticatorRows(view.authenticators, true)}
 <ul>
-  <li><a href="/security">Security</a>: rename your authenticator apps, forget remembered browsers</li>
+  <li><a href="/security">Security</a>: rename your sign-in methods, forget remembered browsers</li>
   <li><a href="/2fa/add">Add an authenticator app</a> (a new phone: add it, then remove the old one)</li>
   ${deliveredLinks(view)}
   <li><a href="/2fa/backup-codes">Generate backup codes</a> (replaces all your current backup codes)</li>
@@ -243,15 +283,15 @@ export function securityPage(ctx: PageContext, view: SecurityView, notice?: Noti
   return layout(
     ctx,
     'Security',
-    html`<h2>Authenticator apps</h2>
+    html`<h2>Sign-in methods</h2>
 ${
   view.authenticators.length === 0
-    ? html`<p>No authenticator app: <a href="/2fa/enable">enable 2FA</a>.</p>`
+    ? html`<p>No sign-in method: <a href="/2fa/enable">enable 2FA</a>.</p>`
     : html`<table id="security-authenticators">
-<thead><tr><th>Name</th><th>Added</th><th>Last used</th><th></th></tr></thead>
+<thead><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th></th></tr></thead>
 <tbody>${view.authenticators.map((factor) => {
         const path = `/2fa/factors/${encodeURIComponent(factor.factorId)}`;
-        return html`<tr><td class="name">${factor.name}</td><td>${day(factor.createdAt)}</td><td>${
+        return html`<tr><td class="name">${factor.name}</td><td class="kind">${factorKind(factor)}</td><td>${day(factor.createdAt)}</td><td>${
           factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)
         }</td><td><form class="inline" method="post" action="${path}/rename">${csrf(ctx)}
 <input type="text" name="name" required maxlength="64" value="${factor.name}" aria-label="New name for ${factor.name}">
@@ -262,8 +302,8 @@ ${
 <p><a href="/2fa/add">Add an authenticator app</a></p>`
 }
 <h2>Remembered browsers</h2>
-<p>These browsers sign in with your password alone until the date shown. Adding or removing an
-authenticator app, or turning 2FA off, forgets all of them.</p>
+<p>These browsers sign in with your password alone until the date shown. Adding or removing a
+sign-in method, or turning 2FA off, forgets all of them.</p>
 ${
   view.devices.length === 0
     ? html`<p id="no-devices">No remembered browsers.</p>`
@@ -381,7 +421,7 @@ export function codeConfirmPage(
     options.title,
     html`<p>${options.intro}</p>
 <form method="post" action="${options.action}">${csrf(ctx)}
-${codeField('Code from your authenticator app or a backup code', false)}
+${codeField('A code from one of your sign-in methods, or a backup code', false)}
 <div><button type="submit">${options.button}</button></div>
 </form>
 ${
@@ -408,7 +448,7 @@ export interface UserRowView {
   createdAt: number;
 }
 
-export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowView[]): string {
+export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowView[], notice?: Notice): string {
   const filters: Array<[UserFilter, string]> = [
     ['all', 'All'],
     ['activated', 'Activated'],
@@ -433,6 +473,7 @@ export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowVie
     )}</tbody>
 </table>
 <p id="user-count">${rows.length} ${rows.length === 1 ? 'user' : 'users'}</p>`,
+    notice,
   );
 }
 
@@ -441,7 +482,7 @@ export interface SupportView {
   status: TwoFactorStatus;
   remainingBackupCodes: number;
   throttle: ThrottleStatus;
-  /** The active authenticator apps. */
+  /** The active factors: apps, delivered codes, security keys. */
   authenticators: FactorSummary[];
   /** Newest first. */
   audit: AuditEntry[];
@@ -455,7 +496,7 @@ export function supportPage(ctx: PageContext, view: SupportView, notice?: Notice
   const lock = hardLocked
     ? 'Locked: every code is refused until you unlock it'
     : retryAfterMs > 0
-      ? `Paused for ${Math.ceil(retryAfterMs / 1000)} more seconds after wrong codes`
+      ? `Paused for ${formatWait(retryAfterMs)} more after wrong codes`
       : 'Not locked';
   const twoFactorText =
     view.status === 'activated'
@@ -479,7 +520,7 @@ ${view.authenticators.length > 0 ? authenticatorRows(view.authenticators, false)
 <h2>Unlock</h2>
 ${
   failures > 0 || hardLocked || retryAfterMs > 0
-    ? html`<p>Clears the wrong codes and any lock. The user keeps their authenticator app and backup codes.</p>
+    ? html`<p>Clears the wrong codes and any lock. The user keeps their sign-in methods and backup codes.</p>
 <form method="post" action="${path}/unlock">${csrf(ctx)}<button type="submit">Unlock</button></form>`
     : html`<p>Nothing to unlock.</p>`
 }
@@ -487,8 +528,11 @@ ${
 ${
   view.status === 'not-activated'
     ? html`<p>2FA is off for this user: nothing to reset.</p>`
-    : html`<p>For a user who lost their phone and their backup codes: removes the authenticator app, the
-backup codes and any lock, and ends their sessions. They sign in with their password and set up 2FA again.</p>
+    : html`<p>For a user who lost their phone and their backup codes: removes ${
+        view.authenticators.length === 1
+          ? html`their ${factorKind(view.authenticators[0]!).toLowerCase()}`
+          : 'every sign-in method'
+      }, the backup codes and any lock, and ends their sessions. They sign in with their password and set up 2FA again.</p>
 <form method="post" action="${path}/reset">${csrf(ctx)}
 <label><input type="checkbox" name="identityChecked" value="yes" required> I have verified this person's identity out of band</label>
 <div><button type="submit">Reset 2FA</button></div>
@@ -512,8 +556,12 @@ ${
   );
 }
 
-export function errorPage(ctx: PageContext, title: string, message: string): string {
-  return layout(ctx, title, html`<p>${message}</p><p><a href="/">Home</a></p>`);
+/** A page that only says something; `alert` reads it out at once (a refused form). */
+export function errorPage(ctx: PageContext, title: string, message: string, alert = false): string {
+  const home = html`<p><a href="/">Home</a></p>`;
+  return alert
+    ? layout(ctx, title, home, { kind: 'error', text: message })
+    : layout(ctx, title, html`<p>${message}</p>${home}`);
 }
 
 // Delivered-code factors: e-mail, Telegram, SMS and voice. factorkit makes the codes; the app's
@@ -602,6 +650,8 @@ export function addDeliveredPage(ctx: PageContext, view: AddDeliveredView, notic
 
 export interface DeliveredCodeView {
   channel: Channel;
+  /** How the last code went out; unset when this page's ask sent nothing (refused). */
+  sentBy?: Channel | undefined;
   maskedDestination: string;
   /** Seconds until "Send a new code" is accepted again; 0 when it is now. */
   resendInSeconds: number;
@@ -610,8 +660,8 @@ export interface DeliveredCodeView {
 function resendForm(ctx: PageContext, action: string, view: DeliveredCodeView, factorId: string): SafeHtml {
   return html`<form method="post" action="${action}">${csrf(ctx)}
 <input type="hidden" name="factorId" value="${factorId}">
-<button type="submit">Send a new code</button> <span id="resend-wait">${
-    view.resendInSeconds > 0 ? `You can ask for a new code in ${view.resendInSeconds} seconds.` : ''
+<button type="submit">Send a new code</button> <span id="resend-wait" aria-live="polite">${
+    view.resendInSeconds > 0 ? `You can ask for a new code in ${formatWait(view.resendInSeconds * 1000)}.` : ''
   }</span>
 </form>`;
 }
@@ -631,7 +681,7 @@ export function confirmDeliveredPage(ctx: PageContext, view: ConfirmDeliveredVie
   return layout(
     ctx,
     'Enter the code we sent',
-    html`<p>We sent a code ${sentHow(view.channel, view.maskedDestination)}. Enter it to confirm that it reaches you.</p>
+    html`<p>We sent a code ${sentHow(view.sentBy ?? view.channel, view.maskedDestination)}. Enter it to confirm that it reaches you.</p>
 ${outboxHint(ctx)}
 <form method="post" action="/2fa/delivered/confirm">${csrf(ctx)}
 ${codeField('Code', true)}
@@ -665,6 +715,8 @@ export interface SignInMethod {
   factorId: string;
   channel: Channel;
   maskedDestination: string;
+  /** How its next code goes out when not by `channel`: a voice factor's SMS fallback. */
+  sendsBy?: Channel;
 }
 
 function methodButton(ctx: PageContext, method: SignInMethod): SafeHtml {
@@ -674,9 +726,10 @@ function methodButton(ctx: PageContext, method: SignInMethod): SafeHtml {
     sms: `Text me a code at ${method.maskedDestination}`,
     voice: `Call me at ${method.maskedDestination}`,
     telegram: `Approve in Telegram (chat ${method.maskedDestination})`,
-  }[method.channel];
+  }[method.sendsBy ?? method.channel];
+  const why = method.sendsBy === 'sms' ? ' (the calls went unanswered, so codes now come by text message)' : '';
   return html`<li><form method="post" action="${approval ? '/login/2fa/approve' : '/login/2fa/send'}">${csrf(ctx)}
-<input type="hidden" name="factorId" value="${method.factorId}"><button type="submit">${label}</button></form></li>`;
+<input type="hidden" name="factorId" value="${method.factorId}"><button type="submit">${label}</button>${why}</form></li>`;
 }
 
 export function signInMethods(ctx: PageContext, methods: SignInMethod[]): SafeHtml {
@@ -693,7 +746,11 @@ export function deliveredSignInPage(
   return layout(
     ctx,
     'Enter the code we sent',
-    html`<p>We sent a code ${sentHow(view.channel, view.maskedDestination)}. It works once.</p>
+    html`${
+      view.sentBy
+        ? html`<p id="code-sent">We sent a code ${sentHow(view.sentBy, view.maskedDestination)}. It works once.</p>`
+        : html`<p id="nothing-sent">No new code was sent (see above). A code we sent to <b class="masked-destination">${view.maskedDestination}</b> in the last minutes, by call or message, still works: enter it.</p>`
+    }
 ${outboxHint(ctx)}
 <form method="post" action="/login/2fa/code">${csrf(ctx)}
 ${codeField('Code', true)}
@@ -721,7 +778,7 @@ export function approvalWaitPage(ctx: PageContext, view: ApprovalWaitView, notic
     html`<p>We sent a sign-in request to your Telegram (chat <b class="masked-destination">${view.maskedDestination}</b>).
 In Telegram, press this number (any other one denies the sign-in):</p>
 <p class="codes" id="match-number" aria-label="Number to compare">${view.matchNumber}</p>
-<p id="approval-waiting" role="status">Waiting for your answer... This page moves on by itself (it checks every ${APPROVAL_POLL_SECONDS} seconds).</p>
+<p id="approval-waiting" role="status">Waiting for your answer... This page moves on by itself (it checks every ${formatWait(APPROVAL_POLL_SECONDS * 1000)}).</p>
 ${outboxHint(ctx)}
 <form method="post" action="/login/2fa/approve/cancel">${csrf(ctx)}<button type="submit">Use another method</button></form>`,
     notice,

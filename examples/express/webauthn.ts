@@ -5,6 +5,7 @@ import type { TwoFactor, TwoFactorFailure } from 'factorkit';
 import type { WebAuthnEnrollmentResult, WebAuthnOperations } from 'factorkit/webauthn';
 import type { Express, Request, Response } from 'express';
 import type { User, UserStore } from './users.js';
+import { say } from './i18n.js';
 import * as views from './views.js';
 import { addWebAuthnPage, webauthnForm, webauthnLinks } from './webauthn-views.js';
 
@@ -16,7 +17,8 @@ export interface WebAuthnRoutes {
   pendingUser(req: Request): Promise<User | null>;
   signIn(req: Request, user: User): Promise<void>;
   completeSignIn(req: Request, res: Response, user: User, how: string): Promise<void>;
-  failureNotice(failure: TwoFactorFailure, input: string): views.Notice;
+  /** A refusal as the page shows it, in the reader's language (factorkit/messages). */
+  refusal(req: Request, userId: string, failure: TwoFactorFailure): Promise<views.Notice>;
   log(line: string): void;
 }
 
@@ -83,7 +85,8 @@ export function mountWebAuthn(app: Express, r: WebAuthnRoutes): void {
     delete req.session.webauthnEnrollment;
     const what = pending.kind === 'passkey' ? 'Passkey' : 'Security key';
     if (!result.ok) {
-      req.session.flash = `${what} not added: ${r.failureNotice(result, currentCode).text}`;
+      const why = await r.refusal(req, user.id, result);
+      req.session.flash = { kind: 'error', text: `${what} not added.`, extra: why };
       return res.redirect('/security');
     }
     r.log(`User ${user.id} added a ${pending.kind}`);
@@ -103,7 +106,7 @@ export function mountWebAuthn(app: Express, r: WebAuthnRoutes): void {
       ? await twoFactor.verify(user.id, { webauthn: credential })
       : ({ ok: false, reason: 'malformed' } as const);
     if (!result.ok) {
-      req.session.flash = r.failureNotice(result, '').text;
+      req.session.flash = await r.refusal(req, user.id, result);
       return res.redirect('/login/2fa');
     }
     await r.completeSignIn(req, res, user, 'a security key or passkey');
@@ -118,7 +121,9 @@ export function mountWebAuthn(app: Express, r: WebAuthnRoutes): void {
     const result = await twoFactor.finishPasskeySignIn(credential as never, { challengeToken: token });
     const user = result.ok ? await r.users.findById(result.userId) : null;
     if (!result.ok || user === null) {
-      req.session.flash = result.ok ? 'That account no longer exists.' : r.failureNotice(result, '').text;
+      req.session.flash = result.ok
+        ? 'That account no longer exists.'
+        : { kind: 'error', text: 'Passkey sign-in refused.', extra: say(req, result) };
       return res.redirect('/login');
     }
     await r.signIn(req, user);
