@@ -42,12 +42,17 @@ export async function startSignIn<Ctx>(
   };
 }
 
+/** A user without a 2FA record (2FA turned off since the password step) holds no valid ticket. */
+function ticketRefusal(reason: 'ticket-used' | 'ticket-expired' | 'not-enrolled'): { reason: string } {
+  return { reason: reason === 'not-enrolled' ? 'ticket-invalid' : reason };
+}
+
 /** The request's pending ticket, in date and not yet redeemed, or the failure to answer. */
 async function pendingTicket<Ctx>(env: Env<Ctx>, request: Request): Promise<PendingTicket | Response> {
   const opened = await openTicket(env.sealer, env.jar.read(request, 'pending'), env.now());
   if (!opened.ok) return env.fail(request, opened);
   const usable = await env.twoFactor.checkSignInTicket(opened.ticket.userId, lifecycleTicket(opened.ticket));
-  if (!usable.ok) return env.fail(request, usable.reason === 'not-enrolled' ? { reason: 'ticket-invalid' } : usable);
+  if (!usable.ok) return env.fail(request, ticketRefusal(usable.reason));
   return opened.ticket;
 }
 
@@ -61,8 +66,7 @@ async function complete<Ctx>(
   remember = false,
 ): Promise<Response> {
   const redeemed = await env.twoFactor.redeemSignInTicket(ticket.userId, lifecycleTicket(ticket));
-  if (!redeemed.ok)
-    return env.fail(request, redeemed.reason === 'not-enrolled' ? { reason: 'ticket-invalid' } : redeemed);
+  if (!redeemed.ok) return env.fail(request, ticketRefusal(redeemed.reason));
   const headers = await establish(env, request, ctx, ticket.userId);
   const cookie = remember ? await rememberThisDevice(env, request, ticket.userId) : undefined;
   if (cookie !== undefined) headers.append('set-cookie', cookie);
