@@ -22,10 +22,23 @@ module.exports = [
     // factors) 1.1 KB more (29.75 KB): the target is missed by that much, and this ceiling
     // only keeps it from growing further. Issue 27's lifecycle gaps (pendingEnrollment, the
     // replaced enrollment's check, sessions-should-end, statusOf, label and name rules) added
-    // 1.1 KB (30.85 KB).
+    // 1.1 KB (30.85 KB), its single-use sign-in tickets (redeemSignInTicket, checkSignInTicket
+    // and the record's redeemedTickets) 0.65 KB more (31.5 KB).
     name: 'lifecycle, authenticator apps only: createTwoFactor, MemoryStore',
     path: 'dist/index.js',
     import: '{ createTwoFactor, MemoryStore }',
+    limit: '32 KB',
+    gzip: true,
+  },
+  {
+    // The web half over the lifecycle the app already bundles: the router, cookies, CSRF, the
+    // sealing of tickets and grants, every language of factorkit/messages (a failure answers in
+    // the request's language, so all five ship) and the QR encoder (the enrollment route answers
+    // the QR as SVG). Measured alone, so it includes what it shares with createTwoFactor
+    // (29.46 KB when it was added).
+    name: 'web half: createSecondStep (factorkit/http)',
+    path: 'dist/http.js',
+    import: '{ createSecondStep }',
     limit: '31 KB',
     gzip: true,
   },

@@ -34,6 +34,7 @@ export type {
   ActivationStatus,
 } from './types.js';
 export type { CodePurpose, DeliveryChannel } from './kernel/events.js';
+export type { SignInTicket, SignInTicketResult, SignInTicketOperations } from './sign-in-tickets.js';
 export type {
   FactorModule,
   FactorRecord,
