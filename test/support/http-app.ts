@@ -43,7 +43,6 @@ export interface App {
   secondStep: SecondStep<undefined>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any factor module of the app
 export function makeApp(extra: Partial<SecondStepOptions<undefined>> = {}, factors: FactorModule<any>[] = []): App {
   const clock = new Clock();
   const store = new MemoryStore();

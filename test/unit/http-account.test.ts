@@ -278,7 +278,9 @@ describe('bodies and headers, as an attacker', () => {
     );
     for (const answer of [begun, confirmed, stepped, verified]) {
       const pairs: string[] = [];
-      answer.headers.forEach((value, name) => pairs.push(`${name}: ${value}`));
+      answer.headers.forEach((value, name) => {
+        pairs.push(`${name}: ${value}`);
+      });
       const headerText = JSON.stringify([...pairs, ...answer.headers.getSetCookie()]);
       for (const value of [...sensitive, code, fresh]) expect(headerText).not.toContain(value);
       expect(answer.headers.get('location')).toBeNull();
