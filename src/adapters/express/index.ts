@@ -168,7 +168,9 @@ export async function sendWebResponse(res: ExpressResponse, response: Response):
  * ```
  */
 export function expressSecondStep(secondStep: SecondStep<ExpressContext>): RequestHandler {
+  const prefix = `${secondStep.basePath}/`;
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    if (!req.originalUrl.startsWith(prefix)) return next();
     const response = await secondStep.handle(toWebRequest(req), { req, res });
     if (response === undefined) next();
     else await sendWebResponse(res, response);

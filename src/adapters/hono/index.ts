@@ -95,7 +95,9 @@ export function applyHeaders(c: Context, headers: HeadersInit): void {
  * ```
  */
 export function honoSecondStep<E extends Env>(secondStep: SecondStep<Context<E>>): MiddlewareHandler<E> {
+  const prefix = `${secondStep.basePath}/`;
   return async (c, next) => {
+    if (!c.req.path.startsWith(prefix)) return next();
     const response = await secondStep.handle(await toWebRequest(c), c);
     if (response === undefined) await next();
     else return response;
