@@ -13,3 +13,11 @@ export const ENTRIES = Object.entries(tsconfig.compilerOptions.paths).map(([spec
   specifier === 'factorkit' ? 'index' : specifier.slice('factorkit/'.length),
   source.replace(/^\.\//, ''),
 ]);
+
+/**
+ * The entries published as ES modules only (no .cjs, no .d.cts): factorkit/testing (vitest cannot
+ * be required) and the web half (issue 27: factorkit/http and its framework adapters), which
+ * would otherwise push the tarball past its 400 kB budget with CommonJS copies nobody needs on
+ * Node >= 20.19 (require(esm)). A name here without a `paths` entry yet is simply unused.
+ */
+export const ESM_ONLY = new Set(['testing', 'http', 'express', 'hono', 'fastify', 'next']);
