@@ -70,12 +70,12 @@ export async function createHonoApp(options: HonoAppOptions): Promise<{ app: Hon
   });
 
   const app = new Hono();
+  app.use(honoSecondStep(secondStep));
   // The app's own forms get the same CSRF check as the 2FA routes.
   app.use(async (c, next) => {
     if (!secondStep.checkCsrf(c.req.raw).ok) return c.text('Forbidden', 403);
     await next();
   });
-  app.use(honoSecondStep(secondStep));
 
   app.get('/login', (c) => c.html(loginPage()));
   app.post('/login', async (c) => {

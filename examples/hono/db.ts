@@ -20,7 +20,11 @@ export function appDatabase(pool: pg.Pool, tables: TableNames) {
     },
     async addUser(name: string, password: string): Promise<string> {
       const id = `u_${randomUUID()}`;
-      await pool.query(`INSERT INTO ${users} (id, name, password_hash) VALUES ($1, $2, $3)`, [id, name, await hashPassword(password)]);
+      await pool.query(`INSERT INTO ${users} (id, name, password_hash) VALUES ($1, $2, $3)`, [
+        id,
+        name,
+        await hashPassword(password),
+      ]);
       return id;
     },
     async userName(id: string): Promise<string | undefined> {

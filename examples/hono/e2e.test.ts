@@ -3,13 +3,13 @@
 // tables), served by @hono/node-server. Each run has its own table names.
 import { randomBytes } from 'node:crypto';
 import type { DeliveryMessage } from 'factorkit/delivered';
-import pg from 'pg';
+import { connectPostgres } from '../../test/support/services.js';
 import { PASSWORD, webFlowSuite } from '../../test/web/suite.js';
 import { tableNames } from './db.js';
 import { listenHonoExample } from './server.js';
 
 webFlowSuite('hono', async (clock) => {
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test', max: 4 });
+  const pool = await connectPostgres(4);
   const tables = tableNames(`e2e_hono_${randomBytes(4).toString('hex')}_`);
   const outbox: DeliveryMessage[] = [];
   const listening = await listenHonoExample({

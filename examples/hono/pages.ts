@@ -5,8 +5,7 @@
 // factorkit/messages, in the browser's language). Kept apart from the apps so that their
 // 2FA glue can be counted without HTML.
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Calls a JSON route under /2fa and shows a failure's message in #message. */
 const CLIENT = `
@@ -14,7 +13,7 @@ const say = (text) => { document.querySelector('#message').textContent = text; }
 async function api(path, body) {
   const init = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   const answer = await (await fetch('/2fa' + path, init)).json();
-  say(answer.ok ? '' : answer.message);
+  if (!answer.ok) say(answer.message);
   return answer;
 }
 const value = (id) => document.getElementById(id).value.trim();
@@ -22,6 +21,7 @@ const value = (id) => document.getElementById(id).value.trim();
 const on = (id, handler) => document.getElementById(id)?.addEventListener('submit', async (event) => {
   event.preventDefault();
   document.body.dataset.busy = '1';
+  say('');
   try { await handler(); } finally { delete document.body.dataset.busy; }
 });
 const show = (id, visible = true) => { document.getElementById(id).hidden = !visible; };
@@ -33,9 +33,9 @@ function showCodes(codes) {
 
 function page(title: string, body: string, script = ''): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body>
-<h1>${escape(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 ${body}
 <p id="message" role="alert"></p>
 <script type="module">${CLIENT}${script}
@@ -51,7 +51,7 @@ export function loginPage(error?: string): string {
   <label>Password <input name="password" type="password" autocomplete="current-password"></label>
   <button>Sign in</button>
 </form>
-${error === undefined ? '' : `<p id="error">${escape(error)}</p>`}`,
+${error === undefined ? '' : `<p id="error">${escapeHtml(error)}</p>`}`,
   );
 }
 
@@ -79,7 +79,7 @@ on('verify', async () => {
 export function accountPage(username: string): string {
   return page(
     'Your account',
-    `<p>Signed in as <strong id="whoami">${escape(username)}</strong>.
+    `<p>Signed in as <strong id="whoami">${escapeHtml(username)}</strong>.
   Two-factor authentication: <strong id="status"></strong>; backup codes left: <span id="remaining"></span></p>
 <form id="begin"><button>Enable 2FA</button></form>
 <div id="setup" hidden>
@@ -158,6 +158,6 @@ export function usersPage(filter: UserFilter, usernames: readonly string[]): str
   return page(
     'Users',
     `<nav>${link('all', 'All')} · ${link('activated', 'Activated')} · ${link('not-activated', 'Not activated')}</nav>
-<ul id="users">${usernames.map((name) => `<li class="user">${escape(name)}</li>`).join('')}</ul>`,
+<ul id="users">${usernames.map((name) => `<li class="user">${escapeHtml(name)}</li>`).join('')}</ul>`,
   );
 }

@@ -37,7 +37,7 @@ export async function listenHonoExample(
 }
 
 async function main(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test' });
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' });
   const tables = tableNames(process.env.TABLE_PREFIX ?? 'hono_demo_');
   const listening = await listenHonoExample({
     pool,

@@ -13,7 +13,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 /** Each header as [name, value], in order (forEach: the DOM lib here has no Headers iterator). */
 function headerList(headers: Headers): [string, string][] {
   const list: [string, string][] = [];
-  headers.forEach((value, name) => list.push([name, value]));
+  headers.forEach((value, name) => {
+    list.push([name, value]);
+  });
   return list;
 }
 

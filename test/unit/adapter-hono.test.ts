@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 /** Each header as [name, value], in order (forEach: the DOM lib here has no Headers iterator). */
 function headerList(headers: Headers): [string, string][] {
   const list: [string, string][] = [];
-  headers.forEach((value, name) => list.push([name, value]));
+  headers.forEach((value, name) => {
+    list.push([name, value]);
+  });
   return list;
 }
 
@@ -98,7 +100,10 @@ describe('factorkit/hono', () => {
   });
 
   it('leaves a request under basePath it does not own to the app, body unread', async () => {
-    const response = await appWith().request('http://app.example/2fa/not-mine', { method: 'POST', body: 'password form' });
+    const response = await appWith().request('http://app.example/2fa/not-mine', {
+      method: 'POST',
+      body: 'password form',
+    });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('app read: password form');
   });

@@ -39,7 +39,9 @@ const regenerate = (req: express.Request, userId: string) =>
 /** Destroys every session of `userId` in the store but `keep`. */
 async function endOtherSessions(store: session.MemoryStore, userId: string, keep: string): Promise<void> {
   const all = await new Promise<Record<string, session.SessionData>>((resolve, reject) =>
-    store.all((error, sessions) => (error ? reject(error) : resolve((sessions ?? {}) as Record<string, session.SessionData>))),
+    store.all((error, sessions) =>
+      error ? reject(error) : resolve((sessions ?? {}) as Record<string, session.SessionData>),
+    ),
   );
   const others = Object.keys(all).filter((id) => id !== keep && all[id]?.userId === userId);
   await Promise.all(others.map((id) => new Promise((resolve) => store.destroy(id, resolve))));
@@ -71,10 +73,12 @@ export function createExpressApp({ origin, keyring, users, outbox, now = Date.no
   const app = express();
   // The app's session cookie is not Secure: express-session sends no Secure cookie over http://.
   const cookie = { httpOnly: true, sameSite: 'lax' as const };
-  app.use(session({ name: 'app.sid', secret: 'test', store: sessions, resave: false, saveUninitialized: false, cookie }));
+  app.use(
+    session({ name: 'app.sid', secret: 'test', store: sessions, resave: false, saveUninitialized: false, cookie }),
+  );
+  app.use(expressSecondStep(secondStep));
   // The app's own forms get the same CSRF check as the 2FA routes.
   app.use((req, res, next) => (secondStep.checkCsrf(toWebRequest(req)).ok ? next() : res.sendStatus(403)));
-  app.use(expressSecondStep(secondStep));
   app.use(express.urlencoded({ extended: false }));
 
   app.get('/login', (_req, res) => res.send(loginPage()));
@@ -92,7 +96,9 @@ export function createExpressApp({ origin, keyring, users, outbox, now = Date.no
   app.get('/', (req, res) => res.send(accountPage(users.byId(req.session.userId!)!.name)));
   app.post('/logout', (req, res) => req.session.destroy(() => res.redirect(303, '/login')));
   app.get('/users', async (req, res) => {
-    const filter = (['activated', 'not-activated'].includes(String(req.query.filter)) ? req.query.filter : 'all') as UserFilter;
+    const filter = (
+      ['activated', 'not-activated'].includes(String(req.query.filter)) ? req.query.filter : 'all'
+    ) as UserFilter;
     const activated = new Set<string>();
     let cursor: string | undefined;
     do {
@@ -101,7 +107,12 @@ export function createExpressApp({ origin, keyring, users, outbox, now = Date.no
       cursor = page.nextCursor;
     } while (cursor !== undefined);
     const shown = users.all().filter((user) => filter === 'all' || activated.has(user.id) === (filter === 'activated'));
-    res.send(usersPage(filter, shown.map((user) => user.name)));
+    res.send(
+      usersPage(
+        filter,
+        shown.map((user) => user.name),
+      ),
+    );
   });
   return { app, twoFactor };
 }
