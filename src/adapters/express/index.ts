@@ -119,6 +119,7 @@ export function applyHeaders(res: ExpressResponse, headers: HeadersInit): void {
  *
  * @param res - the Express response
  * @param response - e.g. what `secondStep.handle` answered
+ * @returns once the whole body is handed to Node
  * @example
  * ```ts
  * import express from 'express';
