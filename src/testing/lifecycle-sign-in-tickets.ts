@@ -21,24 +21,30 @@ export function lifecycleSignInTicketsSuite(useStore: () => Promise<TwoFactorSto
       expect(await twoFactor.checkSignInTicket(userId, ticket)).toEqual({ ok: false, reason: 'ticket-used' });
     });
 
-    it('20 parallel redemptions of 20 different tickets: each succeeds once', async () => {
+    it('16 parallel redemptions of 16 different tickets each succeed; past 16 the oldest stay refused through the floor', async () => {
       const clock = new TestClock();
       const store = await useStore();
       const twoFactor = lifecycle(store, clock);
       const userId = `${uniquePrefix()}user`;
       await enroll(twoFactor, userId, clock);
-      const tickets = Array.from({ length: 20 }, (_, i) => ({
+      const ticket = (i: number) => ({
         ticketId: `t_${i}`,
         issuedAt: clock.nowMs + i,
         expiresAt: clock.nowMs + TEN_MINUTES,
-      }));
-      const results = await Promise.all(tickets.map((ticket) => twoFactor.redeemSignInTicket(userId, ticket)));
+      });
+      const first = Array.from({ length: 16 }, (_, i) => ticket(i + 10));
+      const results = await Promise.all(first.map((t) => twoFactor.redeemSignInTicket(userId, t)));
       expect(results.every((r) => r.ok)).toBe(true);
-      // 20 is more than the record keeps: the oldest fell below the floor, and still count as used.
-      const again = await Promise.all(tickets.map((ticket) => twoFactor.checkSignInTicket(userId, ticket)));
+      // Four newer ones, one at a time: the record keeps 16, so the four oldest fall below the floor.
+      const newer = [26, 27, 28, 29].map(ticket);
+      for (const t of newer) expect(await twoFactor.redeemSignInTicket(userId, t)).toEqual({ ok: true });
+      const again = await Promise.all([...first, ...newer].map((t) => twoFactor.checkSignInTicket(userId, t)));
       expect(again.every((r) => !r.ok && r.reason === 'ticket-used')).toBe(true);
+      // A ticket issued before the floor and never redeemed is refused too: dropping never reopens one.
+      expect(await twoFactor.redeemSignInTicket(userId, ticket(0))).toEqual({ ok: false, reason: 'ticket-used' });
       const stored = JSON.parse((await store.get(userId))!.data);
-      expect(stored.redeemedTickets.redeemed.length).toBeLessThanOrEqual(16);
+      expect(stored.redeemedTickets.redeemed).toHaveLength(16);
+      expect(stored.redeemedTickets.floor).toBe(clock.nowMs + 13);
     });
 
     it('an expired ticket is refused, and expired entries are pruned on the next redemption', async () => {

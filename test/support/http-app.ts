@@ -1,7 +1,7 @@
 // A real createTwoFactor over a MemoryStore behind createSecondStep, with a tiny session table
 // standing in for the app's, and helpers that build real Request objects as a browser would
 // send them (Sec-Fetch-Site, Origin, cookies carried from one response to the next).
-import { MemoryStore, createTwoFactor, generateTotp, type TwoFactor } from 'factorkit';
+import { type FactorModule, MemoryStore, createTwoFactor, generateTotp, type TwoFactor } from 'factorkit';
 import { createSecondStep, type SecondStep, type SecondStepOptions } from 'factorkit/http';
 
 export const ORIGIN = 'https://app.example';
@@ -43,7 +43,8 @@ export interface App {
   secondStep: SecondStep<undefined>;
 }
 
-export function makeApp(extra: Partial<SecondStepOptions<undefined>> = {}): App {
+// biome-ignore lint/suspicious/noExplicitAny: any factor module of the app
+export function makeApp(extra: Partial<SecondStepOptions<undefined>> = {}, factors: FactorModule<any>[] = []): App {
   const clock = new Clock();
   const store = new MemoryStore();
   const twoFactor = createTwoFactor({
@@ -53,6 +54,7 @@ export function makeApp(extra: Partial<SecondStepOptions<undefined>> = {}): App 
     clock: clock.read,
     backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
     warn: () => {},
+    factors,
   });
   const sessions = new Sessions();
   const secondStep = createSecondStep<undefined>({
