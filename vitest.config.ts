@@ -8,7 +8,8 @@ import { ENTRIES } from './scripts/entries.mjs';
 // - integration: real PostgreSQL and Redis, and the demo app over PostgreSQL;
 // - runtime: the built dist/ on Node, Bun, Deno, Chromium and workerd;
 // - package: the built and packed package, the API reference, the doc examples, changesets;
-// - e2e: the Express demo driven in Chromium, and WebAuthn with CDP virtual authenticators (test/e2e/).
+// - e2e: the Express demo driven in Chromium, WebAuthn with CDP virtual authenticators (test/e2e/), and
+//   the web adapters' minimal apps (test/web/, examples/hono/ on PostgreSQL).
 // Each tier's globalSetup installs and starts what that tier needs (test/support/global-setup.ts).
 const tier = (name: string, include: string[]) => ({
   extends: true as const,
@@ -46,6 +47,9 @@ export default defineConfig({
         'examples/express/e2e-webauthn.test.ts',
         'examples/express/e2e-pages.test.ts',
         'test/e2e/**/*.test.ts',
+        // factorkit/express and factorkit/hono in Chromium, through their minimal apps.
+        'test/web/**/*.test.ts',
+        'examples/hono/*.test.ts',
       ]),
     ],
   },

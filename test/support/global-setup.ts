@@ -12,7 +12,8 @@ const NEEDS: Record<string, string[]> = {
   integration: ['postgres', 'redis', 'redis-cluster', 'mariadb', 'imagemagick', 'zbar', 'protobuf'],
   runtime: ['chromium'],
   package: [],
-  e2e: ['chromium'],
+  // postgres: the Hono example (examples/hono/e2e.test.ts) keeps its users, sessions and 2FA there.
+  e2e: ['chromium', 'postgres'],
 };
 
 export default function setup(project: TestProject): void {
