@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESM_ONLY_ENTRIES } from './entries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => `${root}node_modules/.bin/${name}`;
@@ -32,11 +33,11 @@ const tarball = join(packDir, JSON.parse(pack.stdout)[0].filename);
 
 const checks = [
   { name: 'publint', command: bin('publint'), args: ['run', tarball, '--strict'] },
-  // factorkit/testing is ES modules only (vitest cannot be required): attw checks the rest.
+  // factorkit/testing and the web adapters are ES modules only (scripts/entries.mjs): attw checks the rest.
   {
     name: 'attw --pack',
     command: bin('attw'),
-    args: [tarball, '--format', 'ascii', '--exclude-entrypoints', 'testing'],
+    args: [tarball, '--format', 'ascii', '--exclude-entrypoints', ...ESM_ONLY_ENTRIES],
   },
   { name: 'size-limit', command: bin('size-limit'), args: [] },
 ];

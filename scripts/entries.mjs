@@ -13,3 +13,10 @@ export const ENTRIES = Object.entries(tsconfig.compilerOptions.paths).map(([spec
   specifier === 'factorkit' ? 'index' : specifier.slice('factorkit/'.length),
   source.replace(/^\.\//, ''),
 ]);
+
+/**
+ * The entries published as ES modules only, with no CommonJS build: factorkit/testing (vitest,
+ * which it registers suites with, cannot be required) and the web adapters (the tarball's 400 kB
+ * budget has no room for a CommonJS copy, and engines' Node >= 20.19 can require(esm)).
+ */
+export const ESM_ONLY_ENTRIES = ['testing', 'fastify', 'next'];
