@@ -8,7 +8,8 @@ import { ENTRIES } from './scripts/entries.mjs';
 // - integration: real PostgreSQL and Redis, and the demo app over PostgreSQL;
 // - runtime: the built dist/ on Node, Bun, Deno, Chromium and workerd;
 // - package: the built and packed package, the API reference, the doc examples, changesets;
-// - e2e: the Express demo driven in Chromium, and WebAuthn with CDP virtual authenticators (test/e2e/).
+// - e2e: the Express demo driven in Chromium, WebAuthn with CDP virtual authenticators (test/e2e/), and
+//   the minimal apps of each web adapter (test/web/<framework>/).
 // Each tier's globalSetup installs and starts what that tier needs (test/support/global-setup.ts).
 const tier = (name: string, include: string[]) => ({
   extends: true as const,
@@ -45,6 +46,7 @@ export default defineConfig({
         'examples/express/e2e-delivered.test.ts',
         'examples/express/e2e-webauthn.test.ts',
         'test/e2e/**/*.test.ts',
+        'test/web/**/*.test.ts',
       ]),
     ],
   },
