@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
-import { ENTRIES, ESM_ONLY_ENTRIES } from './scripts/entries.mjs';
+import { ENTRIES, ESM_ONLY } from './scripts/entries.mjs';
 import { base32DecodeAsEsm } from './scripts/esbuild-plugins.mjs';
 
 /**
@@ -92,9 +92,9 @@ export default defineConfig([
     ...shared,
     // factorkit/testing is ES modules only: it registers vitest suites, and vitest has no
     // CommonJS entry that loads (its `require` export throws by design), so a CommonJS copy of
-    // the conformance suites (27 kB of the tarball) could never run. The web adapters are ES
-    // modules only too (scripts/entries.mjs says why).
-    entry: Object.fromEntries(ENTRIES.filter(([name]) => !ESM_ONLY_ENTRIES.includes(name))),
+    // the conformance suites (27 kB of the tarball) could never run. The web half is ES modules
+    // only too (scripts/entries.mjs, ESM_ONLY).
+    entry: Object.fromEntries(ENTRIES.filter(([name]) => !ESM_ONLY.has(name))),
     format: 'cjs',
     // The CommonJS entries share their code through chunk-*.cjs files instead of each carrying
     // its own copy of the core: before this every subpath's .cjs (factorkit/testing's 318 kB,

@@ -2,11 +2,11 @@
 // fail too), @arethetypeswrong/cli on the packed tarball, and the size-limit regression ceiling.
 // Exits non-zero when any of them fails; `test/package/package.test.ts` runs it under `npm test`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESM_ONLY_ENTRIES } from './entries.mjs';
+import { ESM_ONLY } from './entries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => `${root}node_modules/.bin/${name}`;
@@ -31,13 +31,24 @@ if (pack.status !== 0) {
 }
 const tarball = join(packDir, JSON.parse(pack.stdout)[0].filename);
 
+const exported = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).exports;
+const esmOnly = [...ESM_ONLY].filter((name) => exported[`./${name}`] !== undefined);
+// The web half's entries, checked as ES modules only (testing imports vitest, which attw cannot judge).
+const webHalf = esmOnly.filter((name) => name !== 'testing');
+
 const checks = [
   { name: 'publint', command: bin('publint'), args: ['run', tarball, '--strict'] },
-  // factorkit/testing and the web adapters are ES modules only (scripts/entries.mjs): attw checks the rest.
+  // factorkit/testing and the web half are ES modules only (scripts/entries.mjs): attw checks the
+  // rest, and those with the esm-only profile.
   {
     name: 'attw --pack',
     command: bin('attw'),
-    args: [tarball, '--format', 'ascii', '--exclude-entrypoints', ...ESM_ONLY_ENTRIES],
+    args: [tarball, '--format', 'ascii', '--exclude-entrypoints', ...esmOnly],
+  },
+  {
+    name: 'attw --pack (ES modules only)',
+    command: bin('attw'),
+    args: [tarball, '--format', 'ascii', '--profile', 'esm-only', '--entrypoints', ...webHalf],
   },
   { name: 'size-limit', command: bin('size-limit'), args: [] },
 ];

@@ -4,7 +4,7 @@
 // of CPU on a 2-core machine). `npm run build` runs it after tsup; attw and publint check the result.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ESM_ONLY_ENTRIES } from './entries.mjs';
+import { ESM_ONLY } from './entries.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -13,8 +13,8 @@ export function toCts(declarations) {
 }
 
 for (const name of readdirSync(dist)) {
-  // factorkit/testing and the web adapters have no CommonJS build (tsup.config.ts), so no CommonJS declarations.
-  if (name.endsWith('.d.ts') && !ESM_ONLY_ENTRIES.includes(name.slice(0, -'.d.ts'.length))) {
+  // factorkit/testing and the web half have no CommonJS build (tsup.config.ts), so no CommonJS declarations.
+  if (name.endsWith('.d.ts') && !ESM_ONLY.has(name.slice(0, -'.d.ts'.length))) {
     writeFileSync(`${dist}${name.slice(0, -'.d.ts'.length)}.d.cts`, toCts(readFileSync(`${dist}${name}`, 'utf8')));
   }
 }

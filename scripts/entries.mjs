@@ -15,8 +15,9 @@ export const ENTRIES = Object.entries(tsconfig.compilerOptions.paths).map(([spec
 ]);
 
 /**
- * The entries published as ES modules only, with no CommonJS build: factorkit/testing (vitest,
- * which it registers suites with, cannot be required) and the web adapters (the tarball's 400 kB
- * budget has no room for a CommonJS copy, and engines' Node >= 20.19 can require(esm)).
+ * The entries published as ES modules only (no .cjs, no .d.cts): factorkit/testing (vitest cannot
+ * be required) and the web half (issue 27: factorkit/http and its framework adapters), which
+ * would otherwise push the tarball past its 400 kB budget with CommonJS copies nobody needs on
+ * Node >= 20.19 (require(esm)). A name here without a `paths` entry yet is simply unused.
  */
-export const ESM_ONLY_ENTRIES = ['testing', 'fastify', 'next'];
+export const ESM_ONLY = new Set(['testing', 'http', 'express', 'hono', 'fastify', 'next']);

@@ -31,6 +31,7 @@ export type {
   RateLimited,
 } from './types.js';
 export type { CodePurpose, DeliveryChannel } from './kernel/events.js';
+export type { SignInTicket, SignInTicketResult, SignInTicketOperations } from './sign-in-tickets.js';
 export type {
   FactorModule,
   FactorRecord,

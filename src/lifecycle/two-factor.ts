@@ -16,6 +16,7 @@ import {
   rememberDevice,
 } from './operations/remembered-devices.js';
 import { withProof } from './operations/proof.js';
+import { checkSignInTicket, redeemSignInTicket } from './operations/sign-in-tickets.js';
 import { disable, regenerateBackupCodes, stepUp, verify } from './operations/sign-in.js';
 import type { ProvingEngine } from './kernel/built-in.js';
 import { listUsers, remainingBackupCodes, resetByAdmin, status, throttleStatus, unlock } from './operations/support.js';
@@ -101,6 +102,8 @@ export function createTwoFactor<const M extends readonly FactorModule<any>[] = [
     listUsers: (given) => listUsers(engine, given),
     resetByAdmin: (userId, given) => resetByAdmin(engine, userId, given),
     unlock: (userId, given) => unlock(engine, userId, given),
+    redeemSignInTicket: (userId, ticket) => redeemSignInTicket(engine, userId, ticket),
+    checkSignInTicket: (userId, ticket) => checkSignInTicket(engine, userId, ticket),
     ...operations,
   };
 }

@@ -19,6 +19,7 @@ import type {
   SendCodeResult,
 } from './factors/delivered/types.js';
 import type { Keyring } from './kernel/crypto.js';
+import type { SignInTicketOperations } from './sign-in-tickets.js';
 import type { FactorModule, Proof, StrengthClass } from './kernel/factor.js';
 
 /**
@@ -585,7 +586,7 @@ export interface SupportActionOptions {
  * const twoFactor: TwoFactor = createTwoFactor({ store: new MemoryStore(), issuer: 'Example' });
  * ```
  */
-export interface TwoFactor {
+export interface TwoFactor extends SignInTicketOperations {
   /**
    * Starts enrolling one more authenticator: a new secret is stored as a pending factor,
    * beside the active ones, replacing only an earlier pending authenticator. A user may have

@@ -3,12 +3,13 @@
 // wait. The reasons come from the lifecycle's own result types, so a new reason there makes
 // every language file below fail to compile until it has a message.
 import type { ApprovalAnswerResult, ApprovalStatus } from '../lifecycle/factors/delivered/types.js';
+import type { HttpReason } from '../http/types.js';
 import type { CheckRememberedDeviceResult, RateLimited, TwoFactorFailure } from '../lifecycle/index.js';
 
 /**
  * Every reason a lifecycle call can answer `{ ok: false, reason }` with: {@link TwoFactorFailure},
  * {@link RateLimited}, the answers of `approve` and `deny` (`answered`, `wrong-number`) and of
- * `checkRememberedDevice`.
+ * `checkRememberedDevice`, and the web half's own ({@link HttpReason}, factorkit/http).
  *
  * @example
  * ```ts
@@ -21,7 +22,8 @@ export type MessageReason =
   | TwoFactorFailure['reason']
   | RateLimited['reason']
   | Extract<ApprovalAnswerResult, { ok: false }>['reason']
-  | Extract<CheckRememberedDeviceResult, { ok: false }>['reason'];
+  | Extract<CheckRememberedDeviceResult, { ok: false }>['reason']
+  | HttpReason;
 
 /**
  * The texts of a reason in a context the reason alone does not tell: which kind of code was

@@ -15,6 +15,7 @@ import { lifecycleFactorsSuite } from './lifecycle-factors.js';
 import { lifecycleFanOutSuite } from './lifecycle-fan-out.js';
 import { lifecycleRacesSuite } from './lifecycle-races.js';
 import { lifecycleSecuritySuite } from './lifecycle-security.js';
+import { lifecycleSignInTicketsSuite } from './lifecycle-sign-in-tickets.js';
 import { lifecycleStrengthSuite } from './lifecycle-strength.js';
 import { storeEdgesSuite } from './store-edges.js';
 import { storeSemanticsSuite } from './store-semantics.js';
@@ -31,7 +32,7 @@ export { FaultyStore, InjectedStoreFault, type FaultTiming } from './faulty-stor
  * cursor, bad arguments refused with `INVALID_ARGUMENT` before anything is written, 20
  * concurrent creates, compareAndSets or deletes: exactly one wins), the lifecycle's guarantees over it with real parallel calls (20 uses of
  * one backup code: exactly 1 succeeds; 20 verifies of one TOTP code: exactly 1; 50 wrong codes:
- * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets; one approval request fanned out to three factors and 20 parallel answers: one decision; 20 parallel sends: the abuse limits hold),
+ * exactly 50 failures counted; regeneration racing a backup-code use: never two valid sets; one approval request fanned out to three factors and 20 parallel answers: one decision; 20 parallel sends: the abuse limits hold; 20 parallel redemptions of one pending sign-in ticket: exactly one),
  * the security properties as an attacker would test them (400 wrong codes: at most
  * `maxConsecutiveFailures` evaluated, then a hard lock until `unlock`; a secret rewritten in
  * clear refused; a factor replaced only with a code of the old one; store driver errors that
@@ -67,6 +68,7 @@ export function runStoreConformance(
     lifecycleStrengthSuite(useStore);
     lifecycleFanOutSuite(useStore);
     lifecycleAbuseLimitsSuite(useStore);
+    lifecycleSignInTicketsSuite(useStore);
     if (options.faults !== false) faultsSuite(useStore);
     for (const spec of options.factors ?? []) factorConformanceSuite(useStore, spec);
   });

@@ -20,7 +20,13 @@ import {
   parseSendHistory,
   parseSends,
 } from '../kernel/parse.js';
-import type { IssuedBackupCodes, RecordState, RememberedDevice, ThrottleState } from '../kernel/record.js';
+import type {
+  IssuedBackupCodes,
+  RecordState,
+  RedeemedTickets,
+  RememberedDevice,
+  ThrottleState,
+} from '../kernel/record.js';
 import type { Registry } from './registry.js';
 import { jsonOf } from './state-cache.js';
 
@@ -48,7 +54,8 @@ export function serializeState(state: RecordState): string {
     `"enrollmentSends":${jsonOf(state.enrollmentSends)}` +
     // Written only once there is one, so records without them keep their bytes.
     (state.sendHistory === undefined ? '' : `,"sendHistory":${jsonOf(state.sendHistory)}`) +
-    (state.issuedBackupCodes === undefined ? '}' : `,"issuedBackupCodes":${jsonOf(state.issuedBackupCodes)}}`)
+    (state.issuedBackupCodes === undefined ? '' : `,"issuedBackupCodes":${jsonOf(state.issuedBackupCodes)}`) +
+    (state.redeemedTickets === undefined ? '}' : `,"redeemedTickets":${jsonOf(state.redeemedTickets)}}`)
   );
 }
 
@@ -108,6 +115,20 @@ function parseIssued(userId: string, raw: unknown): IssuedBackupCodes {
   };
 }
 
+/** Redeemed sign-in tickets: a few entries (operations/sign-in-tickets.ts keeps at most 16). */
+function parseRedeemedTickets(userId: string, raw: unknown): RedeemedTickets {
+  if (!isObject(raw) || !isTime(raw.floor) || !Array.isArray(raw.redeemed) || raw.redeemed.length > 64) {
+    throw corrupt(userId, 'bad redeemed tickets');
+  }
+  const redeemed = raw.redeemed.map((entry: unknown) => {
+    if (!isObject(entry) || !isShortText(entry.id, 64) || !isTime(entry.issuedAt) || !isTime(entry.expiresAt)) {
+      throw corrupt(userId, 'bad redeemed ticket');
+    }
+    return { id: entry.id, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt };
+  });
+  return { floor: raw.floor, redeemed };
+}
+
 function parseBackupCodes(userId: string, value: unknown): BackupCodeSet | null {
   if (value === null) return null;
   try {
@@ -157,5 +178,8 @@ export function parseState(userId: string, data: string, registry: Registry): Re
     enrollmentSends: raw.enrollmentSends === undefined ? [] : parseSends(userId, raw.enrollmentSends),
     ...(raw.sendHistory === undefined ? {} : { sendHistory: parseSendHistory(userId, raw.sendHistory) }),
     ...(raw.issuedBackupCodes === undefined ? {} : { issuedBackupCodes: parseIssued(userId, raw.issuedBackupCodes) }),
+    ...(raw.redeemedTickets === undefined
+      ? {}
+      : { redeemedTickets: parseRedeemedTickets(userId, raw.redeemedTickets) }),
   };
 }

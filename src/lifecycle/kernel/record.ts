@@ -54,6 +54,18 @@ export interface RecordState {
   sendHistory?: SendHistory;
   /** The backup codes last made, sealed for a retry of the call that made them (D6). */
   issuedBackupCodes?: IssuedBackupCodes;
+  /** Pending sign-in tickets already redeemed (operations/sign-in-tickets.ts); absent until the first. */
+  redeemedTickets?: RedeemedTickets;
+}
+
+/**
+ * The pending sign-in tickets of an account that were used: each until it expires, at most a
+ * few; every ticket issued no later than `floor` (Unix ms) counts as used, which is how entries
+ * dropped for room stay refused.
+ */
+export interface RedeemedTickets {
+  floor: number;
+  redeemed: { id: string; issuedAt: number; expiresAt: number }[];
 }
 
 /**

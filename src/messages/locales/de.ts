@@ -52,6 +52,20 @@ export const de: LocaleMessages = {
   answered: 'Diese Anfrage wurde bereits beantwortet.',
   'wrong-number':
     'Das ist nicht die Zahl auf der Anmeldeseite, daher wurde die Anfrage abgelehnt. Wenn Sie sich gerade anmelden, beginnen Sie von vorn.',
+  // The web half (factorkit/http).
+  'cross-origin':
+    'Diese Anfrage kam von einer anderen Website und wurde abgelehnt. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  'ticket-invalid': 'Ihre Anmeldung konnte nicht fortgesetzt werden. Melden Sie sich erneut mit Ihrem Passwort an.',
+  'ticket-expired':
+    'Ihre Anmeldung hat zu lange gedauert und ist abgelaufen. Melden Sie sich erneut mit Ihrem Passwort an.',
+  'ticket-used':
+    'Diese Anmeldung wurde bereits abgeschlossen. Melden Sie sich bei Bedarf erneut mit Ihrem Passwort an.',
+  'not-signed-in': 'Sie sind nicht angemeldet. Melden Sie sich an und versuchen Sie es erneut.',
+  'step-up-required':
+    'Bestätigen Sie für diese Änderung, dass Sie es sind: Geben Sie zuerst einen Code aus einer Ihrer Anmeldemethoden ein.',
+  'bad-request':
+    'In dieser Anfrage fehlt etwas oder etwas stimmt nicht. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  'not-configured': 'Diese Anmeldemethode ist hier nicht verfügbar.',
   'status.pending':
     'Öffnen Sie die Anfrage, die wir an Ihr Telefon geschickt haben, und wählen Sie die hier angezeigte Zahl.',
   'status.approved': 'Bestätigt. Sie sind angemeldet.',

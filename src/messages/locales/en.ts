@@ -46,6 +46,15 @@ export const en: LocaleMessages = {
   answered: 'This request has already been answered.',
   'wrong-number':
     'That is not the number shown on the sign-in page, so the request was denied. If you are signing in, start again.',
+  // The web half (factorkit/http).
+  'cross-origin': 'This request came from another site and was refused. Reload the page and try again.',
+  'ticket-invalid': 'Your sign-in could not be continued. Sign in again with your password.',
+  'ticket-expired': 'Your sign-in took too long and has expired. Sign in again with your password.',
+  'ticket-used': 'This sign-in was already completed. Sign in again with your password if you need to.',
+  'not-signed-in': 'You are not signed in. Sign in, then try again.',
+  'step-up-required': 'For this change, confirm it is you: enter a code from one of your sign-in methods first.',
+  'bad-request': 'Something in this request is missing or not right. Reload the page and try again.',
+  'not-configured': 'This sign-in method is not available here.',
   'status.pending': 'Open the request we sent to your phone and pick the number shown here.',
   'status.approved': 'Approved. You are signed in.',
   'status.denied': 'The request was denied. Sign in again, or use another way.',

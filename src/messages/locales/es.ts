@@ -48,6 +48,17 @@ export const es: LocaleMessages = {
   answered: 'Esta solicitud ya se respondió.',
   'wrong-number':
     'Ese no es el número que aparece en la página de inicio de sesión, así que la solicitud se rechazó. Si está iniciando sesión, empiece de nuevo.',
+  // The web half (factorkit/http).
+  'cross-origin': 'Esta solicitud venía de otro sitio y se rechazó. Vuelva a cargar la página e inténtelo de nuevo.',
+  'ticket-invalid': 'No se pudo continuar su inicio de sesión. Vuelva a iniciar sesión con su contraseña.',
+  'ticket-expired': 'Su inicio de sesión tardó demasiado y caducó. Vuelva a iniciar sesión con su contraseña.',
+  'ticket-used': 'Este inicio de sesión ya se completó. Vuelva a iniciar sesión con su contraseña si lo necesita.',
+  'not-signed-in': 'No ha iniciado sesión. Inicie sesión e inténtelo de nuevo.',
+  'step-up-required':
+    'Para este cambio, confirme que es usted: introduzca primero un código de uno de sus métodos de inicio de sesión.',
+  'bad-request':
+    'A esta solicitud le falta algo o algo no es correcto. Vuelva a cargar la página e inténtelo de nuevo.',
+  'not-configured': 'Este método de inicio de sesión no está disponible aquí.',
   'status.pending': 'Abra la solicitud que enviamos a su teléfono y elija el número que se muestra aquí.',
   'status.approved': 'Aprobado. Ha iniciado sesión.',
   'status.denied': 'La solicitud se rechazó. Vuelva a iniciar sesión o use otro método.',

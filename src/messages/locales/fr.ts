@@ -51,6 +51,17 @@ export const fr: LocaleMessages = {
   answered: 'Cette demande a déjà reçu une réponse.',
   'wrong-number':
     'Ce n’est pas le nombre affiché sur la page de connexion, la demande a donc été refusée. Si vous êtes en train de vous connecter, recommencez.',
+  // The web half (factorkit/http).
+  'cross-origin': 'Cette requête venait d’un autre site et a été refusée. Rechargez la page et réessayez.',
+  'ticket-invalid': 'Votre connexion n’a pas pu être poursuivie. Reconnectez-vous avec votre mot de passe.',
+  'ticket-expired': 'Votre connexion a pris trop de temps et a expiré. Reconnectez-vous avec votre mot de passe.',
+  'ticket-used': 'Cette connexion a déjà été effectuée. Reconnectez-vous avec votre mot de passe si nécessaire.',
+  'not-signed-in': 'Vous n’êtes pas connecté. Connectez-vous, puis réessayez.',
+  'step-up-required':
+    'Pour cette modification, confirmez votre identité : saisissez d’abord un code de l’une de vos méthodes de connexion.',
+  'bad-request':
+    'Il manque quelque chose dans cette requête, ou quelque chose n’est pas correct. Rechargez la page et réessayez.',
+  'not-configured': 'Cette méthode de connexion n’est pas disponible ici.',
   'status.pending': 'Ouvrez la demande envoyée sur votre téléphone et choisissez le nombre affiché ici.',
   'status.approved': 'Approuvé. Vous êtes connecté.',
   'status.denied': 'La demande a été refusée. Reconnectez-vous, ou utilisez un autre moyen.',
