@@ -30,7 +30,7 @@ const recorder = {
     const seen: Seen = {
       method: request.method,
       url: request.url,
-      headers: [...request.headers],
+      headers: entries(request.headers),
       body: new TextDecoder().decode(bytes),
       bytes: [...bytes],
       ctxHasRequestAndReply: ctx.request.url === new URL(request.url).pathname + new URL(request.url).search,
@@ -41,6 +41,14 @@ const recorder = {
     return Response.json(seen, { status: 418, headers });
   },
 } as unknown as SecondStep<FastifyContext>;
+
+function entries(headers: Headers): [string, string][] {
+  const all: [string, string][] = [];
+  headers.forEach((value, name) => {
+    all.push([name, value]);
+  });
+  return all;
+}
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {

@@ -74,7 +74,12 @@ export interface AppClock {
 
 export function createClock(): AppClock {
   let offsetMs = 0;
-  return { now: () => Date.now() + offsetMs, advance: (ms) => void (offsetMs += ms) };
+  return {
+    now: () => Date.now() + offsetMs,
+    advance(ms) {
+      offsetMs += ms;
+    },
+  };
 }
 
 /** The lifecycle of a minimal app: in memory, with a throwaway keyring (secrets die with the process). */

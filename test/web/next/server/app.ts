@@ -48,7 +48,8 @@ function createState(): State {
 }
 
 const global = globalThis as { minimalNextApp?: State };
-export const state: State = (global.minimalNextApp ??= createState());
+global.minimalNextApp ??= createState();
+export const state: State = global.minimalNextApp;
 
 const html = (page: string) => () => new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 export const homePage = html(HOME_PAGE);
@@ -94,7 +95,8 @@ export async function logout(request: Request): Promise<Response> {
 /** The browser tests' hand on the clock: only when they started the app with a token, and only with it. */
 export async function advanceClock(request: Request): Promise<Response> {
   const token = process.env.TEST_CLOCK_TOKEN;
-  if (token === undefined || request.headers.get('x-test-clock-token') !== token) return new Response(null, { status: 404 });
+  if (token === undefined || request.headers.get('x-test-clock-token') !== token)
+    return new Response(null, { status: 404 });
   const { ms } = (await request.json()) as { ms: number };
   state.clock.advance(ms);
   return Response.json({ now: state.clock.now() });
