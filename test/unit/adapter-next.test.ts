@@ -4,10 +4,25 @@
 // 404, and withHeaders adds startSignIn's cookies to the app's own answer, redirects included.
 import type { SecondStep } from 'factorkit/http';
 import { nextSecondStep, withHeaders } from 'factorkit/next';
+import { ResponseCookies } from 'next/dist/server/web/spec-extension/cookies';
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 
 const seenCtx: unknown[] = [];
+const PENDING_DELETION = '__Host-factorkit-pending=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure';
+
+/**
+ * What Next.js does to a route handler's answer when the app also set a cookie through
+ * next/headers (appendMutableCookies): every Set-Cookie parsed and written again.
+ */
+function asNextRewritesIt(response: Response): string[] {
+  const headers = new Headers(response.headers);
+  const cookies = new ResponseCookies(headers);
+  const returned = cookies.getAll();
+  cookies.set({ name: 'app-session', value: 'new', path: '/' });
+  for (const cookie of returned) cookies.set(cookie);
+  return headers.getSetCookie();
+}
 
 /** Owns /2fa/* but /2fa/not-mine: answers 418 with two cookies and what it saw. */
 const recorder = {
@@ -16,6 +31,10 @@ const recorder = {
     seenCtx.push(ctx);
     const path = new URL(request.url).pathname;
     if (!path.startsWith('/2fa/') || path === '/2fa/not-mine') return undefined;
+    if (path === '/2fa/sign-in/verify-ok') {
+      const cleared = new Headers({ 'set-cookie': `${PENDING_DELETION}` });
+      return Response.json({ ok: true }, { headers: cleared });
+    }
     const headers = new Headers({ 'x-answer': 'yes' });
     headers.append('Set-Cookie', 'first=1; Path=/; HttpOnly');
     headers.append('Set-Cookie', 'second=2; Path=/; Secure; SameSite=Lax, extra');
@@ -55,6 +74,21 @@ describe('factorkit/next', () => {
     expect(seenCtx).toEqual([undefined, undefined]);
   });
 
+  it("keeps a cookie deletion a deletion through Next's rewrite of the headers (which drops Max-Age=0)", async () => {
+    const rewritten = asNextRewritesIt(new Response(null, { headers: { 'set-cookie': PENDING_DELETION } }));
+    expect(rewritten[0]).toBe('__Host-factorkit-pending=; Path=/; Secure; HttpOnly; SameSite=lax'); // the problem
+    const { POST } = nextSecondStep(recorder);
+    const response = await POST(new NextRequest('https://app.example/2fa/sign-in/verify-ok', { method: 'POST' }));
+    expect(response.headers.getSetCookie()).toEqual([`${PENDING_DELETION}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`]);
+    expect(await response.json()).toEqual({ ok: true });
+    expect(asNextRewritesIt(response)).toEqual([
+      '__Host-factorkit-pending=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; HttpOnly; SameSite=lax',
+      'app-session=new; Path=/',
+    ]);
+    const login = withHeaders(Response.json({ status: 'signed-in' }), { 'set-cookie': PENDING_DELETION });
+    expect(login.headers.getSetCookie()).toEqual([`${PENDING_DELETION}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`]);
+  });
+
   it('answers 404 for a path the second step does not own', async () => {
     const { GET, POST } = nextSecondStep(recorder);
     for (const handler of [GET, POST]) {
@@ -78,7 +112,7 @@ describe('factorkit/next', () => {
     expect(response.headers.getSetCookie()).toEqual([
       'app.sid=x; Path=/',
       '__Host-factorkit-pending=sealed; Path=/; Secure; HttpOnly; SameSite=Lax',
-      '__Host-factorkit-device=; Path=/; Max-Age=0',
+      '__Host-factorkit-device=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
     ]);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-type')).toBe('application/json');

@@ -52,16 +52,35 @@ export type NextRouteHandler = (request: Request) => Promise<Response>;
  * ```
  */
 export function nextSecondStep(secondStep: SecondStep<undefined>): { GET: NextRouteHandler; POST: NextRouteHandler } {
-  const handler: NextRouteHandler = async (request) =>
-    (await secondStep.handle(request, undefined)) ??
-    new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  const handler: NextRouteHandler = async (request) => {
+    const response = await secondStep.handle(request, undefined);
+    if (response === undefined) {
+      return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    }
+    return response.headers.getSetCookie().some(isDeletion) ? withHeaders(response, []) : response;
+  };
   return { GET: handler, POST: handler };
 }
+
+const MAX_AGE_ZERO = /;\s*max-age\s*=\s*0\s*(;|$)/i;
+const EXPIRES = /;\s*expires\s*=/i;
+const isDeletion = (cookie: string) => MAX_AGE_ZERO.test(cookie) && !EXPIRES.test(cookie);
+
+/**
+ * A cookie deletion that survives Next.js: when the app also set a cookie through `next/headers`
+ * (its session, in `establish`), Next.js parses the route handler's `Set-Cookie` headers and
+ * writes them again, and its parser drops `Max-Age=0`, so the deletion of the pending ticket
+ * would become an empty cookie for the browser session. An `Expires` in the past survives.
+ */
+const survivingNext = (cookie: string) =>
+  isDeletion(cookie) ? `${cookie}; Expires=Thu, 01 Jan 1970 00:00:00 GMT` : cookie;
 
 /**
  * A copy of `response` with `headers` added: each `Set-Cookie` appended beside the response's
  * own, others set. For `startSignIn`'s headers in the app's own password route handler (a new
- * `Response`, because the headers of one from `Response.redirect` cannot be changed).
+ * `Response`, because the headers of one from `Response.redirect` cannot be changed). A cookie
+ * deletion (`Max-Age=0`) also gets an `Expires` in the past, which Next.js keeps when it
+ * rewrites the headers beside cookies set through `next/headers`.
  *
  * @param response - the app's answer
  * @param headers - e.g. `started.headers` from `secondStep.startSignIn`
@@ -78,8 +97,11 @@ export function nextSecondStep(secondStep: SecondStep<undefined>): { GET: NextRo
  */
 export function withHeaders(response: Response, headers: HeadersInit): Response {
   const merged = new Headers(response.headers);
+  merged.delete('set-cookie');
   const given = new Headers(headers);
-  for (const cookie of given.getSetCookie()) merged.append('set-cookie', cookie);
+  for (const cookie of [...response.headers.getSetCookie(), ...given.getSetCookie()]) {
+    merged.append('set-cookie', survivingNext(cookie));
+  }
   given.forEach((value, name) => {
     if (name !== 'set-cookie') merged.set(name, value);
   });

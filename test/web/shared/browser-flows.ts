@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';
 import * as OTPAuth from 'otpauth';
-import type { Browser, BrowserContext, Cookie, Page, Response } from 'playwright-core';
+import type { Browser, Cookie, Page, Response } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../support/chromium.js';

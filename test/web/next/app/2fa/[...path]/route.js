@@ -1,5 +1,5 @@
 // factorkit/http's JSON routes under /2fa. JavaScript, not route.ts: Next.js would then want
-// @types/react, which this repository does not install (test/web/next/README.md).
+// @types/react, which this repository does not install (README.md).
 import { nextSecondStep } from 'factorkit/next';
 import { state } from '../../../server/app.ts';
 
