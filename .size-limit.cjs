@@ -20,11 +20,24 @@ module.exports = [
     // rule, stepUp, keyed remembered devices and the per-user queue added 1.1 KB (28.67 KB),
     // retryable backup codes (D6) and issue 26's generic kernel hooks (signals, suspended
     // factors) 1.1 KB more (29.75 KB): the target is missed by that much, and this ceiling
-    // only keeps it from growing further.
+    // only keeps it from growing further. Issue 27's single-use sign-in tickets
+    // (redeemSignInTicket, checkSignInTicket and the record's redeemedTickets) add 0.45 KB (30.2 KB).
     name: 'lifecycle, authenticator apps only: createTwoFactor, MemoryStore',
     path: 'dist/index.js',
     import: '{ createTwoFactor, MemoryStore }',
-    limit: '30 KB',
+    limit: '30.5 KB',
+    gzip: true,
+  },
+  {
+    // The web half over the lifecycle the app already bundles: the router, cookies, CSRF, the
+    // sealing of tickets and grants, every language of factorkit/messages (a failure answers in
+    // the request's language, so all five ship) and the QR encoder (the enrollment route answers
+    // the QR as SVG). Measured alone, so it includes what it shares with createTwoFactor
+    // (29.46 KB when it was added).
+    name: 'web half: createSecondStep (factorkit/http)',
+    path: 'dist/http.js',
+    import: '{ createSecondStep }',
+    limit: '31 KB',
     gzip: true,
   },
 ];

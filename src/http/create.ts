@@ -41,7 +41,7 @@ async function handle<Ctx>(env: Env<Ctx>, request: Request, ctx: Ctx): Promise<R
  *
  * @param options - see {@link SecondStepOptions}
  * @returns the {@link SecondStep}
- * @throws {@link FactorkitError} `INVALID_ARGUMENT` for bad options, `INVALID_KEYRING` for a bad keyring
+ * @throws FactorkitError `INVALID_ARGUMENT` for bad options, `INVALID_KEYRING` for a bad keyring
  * @example
  * ```ts
  * import { MemoryStore, createTwoFactor } from 'factorkit';

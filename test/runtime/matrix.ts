@@ -171,12 +171,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function runWorkerd(): Promise<RuntimeReport> {
-  const worker = await bundle(
-    "import * as lib from '../../dist/index.js'; import * as messages from '../../dist/messages.js';" +
-      "import { run } from './suite.mjs'; export default { async fetch() { return Response.json(await run({ ...lib, messages })); } };",
-    'esm',
-  );
+const SUITE_WORKER =
+  "import * as lib from '../../dist/index.js'; import * as messages from '../../dist/messages.js';" +
+  "import { run } from './suite.mjs'; export default { async fetch() { return Response.json(await run({ ...lib, messages })); } };";
+
+/** @param entry - the worker's module: imports dist/ and answers every fetch with its cases' results. */
+export async function runWorkerd(entry = SUITE_WORKER): Promise<RuntimeReport> {
+  const worker = await bundle(entry, 'esm');
   const dir = await mkdtemp(join(tmpdir(), 'factorkit-workerd-'));
   const port = await freePort();
   await writeFile(join(dir, 'worker.js'), worker);
@@ -217,6 +218,27 @@ const suiteWorker :Workerd.Worker = (
   }
 }
 
+const httpRunner = join(HERE, 'run-http.mjs');
+
+/** factorkit/http's cases (http-suite.mjs): Node, Bun and Deno from disk, workerd bundled (Web Crypto, no node:crypto). */
+export const HTTP_RUNTIMES: Record<string, () => Promise<RuntimeReport>> = {
+  node: () => runProcess('node (http)', process.execPath, [httpRunner], ['--version']),
+  bun: () => runProcess('bun (http)', join(BIN, 'bun'), [httpRunner], ['--version']),
+  deno: () =>
+    runProcess(
+      'deno (http)',
+      join(BIN, 'deno'),
+      ['run', '--allow-read', '--node-modules-dir=manual', '--no-lock', httpRunner],
+      ['--version'],
+    ),
+  workerd: () =>
+    runWorkerd(
+      "import * as lib from '../../dist/index.js'; import { createSecondStep } from '../../dist/http.js';" +
+        "import { run } from './http-suite.mjs';" +
+        'export default { async fetch() { return Response.json(await run({ ...lib, createSecondStep })); } };',
+    ),
+};
+
 /** Every runtime of the matrix, by name. */
 export const RUNTIMES: Record<string, () => Promise<RuntimeReport>> = {
   'node (import)': runNodeImport,
@@ -226,7 +248,7 @@ export const RUNTIMES: Record<string, () => Promise<RuntimeReport>> = {
   deno: runDeno,
   chromium: () => runChromium(),
   'chromium (minified)': () => runChromium(true),
-  workerd: runWorkerd,
+  workerd: () => runWorkerd(),
 };
 
 export function distIsBuilt(): boolean {

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as core from 'factorkit';
 import * as messages from 'factorkit/messages';
-import { RUNTIMES, WEBAUTHN_RUNTIMES, distIsBuilt, type CaseResult } from './matrix.js';
+import { HTTP_RUNTIMES, RUNTIMES, WEBAUTHN_RUNTIMES, distIsBuilt, type CaseResult } from './matrix.js';
 // @ts-expect-error: plain JavaScript, shared verbatim with the other runtimes, no typings
 import { run } from './suite.mjs';
 
@@ -55,6 +55,18 @@ describe('WebAuthn over dist/', () => {
       const report = await runRuntime();
       expect(report.results.filter((r) => !r.ok)).toEqual([]);
       expect(report.results).toHaveLength(3);
+    }, 90_000);
+  }
+});
+
+// factorkit/http on Web standard Request / Response only: the second step, the single-use
+// ticket, CSRF, messages and the step-up grant on every runtime that runs a server.
+describe('factorkit/http over dist/', () => {
+  for (const [name, runRuntime] of Object.entries(HTTP_RUNTIMES)) {
+    it(`${name}: sign-in, ticket used once, CSRF, messages, step-up`, async () => {
+      const report = await runRuntime();
+      expect(report.results.filter((r) => !r.ok)).toEqual([]);
+      expect(report.results).toHaveLength(5);
     }, 90_000);
   }
 });
