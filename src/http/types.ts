@@ -1,7 +1,7 @@
 // The public types of factorkit/http: what createSecondStep takes, what it returns, and the
 // shapes of its answers.
 import type { Keyring, TwoFactor } from '../lifecycle/index.js';
-import type { MessageOverrides } from '../messages/index.js';
+import type { MessageOverrides, WebReason } from '../messages/index.js';
 
 /**
  * How factorkit/http reaches the app's own sessions: the app keeps its session store and its
@@ -139,15 +139,7 @@ export type CsrfResult = { ok: true } | { ok: false; reason: 'cross-origin' };
  * const reason: HttpReason = 'ticket-used';
  * ```
  */
-export type HttpReason =
-  | 'cross-origin'
-  | 'ticket-invalid'
-  | 'ticket-expired'
-  | 'ticket-used'
-  | 'not-signed-in'
-  | 'step-up-required'
-  | 'bad-request'
-  | 'not-configured';
+export type HttpReason = WebReason;
 
 /**
  * The JSON body of every failed route: the reason (the lifecycle's or {@link HttpReason}), a

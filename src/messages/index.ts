@@ -13,4 +13,5 @@ export type {
   PluralKey,
   PluralText,
   TextKey,
+  WebReason,
 } from './keys.js';

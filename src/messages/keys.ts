@@ -3,13 +3,12 @@
 // wait. The reasons come from the lifecycle's own result types, so a new reason there makes
 // every language file below fail to compile until it has a message.
 import type { ApprovalAnswerResult, ApprovalStatus } from '../lifecycle/factors/delivered/types.js';
-import type { HttpReason } from '../http/types.js';
 import type { CheckRememberedDeviceResult, RateLimited, TwoFactorFailure } from '../lifecycle/index.js';
 
 /**
  * Every reason a lifecycle call can answer `{ ok: false, reason }` with: {@link TwoFactorFailure},
  * {@link RateLimited}, the answers of `approve` and `deny` (`answered`, `wrong-number`) and of
- * `checkRememberedDevice`, and the web half's own ({@link HttpReason}, factorkit/http).
+ * `checkRememberedDevice`, and the web half's own ({@link WebReason}).
  *
  * @example
  * ```ts
@@ -23,7 +22,30 @@ export type MessageReason =
   | RateLimited['reason']
   | Extract<ApprovalAnswerResult, { ok: false }>['reason']
   | Extract<CheckRememberedDeviceResult, { ok: false }>['reason']
-  | HttpReason;
+  | WebReason;
+
+/**
+ * The reasons only the web half (factorkit/http, its `HttpReason`) answers with: `cross-origin`
+ * (CSRF), `ticket-invalid` / `ticket-expired` / `ticket-used` (the pending sign-in),
+ * `not-signed-in`, `step-up-required`, `bad-request` and `not-configured`. Kept here, with
+ * their texts, so the messages' declarations do not pull in the web half's.
+ *
+ * @example
+ * ```ts
+ * import type { WebReason } from 'factorkit/messages';
+ *
+ * const reason: WebReason = 'ticket-expired';
+ * ```
+ */
+export type WebReason =
+  | 'cross-origin'
+  | 'ticket-invalid'
+  | 'ticket-expired'
+  | 'ticket-used'
+  | 'not-signed-in'
+  | 'step-up-required'
+  | 'bad-request'
+  | 'not-configured';
 
 /**
  * The texts of a reason in a context the reason alone does not tell: which kind of code was
