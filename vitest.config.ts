@@ -9,7 +9,7 @@ import { ENTRIES } from './scripts/entries.mjs';
 // - runtime: the built dist/ on Node, Bun, Deno, Chromium and workerd;
 // - package: the built and packed package, the API reference, the doc examples, changesets;
 // - e2e: the Express demo driven in Chromium, WebAuthn with CDP virtual authenticators (test/e2e/), and
-//   the web adapters' minimal apps (test/web/, examples/hono/ on PostgreSQL).
+//   the minimal apps of each web adapter (test/web/<framework>/, examples/hono/ on PostgreSQL).
 // Each tier's globalSetup installs and starts what that tier needs (test/support/global-setup.ts).
 const tier = (name: string, include: string[]) => ({
   extends: true as const,
@@ -47,7 +47,7 @@ export default defineConfig({
         'examples/express/e2e-webauthn.test.ts',
         'examples/express/e2e-pages.test.ts',
         'test/e2e/**/*.test.ts',
-        // factorkit/express and factorkit/hono in Chromium, through their minimal apps.
+        // Every web adapter in Chromium, through its minimal app.
         'test/web/**/*.test.ts',
         'examples/hono/*.test.ts',
       ]),

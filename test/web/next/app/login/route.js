@@ -1,0 +1,1 @@
+export { login as POST } from '../../server/app.ts';

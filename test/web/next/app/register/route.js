@@ -1,0 +1,1 @@
+export { register as POST } from '../../server/app.ts';

@@ -1,0 +1,1 @@
+export { homePage as GET } from '../server/app.ts';

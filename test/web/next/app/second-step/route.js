@@ -1,0 +1,1 @@
+export { secondStepPage as GET } from '../../server/app.ts';

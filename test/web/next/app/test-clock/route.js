@@ -1,0 +1,1 @@
+export { advanceClock as POST } from '../../server/app.ts';
