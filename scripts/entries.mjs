@@ -16,8 +16,9 @@ export const ENTRIES = Object.entries(tsconfig.compilerOptions.paths).map(([spec
 
 /**
  * The entries published as ES modules only (no .cjs, no .d.cts): factorkit/testing (vitest cannot
- * be required) and the web half (issue 27: factorkit/http and its framework adapters), which
- * would otherwise push the tarball past its 400 kB budget with CommonJS copies nobody needs on
- * Node >= 20.19 (require(esm)). A name here without a `paths` entry yet is simply unused.
+ * be required), the web half (issue 27: factorkit/http and its framework adapters) and the
+ * message catalogue it renders with (factorkit/messages: five languages, 10 kB of the tarball
+ * again as CommonJS), which would otherwise push the tarball past its 400 kB budget. CommonJS
+ * code loads them with `await import(...)`. A name here without a `paths` entry yet is unused.
  */
-export const ESM_ONLY = new Set(['testing', 'http', 'express', 'hono', 'fastify', 'next']);
+export const ESM_ONLY = new Set(['testing', 'messages', 'http', 'express', 'hono', 'fastify', 'next']);

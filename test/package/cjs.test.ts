@@ -36,7 +36,7 @@ beforeAll(() => {
 afterAll(() => app?.remove());
 
 describe('CommonJS build without require(esm)', () => {
-  it.each(['index', 'postgres', 'redis', 'sqlite', 'mysql', 'messages'])('dist/%s.cjs loads', (entry) => {
+  it.each(['index', 'postgres', 'redis', 'sqlite', 'mysql'])('dist/%s.cjs loads', (entry) => {
     const result = node([NO_REQUIRE_ESM, '-e', `require('./dist/${entry}.cjs')`], root);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
@@ -73,5 +73,17 @@ console.log(JSON.stringify({
     const result = node(['-e', "require('factorkit/testing')"], app.dir);
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
+  // factorkit/messages is ES modules only (its five languages again as CommonJS would push the
+  // tarball past its budget): CommonJS code imports it.
+  it('factorkit/messages: require() names the missing export, import() from CommonJS works', () => {
+    const required = node(['-e', "require('factorkit/messages')"], app.dir);
+    expect(required.status).not.toBe(0);
+    expect(required.output).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    const script = "import('factorkit/messages').then((m) => console.log(m.formatWait(2000, { locale: 'de' })));";
+    const imported = node(['-e', script], app.dir);
+    expect(imported.status, imported.output).toBe(0);
+    expect(imported.stdout.trim()).toBe('2 Sekunden');
   });
 });

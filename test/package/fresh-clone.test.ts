@@ -40,12 +40,15 @@ describe('npm pack on a fresh clone', () => {
     const manifest = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8'));
     const declared = declaredFiles([manifest.main, manifest.module, manifest.types, manifest.exports]);
     declared.push(...declaredFiles(manifest.typesVersions));
-    for (const entry of ['index', 'postgres', 'redis', 'sqlite', 'mysql', 'messages']) {
+    for (const entry of ['index', 'postgres', 'redis', 'sqlite', 'mysql']) {
       for (const extension of ['js', 'cjs', 'd.ts', 'd.cts']) expect(declared).toContain(`dist/${entry}.${extension}`);
     }
-    // factorkit/testing is ES modules only (vitest cannot be required).
-    for (const extension of ['js', 'd.ts']) expect(declared).toContain(`dist/testing.${extension}`);
-    expect(files).not.toContain('dist/testing.cjs');
+    // factorkit/testing (vitest cannot be required), the message catalogue and the web half are
+    // ES modules only (scripts/entries.mjs, ESM_ONLY).
+    for (const entry of ['testing', 'messages', 'http', 'express', 'hono', 'fastify', 'next']) {
+      for (const extension of ['js', 'd.ts']) expect(declared).toContain(`dist/${entry}.${extension}`);
+      expect(files).not.toContain(`dist/${entry}.cjs`);
+    }
     expect(declared.filter((file) => !files.includes(file))).toEqual([]);
     // The ES module build keeps a chunk per source module, so bundlers drop what an app does not
     // import; the dist/lib/ entries that force that split are imported by nothing and not shipped.

@@ -1,6 +1,9 @@
-// Runner for the CommonJS build: Node and Bun `require()` dist/index.cjs.
-const lib = { ...require('../../dist/index.cjs'), messages: require('../../dist/messages.cjs') };
+// Runner for the CommonJS build: Node and Bun `require()` dist/index.cjs. factorkit/messages is
+// ES modules only, so CommonJS code loads it as an app would, with import().
+const core = require('../../dist/index.cjs');
 
-import('./suite.mjs').then(async ({ RESULT_MARKER, run }) => {
-  console.log(RESULT_MARKER + JSON.stringify(await run(lib)));
-});
+Promise.all([import('../../dist/messages.js'), import('./suite.mjs')]).then(
+  async ([messages, { RESULT_MARKER, run }]) => {
+    console.log(RESULT_MARKER + JSON.stringify(await run({ ...core, messages })));
+  },
+);
