@@ -6,15 +6,10 @@
 // so that its browser, on its next request (a reload, a form sent again), lands on the log-in
 // page saying so instead of a bare log-in page or a CSRF refusal (see `endedSessions` in app.ts).
 import type { SessionData, Store } from 'express-session';
+import type { TwoFactorEvent } from 'factorkit';
 
-/** Why a session was ended from elsewhere: the factorkit event that ended it. */
-export type EndedBecause =
-  | 'enabled'
-  | 'factor-added'
-  | 'factor-removed'
-  | 'backup-codes-regenerated'
-  | 'disabled'
-  | 'reset-by-admin';
+/** Why a session was ended from elsewhere: the change factorkit's `sessions-should-end` names. */
+export type EndedBecause = Extract<TwoFactorEvent, { type: 'sessions-should-end' }>['change'];
 
 export class UserSessionIndex {
   readonly #sessionIds = new Map<string, Set<string>>();
