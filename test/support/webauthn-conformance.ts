@@ -61,7 +61,11 @@ export async function askRecorded(l: Lifecycle, userId: string, ceremony: Record
   return { webauthn: ceremony.response };
 }
 
-/** The stored record edited as someone with write access to the database would. */
+/**
+ * The stored record edited as someone with write access to the database would: thoroughly, so
+ * the record's `active` summary is made to match the edited factors (an edit apart from it is
+ * refused as a corrupt record before any factor is looked at).
+ */
 async function editRecord(
   store: TwoFactorStore,
   userId: string,
@@ -70,6 +74,13 @@ async function editRecord(
   const record = (await store.get(userId))!;
   const data = JSON.parse(record.data);
   edit(data);
+  if ('active' in data) {
+    const counts: Record<string, number> = {};
+    for (const factor of data.factors) {
+      if (factor.state === 'active') counts[factor.type as string] = (counts[factor.type as string] ?? 0) + 1;
+    }
+    data.active = counts;
+  }
   const written = await store.compareAndSet(userId, record.version, {
     status: record.status,
     data: JSON.stringify(data),

@@ -38,3 +38,54 @@ describe('listUsers counts without parsing whole records', () => {
     });
   });
 });
+
+describe("the record's active summary (issue 28)", () => {
+  let now = 1_767_225_610_000;
+  const setup = () => {
+    const store = new MemoryStore();
+    const twoFactor = createTwoFactor({
+      store,
+      issuer: 'Example',
+      clock: () => now,
+      warn: () => {},
+      backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
+    });
+    return { store, twoFactor };
+  };
+
+  it('every write puts the active counts first, and listUsers reads them without the rest of the record', async () => {
+    const { store, twoFactor } = setup();
+    const { secret } = await twoFactor.beginEnrollment('ada', { account: 'a' });
+    expect((await store.get('ada'))!.data.startsWith('{"v":2,"active":{},"factors":[')).toBe(true);
+    await twoFactor.confirmEnrollment('ada', generateTotp(secret, { time: now }));
+    const second = await twoFactor.beginEnrollment('ada', { account: 'a', name: 'Second' });
+    now += 30_000; // the first app's next code: its last one is used
+    await twoFactor.confirmEnrollment('ada', generateTotp(second.secret, { time: now }), {
+      factorId: second.factorId,
+      currentCode: generateTotp(secret, { time: now }),
+    });
+    const record = (await store.get('ada'))!;
+    expect(record.data.startsWith('{"v":2,"active":{"totp":2},"factors":[')).toBe(true);
+    // The rest of the record made unreadable: the listing still counts from the summary alone.
+    const cut = record.data.slice(0, record.data.indexOf('"backupCodes"'));
+    await store.compareAndSet('ada', record.version, { status: 'activated', data: `${cut}garbage`, updatedAt: now });
+    expect((await twoFactor.listUsers()).users.map((u) => u.activeFactors)).toEqual([{ totp: 2 }]);
+  });
+
+  it('an attacker who edits the summary apart from the factors gets a corrupt record at the next call, not a changed decision', async () => {
+    const { store, twoFactor } = setup();
+    const { secret } = await twoFactor.beginEnrollment('ada', { account: 'a' });
+    await twoFactor.confirmEnrollment('ada', generateTotp(secret, { time: now }));
+    const record = (await store.get('ada'))!;
+    const edited = record.data.replace('{"v":2,"active":{"totp":1}', '{"v":2,"active":{"totp":0}');
+    expect(edited).not.toBe(record.data);
+    await store.compareAndSet('ada', record.version, { status: 'activated', data: edited, updatedAt: now });
+    // The listing shows what the record claims (it never decides anything)...
+    expect((await twoFactor.listUsers()).users.map((u) => u.activeFactors)).toEqual([{ totp: 0 }]);
+    // ...and every operation, which reads the record whole, refuses it.
+    await expect(twoFactor.verify('ada', generateTotp(secret, { time: now + 30_000 }))).rejects.toMatchObject({
+      code: 'CORRUPT_RECORD',
+    });
+    await expect(twoFactor.status('ada')).rejects.toMatchObject({ code: 'CORRUPT_RECORD' });
+  });
+});

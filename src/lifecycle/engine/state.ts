@@ -30,6 +30,12 @@ import type {
 import type { Registry } from './registry.js';
 import { jsonOf } from './state-cache.js';
 
+function sameCounts(stored: unknown, actual: Record<string, number>): boolean {
+  if (!isObject(stored)) return false;
+  const keys = Object.keys(stored);
+  return keys.length === Object.keys(actual).length && keys.every((type) => stored[type] === actual[type]);
+}
+
 /** Factors per record, devices per record: far above any real use, and a bound on parsing work. */
 export const MAX_STORED_FACTORS = 32;
 export const MAX_STORED_DEVICES = 64;
@@ -42,14 +48,33 @@ export function statusOf(state: RecordState): TwoFactorStatus {
 }
 
 /**
- * The state as stored: the text `JSON.stringify` gives for `{ v: 2, factors, backupCodes,
- * throttle, devices, enrollmentSends }`, built from the parts so that parts which did not change
- * since they were cached (frozen) are not serialised again.
+ * Active factors per type, in the order their types first appear: the record's `active`
+ * summary, which a listing reads instead of the whole record (issue 28). Types with none are
+ * left out.
+ */
+export function activeCounts(factors: readonly FactorRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const factor of factors) if (factor.state === 'active') counts[factor.type] = (counts[factor.type] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The prefix every version-2 record written since issue 28 starts with, followed by its
+ * `active` summary (a flat object of factor types, which cannot hold `}`, to counts).
+ */
+export const ACTIVE_SUMMARY_PREFIX = '{"v":2,"active":';
+
+/**
+ * The state as stored: the text `JSON.stringify` gives for `{ v: 2, active, factors,
+ * backupCodes, throttle, devices, enrollmentSends }`, built from the parts so that parts which
+ * did not change since they were cached (frozen) are not serialised again. `active` comes first
+ * so that a listing finds it without parsing the rest.
  */
 export function serializeState(state: RecordState): string {
   const factors = state.factors.map((factor) => jsonOf(factor)).join(',');
   return (
-    `{"v":2,"factors":[${factors}],"backupCodes":${jsonOf(state.backupCodes)},` +
+    `${ACTIVE_SUMMARY_PREFIX}${JSON.stringify(activeCounts(state.factors))},` +
+    `"factors":[${factors}],"backupCodes":${jsonOf(state.backupCodes)},` +
     `"throttle":${jsonOf(state.throttle)},"devices":${jsonOf(state.devices)},` +
     `"enrollmentSends":${jsonOf(state.enrollmentSends)}` +
     // Written only once there is one, so records without them keep their bytes.
@@ -169,6 +194,10 @@ export function parseState(userId: string, data: string, registry: Registry): Re
   if (!Array.isArray(devices) || devices.length > MAX_STORED_DEVICES) throw corrupt(userId, 'bad device list');
   const parsed: FactorRecord[] = factors.map((factor) => registry.parseFactor(userId, factor));
   if (new Set(parsed.map((factor) => factor.id)).size !== parsed.length) throw corrupt(userId, 'duplicate factor id');
+  // Listings trust the summary: one edited apart from the factors is a corrupt record.
+  if (raw.active !== undefined && !sameCounts(raw.active, activeCounts(parsed))) {
+    throw corrupt(userId, 'active factor counts do not match the factors');
+  }
   return {
     v: 2,
     factors: parsed,

@@ -4,7 +4,7 @@ import { FactorkitError } from '../../errors/index.js';
 import { isTwoFactorStatus } from '../../stores/status.js';
 import type { TwoFactorStatus } from '../../stores/index.js';
 import type { Engine } from '../engine/engine.js';
-import { parseState, statusOf, unusedBackupCodes } from '../engine/state.js';
+import { ACTIVE_SUMMARY_PREFIX, parseState, statusOf, unusedBackupCodes } from '../engine/state.js';
 import { lockRemainingMs, resetThrottle } from '../engine/throttle.js';
 import type { FactorType } from '../kernel/events.js';
 import { checkUserId } from '../kernel/args.js';
@@ -107,13 +107,24 @@ export async function listUsers(
 
 /**
  * Active factors per type, or null for a record that cannot be read: one bad record must not
- * break an admin page. Counted from the factor list alone (issue 28): a listing reads every
- * record, and validating each whole (every factor's fields, the backup-code set) was nearly all
- * of a walk's time. A factor counts when its type is registered and its state is active; any
- * operation on the user still validates the record whole, and refuses a corrupt one.
+ * break an admin page. A listing reads every record, and validating each whole (every factor's
+ * fields, the backup-code set) was nearly all of a walk's time (issue 28), so the counts come
+ * from the record's `active` summary, which every write puts first (state.ts), or for a record
+ * written before it, from the factor list alone. Only registered types are reported. Any
+ * operation on the user still validates the record whole, the summary against its factors
+ * included, and refuses a corrupt one.
  */
 function countActive(engine: Engine, userId: string, data: string): Record<FactorType, number> | null {
   const counts = Object.fromEntries(engine.registry.types.map((type) => [type, 0])) as Record<FactorType, number>;
+  const summary = activeSummary(data);
+  if (summary !== undefined) {
+    for (const [type, count] of Object.entries(summary)) {
+      if (Object.hasOwn(counts, type) && Number.isSafeInteger(count) && (count as number) > 0) {
+        counts[type] = count as number;
+      }
+    }
+    return counts;
+  }
   const factors = factorList(data);
   if (factors === undefined) {
     // A version-1 record (or one the quick read cannot make out): read it the full way.
@@ -129,6 +140,25 @@ function countActive(engine: Engine, userId: string, data: string): Record<Facto
     if (state === 'active' && typeof type === 'string' && Object.hasOwn(counts, type)) counts[type]! += 1;
   }
   return counts;
+}
+
+/**
+ * The `active` summary a record written since issue 28 starts with, read without parsing the
+ * rest of the record: it is a flat object of factor types (which cannot hold `}`) to counts, so
+ * it ends at the first `}`. Undefined for an older record, or one whose start is not that.
+ */
+function activeSummary(data: string): Record<string, unknown> | undefined {
+  if (!data.startsWith(ACTIVE_SUMMARY_PREFIX)) return undefined;
+  const end = data.indexOf('}', ACTIVE_SUMMARY_PREFIX.length);
+  if (end === -1) return undefined;
+  try {
+    const summary: unknown = JSON.parse(data.slice(ACTIVE_SUMMARY_PREFIX.length, end + 1));
+    return typeof summary === 'object' && summary !== null && !Array.isArray(summary)
+      ? (summary as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The factor list of a version-2 record, without validating anything else; undefined otherwise. */
