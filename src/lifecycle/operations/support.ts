@@ -8,6 +8,7 @@ import { ACTIVE_SUMMARY_PREFIX, parseState, statusOf, unusedBackupCodes } from '
 import { lockRemainingMs, resetThrottle } from '../engine/throttle.js';
 import type { FactorType } from '../kernel/events.js';
 import { checkUserId } from '../kernel/args.js';
+import { isObject } from '../kernel/parse.js';
 import { type Outcome, type RecordState, activeFactors } from '../kernel/record.js';
 import type {
   ActivationStatus,
@@ -153,9 +154,7 @@ function activeSummary(data: string): Record<string, unknown> | undefined {
   if (end === -1) return undefined;
   try {
     const summary: unknown = JSON.parse(data.slice(ACTIVE_SUMMARY_PREFIX.length, end + 1));
-    return typeof summary === 'object' && summary !== null && !Array.isArray(summary)
-      ? (summary as Record<string, unknown>)
-      : undefined;
+    return isObject(summary) ? summary : undefined;
   } catch {
     return undefined;
   }
