@@ -7,15 +7,9 @@
 // (every user a real secret and backup codes); rounds alternate between the two sizes.
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import {
-  MemoryStore,
-  type TwoFactor,
-  type TwoFactorStore,
-  createTwoFactor,
-  decodeBase32,
-  generateTotp,
-} from 'factorkit';
+import { MemoryStore, type TwoFactor, type TwoFactorStore, decodeBase32, generateTotp } from 'factorkit';
 import { SqliteStore } from 'factorkit/sqlite';
+import { benchLifecycle } from './lifecycle-cases.js';
 
 const SIZES = [1_000, 100_000] as const;
 const CONCURRENCY = 16;
@@ -58,14 +52,7 @@ const KINDS: StoreKind[] = [
 async function populate(kind: StoreKind, size: number, clock: () => number): Promise<Population> {
   const { store, close } = kind.make(size);
   await (store as { migrate?: () => Promise<void> }).migrate?.();
-  const twoFactor = createTwoFactor({
-    store,
-    issuer: 'Bench',
-    clock,
-    warn: () => {},
-    keyring: { currentKeyId: 'k', keys: { k: crypto.getRandomValues(new Uint8Array(32)) } },
-    backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
-  });
+  const twoFactor = benchLifecycle({ store, clock });
   const secrets: Uint8Array[] = [];
   for (let i = 0; i < size; i++) {
     const { secret } = await twoFactor.beginEnrollment(`user-${i}`, { account: 'ada@example.com' });

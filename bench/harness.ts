@@ -206,6 +206,12 @@ function summarise(
 }
 
 /** Human units: ns below 10 µs, µs below 10 ms, ms above. */
+/** The ratio of two subjects' fastest batches: on a loaded machine, the closest to undisturbed. */
+export function fastestRatio(result: CaseResult, subject: string): number {
+  const fastest = (name: string) => result.subjects.find((s) => s.name === name)!.minNs;
+  return fastest(subject) / fastest(result.reference);
+}
+
 export function formatDuration(ns: number): string {
   if (ns < 10_000) return `${ns.toFixed(0)} ns`;
   if (ns < 10_000_000) return `${(ns / 1000).toFixed(1)} µs`;

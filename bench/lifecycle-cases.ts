@@ -6,7 +6,9 @@
 // second createTwoFactor over the same store: another process, or after a restart, or more
 // active users than the cache holds), and a delivered-code sign-in (sendCode, then verify).
 import {
+  type FactorModule,
   MemoryStore,
+  type ModuleOperations,
   type TwoFactor,
   type TwoFactorOptions,
   createTwoFactor,
@@ -15,7 +17,7 @@ import {
   verifyTotp,
 } from 'factorkit';
 import { type DeliveryMessage, deliveredCodes } from 'factorkit/delivered';
-import { type AsyncBenchCase, type CaseResult, runAsyncCase, type HarnessOptions } from './harness.js';
+import { type AsyncBenchCase, type CaseResult, fastestRatio, runAsyncCase, type HarnessOptions } from './harness.js';
 
 const CALLS_PER_BATCH = 50;
 const MAX_ROUNDS = 60;
@@ -42,22 +44,22 @@ interface TotpUser {
   code: string;
 }
 
-function lifecycle(
-  store: MemoryStore,
-  keyring: TwoFactorOptions['keyring'],
-  extra: Partial<TwoFactorOptions>,
-  clock: () => number,
-): TwoFactor {
-  return createTwoFactor({
-    store,
+/**
+ * A lifecycle for the bench's set-up: a random keyring, no clock drift, warnings and events
+ * dropped, and fast backup codes (enrollment is set-up here, not what is measured). `options`
+ * override any of it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: as createTwoFactor's own bound, any factor module
+export function benchLifecycle<const M extends readonly FactorModule<any>[] = []>(
+  options: Pick<TwoFactorOptions, 'store'> & Partial<TwoFactorOptions> & { factors?: M },
+): TwoFactor & ModuleOperations<M> {
+  return createTwoFactor<M>({
     issuer: 'Bench',
-    clock,
     warn: () => {},
-    keyring,
-    // Fast backup codes: enrollment is set-up here, not what is measured.
-    backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
     onEvent: () => {},
-    ...extra,
+    keyring: { currentKeyId: 'k', keys: { k: crypto.getRandomValues(new Uint8Array(32)) } },
+    backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
+    ...options,
   });
 }
 
@@ -98,12 +100,12 @@ export async function lifecycleCase(rounds: number): Promise<AsyncBenchCase> {
   const deliver = async (message: DeliveryMessage) => {
     if (message.kind === 'code') outbox.set(message.userId, message.code);
   };
-  const warm = lifecycle(store, keyring, { factors: [deliveredCodes({ deliver })] }, clock);
+  const warm = benchLifecycle({ store, keyring, clock, factors: [deliveredCodes({ deliver })] });
   const cached = await enrollTotpUsers(warm, 'cached', now);
   const uncached = await enrollTotpUsers(warm, 'uncached', now);
   const emailUsers = await enrollEmailUsers(warm, outbox);
   // Another process over the same store and keyring: nothing opened yet.
-  const cold = lifecycle(store, keyring, {}, clock);
+  const cold = benchLifecycle({ store, keyring, clock });
   now += 30_000; // a fresh step: every user's code of it is unused
   for (const user of [...cached, ...uncached]) user.code = generateTotp(user.secret, { time: now });
   const lastStep = Math.floor(now / 30_000) - 1;
@@ -154,12 +156,6 @@ export async function lifecycleCase(rounds: number): Promise<AsyncBenchCase> {
       },
     ],
   };
-}
-
-/** The ratio of two subjects' fastest batches: on a loaded machine, the closest to undisturbed. */
-function fastestRatio(result: CaseResult, subject: string): number {
-  const fastest = (name: string) => result.subjects.find((s) => s.name === name)!.minNs;
-  return fastest(subject) / fastest(result.reference);
 }
 
 export async function runLifecycleCase(options: HarnessOptions): Promise<CaseResult & { targets: object[] }> {
