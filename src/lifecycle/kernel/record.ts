@@ -35,17 +35,17 @@ export interface RememberedDevice {
 export interface RecordState {
   v: 2;
   /** Every factor, of every registered type, in the order they were added. */
-  factors: FactorRecord[];
+  factors: readonly FactorRecord[];
   /** The backup codes; null when no factor is active. */
   backupCodes: BackupCodeSet | null;
   throttle: ThrottleState;
-  devices: RememberedDevice[];
+  devices: readonly RememberedDevice[];
   /**
    * Unix ms of the codes sent to destinations being enrolled, in the last hour: the hourly cap
    * on them is per account, so beginning again (or removing the pending factor) does not reset
    * it. Absent in records written before delivered codes existed.
    */
-  enrollmentSends: number[];
+  enrollmentSends: readonly number[];
   /**
    * The account's abuse limits on sending that are not per factor (delivered codes and
    * approvals), kept in the record so they are decided in the same compare-and-set write as
