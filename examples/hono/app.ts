@@ -96,7 +96,8 @@ export async function createHonoApp(options: HonoAppOptions): Promise<{ app: Hon
   app.get('/', async (c) => c.html(accountPage((await db.userName((await db.sessionUser(sessionId(c)))!))!)));
   app.post('/logout', async (c) => {
     await db.endSession(sessionId(c));
-    c.header('Set-Cookie', sessionCookie('', '; Max-Age=0'));
+    applyHeaders(c, secondStep.signOut(await toWebRequest(c))); // the step-up grant goes with the session
+    c.header('Set-Cookie', sessionCookie('', '; Max-Age=0'), { append: true });
     return c.redirect('/login', 303);
   });
   app.get('/users', async (c) => {

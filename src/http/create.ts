@@ -3,7 +3,7 @@
 // check, and the calls the app makes itself (startSignIn, hasStepUp, checkCsrf).
 import { type Env, createEnv, guarded } from './env.js';
 import { accountRoutes, runAccountRoute } from './routes/account.js';
-import { runSignInRoute, signInRoutes, startSignIn } from './routes/sign-in.js';
+import { runSignInRoute, signInLeftovers, signInRoutes, startSignIn } from './routes/sign-in.js';
 import { grantHolds } from './step-up.js';
 import type { SecondStep, SecondStepOptions } from './types.js';
 
@@ -78,5 +78,6 @@ export function createSecondStep<Ctx = unknown>(options: SecondStepOptions<Ctx>)
     handle: (request, ctx) => handle(env, request, ctx),
     hasStepUp: (request, userId) => grantHolds(env.sealer, env.jar.read(request, 'step-up'), userId, env.now()),
     checkCsrf: (request) => env.csrf(request),
+    signOut: (request) => signInLeftovers(env, request),
   };
 }

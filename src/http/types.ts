@@ -186,4 +186,24 @@ export interface SecondStep<Ctx = unknown> {
   hasStepUp(request: Request, userId: string): Promise<boolean>;
   /** The CSRF check alone, for the app's own forms: `Sec-Fetch-Site`, then `Origin` against `origins`. */
   checkCsrf(request: Request): CsrfResult;
+  /**
+   * For the app's sign-out route: `Set-Cookie` deletions of the step-up grant and the pending
+   * ticket this browser holds (none when it holds neither), to copy onto the response beside the
+   * app's own session cookie. The remembered-device cookie stays. A new sign-in on the browser
+   * clears them as well (`startSignIn`, and the session the second step establishes), so a grant
+   * never outlives the session it was proved in, even where the app forgets this call.
+   *
+   * @example
+   * ```ts
+   * import type { SecondStep } from 'factorkit/http';
+   *
+   * function signOut(secondStep: SecondStep, request: Request): Response {
+   *   const headers = secondStep.signOut(request);
+   *   headers.append('set-cookie', 'sid=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax');
+   *   headers.set('location', '/');
+   *   return new Response(null, { status: 303, headers });
+   * }
+   * ```
+   */
+  signOut(request: Request): Headers;
 }

@@ -205,6 +205,52 @@ describe('the step-up grant, as an attacker', () => {
     expect(await app.secondStep.hasStepUp(page(grant), 'ada')).toBe(false);
   });
 
+  it('a grant does not outlive its session: a new sign-in on the browser clears it, and signOut does', async () => {
+    const app = makeApp();
+    const ada = await signedIn(app, 'ada');
+    const { secret } = await enableThroughRoutes(app, ada);
+    await send(app, ada, ada.request('POST', '/2fa/step-up', { code: totp(app, secret) }));
+    expect(await app.secondStep.hasStepUp(ada.request('GET', '/settings'), 'ada')).toBe(true);
+    // Ada walks away signed out (the app drops its session only); whoever knows her password
+    // signs in on the same browser: the grant is gone before the second step is even passed.
+    ada.cookies.delete('sid');
+    const started = await passPassword(app, ada, 'ada');
+    expect(started.status).toBe('second-step');
+    expect(started.headers.getSetCookie()).toContainEqual(
+      expect.stringMatching(/^__Host-factorkit-step-up=; Max-Age=0;/),
+    );
+    expect(ada.cookies.has(STEP_UP)).toBe(false);
+    expect(await app.secondStep.hasStepUp(ada.request('GET', '/settings'), 'ada')).toBe(false);
+    // Signed in again with a code, she steps up again; signing out clears the new grant.
+    app.clock.advance(30_000);
+    await send(app, ada, ada.request('POST', '/2fa/sign-in/verify', { code: totp(app, secret) }));
+    app.clock.advance(30_000);
+    await send(app, ada, ada.request('POST', '/2fa/step-up', { code: totp(app, secret) }));
+    expect(ada.cookies.has(STEP_UP)).toBe(true);
+    ada.take(app.secondStep.signOut(ada.request('POST', '/sign-out')));
+    expect(ada.cookies.has(STEP_UP)).toBe(false);
+    // Nothing to clear: no header at all.
+    expect(app.secondStep.signOut(ada.request('POST', '/sign-out')).getSetCookie()).toEqual([]);
+  });
+
+  it('a grant does not survive a sign-in skipped by a remembered browser either', async () => {
+    const app = makeApp();
+    const ada = await signedIn(app, 'ada');
+    const { secret } = await enableThroughRoutes(app, ada);
+    app.clock.advance(30_000);
+    ada.cookies.delete('sid');
+    await passPassword(app, ada, 'ada');
+    await send(app, ada, ada.request('POST', '/2fa/sign-in/verify', { code: totp(app, secret), rememberDevice: true }));
+    app.clock.advance(30_000);
+    await send(app, ada, ada.request('POST', '/2fa/step-up', { code: totp(app, secret) }));
+    expect(ada.cookies.has(STEP_UP)).toBe(true);
+    ada.cookies.delete('sid');
+    const started = await passPassword(app, ada, 'ada');
+    expect(started.status).toBe('signed-in');
+    expect(ada.cookies.has(STEP_UP)).toBe(false);
+    expect(await app.secondStep.hasStepUp(ada.request('GET', '/settings'), 'ada')).toBe(false);
+  });
+
   it('a wrong code sets no grant', async () => {
     const app = makeApp();
     const browser = await signedIn(app, 'ada');

@@ -13,12 +13,24 @@ async function activeFactors<Ctx>(env: Env<Ctx>, userId: string): Promise<Factor
   return (await env.twoFactor.listFactors(userId)).filter((factor) => factor.status === 'active');
 }
 
-/** The app's session for `userId`, with the pending ticket cleared: the answer's headers. */
+/**
+ * `Set-Cookie` deletions of what this browser holds of a sign-in (the pending ticket, the step-up
+ * grant), for a sign-in that starts again or ends: a grant proved in one session must not hold in
+ * the next, whoever signs in then. The remembered device stays: it is meant to outlive sessions.
+ */
+export function signInLeftovers<Ctx>(env: Env<Ctx>, request: Request): Headers {
+  const headers = new Headers();
+  for (const kind of ['pending', 'step-up'] as const) {
+    if (env.jar.read(request, kind) !== undefined) headers.append('set-cookie', env.jar.clear(kind));
+  }
+  return headers;
+}
+
+/** The app's session for `userId`, with the pending ticket and any step-up grant cleared: the answer's headers. */
 async function establish<Ctx>(env: Env<Ctx>, request: Request, ctx: Ctx, userId: string): Promise<Headers> {
   const given = await env.session.establish(userId, request, ctx);
   const headers = mergeHeaders(new Headers(), given === undefined ? undefined : given);
-  if (env.jar.read(request, 'pending') !== undefined) headers.append('set-cookie', env.jar.clear('pending'));
-  return headers;
+  return mergeHeaders(headers, signInLeftovers(env, request));
 }
 
 export async function startSignIn<Ctx>(
@@ -34,9 +46,12 @@ export async function startSignIn<Ctx>(
   const types = [...new Set(factors.map((factor) => factor.type))];
   const ticket = newTicket(userId, types, env.now(), env.ticketTtlMs);
   const cookie = env.jar.set('pending', await sealTicket(env.sealer, ticket), env.ticketTtlMs / 1000);
+  const headers = new Headers({ 'set-cookie': cookie });
+  // A grant left from an earlier session of this browser goes now, not at the second step.
+  if (env.jar.read(request, 'step-up') !== undefined) headers.append('set-cookie', env.jar.clear('step-up'));
   return {
     status: 'second-step',
-    headers: new Headers({ 'set-cookie': cookie }),
+    headers,
     factors,
     expiresAt: ticket.expiresAt,
   };

@@ -94,7 +94,10 @@ export function createExpressApp({ origin, keyring, users, outbox, now = Date.no
   // Below: signed-in users only.
   app.use((req, res, next) => (req.session.userId === undefined ? res.redirect(303, '/login') : next()));
   app.get('/', (req, res) => res.send(accountPage(users.byId(req.session.userId!)!.name)));
-  app.post('/logout', (req, res) => req.session.destroy(() => res.redirect(303, '/login')));
+  app.post('/logout', (req, res) => {
+    applyHeaders(res, secondStep.signOut(toWebRequest(req))); // the step-up grant goes with the session
+    req.session.destroy(() => res.redirect(303, '/login'));
+  });
   app.get('/users', async (req, res) => {
     const filter = (
       ['activated', 'not-activated'].includes(String(req.query.filter)) ? req.query.filter : 'all'
