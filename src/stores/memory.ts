@@ -10,6 +10,9 @@ import type {
   TwoFactorStatus,
   TwoFactorStore,
 } from './types.js';
+
+/** Awaited for the request's trip without latency: still a turn of the microtask queue, so concurrent calls interleave. */
+const RESOLVED: Promise<void> = Promise.resolve();
 /** Options for {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /**
@@ -61,7 +64,7 @@ export class MemoryStore implements TwoFactorStore {
     await this.pause();
     const record = this.records.get(id);
     const copy = record === undefined ? null : { ...record };
-    await this.reply();
+    if (this.latencyMs > 0) await this.reply();
     return copy;
   }
 
@@ -78,7 +81,7 @@ export class MemoryStore implements TwoFactorStore {
       this.statusIndex(checked.status).add(id);
       created = { ...created };
     }
-    await this.reply();
+    if (this.latencyMs > 0) await this.reply();
     return created;
   }
 
@@ -99,7 +102,7 @@ export class MemoryStore implements TwoFactorStore {
       }
       updated = { ...updated };
     }
-    await this.reply();
+    if (this.latencyMs > 0) await this.reply();
     return updated;
   }
 
@@ -115,7 +118,7 @@ export class MemoryStore implements TwoFactorStore {
       this.all.delete(id);
       this.statusIndex(current.status).delete(id);
     }
-    await this.reply();
+    if (this.latencyMs > 0) await this.reply();
     return deleted;
   }
 
@@ -130,7 +133,7 @@ export class MemoryStore implements TwoFactorStore {
     const page: ListRecordsPage = { records };
     const last = records[records.length - 1];
     if (found.length > limit && last !== undefined) page.nextCursor = last.userId;
-    await this.reply();
+    if (this.latencyMs > 0) await this.reply();
     return page;
   }
 
@@ -139,16 +142,13 @@ export class MemoryStore implements TwoFactorStore {
   }
 
   /** The request's trip: always at least one turn of the event loop, so concurrent calls interleave. */
-  private async pause(): Promise<void> {
-    if (this.latencyMs === 0) {
-      await Promise.resolve();
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * this.latencyMs));
+  private pause(): Promise<void> {
+    if (this.latencyMs === 0) return RESOLVED;
+    return new Promise((resolve) => setTimeout(resolve, Math.random() * this.latencyMs));
   }
 
   /** The reply's trip: only with a simulated latency (one turn per call is enough to interleave). */
-  private async reply(): Promise<void> {
-    if (this.latencyMs > 0) await this.pause();
+  private reply(): Promise<void> {
+    return this.pause();
   }
 }
