@@ -296,6 +296,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       ...(user && { username: user.username, isAdmin: admins.has(user.username) }),
       ...(flash && { flash }),
       ...(outbox && { demoOutbox: true }),
+      ...(options.webauthn && { passkeys: true }),
     };
   }
 

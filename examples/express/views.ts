@@ -24,6 +24,8 @@ export interface PageContext {
   flash?: string | Notice;
   /** The demo's outbox page is mounted: linked from every page. */
   demoOutbox?: boolean;
+  /** Security keys and passkeys are on: the log-in page offers a passkey. */
+  passkeys?: boolean;
 }
 
 /** A message on a page; `lang` when it comes from factorkit/messages in the reader's language. */
@@ -69,7 +71,7 @@ function region(kind: Notice['kind'], notice: Notice | undefined): SafeHtml {
 
 export function layout(ctx: PageContext, title: string, body: SafeHtml, notice?: Notice, refresh?: number): string {
   const flash = typeof ctx.flash === 'string' ? { kind: 'info' as const, text: ctx.flash } : ctx.flash;
-  const shown = [notice, flash];
+  const [error, info] = (['error', 'info'] as const).map((kind) => [notice, flash].find((n) => n?.kind === kind));
   return html`<!doctype html>
 <html lang="en" data-lang="${ctx.lang}">
 <head>
@@ -92,14 +94,8 @@ ${refresh ? html`<meta http-equiv="refresh" content="${refresh}">` : ''}
 </header>
 <main>
 <h1>${title}</h1>
-${region(
-  'error',
-  shown.find((n) => n?.kind === 'error'),
-)}
-${region(
-  'info',
-  shown.find((n) => n?.kind === 'info'),
-)}
+${region('error', error)}
+${region('info', info)}
 ${body}
 </main>
 </body>
@@ -139,7 +135,7 @@ export function passwordPage(ctx: PageContext, signUp: boolean, notice?: Notice,
 <input id="password" name="password" type="password" autocomplete="${signUp ? 'new' : 'current'}-password" required${username ? trusted(' autofocus') : ''}>
 <div><button type="submit">${title}</button></div>
 </form>
-${signUp ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey', csrf(ctx))}
+${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey', csrf(ctx))}
 <p>${signUp ? 'Already have an account?' : 'No account yet?'} <a href="/${other === 'Log in' ? 'login' : 'signup'}">${other}</a>.</p>`,
     notice,
   );
