@@ -19,6 +19,7 @@ import {
   type ScryptParams,
   type ThrottleOptions,
   type TwoFactorEvent,
+  type TwoFactorStatus,
   type TwoFactorStore,
   createTwoFactor,
   renderQrSvg,
@@ -26,7 +27,7 @@ import {
 import { type DeliveryOptions, deliveredCodes } from 'factorkit/delivered';
 import { type ExpressContext, applyHeaders, expressSecondStep, toWebRequest } from 'factorkit/express';
 import { createSecondStep } from 'factorkit/http';
-import { message } from 'factorkit/messages';
+import { type MessageSubject, message } from 'factorkit/messages';
 import { webauthn } from 'factorkit/webauthn';
 import { AuditLog } from './audit.js';
 import { csrfToken, requireCsrfToken } from './csrf.js';
@@ -444,7 +445,8 @@ export function createExampleApp(options: ExampleAppOptions) {
       toWebRequest(req).url,
     );
     const answer = (await secondStep.handle(new Request(url, { headers: toWebRequest(req).headers }), { req, res }))!;
-    const result = (await answer.json()) as { ok: boolean; status?: string; reason?: string; message?: string };
+    // `{ ok: true, status }` or a failure `{ ok: false, reason }`: either is a factorkit/messages subject.
+    const result = (await answer.json()) as MessageSubject & { status?: string };
     // Its cookies only (the session, the pending ticket cleared): the answer itself is JSON.
     applyHeaders(
       res,
@@ -454,7 +456,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     if (result.status === 'pending')
       return res.send(views.approvalWaitPage(ctx(req, res), method.maskedDestination, String(req.query.match)));
     // Denied (also by a wrong number), expired: said in the reader's language.
-    req.session.flash = result.ok ? say(req, { status: result.status } as never) : say(req, result as never);
+    req.session.flash = say(req, result);
     res.redirect('/login/2fa');
   });
 
@@ -632,7 +634,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       ? { kind: 'error' as const, text: `There is no filter "${String(query)}": showing all users.` }
       : undefined;
     // factorkit knows only users who ever enrolled; everyone else is "Not activated".
-    const statusById = new Map<string, string>();
+    const statusById = new Map<string, TwoFactorStatus>();
     let cursor: string | undefined;
     do {
       const listed = await twoFactor.listUsers({ limit: 500, ...(cursor && { cursor }) });
@@ -640,7 +642,7 @@ export function createExampleApp(options: ExampleAppOptions) {
       cursor = listed.nextCursor;
     } while (cursor);
     const rows = (await users.list())
-      .map((u) => ({ ...u, status: views.statusText((statusById.get(u.id) ?? 'not-activated') as never) }))
+      .map((u) => ({ ...u, status: views.statusText(statusById.get(u.id) ?? 'not-activated') }))
       .filter((row) => filter === 'all' || (row.status === 'Activated') === (filter === 'activated'));
     res.status(unknown ? 400 : 200).send(views.usersPage(ctx(req, res, admin), filter, rows, notice));
   });
