@@ -317,17 +317,13 @@ export function createExampleApp(options: ExampleAppOptions) {
   async function requireAdmin(req: Request, res: Response): Promise<User | undefined> {
     const user = await requireUser(req, res);
     if (!user) return undefined;
-    if (!admins.has(user.username)) page(req, res, 403, 'Admins only', 'This page is for administrators.', user);
-    else if ((await twoFactor.status(user.id)) !== 'activated') {
-      page(
-        req,
-        res,
-        403,
-        'Admins only',
-        'Turn on 2FA for your own account (Profile, Enable 2FA) before using the admin pages.',
-        user,
-      );
-    } else return user;
+    const why = !admins.has(user.username)
+      ? 'This page is for administrators.'
+      : (await twoFactor.status(user.id)) !== 'activated'
+        ? 'Turn on 2FA for your own account (Profile, Enable 2FA) before using the admin pages.'
+        : undefined;
+    if (why === undefined) return user;
+    page(req, res, 403, 'Admins only', why, user);
     return undefined;
   }
 
@@ -499,14 +495,11 @@ export function createExampleApp(options: ExampleAppOptions) {
       twoFactor.remainingBackupCodes(user.id),
       active(user.id),
     ]);
+    // Just signed in with a backup code (client.js follows /profile?with=backup): how many are left.
     const left = `${remainingBackupCodes} backup ${remainingBackupCodes === 1 ? 'code' : 'codes'} left`;
-    const notice: views.Notice | undefined =
-      req.query.with === 'backup'
-        ? {
-            kind: 'info',
-            text: `Signed in with a backup code. ${left}.${remainingBackupCodes <= 2 ? ' Generate new backup codes soon.' : ''}`,
-          }
-        : undefined;
+    const soon = remainingBackupCodes <= 2 ? ' Generate new backup codes soon.' : '';
+    const backup = { kind: 'info' as const, text: `Signed in with a backup code. ${left}.${soon}` };
+    const notice = req.query.with === 'backup' ? backup : undefined;
     const delivery = outbox !== undefined;
     const voiceAllowed = factors.some((f) => f.channel !== 'voice');
     const view = { status, remainingBackupCodes, factors, delivery, voiceAllowed };

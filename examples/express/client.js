@@ -26,16 +26,16 @@ function fieldsOf(form) {
   return body;
 }
 
+const failed = { ok: false, message: 'Something went wrong. Please try again.' };
+
 async function post(url, body) {
-  const response = await fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/json', 'accept-language': lang },
-    body: JSON.stringify(body),
-  });
+  const headers = { 'content-type': 'application/json', 'accept-language': lang };
+  const response = await fetch(url, { method: 'POST', redirect: 'manual', headers, body: JSON.stringify(body) }).catch(
+    () => undefined,
+  );
   // A redirect: the server ended this session. Loading the page again shows why.
-  if (response.type === 'opaqueredirect') return undefined;
-  return response.json().catch(() => ({ ok: false, message: 'Something went wrong. Please try again.' }));
+  if (response?.type === 'opaqueredirect') return undefined;
+  return response ? response.json().catch(() => failed) : failed;
 }
 
 /** A security key or passkey: the options from data-webauthn, then the browser's credential. */
