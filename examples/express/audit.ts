@@ -14,9 +14,6 @@ export interface AuditEntry {
   detail: string;
 }
 
-/** Enough to see a whole lockout and what support did about it; older entries are dropped. */
-const DEFAULT_ENTRIES_PER_USER = 200;
-
 const OPERATIONS: Record<CodeCheckOperation, string> = {
   'confirm-enrollment': 'enrolment',
   verify: 'sign-in',
@@ -35,9 +32,6 @@ const METHODS: Record<string, string> = {
   unknown: 'code (not looked at)',
 };
 
-/** What a page calls a proof of this method; a factor type it does not know by its type. */
-const methodName = (method: string): string => METHODS[method] ?? `${method} proof`;
-
 /** A factor by its type, when the page does not know its kind ("E-mail", "Passkey"). */
 const FACTOR_TYPES: Record<FactorType, string> = {
   totp: 'Authenticator app',
@@ -45,6 +39,11 @@ const FACTOR_TYPES: Record<FactorType, string> = {
   webauthn: 'Security key or passkey',
 };
 const factorType = (type: FactorType): string => FACTOR_TYPES[type] ?? `${type} factor`;
+/** "Backup code", "Authenticator code"...; a method it does not know by its name. */
+const methodName = (method: string) => {
+  const name = METHODS[method] ?? `${method} proof`;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+};
 
 /**
  * What an event means, in words. Every event type is listed, so a new one fails to compile here.
@@ -75,9 +74,9 @@ export function describeEvent(event: TwoFactorEvent, kind?: string): string {
     case 'replay-refused':
       return 'An already used code was tried again';
     case 'verify-succeeded':
-      return `${capitalise(methodName(event.method))} accepted (${OPERATIONS[event.operation]})`;
+      return `${methodName(event.method)} accepted (${OPERATIONS[event.operation]})`;
     case 'verify-failed':
-      return `${capitalise(methodName(event.method))} refused: ${event.reason} (${OPERATIONS[event.operation]})`;
+      return `${methodName(event.method)} refused: ${event.reason} (${OPERATIONS[event.operation]})`;
     case 'reset-by-admin':
       return `2FA reset by ${event.actor}`;
     case 'unlocked':
@@ -99,25 +98,19 @@ export function describeEvent(event: TwoFactorEvent, kind?: string): string {
   }
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 export class AuditLog {
   readonly #byUser = new Map<string, AuditEntry[]>();
   /** The kind of each factor seen added, to name it again when it is removed. */
   readonly #kinds = new Map<string, string>();
 
-  constructor(private readonly entriesPerUser = DEFAULT_ENTRIES_PER_USER) {}
+  /** Enough to see a whole lockout and what support did about it; older entries are dropped. */
+  constructor(private readonly entriesPerUser = 200) {}
 
   record(event: TwoFactorEvent, kind?: string): void {
     if (event.type === 'factor-added' && kind) this.#kinds.set(event.factorId, kind);
     const known = 'factorId' in event ? this.#kinds.get(event.factorId) : undefined;
-    let entries = this.#byUser.get(event.userId);
-    if (!entries) {
-      entries = [];
-      this.#byUser.set(event.userId, entries);
-    }
+    const entries = this.#byUser.get(event.userId) ?? [];
+    this.#byUser.set(event.userId, entries);
     entries.push({ at: event.at, type: event.type, detail: describeEvent(event, kind ?? known) });
     // Bounded, so a stream of wrong codes against one account cannot grow memory without end.
     if (entries.length > this.entriesPerUser) entries.splice(0, entries.length - this.entriesPerUser);

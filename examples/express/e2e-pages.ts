@@ -9,9 +9,19 @@ export const PASSWORD = 'correct horse battery staple';
 // machines running this are shared and sometimes very busy.
 export const WAIT_MS = 15_000;
 
-/** Runs a click that loads a new page (link or form) and waits for that page. */
+/**
+ * Runs a click that sends a form or follows a link, and waits for what it leads to: a new page,
+ * or (a form that client.js sent as JSON) the answer shown on this one.
+ */
 export async function andWait(page: Page, click: Promise<void>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), click]);
+  await page.evaluate(() => delete document.body.dataset.answered);
+  const loaded = page.waitForEvent('load', { timeout: WAIT_MS * 2 });
+  loaded.catch(() => {});
+  const answered = page
+    .waitForFunction(() => document.body.dataset.answered !== undefined, undefined, { timeout: WAIT_MS * 2 })
+    // A new page destroys this one's context: then the load is what counts.
+    .catch(() => new Promise<never>(() => {}));
+  await Promise.all([Promise.race([loaded, answered]), click]);
 }
 
 export async function textOf(page: Page, selector: string): Promise<string | undefined> {

@@ -1,105 +1,63 @@
-// The demo's stand-in for the real providers: the `deliver` callback given to factorkit.
-// factorkit sends nothing itself; it hands every code and approval request to `deliver`, and
-// the app sends it through its providers (an e-mail relay, an SMS/voice API, a Telegram bot).
-// Here:
-//   - e-mail goes for real, over SMTP to the demo's own mail server on 127.0.0.1 (mail.ts); the
-//     outbox lists what that server received;
-//   - SMS, Telegram and voice calls are only recorded in memory, as the phone would show them.
-// /dev/outbox shows all of it, and exists only in the demo (createExampleApp mounts it when it is
-// given an outbox; server.ts always gives one). A real app has no such page: it would show
-// every user's codes to whoever opens it.
+// The demo's stand-in for the real providers: the `deliver` callback given to factorkit, which
+// sends nothing itself. E-mail goes for real, over SMTP to the demo's own mail server on
+// 127.0.0.1 (mail.ts); SMS, Telegram messages and voice calls are kept in memory, as the phone
+// would show them. /dev/outbox shows all of it: a real app has no such page (it would show
+// every user's codes to whoever opens it).
 import type { DeliveryMessage } from 'factorkit/delivered';
 import type { MailSender, MailServer, ReceivedMail } from './mail.js';
 
-interface EntryBase {
-  /** 1, 2, 3...: the order in which `deliver` was called. */
-  id: number;
-  at: number;
-  userId: string;
-  factorId: string;
-  expiresAt: number;
-}
+/** 1, 2, 3...: the order in which `deliver` was called. */
+type Entry = { id: number; at: number; userId: string; factorId: string; expiresAt: number };
 
-/** A text message, as the phone would show it. */
-export interface SmsEntry extends EntryBase {
-  channel: 'sms';
-  to: string;
+/** A voice call's code is the end of the calling number (`callerId`): the user reads it off the caller ID. */
+export type PhoneEntry =
+  | (Entry & { channel: 'sms'; to: string; text: string })
+  | (Entry & { channel: 'voice'; to: string; callerId: string; code: string })
+  | (Entry & { channel: 'telegram'; chatId: string; text: string; kind: 'code' })
+  | ApprovalEntry;
+
+/**
+ * A Telegram approval request: one button per number of `matchChoices` (number matching, NIST SP
+ * 800-63B-4) and Deny, carrying the tokens; `answer` once one was pressed (Telegram, too, lets a
+ * message's buttons be answered once).
+ */
+export type ApprovalEntry = Entry & {
+  channel: 'telegram';
+  chatId: string;
   text: string;
-}
-
-/** A voice call whose calling number ends with the code (the user reads it off the caller ID). */
-export interface VoiceEntry extends EntryBase {
-  channel: 'voice';
-  to: string;
-  /** The calling number, spaced for reading: "+1 555 010 1234"; its last digits are the code. */
-  callerId: string;
-  code: string;
-}
-
-/** A Telegram message from the app's bot: a code, or an approval request with two buttons. */
-export type TelegramEntry = EntryBase & { channel: 'telegram'; chatId: string; text: string } & (
-    | { kind: 'code' }
-    | {
-        kind: 'approval';
-        challengeId: string;
-        /** The bot's inline buttons carry these; pressing one sends it back (a callback query). */
-        approveToken: string;
-        denyToken: string;
-        /**
-         * Number matching (NIST SP 800-63B-4): one Approve button per choice; the user presses
-         * the one their sign-in page shows. factorkit made them; the right one is among them.
-         */
-        matchChoices: string[];
-        /** Set once a button was pressed (Telegram, too, lets a message's buttons be answered once). */
-        answer?: 'approved' | 'denied' | 'wrong-number' | 'refused';
-      }
-  );
-
-export type PhoneEntry = SmsEntry | VoiceEntry | TelegramEntry;
+  kind: 'approval';
+  challengeId: string;
+  approveToken: string;
+  denyToken: string;
+  matchChoices: string[];
+  answer?: 'approved' | 'denied' | 'wrong-number' | 'refused';
+};
 
 export interface Outbox {
-  /** The `deliver` option of createTwoFactor. */
+  /** The `deliver` option of factorkit/delivered. */
   deliver(message: DeliveryMessage): Promise<void>;
   /** What the demo's SMTP server received, oldest first. */
   emails(): readonly ReceivedMail[];
   /** SMS, voice calls and Telegram messages, oldest first. */
   phoneEntries(): readonly PhoneEntry[];
-  /** One Telegram approval message, by entry id. */
   approvalEntry(id: number): ApprovalEntry | undefined;
-  /** Marks an approval message's buttons as pressed, so it shows the answer instead of them. */
   recordAnswer(id: number, answer: NonNullable<ApprovalEntry['answer']>): void;
 }
 
-export type ApprovalEntry = Extract<TelegramEntry, { kind: 'approval' }>;
-
 export interface OutboxOptions {
-  /** Sends e-mail (nodemailer to the demo's SMTP server). */
   mailSender: MailSender;
-  /** The demo's SMTP server, whose received messages the outbox lists. */
   mailServer: MailServer;
   /** The app's name in every message. */
   appName: string;
-  /** Unix ms, for the entries' times. */
   clock?: () => number;
   /** How many phone entries to keep; default 200. */
   maxEntries?: number;
 }
 
-/** Stands in for the caller-ID prefix of a provider's number pool: +1 555 01xx is fictional. */
-const CALLER_PREFIX = '1555010';
-
-/** "+1 555 010 1234" for code "1234": the code is the last digits of the calling number. */
+/** "+1 555 010 1234" for code "1234": +1 555 01xx is fictional, and the last digits are the code. */
 export function callerIdFor(code: string): string {
-  // Eleven digits in all (+1 and ten), the last ones the code.
-  const digits = CALLER_PREFIX.slice(0, Math.max(0, 11 - code.length)) + code;
+  const digits = '1555010'.slice(0, Math.max(0, 11 - code.length)) + code;
   return `+${digits.slice(0, 1)} ${digits.slice(1, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
-}
-
-const utcTime = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
-
-function minutesLeft(expiresAt: number, now: number): string {
-  const minutes = Math.max(1, Math.round((expiresAt - now) / 60_000));
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 /** The codes are spaced for reading ("493 817"); factorkit ignores the space when checking. */
@@ -107,113 +65,72 @@ const spaced = (code: string) => (code.length === 6 ? `${code.slice(0, 3)} ${cod
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const clock = options.clock ?? Date.now;
-  const maxEntries = options.maxEntries ?? 200;
   const entries: PhoneEntry[] = [];
-  let lastId = 0;
-
-  const record = (entry: PhoneEntry) => {
-    entries.push(entry);
-    if (entries.length > maxEntries) entries.splice(0, entries.length - maxEntries);
-  };
+  const app = options.appName;
 
   async function deliver(message: DeliveryMessage): Promise<void> {
-    const now = clock();
-    const base = {
-      at: now,
-      userId: message.userId,
-      factorId: message.factorId,
-      expiresAt: message.expiresAt,
+    const at = clock();
+    const minutes = Math.max(1, Math.round((message.expiresAt - at) / 60_000));
+    const expires = `It expires in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+    const { userId, factorId, expiresAt, destination } = message;
+    const base = { id: (entries.at(-1)?.id ?? 0) + 1, at, userId, factorId, expiresAt };
+    const record = (entry: PhoneEntry) => {
+      entries.push(entry);
+      entries.splice(0, Math.max(0, entries.length - (options.maxEntries ?? 200)));
     };
-    if (message.kind === 'code') {
-      const what = message.purpose === 'enrollment' ? 'confirmation code' : 'sign-in code';
-      // Where someone else may read it (a lock screen), the message says what to do if the
-      // user did not ask for it; it never says which account it is for beyond the app's name.
-      const warning =
-        message.purpose === 'sign-in'
-          ? 'If you are not signing in right now, someone has your password: change it.'
-          : 'If you did not ask for this, ignore it.';
-      switch (message.channel) {
-        case 'email':
-          // The subject has no code: it shows in notifications and mail lists.
-          await options.mailSender.send({
-            to: message.destination,
-            subject: `Your ${options.appName} ${what}`,
-            text:
-              `Your ${options.appName} ${what} is ${spaced(message.code)}.\n\n` +
-              `It expires in ${minutesLeft(message.expiresAt, now)} (${utcTime(message.expiresAt)}) and works once.\n` +
-              `${warning}\n`,
-          });
-          return;
-        case 'sms':
-          lastId += 1;
-          record({
-            ...base,
-            id: lastId,
-            channel: 'sms',
-            to: message.destination,
-            text: `${spaced(message.code)} is your ${options.appName} ${what}. ${warning}`,
-          });
-          return;
-        case 'telegram':
-          lastId += 1;
-          record({
-            ...base,
-            id: lastId,
-            channel: 'telegram',
-            kind: 'code',
-            chatId: message.destination,
-            text: `Your ${options.appName} ${what} is ${spaced(message.code)}. It expires in ${minutesLeft(message.expiresAt, now)}. ${warning}`,
-          });
-          return;
-        case 'voice':
-          lastId += 1;
-          record({
-            ...base,
-            id: lastId,
-            channel: 'voice',
-            to: message.destination,
-            callerId: callerIdFor(message.code),
-            code: message.code,
-          });
-          return;
-        default:
-          // factorkit's channels are open (an app may name its own); this demo sends these four.
-          throw new Error(`The demo has no provider for the channel ${message.channel}`);
+    if (message.kind === 'approval') {
+      // The demo sends approval requests through Telegram only (a bot message with buttons).
+      if (message.channel !== 'telegram') throw new Error(`No approval requests by ${message.channel}`);
+      const { challengeId, approveToken, denyToken, matchChoices } = message;
+      const text = `Someone is signing in to ${app} with your password. Is it you? Press the number your sign-in page shows; if you see no such page, press Deny. ${expires}.`;
+      const approval = { challengeId, approveToken, denyToken, matchChoices, text };
+      return record({ ...base, channel: 'telegram', kind: 'approval', chatId: destination, ...approval });
+    }
+    const what = message.purpose === 'enrollment' ? 'confirmation code' : 'sign-in code';
+    // Where someone else may read it (a lock screen), it says what to do if the user did not ask.
+    const warning =
+      message.purpose === 'sign-in'
+        ? 'If you are not signing in right now, someone has your password: change it.'
+        : 'If you did not ask for this, ignore it.';
+    const code = spaced(message.code);
+    switch (message.channel) {
+      case 'email': {
+        // The subject has no code: it shows in notifications and mail lists.
+        const text = `Your ${app} ${what} is ${code}.\n\n${expires} and works once.\n${warning}\n`;
+        return options.mailSender.send({ to: destination, subject: `Your ${app} ${what}`, text });
       }
+      case 'sms':
+        return record({ ...base, channel: 'sms', to: destination, text: `${code} is your ${app} ${what}. ${warning}` });
+      case 'telegram': {
+        const text = `Your ${app} ${what} is ${code}. ${expires}. ${warning}`;
+        return record({ ...base, channel: 'telegram', kind: 'code', chatId: destination, text });
+      }
+      case 'voice':
+        return record({
+          ...base,
+          channel: 'voice',
+          to: destination,
+          callerId: callerIdFor(message.code),
+          code: message.code,
+        });
+      default:
+        // factorkit's channels are open (an app may name its own); this demo sends these four.
+        throw new Error(`The demo has no provider for the channel ${message.channel}`);
     }
-    // Approval requests: the demo sends them through Telegram only (a bot message with buttons).
-    if (message.channel !== 'telegram') {
-      throw new Error(`The demo sends approval requests by Telegram only, not by ${message.channel}`);
-    }
-    lastId += 1;
-    record({
-      ...base,
-      id: lastId,
-      channel: 'telegram',
-      kind: 'approval',
-      chatId: message.destination,
-      challengeId: message.challengeId,
-      approveToken: message.approveToken,
-      denyToken: message.denyToken,
-      matchChoices: message.matchChoices,
-      text:
-        `Someone is signing in to ${options.appName} with your password. Is it you? ` +
-        'Press the number your sign-in page shows; if you see no such page, press Deny. ' +
-        `This request expires in ${minutesLeft(message.expiresAt, now)}.`,
-    });
   }
 
+  const approval = (id: number) => entries.find((e): e is ApprovalEntry => e.id === id && 'approveToken' in e);
   return {
     deliver,
     emails: () => options.mailServer.received(),
     phoneEntries: () => entries,
-    approvalEntry(id) {
-      const entry = entries.find((candidate) => candidate.id === id);
-      return entry?.channel === 'telegram' && entry.kind === 'approval' ? { ...entry } : undefined;
+    approvalEntry: (id) => {
+      const entry = approval(id);
+      return entry && { ...entry };
     },
     recordAnswer(id, answer) {
-      const entry = entries.find((candidate) => candidate.id === id);
-      if (entry?.channel === 'telegram' && entry.kind === 'approval') entry.answer = answer;
+      const entry = approval(id);
+      if (entry) entry.answer = answer;
     },
   };
 }

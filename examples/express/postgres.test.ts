@@ -26,19 +26,28 @@ function databaseUrl(): string {
 
 /** A minimal cookie-keeping HTTP client that does not follow redirects. */
 class Client {
-  #cookie = '';
+  readonly #cookies = new Map<string, string>();
   csrf = '';
   constructor(private readonly baseUrl: string) {}
 
-  async request(path: string, form?: Record<string, string>) {
+  /** A GET, a form POST with the page's CSRF token, or (`json`) a POST to factorkit/http's routes as a page's script sends it. */
+  async request(path: string, form?: Record<string, string>, json?: Record<string, string>) {
+    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const headers: Record<string, string> = { cookie };
+    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (json) Object.assign(headers, { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' });
     const response = await fetch(this.baseUrl + path, {
-      method: form ? 'POST' : 'GET',
+      method: form || json ? 'POST' : 'GET',
       redirect: 'manual',
-      headers: { cookie: this.#cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      ...(form ? { body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString() } : {}),
+      headers,
+      ...(form && { body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString() }),
+      ...(json && { body: JSON.stringify(json) }),
     });
-    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('factorkit.sid='));
-    if (setCookie) this.#cookie = setCookie.split(';')[0]!;
+    for (const set of response.headers.getSetCookie()) {
+      const [name = '', value = ''] = set.split(';')[0]!.split('=');
+      if (/Max-Age=0/i.test(set)) this.#cookies.delete(name);
+      else this.#cookies.set(name, value);
+    }
     const body = await response.text();
     this.csrf = /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? this.csrf;
     return { status: response.status, location: response.headers.get('location'), body };
@@ -89,10 +98,12 @@ it('keeps users and 2FA across a restart, with the TOTP secret encrypted at rest
   expect((await run1.client.request('/signup', { username: 'pat', password: PASSWORD })).location).toBe('/profile');
   const enablePage = (await run1.client.request('/2fa/enable')).body;
   const secret = /<code id="manual-key">([A-Z2-7 ]+)<\/code>/.exec(enablePage)![1]!.replace(/ /g, '');
+  const factorId = /name="factorId" value="([^"]+)"/.exec(enablePage)![1]!;
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
-  const confirmed = await run1.client.request('/2fa/enable', { code: totp.generate({ timestamp: nowMs }) });
+  const code = totp.generate({ timestamp: nowMs });
+  const confirmed = await run1.client.request('/2fa/enrollment/confirm', undefined, { factorId, code });
   expect(confirmed.status).toBe(200);
-  expect(confirmed.body).toContain('<ul id="backup-codes"');
+  expect(JSON.parse(confirmed.body).backupCodes.length).toBeGreaterThanOrEqual(5);
   await stop(run1.server, first);
 
   // Second run on the same database: the password alone is not enough any more.
@@ -104,8 +115,10 @@ it('keeps users and 2FA across a restart, with the TOTP secret encrypted at rest
     expect((await run2.client.request('/login', { username: 'pat', password: PASSWORD })).location).toBe('/login/2fa');
     expect((await run2.client.request('/profile')).location).toBe('/login/2fa');
     expect((await run2.client.request('/login/2fa')).body).toContain('One more step');
-    const signedIn = await run2.client.request('/login/2fa', { code: totp.generate({ timestamp: nowMs }) });
-    expect(signedIn.location).toBe('/profile');
+    const signedIn = await run2.client.request('/2fa/sign-in/verify', undefined, {
+      code: totp.generate({ timestamp: nowMs }),
+    });
+    expect(JSON.parse(signedIn.body)).toMatchObject({ ok: true, method: 'totp' });
     expect((await run2.client.request('/profile')).body).toContain('<b id="two-factor-status">Activated</b>');
   } finally {
     await stop(run2.server, second);

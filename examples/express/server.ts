@@ -1,18 +1,7 @@
-// `npm start`: the Express example on http://127.0.0.1:3000 (PORT to change it).
-//   In memory by default: everything is lost on restart.
-//   FACTORKIT_KEYS="k1:$(openssl rand -base64 32)" is the keyring that encrypts the TOTP secrets
-//   at rest (keyId:key entries, the first current: factorkit's keyringFromEnv). Unset, the demo
-//   says so and uses a throwaway key, and nothing sealed under it opens after a restart.
-//   DATABASE_URL=postgres://... keeps users and 2FA state in PostgreSQL; then FACTORKIT_KEYS must
-//   be set and kept, or every enrolled user loses 2FA at the next restart. SESSION_SECRET signs session cookies (random if unset,
-//   which signs everyone out on restart).
-//   ADMIN_USERS=alice,bob: the user names allowed on the admin pages (All users, support);
-//   none when unset. Each must also turn 2FA on for their own account before those pages open.
-//   DEMO_SHORT_LIMITS=1 lowers factorkit's throttle and delivery limits (app.ts, SHORT_LIMITS) so
-//   that the pauses, the hard lock ("contact support") and the send caps show in minutes.
-//   The demo also starts its own SMTP server on a free port of 127.0.0.1 (mail.ts) and sends the
-//   e-mail codes there with nodemailer; /dev/outbox shows them, and the SMS, Telegram messages and
-//   calls that a real app would send through its providers (outbox.ts). Nothing leaves the machine.
+// `npm start`: the Express demo on http://127.0.0.1:3000, with the settings of README.md (PORT,
+// DATABASE_URL, FACTORKIT_KEYS, SESSION_SECRET, ADMIN_USERS, DEMO_SHORT_LIMITS). In memory it
+// also starts its own SMTP server on a free port of 127.0.0.1 (mail.ts) and the outbox
+// (outbox.ts) that stands in for the SMS, Telegram and voice providers: nothing leaves the machine.
 import { randomBytes } from 'node:crypto';
 import { type Keyring, isFactorkitError, keyringFromEnv } from 'factorkit';
 import { SHORT_LIMITS, createExampleApp } from './app.js';
@@ -46,56 +35,39 @@ function readKeyring(persistent: boolean): Keyring {
   }
 }
 
-function readAdminUsernames(): string[] {
-  const names = (process.env.ADMIN_USERS ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== '');
-  for (const name of names) {
-    if (!isUsername(name)) {
-      fail(`ADMIN_USERS: "${name}" is not a user name (3 to 32 letters, digits, . _ -), comma-separated.`);
-    }
-  }
-  return names;
-}
-
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT must be a port number (0-65535).');
-
-const adminUsernames = readAdminUsernames();
+const admins = (process.env.ADMIN_USERS ?? '').split(',').map((name) => name.trim().toLowerCase());
+const adminUsernames = admins.filter((name) => name !== '');
+for (const name of adminUsernames) {
+  if (!isUsername(name))
+    fail(`ADMIN_USERS: "${name}" is not a user name (3 to 32 letters, digits, . _ -), comma-separated.`);
+}
 const shortLimits = process.env.DEMO_SHORT_LIMITS === '1';
 const storage = await openStorage(process.env.DATABASE_URL);
-const ISSUER = 'factorkit example';
-// The stand-in providers and their /dev/outbox page, in the in-memory mode only: the page shows
-// every user's codes, which is tolerable for throwaway accounts that die with the process, not
-// for a database that outlives it (E10 of issue 25). With DATABASE_URL there is no sender, and
-// the e-mail, Telegram, SMS and voice factors are not offered.
-const demo =
-  storage.kind === 'memory'
-    ? await (async () => {
-        // Port 0: a free port, so the demo never clashes with another one, or with tests.
-        const mailServer = await startMailServer({ port: 0 });
-        const mailSender = createMailSender(mailServer.port);
-        return { mailServer, mailSender, outbox: createOutbox({ mailSender, mailServer, appName: ISSUER }) };
-      })()
-    : undefined;
+const issuer = 'factorkit example';
+// The outbox page shows every user's codes: tolerable for throwaway accounts that die with the
+// process, not for a database that outlives it (E10 of issue 25).
+const mailServer = storage.kind === 'memory' ? await startMailServer({ port: 0 }) : undefined;
+const mailSender = mailServer && createMailSender(mailServer.port);
 const { app } = createExampleApp({
   store: storage.store,
   users: storage.users,
   keyring: readKeyring(storage.kind === 'postgres'),
   sessionSecret: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
   adminUsernames,
-  issuer: ISSUER,
-  ...(shortLimits ? SHORT_LIMITS : {}),
-  // The demo's stand-in providers, and the /dev/outbox page that shows what they "sent".
-  ...(demo ? { outbox: { outbox: demo.outbox, smtpPort: demo.mailServer.port } } : {}),
-  // Security keys and passkeys need a host name (browsers refuse them on an IP address): the
-  // pages at http://localhost:PORT offer them. Not with PORT=0, whose port is known too late.
-  ...(port === 0 ? {} : { webauthn: { origin: `http://localhost:${port}` } }),
+  issuer,
+  ...(shortLimits && SHORT_LIMITS),
+  ...(mailServer &&
+    mailSender && {
+      outbox: { outbox: createOutbox({ mailSender, mailServer, appName: issuer }), smtpPort: mailServer.port },
+    }),
+  // Browsers refuse WebAuthn on an IP address: http://localhost:PORT offers it (not with PORT=0, known too late).
+  ...(port !== 0 && { webauthn: { origin: `http://localhost:${port}` } }),
 });
 
 // An admin name nobody has signed up with yet goes to whoever signs up with it first.
-const unclaimed: string[] = [];
+const unclaimed = [];
 for (const name of adminUsernames) if (!(await storage.users.findByUsername(name))) unclaimed.push(name);
 if (unclaimed.length > 0) {
   console.warn(
@@ -106,18 +78,17 @@ if (unclaimed.length > 0) {
 
 const server = app.listen(port, '127.0.0.1', () => {
   const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  console.log(`factorkit Express example: http://127.0.0.1:${actualPort}/`);
-  if (port !== 0) console.log(`Security keys and passkeys: open http://localhost:${actualPort}/ instead.`);
+  const actual = typeof address === 'object' && address ? address.port : port;
+  console.log(`factorkit Express example: http://127.0.0.1:${actual}/`);
+  if (port !== 0) console.log(`Security keys and passkeys: open http://localhost:${actual}/ instead.`);
   console.log(
-    storage.kind === 'postgres'
-      ? 'Storage: PostgreSQL (DATABASE_URL). Sessions: in memory (express-session MemoryStore).'
-      : 'Storage: in memory (set DATABASE_URL for PostgreSQL). Sessions: in memory (express-session MemoryStore).',
+    `Storage: ${storage.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : 'in memory (set DATABASE_URL for PostgreSQL)'}. ` +
+      'Sessions: in memory (express-session MemoryStore).',
   );
   console.log(
-    demo
+    mailServer
       ? `Outbox (a stand-in for real e-mail, SMS, Telegram and voice providers, for requests from 127.0.0.1 only): ` +
-          `http://127.0.0.1:${actualPort}/dev/outbox (e-mail goes over SMTP to the demo's own server on 127.0.0.1:${demo.mailServer.port}).`
+          `http://127.0.0.1:${actual}/dev/outbox (e-mail goes over SMTP to the demo's own server on 127.0.0.1:${mailServer.port}).`
       : 'No outbox with DATABASE_URL: e-mail, Telegram, SMS and voice factors are offered in the in-memory mode only.',
   );
   if (shortLimits) {
@@ -138,7 +109,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.log(`${signal}: stopping.`);
     server.close();
     server.closeAllConnections();
-    demo?.mailSender.close();
-    void Promise.all([demo?.mailServer.close(), storage.close()]).finally(() => process.exit(0));
+    mailSender?.close();
+    void Promise.all([mailServer?.close(), storage.close()]).finally(() => process.exit(0));
   });
 }

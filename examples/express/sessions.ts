@@ -17,12 +17,7 @@ export class UserSessionIndex {
   constructor(private readonly store: Store) {}
 
   add(userId: string, sessionId: string): void {
-    let ids = this.#sessionIds.get(userId);
-    if (!ids) {
-      ids = new Set();
-      this.#sessionIds.set(userId, ids);
-    }
-    ids.add(sessionId);
+    this.#sessionIds.set(userId, (this.#sessionIds.get(userId) ?? new Set<string>()).add(sessionId));
   }
 
   remove(userId: string, sessionId: string): void {

@@ -1,8 +1,10 @@
-// Every page of the example as a plain function returning escaped HTML (see html.ts).
+// Every page of the demo as a function returning escaped HTML (html.ts). A form marked
+// `data-api` is sent by client.js as JSON to its `action`, a factorkit/http route under /2fa
+// (or one of the demo's own JSON routes); the others are plain HTML forms.
 import type { FactorSummary, RememberedDeviceSummary, ThrottleStatus, TwoFactorStatus } from 'factorkit';
 import { formatWait } from 'factorkit/messages';
 import type { AuditEntry } from './audit.js';
-import { html, trusted, type SafeHtml } from './html.js';
+import { type SafeHtml, html, trusted } from './html.js';
 import { LANGUAGES, type Language } from './i18n.js';
 import type { ReceivedMail } from './mail.js';
 import type { PhoneEntry } from './outbox.js';
@@ -15,23 +17,24 @@ export interface PageContext {
   path: string;
   /** Password accepted, second step owed: the header offers neither "Log in" nor "Sign up". */
   pending?: boolean;
-  /** Per-response CSP nonce for the one inline script and the stylesheet. */
+  /** Per-response CSP nonce of the stylesheet. */
   nonce: string;
   username?: string;
-  /** Whether the signed-in user may see the admin pages (only then are they linked). */
   isAdmin?: boolean;
   flash?: string | Notice;
-  /** The demo's outbox page is mounted (npm start): linked from every page. */
+  /** The demo's outbox page is mounted: linked from every page. */
   demoOutbox?: boolean;
-  /** Security keys and passkeys (webauthn-views.ts): shown after the page's own content. */
-  webauthn?: SafeHtml;
+  /** Security keys and passkeys are on: the log-in page offers a passkey. */
+  passkeys?: boolean;
 }
 
-/** A message on a page; `lang` when it is in another language than the page (factorkit/messages). */
-export type Notice = { kind: 'error' | 'info'; text: string; lang?: Language; extra?: Notice };
+/** A message on a page; `lang` when it comes from factorkit/messages in the reader's language. */
+export type Notice = { kind: 'error' | 'info'; text: string; lang?: Language };
 
-// Narrow screens (375 px) never scroll sideways: everything wraps, long words break, and a wide
-// table scrolls inside itself instead of widening the page.
+export type Channel = 'email' | 'sms' | 'telegram' | 'voice';
+
+// At 375 px nothing scrolls sideways: everything wraps, long words break, and a wide table
+// scrolls inside itself instead of widening the page.
 const STYLE = `
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
 main { overflow-wrap: anywhere; }
@@ -51,35 +54,38 @@ header button { margin-top: 0; }
 #qr svg { width: 220px; height: 220px; max-width: 100%; }
 code, .codes, pre { font-family: ui-monospace, monospace; }
 pre { white-space: pre-wrap; }
-/* A plain list: numbers in front of the codes would read as part of them. */
 .codes { font-size: 1.15rem; list-style: none; padding-left: 0; }
 table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
 td, th { padding: .25rem .75rem; border-bottom: 1px solid #eee; text-align: left; overflow-wrap: normal; }
 h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 `;
 
-export function layout(
-  ctx: PageContext,
-  title: string,
-  body: SafeHtml,
-  notice?: Notice,
-  /** Reload the page every this many seconds (the page waiting for a Telegram approval). */
-  refreshSeconds?: number,
-): string {
+/** The alert and status regions exist on every page, empty or not: client.js writes into them. */
+function region(kind: Notice['kind'], notice: Notice | undefined): SafeHtml {
+  const [id, role, live] = kind === 'error' ? ['alert', 'alert', 'assertive'] : ['status', 'status', 'polite'];
+  const shown = notice?.kind === kind ? notice : undefined;
+  return html`<p id="${id}" role="${role}" aria-live="${live}" tabindex="-1"${shown ? html` class="notice ${kind}"` : ''}${
+    shown?.lang ? html` lang="${shown.lang}"` : ''
+  }>${shown?.text ?? ''}</p>`;
+}
+
+export function layout(ctx: PageContext, title: string, body: SafeHtml, notice?: Notice, refresh?: number): string {
   const flash = typeof ctx.flash === 'string' ? { kind: 'info' as const, text: ctx.flash } : ctx.flash;
+  const [error, info] = (['error', 'info'] as const).map((kind) => [notice, flash].find((n) => n?.kind === kind));
   return html`<!doctype html>
-<html lang="en">
+<html lang="en" data-lang="${ctx.lang}">
 <head>
 <meta charset="utf-8">
-${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}
+${refresh ? html`<meta http-equiv="refresh" content="${refresh}">` : ''}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · factorkit example</title>
 <style nonce="${ctx.nonce}">${trusted(STYLE)}</style>
+<script src="/client.js" type="module"></script>
 </head>
 <body>
 <header>
   <strong>factorkit example</strong>
-  <nav id="account" aria-label="Account">${account(ctx)}${ctx.demoOutbox ? html` <a href="/dev/outbox" id="outbox-link">Outbox (demo)</a>` : ''}</nav>
+  <nav id="account" aria-label="Account">${account(ctx)}${ctx.demoOutbox ? html` <a href="/dev/outbox">Outbox (demo)</a>` : ''}</nav>
   <nav id="languages" aria-label="Language of messages">${LANGUAGES.map(([code, name]) =>
     code === ctx.lang
       ? html`<b lang="${code}" aria-current="true">${name}</b>`
@@ -88,130 +94,163 @@ ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">`
 </header>
 <main>
 <h1>${title}</h1>
-${[flash, notice].map((n) => (n ? noticeHtml(n) : ''))}
+${region('error', error)}
+${region('info', info)}
 ${body}
-${ctx.webauthn ?? ''}
 </main>
 </body>
 </html>`.value;
 }
 
-/** The header's links: who is signed in, or the way in; nothing of either during the second step. */
 function account(ctx: PageContext): SafeHtml {
   if (ctx.username) {
     return html`<a href="/profile">Profile</a> ${ctx.isAdmin ? html`<a href="/users">All users</a> ` : ''}
     <span>Signed in as <b id="whoami">${ctx.username}</b></span>
     <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`;
   }
-  return ctx.pending
-    ? html`<span id="signing-in">Signing in</span>`
-    : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`;
+  return ctx.pending ? html`<span>Signing in</span>` : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`;
 }
 
-/** An error is an alert (read out at once), anything else a polite status. */
-function noticeHtml(notice: Notice): SafeHtml {
-  return html`<p class="notice ${notice.kind}" role="${notice.kind === 'error' ? 'alert' : 'status'}" aria-live="${
-    notice.kind === 'error' ? 'assertive' : 'polite'
-  }"${notice.lang ? html` lang="${notice.lang}"` : ''}>${notice.text}${
-    notice.extra
-      ? html` <span${notice.extra.lang ? html` lang="${notice.extra.lang}"` : ''}>${notice.extra.text}</span>`
-      : ''
-  }</p>`;
-}
+export const csrf = (ctx: PageContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
+const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
+const back = html`<p><a href="/profile">Back to my profile</a></p>`;
 
-export function csrf(ctx: PageContext): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
-}
-
-function codeField(label: string, numericOnly: boolean, name = 'code'): SafeHtml {
-  // The first code field of a page takes the focus; a second one (addAuthenticatorPage) does not.
+/** The first code field of a page takes the focus; a second one (currentCode) does not. */
+function codeField(label: string, name = 'code'): SafeHtml {
   return html`<label for="${name}">${label}</label>
-<input id="${name}" name="${name}" type="text" autocomplete="one-time-code" ${name === 'code' ? trusted('autofocus') : ''} required maxlength="32"
-  inputmode="${numericOnly ? 'numeric' : 'text'}" spellcheck="false">`;
+<input id="${name}" name="${name}" type="text" autocomplete="one-time-code" required maxlength="32" spellcheck="false"${
+    name === 'code' ? trusted(' autofocus') : ''
+  }>`;
 }
 
-export function signupPage(ctx: PageContext, notice?: Notice, username = ''): string {
+export function passwordPage(ctx: PageContext, signUp: boolean, notice?: Notice, username = ''): string {
+  const [title, other] = signUp ? ['Sign up', 'Log in'] : ['Log in', 'Sign up'];
   return layout(
     ctx,
-    'Sign up',
-    html`<form method="post" action="/signup">${csrf(ctx)}
-<label for="username">User name (3 to 32 letters, digits, . _ -)</label>
-<input id="username" name="username" type="text" autocomplete="username" required value="${username}" autofocus>
-<label for="password">Password (at least 10 characters)</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required>
-<div><button type="submit">Sign up</button></div>
-</form>
-<p>Already have an account? <a href="/login">Log in</a>.</p>`,
-    notice,
-  );
-}
-
-export function loginPage(ctx: PageContext, notice?: Notice, username = ''): string {
-  return layout(
-    ctx,
-    'Log in',
-    html`<form method="post" action="/login">${csrf(ctx)}
-<label for="username">User name</label>
+    title,
+    html`<form method="post" action="${signUp ? '/signup' : '/login'}">${csrf(ctx)}
+<label for="username">User name${signUp ? ' (3 to 32 letters, digits, . _ -)' : ''}</label>
 <input id="username" name="username" type="text" autocomplete="username" required value="${username}"${username ? '' : trusted(' autofocus')}>
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${username ? trusted(' autofocus') : ''}>
-<div><button type="submit">Log in</button></div>
+<label for="password">Password${signUp ? ' (at least 10 characters)' : ''}</label>
+<input id="password" name="password" type="password" autocomplete="${signUp ? 'new' : 'current'}-password" required${username ? trusted(' autofocus') : ''}>
+<div><button type="submit">${title}</button></div>
 </form>
-<p>No account yet? <a href="/signup">Sign up</a>.</p>`,
+${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey', csrf(ctx))}
+<p>${signUp ? 'Already have an account?' : 'No account yet?'} <a href="/${other === 'Log in' ? 'login' : 'signup'}">${other}</a>.</p>`,
     notice,
   );
 }
 
-export function secondFactorPage(
-  ctx: PageContext,
-  username: string,
-  notice?: Notice,
-  methods: SignInMethod[] = [],
-): string {
+/** A form whose submit asks the browser for a credential (client.js) and sends it to `action`. */
+export function webauthnButton(action: string, options: string, label: string, fields: SafeHtml, body = {}): SafeHtml {
+  return html`<form method="post" action="${action}" data-api data-next="/profile" data-webauthn="${options}" data-options-body="${JSON.stringify(body)}">${fields}
+<div><button type="submit">${label}</button></div></form>`;
+}
+
+/** One of the user's delivered factors: how its next code goes out (a voice factor's SMS fallback). */
+export interface SignInMethod {
+  factorId: string;
+  channel: Channel;
+  maskedDestination: string;
+  sendsBy?: Channel;
+}
+
+const METHOD_LABELS: Record<Channel, string> = {
+  email: 'E-mail me a code at',
+  sms: 'Text me a code at',
+  voice: 'Call me at',
+  telegram: 'Approve in Telegram (chat',
+};
+
+function methodButton(method: SignInMethod): SafeHtml {
+  const by = method.sendsBy ?? method.channel;
+  const [action, next] =
+    by === 'telegram'
+      ? ['/2fa/sign-in/approval', '/login/2fa/wait?challengeId={challengeId}&match={matchNumber}&factorId={factorId}']
+      : ['/2fa/sign-in/send-code', '/login/2fa/code?factorId={factorId}&sent={channel}'];
+  const why = method.sendsBy === 'sms' ? ' (the calls went unanswered, so codes now come by text message)' : '';
+  return html`<li><form method="post" action="${action}" data-api data-next="${next}" data-failed="nothing-sent" data-long-wait="Meanwhile, use another method: an authenticator app, another of your methods or a backup code.">
+${hidden('factorId', method.factorId)}<button type="submit">${METHOD_LABELS[by]} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}</button>${why}</form></li>`;
+}
+
+export interface SecondStepView {
+  username: string;
+  methods: SignInMethod[];
+  /** The code this sign-in last sent, said again (it still works). */
+  lastSent?: SignInMethod | undefined;
+  webauthn: boolean;
+}
+
+export function secondStepPage(ctx: PageContext, view: SecondStepView, notice?: Notice): string {
   return layout(
     ctx,
     'Two-factor authentication',
-    html`<p>Password accepted for <b>${username}</b>. One more step: enter the six-digit code from your
-authenticator app, or one of your backup codes if you do not have your phone.</p>
-<form method="post" action="/login/2fa">${csrf(ctx)}
-${codeField('Code or backup code', false)}
-<label><input type="checkbox" name="remember" value="yes"> Remember this browser for 30 days</label>
-<div><button type="submit">Verify</button></div>
-</form>
-${signInMethods(ctx, methods)}
+    html`<p>Password accepted for <b>${view.username}</b>. One more step: enter the six-digit code from your
+authenticator app, a code we sent you, or one of your backup codes.</p>
+${view.lastSent ? html`<p id="code-sent">${sentHow(view.lastSent.sendsBy ?? view.lastSent.channel, view.lastSent.maskedDestination)}. It still works: enter it below.</p>` : ''}
+<p id="nothing-sent" hidden>No new code was sent. A code we sent you in the last minutes, by call or message, still works: enter it.</p>
+${verifyForm('Code or backup code')}
+${view.webauthn ? webauthnButton('/2fa/sign-in/verify', '/2fa/sign-in/webauthn-options', 'Use your security key or passkey', html``) : ''}
+${view.methods.length > 0 ? html`<h2>Or</h2><ul id="sign-in-methods">${view.methods.map(methodButton)}</ul>` : ''}
 <form method="post" action="/login/cancel">${csrf(ctx)}<button type="submit">Cancel</button></form>`,
     notice,
   );
 }
 
-export interface ProfileView {
-  username: string;
-  status: TwoFactorStatus;
-  remainingBackupCodes: number;
-  /** The active factors: authenticator apps and delivered-code factors. */
-  authenticators: FactorSummary[];
-  createdAt: number;
-  /** The app has a sender (`deliver`): e-mail, Telegram, SMS and voice can be added. */
-  deliveryAvailable: boolean;
-  /** Voice calls are a fallback only: offered once another active factor is not a voice one. */
-  voiceAllowed: boolean;
+function verifyForm(label: string, factorId?: string): SafeHtml {
+  return html`<form method="post" action="/2fa/sign-in/verify" data-api data-next="/profile?with={method}">
+${factorId ? hidden('factorId', factorId) : ''}${codeField(label)}
+<label><input type="checkbox" name="rememberDevice"> Remember this browser for 30 days</label>
+<div><button type="submit">Verify</button></div>
+</form>`;
 }
 
-function deliveredLinks(view: ProfileView): SafeHtml {
-  if (!view.deliveryAvailable) return html``;
-  return html`<li><a href="/2fa/delivered/add?channel=email">Add an e-mail address</a> (codes by e-mail)</li>
-  <li><a href="/2fa/delivered/add?channel=telegram">Add Telegram</a> (codes, and approving sign-ins with a button)</li>
-  <li><a href="/2fa/delivered/add?channel=sms">Add a mobile number</a> (codes by text message)</li>
-  <li>${
-    view.voiceAllowed
-      ? html`<a href="/2fa/delivered/add?channel=voice">Add a phone for voice calls</a> (a fallback: the code is the calling number)`
-      : html`Voice calls: a fallback only, offered once you have another way to sign in besides them`
-  }</li>`;
+/** "We sent a code by e-mail to i***@example.test", "... by calling +*******4477: ..." */
+function sentHow(channel: Channel, masked: string): SafeHtml {
+  const to = html`<b class="masked-destination">${masked}</b>`;
+  return {
+    email: html`We sent a code by e-mail to ${to}`,
+    telegram: html`We sent a code by Telegram to chat ${to}`,
+    sms: html`We sent a code by text message to ${to}`,
+    voice: html`We sent a code by calling ${to}: the code is the last digits of the number calling you`,
+  }[channel];
+}
+
+const outboxHint = (ctx: PageContext) =>
+  ctx.demoOutbox
+    ? html`<p>This demo sends nothing out: the message is on the <a href="/dev/outbox" target="_blank">outbox</a> page, the stand-in for a real inbox and phone.</p>`
+    : '';
+
+export function codeSentPage(ctx: PageContext, method: SignInMethod): string {
+  const by = method.sendsBy ?? method.channel;
+  return layout(
+    ctx,
+    'Enter the code we sent',
+    html`<p id="code-sent">${sentHow(by, method.maskedDestination)}. It works once.</p>
+${outboxHint(ctx)}
+${verifyForm('Code', method.factorId)}
+<form method="post" action="/2fa/sign-in/send-code" data-api data-next="/login/2fa/code?factorId={factorId}&sent={channel}">
+${hidden('factorId', method.factorId)}<button type="submit">Send a new code</button></form>
+<p><a href="/login/2fa">Use another method</a></p>`,
+  );
+}
+
+export function approvalWaitPage(ctx: PageContext, masked: string, matchNumber: string): string {
+  return layout(
+    ctx,
+    'Approve in Telegram',
+    html`<p>We sent a sign-in request to your Telegram (chat <b class="masked-destination">${masked}</b>).
+In Telegram, press this number (any other one denies the sign-in):</p>
+<p class="codes" id="match-number" aria-label="Number to compare">${matchNumber}</p>
+<p id="approval-waiting">Waiting for your answer... This page moves on by itself (it checks every 2 seconds).</p>
+${outboxHint(ctx)}
+<form action="/login/2fa"><button type="submit">Use another method</button></form>`,
+    undefined,
+    2,
+  );
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export type Channel = 'email' | 'sms' | 'telegram' | 'voice';
 
 const CHANNEL_NAMES: Record<Channel, string> = {
   email: 'E-mail',
@@ -223,36 +262,60 @@ const CHANNEL_NAMES: Record<Channel, string> = {
 /** "Authenticator app", "E-mail", "Telegram", "Security key"...: what kind of factor a row is. */
 export function factorKind(factor: FactorSummary): string {
   if (factor.type === 'webauthn') return factor.kind === 'passkey' ? 'Passkey' : 'Security key';
-  return factor.type === 'totp' ? 'Authenticator app' : channelName(factor.channel);
+  if (factor.type === 'totp') return 'Authenticator app';
+  return CHANNEL_NAMES[factor.channel as Channel] ?? factor.channel ?? factor.type;
 }
 
-function authenticatorRows(authenticators: FactorSummary[], removable: boolean): SafeHtml {
+const removeLink = (factor: FactorSummary) =>
+  html`<a href="/2fa/factors/${encodeURIComponent(factor.factorId)}/remove" aria-label="Remove ${factor.name}">Remove</a>`;
+
+function factorTable(factors: FactorSummary[], removable: boolean): SafeHtml {
   return html`<table id="authenticators">
 <thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
-<tbody>${authenticators.map(
-    (factor) =>
-      html`<tr><td class="name">${factor.name}</td><td class="kind">${factorKind(factor)}</td><td class="destination">${
-        factor.maskedDestination ?? ''
-      }</td><td>${day(factor.createdAt)}</td><td>${factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)}</td>${
-        removable
-          ? html`<td><a href="/2fa/factors/${encodeURIComponent(factor.factorId)}/remove" aria-label="Remove ${factor.name}">Remove</a></td>`
-          : ''
-      }</tr>`,
+<tbody>${factors.map(
+    (f) =>
+      html`<tr><td class="name">${f.name}</td><td class="kind">${factorKind(f)}</td><td class="destination">${f.maskedDestination ?? ''}</td><td>${day(
+        f.createdAt,
+      )}</td><td>${f.lastUsedAt === null ? 'never' : day(f.lastUsedAt)}</td>${removable ? html`<td>${removeLink(f)}</td>` : ''}</tr>`,
   )}</tbody>
 </table>`;
 }
 
-export function profilePage(ctx: PageContext, view: ProfileView, notice?: Notice): string {
-  const activated = view.status === 'activated';
+export interface ProfileView {
+  status: TwoFactorStatus;
+  remainingBackupCodes: number;
+  factors: FactorSummary[];
+  /** The app has a sender: e-mail, Telegram, SMS and voice can be added. */
+  delivery: boolean;
+  /** Voice calls are a fallback only: offered once another active factor is not voice. */
+  voiceAllowed: boolean;
+}
+
+function deliveredLinks(view: ProfileView): SafeHtml {
+  if (!view.delivery) return html``;
+  const link = (channel: Channel, text: string, what: string) =>
+    html`<li><a href="/2fa/delivered/add?channel=${channel}">${text}</a> (${what})</li>`;
+  return html`${link('email', 'Add an e-mail address', 'codes by e-mail')}
+${link('telegram', 'Add Telegram', 'codes, and approving sign-ins with a button')}
+${link('sms', 'Add a mobile number', 'codes by text message')}
+${
+  view.voiceAllowed
+    ? link('voice', 'Add a phone for voice calls', 'a fallback: the code is the calling number')
+    : html`<li>Voice calls: a fallback only, offered once you have another way to sign in besides them</li>`
+}`;
+}
+
+export function profilePage(ctx: PageContext, username: string, view: ProfileView, notice?: Notice): string {
+  const on = view.status === 'activated';
   return layout(
     ctx,
     'Profile',
-    html`<p>User name: <b>${view.username}</b></p>
-<p>Two-factor authentication: <b id="two-factor-status">${activated ? 'Activated' : 'Not activated'}</b></p>
+    html`<p>User name: <b>${username}</b></p>
+<p>Two-factor authentication: <b id="two-factor-status">${on ? 'Activated' : 'Not activated'}</b></p>
 ${
-  activated
+  on
     ? html`<p>Backup codes left: <b id="backup-codes-left">${view.remainingBackupCodes}</b></p>
-${authenticatorRows(view.authenticators, true)}
+${factorTable(view.factors, true)}
 <ul>
   <li><a href="/security">Security</a>: rename your sign-in methods, forget remembered browsers</li>
   <li><a href="/2fa/add">Add an authenticator app</a> (a new phone: add it, then remove the old one)</li>
@@ -260,11 +323,9 @@ ${authenticatorRows(view.authenticators, true)}
   <li><a href="/2fa/backup-codes">Generate backup codes</a> (replaces all your current backup codes)</li>
   <li><a href="/2fa/disable">Disable 2FA</a></li>
 </ul>`
-    : html`<p>Protect your account with a code from an authenticator app.</p>
-<p><a href="/2fa/enable">Enable 2FA</a></p>${
-        view.deliveryAvailable
-          ? html`<p>Or start with a code sent to you (weaker than an app: messages can be intercepted or redirected):</p>
-<ul>${deliveredLinks(view)}</ul>`
+    : html`<p>Protect your account with a code from an authenticator app: <a href="/2fa/enable">Enable 2FA</a>.</p>${
+        view.delivery
+          ? html`<p>Or start with a code sent to you (weaker than an app: messages can be intercepted or redirected):</p><ul>${deliveredLinks(view)}</ul>`
           : ''
       }`
 }`,
@@ -272,34 +333,39 @@ ${authenticatorRows(view.authenticators, true)}
   );
 }
 
-export interface SecurityView {
-  status: TwoFactorStatus;
-  /** The active authenticator apps. */
-  authenticators: FactorSummary[];
-  devices: RememberedDeviceSummary[];
-}
-
-export function securityPage(ctx: PageContext, view: SecurityView, notice?: Notice): string {
+export function securityPage(
+  ctx: PageContext,
+  view: { factors: FactorSummary[]; devices: RememberedDeviceSummary[]; webauthn: boolean },
+): string {
+  const label = (device: RememberedDeviceSummary) => deviceLabel(device.label ?? undefined);
   return layout(
     ctx,
     'Security',
     html`<h2>Sign-in methods</h2>
 ${
-  view.authenticators.length === 0
+  view.factors.length === 0
     ? html`<p>No sign-in method: <a href="/2fa/enable">enable 2FA</a>.</p>`
     : html`<table id="security-authenticators">
-<thead><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th></th></tr></thead>
-<tbody>${view.authenticators.map((factor) => {
-        const path = `/2fa/factors/${encodeURIComponent(factor.factorId)}`;
-        return html`<tr><td class="name">${factor.name}</td><td class="kind">${factorKind(factor)}</td><td>${day(factor.createdAt)}</td><td>${
-          factor.lastUsedAt === null ? 'never' : day(factor.lastUsedAt)
-        }</td><td><form class="inline" method="post" action="${path}/rename">${csrf(ctx)}
-<input type="text" name="name" required maxlength="64" value="${factor.name}" aria-label="New name for ${factor.name}">
-<button type="submit" aria-label="Rename ${factor.name}">Rename</button></form>
-<a href="${path}/remove" aria-label="Remove ${factor.name}">Remove</a></td></tr>`;
-      })}</tbody>
+<thead><tr><th>Name</th><th>Kind</th><th>Added</th><th></th></tr></thead>
+<tbody>${view.factors.map(
+        (
+          f,
+        ) => html`<tr><td class="name">${f.name}</td><td class="kind">${factorKind(f)}</td><td>${day(f.createdAt)}</td><td>
+<form class="inline" method="post" action="/2fa/factors/rename" data-api data-next="/security" data-done="Renamed ${f.name} to {name}.">
+${hidden('factorId', f.factorId)}<input type="text" name="name" required maxlength="64" value="${f.name}" aria-label="New name for ${f.name}">
+<button type="submit" aria-label="Rename ${f.name}">Rename</button></form> ${removeLink(f)}</td></tr>`,
+      )}</tbody>
 </table>
 <p><a href="/2fa/add">Add an authenticator app</a></p>`
+}
+${
+  view.webauthn
+    ? html`<h2>Security keys and passkeys</h2>
+<p>A security key (touched after your password) or a passkey (this device's fingerprint, face or PIN; it can
+also sign you in without a password) answers this site only, so it cannot be phished.</p>
+<ul><li><a href="/2fa/webauthn/add?kind=security-key" id="add-security-key">Add a security key</a></li>
+<li><a href="/2fa/webauthn/add?kind=passkey" id="add-passkey">Add a passkey</a></li></ul>`
+    : ''
 }
 <h2>Remembered browsers</h2>
 <p>These browsers sign in with your password alone until the date shown. Adding or removing a
@@ -310,146 +376,230 @@ ${
     : html`<table id="devices">
 <thead><tr><th>Browser</th><th>Remembered on</th><th>Until</th><th></th></tr></thead>
 <tbody>${view.devices.map(
-        (device) =>
-          html`<tr><td class="label">${device.label ?? 'A browser'}</td><td>${day(device.createdAt)}</td><td>${day(device.expiresAt)}</td><td><form class="inline" method="post" action="/security/devices/${encodeURIComponent(device.deviceId)}/forget">${csrf(ctx)}<button type="submit">Forget</button></form></td></tr>`,
+        (d) =>
+          html`<tr><td class="label">${label(d)}</td><td>${day(d.createdAt)}</td><td>${day(d.expiresAt)}</td><td>
+<form class="inline" method="post" action="/2fa/devices/forget" data-api data-next="/security" data-done="Forgot ${label(d)}: signing in there needs a code again.">
+${hidden('deviceId', d.deviceId)}<button type="submit">Forget</button></form></td></tr>`,
       )}</tbody>
 </table>`
 }
-<p><a href="/profile">Back to my profile</a></p>`,
-    notice,
+${back}`,
   );
 }
 
+/** "Chrome on Linux" from a User-Agent: enough for a user to recognise the browser in a list. */
+export function deviceLabel(userAgent: string | undefined): string {
+  const ua = userAgent ?? '';
+  const browsers: [RegExp, string][] = [
+    [/Edg\//, 'Edge'],
+    [/Firefox\//, 'Firefox'],
+    [/Chrom(e|ium)\//, 'Chrome'],
+    [/Safari\//, 'Safari'],
+  ];
+  const systems: [RegExp, string][] = [
+    [/Android/, 'Android'],
+    [/iPhone|iPad/, 'iOS'],
+    [/Windows/, 'Windows'],
+    [/Mac OS X/, 'macOS'],
+    [/Linux/, 'Linux'],
+  ];
+  const browser = browsers.find(([pattern]) => pattern.test(ua))?.[1] ?? 'A browser';
+  const os = systems.find(([pattern]) => pattern.test(ua))?.[1];
+  return os ? `${browser} on ${os}` : browser;
+}
+
+/** Where a confirmation's backup codes appear (client.js fills them in), with Copy and Download. */
+function backupCodesSection(username: string): SafeHtml {
+  return html`<section id="codes-shown" hidden>
+<p><b>Save these backup codes now: they are shown only once.</b> Each one lets you log in once if you lose
+your phone. Generating new codes makes these stop working. Case, dashes and spaces do not matter.</p>
+<ul id="backup-codes" class="codes"></ul>
+<p><button type="button" id="copy-codes">Copy</button>
+<a id="download-codes" download="backup-codes.txt" data-heading="factorkit example: backup codes for ${username}">Download as a text file</a>
+<span id="copy-status" role="status"></span></p>
+<p><a href="/profile">I have saved my codes: back to my profile</a></p>
+</section>`;
+}
+
 export interface EnrollmentView {
+  factorId: string;
   qrSvg: string;
   manualKey: string;
   issuer: string;
   username: string;
+  /** factorkit/messages' text for a first wrong code: taken for a typo, not the clock's fault. */
+  typo: string;
 }
 
-export function enablePage(ctx: PageContext, enrollment: EnrollmentView | undefined, notice?: Notice): string {
+/** The QR page of the first app (`/2fa/enable`) or one more (`/2fa/add`, with a current code). */
+export function enrollmentPage(ctx: PageContext, view: EnrollmentView, adding: boolean): string {
+  const done =
+    'Authenticator app added: codes of each of your apps now work. If it replaces an old phone, remove the old one below.';
   return layout(
     ctx,
-    'Enable 2FA',
-    html`${
-      enrollment
-        ? html`<p>1. Scan this QR code with an authenticator app (Google Authenticator, Aegis, 1Password, ...):</p>
-<figure id="qr" aria-label="QR code for your authenticator app">${trusted(enrollment.qrSvg)}</figure>
-<p>Cannot scan? Type this key instead (account <b>${enrollment.issuer}: ${enrollment.username}</b>, time-based):</p>
-<p><code id="manual-key">${enrollment.manualKey}</code></p>`
-        : html`<p>Enter the newest code shown by the authenticator app you just set up, or
-<a href="/2fa/enable">start again with a new QR code</a>.</p>`
-    }
-<form method="post" action="/2fa/enable">${csrf(ctx)}
-${codeField('2. Enter the six-digit code the app shows', true)}
-<div><button type="submit">Check</button></div>
-</form>`,
-    notice,
-  );
-}
-
-export function addAuthenticatorPage(
-  ctx: PageContext,
-  enrollment: EnrollmentView | undefined,
-  notice?: Notice,
-): string {
-  return layout(
-    ctx,
-    'Add an authenticator app',
-    html`${
-      enrollment
-        ? html`<p>1. Scan this QR code with the authenticator app on your new phone. Your current apps keep
-working, now and afterwards, until you remove them on your profile.</p>
-<figure id="qr" aria-label="QR code for your new authenticator app">${trusted(enrollment.qrSvg)}</figure>
-<p>Cannot scan? Type this key instead (account <b>${enrollment.issuer}: ${enrollment.username}</b>, time-based):</p>
-<p><code id="manual-key">${enrollment.manualKey}</code></p>`
-        : html`<p>Enter the newest code of each app, or <a href="/2fa/add">start again with a new QR code</a>.</p>`
-    }
-<form method="post" action="/2fa/add">${csrf(ctx)}
-${codeField('2. The six-digit code the new app shows', true)}
-${codeField('3. A code from your current app or a backup code', false, 'currentCode')}
-<div><button type="submit">Add this app</button></div>
+    adding ? 'Add an authenticator app' : 'Enable 2FA',
+    html`<section>
+<p>1. Scan this QR code with ${adding ? 'the authenticator app on your new phone. Your current apps keep working until you remove them' : 'an authenticator app (Google Authenticator, Aegis, 1Password, ...)'}:</p>
+<figure id="qr" aria-label="QR code for your authenticator app">${trusted(view.qrSvg)}</figure>
+<p>Cannot scan? Type this key instead (account <b>${view.issuer}: ${view.username}</b>, time-based):</p>
+<p><code id="manual-key">${view.manualKey}</code></p>
+<form method="post" action="/2fa/enrollment/confirm" data-api data-first-invalid="${view.typo}" data-codes-title="2FA is on: your backup codes"${
+      adding
+        ? html` data-next="/profile" data-done="${done}" data-on-invalid="One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused backup code) and the newest code of the new app; a code that was already used does not work again."`
+        : ''
+    }>
+${hidden('factorId', view.factorId)}${codeField(adding ? '2. The six-digit code the new app shows' : '2. Enter the six-digit code the app shows')}
+${adding ? codeField('3. A code from your current app or a backup code', 'currentCode') : ''}
+<div><button type="submit">${adding ? 'Add this app' : 'Check'}</button></div>
 </form>
-<p>Lost your current phone and your backup codes? Contact support: they can reset your 2FA after
-checking who you are.</p>
-<p><a href="/profile">Back to my profile</a></p>`,
-    notice,
+${adding ? html`<p>Lost your current phone and your backup codes? Contact support: they can reset your 2FA after checking who you are.</p>` : ''}
+</section>
+${backupCodesSection(view.username)}`,
   );
 }
 
-export function backupCodesPage(ctx: PageContext, username: string, codes: string[], heading: string): string {
-  const text = [
-    `factorkit example: backup codes for ${username}`,
-    `Generated ${new Date().toISOString()}. Each code works once.`,
-    '',
-    ...codes,
-    '',
-  ].join('\n');
-  return layout(
-    ctx,
-    heading,
-    html`<p><b>Save these backup codes now: they are shown only once.</b> Each one lets you log in once
-if you lose your phone. Generating new codes makes these stop working.</p>
-<ul id="backup-codes" class="codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ul>
-<p>Type a code as it is printed here; case, dashes and spaces do not matter.</p>
-<p>
-  <button type="button" id="copy-codes">Copy</button>
-  <a id="download-codes" download="backup-codes.txt" href="data:text/plain;charset=utf-8,${encodeURIComponent(text)}">Download as a text file</a>
-  <span id="copy-status" role="status"></span>
-</p>
-<p><a href="/profile">I have saved my codes: back to my profile</a></p>
-<script nonce="${ctx.nonce}">
-document.getElementById('copy-codes').addEventListener('click', async () => {
-  const codes = [...document.querySelectorAll('#backup-codes code')].map((node) => node.textContent).join('\\n');
-  const status = document.getElementById('copy-status');
-  try { await navigator.clipboard.writeText(codes + '\\n'); status.textContent = 'Copied.'; }
-  catch { status.textContent = 'Copy failed: select the codes and copy them by hand.'; }
-});
-</script>`,
-  );
-}
-
+/** A page asking for a code of any factor: remove one, new backup codes, turn 2FA off. */
 export function codeConfirmPage(
   ctx: PageContext,
-  options: { title: string; action: string; intro: string; button: string },
-  notice?: Notice,
-  /** The user's delivered factors: "Send me a code" buttons, for an account without an app at hand. */
-  sendTo: SignInMethod[] = [],
+  form: { title: string; action: string; intro: string; button: string; done?: string; factorId?: string },
+  sendTo: SignInMethod[],
+  username: string,
 ): string {
   return layout(
     ctx,
-    options.title,
-    html`<p>${options.intro}</p>
-<form method="post" action="${options.action}">${csrf(ctx)}
-${codeField('A code from one of your sign-in methods, or a backup code', false)}
-<div><button type="submit">${options.button}</button></div>
+    form.title,
+    html`<section><p>${form.intro}</p>
+<form method="post" action="${form.action}" data-api data-codes-title="Your new backup codes"${
+      form.done ? html` data-next="/profile" data-done="${form.done}"` : ''
+    }>
+${form.factorId ? hidden('factorId', form.factorId) : ''}${codeField('A code from one of your sign-in methods, or a backup code')}
+<div><button type="submit">${form.button}</button></div>
 </form>
-${
-  sendTo.length > 0
-    ? html`<p>Or use a code we send you:</p>
-<ul id="send-code">${sendTo.map(
-        (method) => html`<li><form method="post" action="/2fa/send-code">${csrf(ctx)}
-<input type="hidden" name="factorId" value="${method.factorId}"><input type="hidden" name="back" value="${options.action}">
-<button type="submit">Send a code to ${method.maskedDestination}</button></form></li>`,
-      )}</ul>`
-    : ''
+${sendButtons(sendTo, 'Send a code to')}
+${back}</section>
+${backupCodesSection(username)}`,
+  );
 }
-<p><a href="/profile">Back to my profile</a></p>`,
-    notice,
+
+/** "Send a code to ...": a code of a delivered factor, for a field that takes any current code. */
+function sendButtons(methods: SignInMethod[], label: string): SafeHtml {
+  if (methods.length === 0) return html``;
+  return html`<p>Or use a code we send you:</p>
+<ul id="send-code">${methods.map(
+    (
+      m,
+    ) => html`<li><form method="post" action="/2fa/send-code" data-api data-done="We sent a code to ${m.maskedDestination}.">
+${hidden('factorId', m.factorId)}<button type="submit">${label} ${m.maskedDestination}</button></form></li>`,
+  )}</ul>`;
+}
+
+const DESTINATIONS: Record<Channel, { title: string; label: string; type: string; hint: string }> = {
+  email: {
+    title: 'Add an e-mail address',
+    label: 'E-mail address',
+    type: 'email',
+    hint: 'Codes sent by e-mail are only as safe as the mailbox: protect it with 2FA of its own.',
+  },
+  telegram: {
+    title: 'Add Telegram',
+    label: 'Telegram chat id',
+    type: 'text',
+    hint: 'Send /start to our bot: it answers with your chat id. The bot sends codes, and buttons to approve a sign-in.',
+  },
+  sms: {
+    title: 'Add a mobile number',
+    label: 'Mobile number, with the country code (+1 555 010 1234)',
+    type: 'tel',
+    hint: 'Text messages can be redirected (SIM swap, number porting): an authenticator app is safer.',
+  },
+  voice: {
+    title: 'Add a phone for voice calls',
+    label: 'Phone number, with the country code (+1 555 010 1234)',
+    type: 'tel',
+    hint: 'We call this number; the last digits of the calling number are the code. Unanswered calls fall back to a text message.',
+  },
+};
+
+export function addDeliveredPage(ctx: PageContext, channel: Channel): string {
+  const field = DESTINATIONS[channel];
+  return layout(
+    ctx,
+    field.title,
+    html`<form method="post" action="/2fa/enrollment/begin" data-api data-next="/2fa/delivered/confirm?factorId={factorId}"
+ data-on-bad-request="That does not look right: an e-mail address, a phone number starting with + and the country code, or a Telegram chat id (digits).">
+${hidden('type', 'delivered')}${hidden('channel', channel)}
+<label for="destination">${field.label}</label>
+<input id="destination" name="destination" type="${field.type}" autocomplete="off" required maxlength="254" autofocus>
+<div><button type="submit">Send a code</button></div>
+</form>
+<p>${field.hint}</p>
+${back}`,
+  );
+}
+
+export interface ConfirmDeliveredView {
+  factor: SignInMethod;
+  /** 2FA is on: a new destination is a new authenticator, so a current factor's code is asked too. */
+  currentCode: boolean;
+  /** The current delivered factors a code can be sent to for that. */
+  current: SignInMethod[];
+  username: string;
+}
+
+export function confirmDeliveredPage(ctx: PageContext, view: ConfirmDeliveredView): string {
+  const { factor } = view;
+  return layout(
+    ctx,
+    'Enter the code we sent',
+    html`<section><p>${sentHow(factor.channel, factor.maskedDestination)}. Enter it to confirm that it reaches you.</p>
+${outboxHint(ctx)}
+<form method="post" action="/2fa/enrollment/confirm" data-api data-next="/profile" data-done="Added ${factor.maskedDestination}: you can now sign in with it." data-codes-title="2FA is on: your backup codes"${
+      view.currentCode
+        ? html` data-on-invalid="One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused backup code) and the code we sent to ${factor.maskedDestination}; a code that was already used does not work again."`
+        : ''
+    }>
+${hidden('factorId', factor.factorId)}${codeField('Code')}
+${view.currentCode ? codeField('A code from one of your current methods (app, e-mail, Telegram...) or a backup code', 'currentCode') : ''}
+<div><button type="submit">Confirm</button></div>
+</form>
+${view.currentCode ? sendButtons(view.current, 'Send a current code to') : ''}
+<form method="post" action="/2fa/send-code" data-api data-done="We sent a new code.">${hidden('factorId', factor.factorId)}<button type="submit">Send a new code</button></form>
+${back}</section>
+${backupCodesSection(view.username)}`,
+  );
+}
+
+export function addWebAuthnPage(
+  ctx: PageContext,
+  kind: 'security-key' | 'passkey',
+  currentCode: boolean,
+  username: string,
+) {
+  const what = kind === 'passkey' ? 'a passkey' : 'a security key';
+  const done = kind === 'passkey' ? 'Passkey added.' : 'Security key added.';
+  return layout(
+    ctx,
+    `Add ${what}`,
+    html`<section><p>${currentCode ? 'Confirm it is you with a code of a factor you already have, then ' : ''}press the button and
+${kind === 'passkey' ? 'unlock your passkey (fingerprint, face or PIN)' : 'touch your security key'} when the browser asks.</p>
+<form method="post" action="/2fa/enrollment/confirm" data-api data-next="/security" data-done="${done}" data-codes-title="2FA is on"
+ data-webauthn="/2fa/enrollment/begin" data-options-body="${JSON.stringify({ type: 'webauthn', kind, userName: username })}">
+${currentCode ? codeField('A code from your authenticator app, or a backup code', 'currentCode') : ''}
+<div><button type="submit">Add ${what}</button></div></form>
+<p><a href="/security">Back to the security page</a></p></section>
+${backupCodesSection(username)}`,
   );
 }
 
 export type UserFilter = 'all' | 'activated' | 'not-activated';
 
-export interface UserRowView {
-  username: string;
-  activated: boolean;
-  setupStarted: boolean;
-  createdAt: number;
-}
-
-export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowView[], notice?: Notice): string {
-  const filters: Array<[UserFilter, string]> = [
+export function usersPage(
+  ctx: PageContext,
+  filter: UserFilter,
+  rows: { username: string; status: string; createdAt: number }[],
+  notice?: Notice,
+): string {
+  const filters: [UserFilter, string][] = [
     ['all', 'All'],
     ['activated', 'Activated'],
     ['not-activated', 'Not activated'],
@@ -467,9 +617,7 @@ export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowVie
 <thead><tr><th>User</th><th>2FA</th><th>Signed up</th></tr></thead>
 <tbody>${rows.map(
       (row) =>
-        html`<tr><td class="username"><a href="/support/${encodeURIComponent(row.username)}">${row.username}</a></td><td class="status">${
-          row.activated ? 'Activated' : row.setupStarted ? 'Not activated (setup started)' : 'Not activated'
-        }</td><td>${new Date(row.createdAt).toISOString().slice(0, 10)}</td></tr>`,
+        html`<tr><td class="username"><a href="/support/${encodeURIComponent(row.username)}">${row.username}</a></td><td class="status">${row.status}</td><td>${day(row.createdAt)}</td></tr>`,
     )}</tbody>
 </table>
 <p id="user-count">${rows.length} ${rows.length === 1 ? 'user' : 'users'}</p>`,
@@ -477,13 +625,15 @@ export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRowVie
   );
 }
 
+export const statusText = (status: TwoFactorStatus) =>
+  status === 'activated' ? 'Activated' : status === 'pending' ? 'Not activated (setup started)' : 'Not activated';
+
 export interface SupportView {
   username: string;
   status: TwoFactorStatus;
   remainingBackupCodes: number;
   throttle: ThrottleStatus;
-  /** The active factors: apps, delivered codes, security keys. */
-  authenticators: FactorSummary[];
+  factors: FactorSummary[];
   /** Newest first. */
   audit: AuditEntry[];
 }
@@ -498,12 +648,8 @@ export function supportPage(ctx: PageContext, view: SupportView, notice?: Notice
     : retryAfterMs > 0
       ? `Paused for ${formatWait(retryAfterMs)} more after wrong codes`
       : 'Not locked';
-  const twoFactorText =
-    view.status === 'activated'
-      ? 'Activated'
-      : view.status === 'pending'
-        ? 'Not activated (setup started)'
-        : 'Not activated';
+  const only =
+    view.factors.length === 1 ? html`their ${factorKind(view.factors[0]!).toLowerCase()}` : 'every sign-in method';
   return layout(
     ctx,
     `Support: ${view.username}`,
@@ -511,12 +657,12 @@ export function supportPage(ctx: PageContext, view: SupportView, notice?: Notice
 channel an attacker does not control: call back a number on file, check an ID document. Whoever
 calls about a lost phone may be the thief.</p>
 <table id="support-status">
-<tr><th>2FA</th><td id="support-2fa">${twoFactorText}</td></tr>
+<tr><th>2FA</th><td id="support-2fa">${statusText(view.status)}</td></tr>
 <tr><th>Backup codes left</th><td id="support-backup-codes">${view.remainingBackupCodes}</td></tr>
 <tr><th>Wrong codes in a row</th><td id="support-failures">${failures}</td></tr>
 <tr><th>Sign-in</th><td id="support-lock">${lock}</td></tr>
 </table>
-${view.authenticators.length > 0 ? authenticatorRows(view.authenticators, false) : ''}
+${view.factors.length > 0 ? factorTable(view.factors, false) : ''}
 <h2>Unlock</h2>
 ${
   failures > 0 || hardLocked || retryAfterMs > 0
@@ -528,11 +674,8 @@ ${
 ${
   view.status === 'not-activated'
     ? html`<p>2FA is off for this user: nothing to reset.</p>`
-    : html`<p>For a user who lost their phone and their backup codes: removes ${
-        view.authenticators.length === 1
-          ? html`their ${factorKind(view.authenticators[0]!).toLowerCase()}`
-          : 'every sign-in method'
-      }, the backup codes and any lock, and ends their sessions. They sign in with their password and set up 2FA again.</p>
+    : html`<p>For a user who lost their phone and their backup codes: removes ${only}, the backup codes and any lock,
+and ends their sessions. They sign in with their password and set up 2FA again.</p>
 <form method="post" action="${path}/reset">${csrf(ctx)}
 <label><input type="checkbox" name="identityChecked" value="yes" required> I have verified this person's identity out of band</label>
 <div><button type="submit">Reset 2FA</button></div>
@@ -545,8 +688,7 @@ ${
     : html`<table id="audit">
 <thead><tr><th>When</th><th>Event</th><th>What happened</th></tr></thead>
 <tbody>${view.audit.map(
-        (entry) =>
-          html`<tr><td>${utc(entry.at)}</td><td class="event">${entry.type}</td><td class="detail">${entry.detail}</td></tr>`,
+        (e) => html`<tr><td>${utc(e.at)}</td><td class="event">${e.type}</td><td class="detail">${e.detail}</td></tr>`,
       )}</tbody>
 </table>`
 }
@@ -564,302 +706,64 @@ export function errorPage(ctx: PageContext, title: string, message: string, aler
     : layout(ctx, title, html`<p>${message}</p>${home}`);
 }
 
-// Delivered-code factors: e-mail, Telegram, SMS and voice. factorkit makes the codes; the app's
-// `deliver` sends them (in the demo: the outbox, outbox.ts).
-
-/** factorkit's channel names are open (an app may name its own); these are the ones this app sends through. */
-export function channelName(channel: string | undefined): string {
-  return channel !== undefined && channel in CHANNEL_NAMES ? CHANNEL_NAMES[channel as Channel] : (channel ?? '');
-}
-
-const DESTINATION_FIELDS: Record<Channel, { label: string; type: string; autocomplete: string; hint: string }> = {
-  email: {
-    label: 'E-mail address',
-    type: 'email',
-    autocomplete: 'email',
-    hint: 'Codes sent by e-mail are only as safe as the mailbox: protect it with 2FA of its own.',
-  },
-  telegram: {
-    label: 'Telegram chat id',
-    type: 'text',
-    autocomplete: 'off',
-    hint: 'Send /start to our bot: it answers with your chat id. The bot sends codes, and buttons to approve a sign-in.',
-  },
-  sms: {
-    label: 'Mobile number, with the country code (+1 555 010 1234)',
-    type: 'tel',
-    autocomplete: 'tel',
-    hint: 'Text messages can be redirected (SIM swap, number porting): an authenticator app is safer.',
-  },
-  voice: {
-    label: 'Phone number, with the country code (+1 555 010 1234)',
-    type: 'tel',
-    autocomplete: 'tel',
-    hint: 'We call this number; the last digits of the calling number are the code. Unanswered calls fall back to a text message.',
-  },
+const clockTime = (ms: number) => `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+const ANSWERS = {
+  refused: 'Too late: the request had expired or was already answered.',
+  'wrong-number': 'Not the number on the sign-in page: the sign-in was denied.',
+  approved: 'You approved this request.',
+  denied: 'You denied this request.',
 };
-
-const CHANNEL_TITLES: Record<Channel, string> = {
-  email: 'Add an e-mail address',
-  telegram: 'Add Telegram',
-  sms: 'Add a mobile number',
-  voice: 'Add a phone for voice calls',
-};
-
-/** "by e-mail to a•••@example.com", "by Telegram (chat •••789)"... */
-function sentHow(channel: Channel, maskedDestination: string): SafeHtml {
-  switch (channel) {
-    case 'email':
-      return html`by e-mail to <b class="masked-destination">${maskedDestination}</b>`;
-    case 'telegram':
-      return html`by Telegram to chat <b class="masked-destination">${maskedDestination}</b>`;
-    case 'sms':
-      return html`by text message to <b class="masked-destination">${maskedDestination}</b>`;
-    case 'voice':
-      return html`by calling <b class="masked-destination">${maskedDestination}</b>: the code is the last digits of the number calling you`;
-  }
-}
-
-function outboxHint(ctx: PageContext): SafeHtml {
-  return ctx.demoOutbox
-    ? html`<p class="notice info">This demo sends nothing out: the message is on the <a href="/dev/outbox" target="_blank">outbox</a> page, the stand-in for a real inbox and phone.</p>`
-    : html``;
-}
-
-export interface AddDeliveredView {
-  channel: Channel;
-  destination: string;
-}
-
-export function addDeliveredPage(ctx: PageContext, view: AddDeliveredView, notice?: Notice): string {
-  const field = DESTINATION_FIELDS[view.channel];
-  return layout(
-    ctx,
-    CHANNEL_TITLES[view.channel],
-    html`<form method="post" action="/2fa/delivered/add">${csrf(ctx)}
-<input type="hidden" name="channel" value="${view.channel}">
-<label for="destination">${field.label}</label>
-<input id="destination" name="destination" type="${field.type}" autocomplete="${field.autocomplete}" required maxlength="254" value="${view.destination}" autofocus>
-<div><button type="submit">Send a code</button></div>
-</form>
-<p>${field.hint}</p>
-<p><a href="/profile">Back to my profile</a></p>`,
-    notice,
-  );
-}
-
-export interface DeliveredCodeView {
-  channel: Channel;
-  /** How the last code went out; unset when this page's ask sent nothing (refused). */
-  sentBy?: Channel | undefined;
-  maskedDestination: string;
-  /** Seconds until "Send a new code" is accepted again; 0 when it is now. */
-  resendInSeconds: number;
-}
-
-function resendForm(ctx: PageContext, action: string, view: DeliveredCodeView, factorId: string): SafeHtml {
-  return html`<form method="post" action="${action}">${csrf(ctx)}
-<input type="hidden" name="factorId" value="${factorId}">
-<button type="submit">Send a new code</button> <span id="resend-wait" aria-live="polite">${
-    view.resendInSeconds > 0 ? `You can ask for a new code in ${formatWait(view.resendInSeconds * 1000)}.` : ''
-  }</span>
-</form>`;
-}
-
-export interface ConfirmDeliveredView extends DeliveredCodeView {
-  factorId: string;
-  /**
-   * 2FA is on: a new destination is a new authenticator, so confirming it needs a code of a
-   * current factor too (a stolen session alone cannot add its own phone).
-   */
-  requiresCurrentCode: boolean;
-  /** The current delivered factors a code can be sent to for that. */
-  currentMethods: SignInMethod[];
-}
-
-export function confirmDeliveredPage(ctx: PageContext, view: ConfirmDeliveredView, notice?: Notice): string {
-  return layout(
-    ctx,
-    'Enter the code we sent',
-    html`<p>We sent a code ${sentHow(view.sentBy ?? view.channel, view.maskedDestination)}. Enter it to confirm that it reaches you.</p>
-${outboxHint(ctx)}
-<form method="post" action="/2fa/delivered/confirm">${csrf(ctx)}
-${codeField('Code', true)}
-${
-  view.requiresCurrentCode
-    ? codeField(
-        'A code from one of your current methods (app, e-mail, Telegram...) or a backup code',
-        false,
-        'currentCode',
-      )
-    : ''
-}
-<div><button type="submit">Confirm</button></div>
-</form>
-${
-  view.requiresCurrentCode && view.currentMethods.length > 0
-    ? html`<p>No app at hand? Get a code from a current method:</p>
-<ul id="current-methods">${view.currentMethods.map(
-        (method) => html`<li><form method="post" action="/2fa/delivered/current-code">${csrf(ctx)}
-<input type="hidden" name="factorId" value="${method.factorId}"><button type="submit">Send a current code to ${method.maskedDestination}</button></form></li>`,
-      )}</ul>`
-    : ''
-}
-${resendForm(ctx, '/2fa/delivered/resend', view, view.factorId)}
-<p><a href="/profile">Back to my profile</a></p>`,
-    notice,
-  );
-}
-
-export interface SignInMethod {
-  factorId: string;
-  channel: Channel;
-  maskedDestination: string;
-  /** How its next code goes out when not by `channel`: a voice factor's SMS fallback. */
-  sendsBy?: Channel;
-}
-
-function methodButton(ctx: PageContext, method: SignInMethod): SafeHtml {
-  const approval = method.channel === 'telegram';
-  const label = {
-    email: `E-mail me a code at ${method.maskedDestination}`,
-    sms: `Text me a code at ${method.maskedDestination}`,
-    voice: `Call me at ${method.maskedDestination}`,
-    telegram: `Approve in Telegram (chat ${method.maskedDestination})`,
-  }[method.sendsBy ?? method.channel];
-  const why = method.sendsBy === 'sms' ? ' (the calls went unanswered, so codes now come by text message)' : '';
-  return html`<li><form method="post" action="${approval ? '/login/2fa/approve' : '/login/2fa/send'}">${csrf(ctx)}
-<input type="hidden" name="factorId" value="${method.factorId}"><button type="submit">${label}</button>${why}</form></li>`;
-}
-
-export function signInMethods(ctx: PageContext, methods: SignInMethod[]): SafeHtml {
-  if (methods.length === 0) return html``;
-  return html`<h2>Or</h2>
-<ul id="sign-in-methods">${methods.map((method) => methodButton(ctx, method))}</ul>`;
-}
-
-export function deliveredSignInPage(
-  ctx: PageContext,
-  view: DeliveredCodeView & { factorId: string },
-  notice?: Notice,
-): string {
-  return layout(
-    ctx,
-    'Enter the code we sent',
-    html`${
-      view.sentBy
-        ? html`<p id="code-sent">We sent a code ${sentHow(view.sentBy, view.maskedDestination)}. It works once.</p>`
-        : html`<p id="nothing-sent">No new code was sent (see above). A code we sent to <b class="masked-destination">${view.maskedDestination}</b> in the last minutes, by call or message, still works: enter it.</p>`
-    }
-${outboxHint(ctx)}
-<form method="post" action="/login/2fa/code">${csrf(ctx)}
-${codeField('Code', true)}
-<label><input type="checkbox" name="remember" value="yes"> Remember this browser for 30 days</label>
-<div><button type="submit">Verify</button></div>
-</form>
-${resendForm(ctx, '/login/2fa/send', view, view.factorId)}
-<p><a href="/login/2fa">Use another method</a></p>`,
-    notice,
-  );
-}
-
-export interface ApprovalWaitView {
-  maskedDestination: string;
-  /** factorkit's matchNumber: the user picks it among the choices in the Telegram message. */
-  matchNumber: string;
-}
-
-export const APPROVAL_POLL_SECONDS = 2;
-
-export function approvalWaitPage(ctx: PageContext, view: ApprovalWaitView, notice?: Notice): string {
-  return layout(
-    ctx,
-    'Approve in Telegram',
-    html`<p>We sent a sign-in request to your Telegram (chat <b class="masked-destination">${view.maskedDestination}</b>).
-In Telegram, press this number (any other one denies the sign-in):</p>
-<p class="codes" id="match-number" aria-label="Number to compare">${view.matchNumber}</p>
-<p id="approval-waiting" role="status">Waiting for your answer... This page moves on by itself (it checks every ${formatWait(APPROVAL_POLL_SECONDS * 1000)}).</p>
-${outboxHint(ctx)}
-<form method="post" action="/login/2fa/approve/cancel">${csrf(ctx)}<button type="submit">Use another method</button></form>`,
-    notice,
-    APPROVAL_POLL_SECONDS,
-  );
-}
-
-export interface OutboxView {
-  emails: readonly ReceivedMail[];
-  phoneEntries: readonly PhoneEntry[];
-  /** Where the demo's SMTP server listens. */
-  smtpPort: number;
-}
-
-const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 function phoneEntry(ctx: PageContext, entry: PhoneEntry): SafeHtml {
-  const head = html`<p class="entry-head"><b>${
-    { sms: 'SMS', telegram: 'Telegram', voice: 'Voice call' }[entry.channel]
-  }</b> · ${clockTime(entry.at)} UTC · to ${entry.channel === 'telegram' ? `chat ${entry.chatId}` : entry.to}</p>`;
-  switch (entry.channel) {
-    case 'sms':
-      return html`<li class="entry" data-channel="sms" data-to="${entry.to}">${head}<p class="message">${entry.text}</p></li>`;
-    case 'voice':
-      return html`<li class="entry" data-channel="voice" data-to="${entry.to}">${head}<p class="message">Incoming call from
-<b class="caller-id">${entry.callerId}</b> (code = last ${entry.code.length} digits). There is nothing to answer: the
-code is read off the caller ID. A call whose code is never typed counts as unanswered (it did not reach you, or the
-number was hidden), and after a few of them the next code comes by text message instead.</p></li>`;
-    case 'telegram':
-      if (entry.kind === 'code') {
-        return html`<li class="entry" data-channel="telegram" data-to="${entry.chatId}">${head}<p class="message">${entry.text}</p></li>`;
-      }
-      return html`<li class="entry" data-channel="telegram" data-kind="approval" data-to="${entry.chatId}">${head}
-<p class="message">${entry.text}</p>
-${
-  entry.answer
-    ? html`<p class="answer">${
-        entry.answer === 'refused'
-          ? 'Too late: the request had expired or was already answered.'
-          : entry.answer === 'wrong-number'
-            ? 'Not the number on the sign-in page: the sign-in was denied.'
-            : `You ${entry.answer} this request.`
-      }</p>`
-    : html`<p class="match-choices">${entry.matchChoices.map(
-        (choice) =>
-          html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${csrf(ctx)}<input type="hidden" name="matchNumber" value="${choice}"><button type="submit" class="match-choice">${choice}</button></form>`,
-      )}</p>
-<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny">${csrf(ctx)}<button type="submit">Deny</button></form>`
-}</li>`;
+  const to = entry.channel === 'telegram' ? entry.chatId : entry.to;
+  const name = { sms: 'SMS', telegram: 'Telegram', voice: 'Voice call' }[entry.channel];
+  const head = html`<p><b>${name}</b> · ${clockTime(entry.at)} · to ${entry.channel === 'telegram' ? `chat ${to}` : to}</p>`;
+  const kind = entry.channel === 'telegram' ? entry.kind : undefined;
+  const item = (body: SafeHtml) =>
+    html`<li class="entry" data-channel="${entry.channel}" data-to="${to}"${kind ? html` data-kind="${kind}"` : ''}>${head}${body}</li>`;
+  if (entry.channel === 'voice') {
+    return item(html`<p class="message">Incoming call from <b class="caller-id">${entry.callerId}</b> (code = last ${entry.code.length} digits).
+Nothing to answer: the code is read off the caller ID. A call whose code is never typed counts as unanswered, and after
+a few of them the next code comes by text message instead.</p>`);
   }
+  if (entry.channel === 'sms' || entry.kind === 'code') return item(html`<p class="message">${entry.text}</p>`);
+  const button = (choice: string) =>
+    html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${csrf(ctx)}${hidden('matchNumber', choice)}<button type="submit" class="match-choice">${choice}</button></form>`;
+  return item(
+    html`<p class="message">${entry.text}</p>${
+      entry.answer
+        ? html`<p class="answer">${ANSWERS[entry.answer]}</p>`
+        : html`<p>${entry.matchChoices.map(button)}</p>
+<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny">${csrf(ctx)}<button type="submit">Deny</button></form>`
+    }`,
+  );
 }
 
-export function outboxPage(ctx: PageContext, view: OutboxView, notice?: Notice): string {
-  const emails = [...view.emails].reverse();
-  const phone = [...view.phoneEntries].reverse();
+export function outboxPage(
+  ctx: PageContext,
+  emails: readonly ReceivedMail[],
+  phone: readonly PhoneEntry[],
+  smtpPort: number,
+) {
   return layout(
     ctx,
     'Outbox (demo stand-in)',
     html`<p class="notice info" id="stand-in"><b>Demo only: a stand-in for the real providers.</b> factorkit sends
 nothing itself; it hands each code to the app's <code>deliver</code> callback. This demo sends e-mail for
-real, over SMTP to its own mail server on 127.0.0.1:${view.smtpPort} (nothing leaves this machine), and
-keeps text messages, Telegram messages and calls here instead of sending them to an SMS, voice or
-Telegram provider. A real app has no such page: this one shows every user's codes to whoever opens it,
-so the demo mounts it only when it keeps its data in memory (not with <code>DATABASE_URL</code>), and
-answers it only to requests from 127.0.0.1.</p>
+real, over SMTP to its own mail server on 127.0.0.1:${smtpPort} (nothing leaves this machine), and keeps
+text messages, Telegram messages and calls here. A real app has no such page: this one shows every user's
+codes, so the demo mounts it only in memory (not with <code>DATABASE_URL</code>), for requests from 127.0.0.1.</p>
 <h2>E-mail received by the demo's SMTP server</h2>
 ${
   emails.length === 0
-    ? html`<p id="no-emails">No e-mail yet.</p>`
-    : html`<ol id="emails" reversed>${emails.map(
+    ? html`<p>No e-mail yet.</p>`
+    : html`<ol id="emails" reversed>${[...emails].reverse().map(
         (mail) => html`<li class="email" data-to="${mail.envelope.to.join(' ')}">
-<p class="entry-head"><b class="subject">${mail.subject}</b> · ${clockTime(mail.receivedAt)} UTC · to ${mail.to} · from ${mail.from}</p>
+<p><b>${mail.subject}</b> · ${clockTime(mail.receivedAt)} · to ${mail.to} · from ${mail.from}</p>
 <pre class="message">${mail.text}</pre></li>`,
       )}</ol>`
 }
 <h2>Phone: text messages, Telegram and calls</h2>
-${
-  phone.length === 0
-    ? html`<p id="no-phone">Nothing yet.</p>`
-    : html`<ol id="phone" reversed>${phone.map((entry) => phoneEntry(ctx, entry))}</ol>`
-}`,
-    notice,
+${phone.length === 0 ? html`<p>Nothing yet.</p>` : html`<ol id="phone" reversed>${[...phone].reverse().map((e) => phoneEntry(ctx, e))}</ol>`}`,
   );
 }

@@ -30,6 +30,7 @@ export interface Env<Ctx> {
   deviceTtlMs: number;
   stepUpTtlMs: number;
   overrides: MessageOverrides | undefined;
+  trustedSignIn(userId: string, request: Request, ctx: Ctx): boolean | Promise<boolean>;
   /** The account name an authenticator app shows beside the issuer. */
   accountName(userId: string, request: Request): string | Promise<string>;
   /** A failure answer in the request's language. */
@@ -72,6 +73,9 @@ export function createEnv<Ctx>(options: SecondStepOptions<Ctx>): Env<Ctx> {
     throw new FactorkitError('INVALID_ARGUMENT', 'twoFactor must be the object createTwoFactor returned');
   }
   const overrides = options.messages;
+  if (options.trustedSignIn !== undefined && typeof options.trustedSignIn !== 'function') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'trustedSignIn must be a function when given');
+  }
   return {
     twoFactor: options.twoFactor,
     session: checkSession(options.session),
@@ -85,6 +89,7 @@ export function createEnv<Ctx>(options: SecondStepOptions<Ctx>): Env<Ctx> {
     stepUpTtlMs: duration('stepUpTtlMs', options.stepUpTtlMs, 10 * MINUTE, MINUTE, 60 * MINUTE),
     overrides,
     accountName: options.accountName ?? ((userId) => userId),
+    trustedSignIn: options.trustedSignIn ?? (() => false),
     fail: (request, result, method, headers) => failure(request, result, { overrides, method, headers }),
     body: readBody,
   };
@@ -100,6 +105,10 @@ export async function guarded(request: Request, env: Env<unknown>, call: () => P
   } catch (error) {
     if (isFactorkitError(error, 'INVALID_ARGUMENT')) return env.fail(request, { reason: 'bad-request' });
     if (isFactorkitError(error, 'DELIVERY_NOT_CONFIGURED')) return env.fail(request, { reason: 'not-configured' });
+    // A destination the channel cannot use, a voice factor with nothing else, one factor too many: the user's input.
+    for (const code of ['INVALID_DESTINATION', 'VOICE_FALLBACK_ONLY', 'TOO_MANY_FACTORS'] as const) {
+      if (isFactorkitError(error, code)) return env.fail(request, { reason: 'bad-request' });
+    }
     throw error;
   }
 }

@@ -80,6 +80,12 @@ export interface SecondStepOptions<Ctx = unknown> {
   accountName?: (userId: string, request: Request) => string | Promise<string>;
   /** The app's own texts for factorkit/messages. */
   messages?: MessageOverrides;
+  /**
+   * Whether this browser may draw the second step's delivered codes from the lifecycle's
+   * `trustedSession` allowance (it signed `userId` in before, say by a cookie of the app's), so
+   * that someone with the password alone cannot use up the user's codes of the day. Default: never.
+   */
+  trustedSignIn?: (userId: string, request: Request, ctx: Ctx) => boolean | Promise<boolean>;
   /** The clock, in Unix ms. Default `Date.now`. */
   now?: () => number;
 }

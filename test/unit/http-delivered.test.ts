@@ -74,4 +74,35 @@ describe('sign-in with a delivered factor', () => {
     expect(app.sessions.established).toEqual(['ada']);
     expect((await send(app, browser, browser.request('GET', path))).body).toMatchObject({ reason: 'ticket-invalid' });
   });
+
+  it("trustedSignIn: a browser the app trusts draws on the trusted allowance once the day's sends are used up", async () => {
+    const outbox: DeliveryMessage[] = [];
+    let trusted = false;
+    const app = makeApp({ trustedSignIn: (userId) => trusted && userId === 'ada' }, [
+      deliveredCodes({ deliver: async (message) => void outbox.push(message), maxSendsPerHour: 2, maxSendsPerDay: 2 }),
+    ]);
+    const factorId = await enrollDelivered(app, outbox, 'ada');
+    const browser = new Browser();
+    await passPassword(app, browser, 'ada');
+    const sendOne = () => send(app, browser, browser.request('POST', '/2fa/sign-in/send-code', { factorId }));
+    expect((await sendOne()).status).toBe(200);
+    app.clock.advance(31_000);
+    expect(await sendOne()).toMatchObject({ status: 429, body: { reason: 'rate-limited' } });
+    trusted = true;
+    expect(await sendOne()).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('the destination a channel cannot use, and a voice factor with nothing else, are 400 bad-request, not a 500', async () => {
+    const { app, outbox } = emailApp();
+    const browser = new Browser();
+    await passPassword(app, browser, 'ada');
+    app.sessions.byId.set('s-ada', 'ada');
+    browser.cookies.set('sid', 's-ada');
+    const begin = (body: object) => send(app, browser, browser.request('POST', '/2fa/enrollment/begin', body));
+    const phone = await begin({ type: 'delivered', channel: 'sms', destination: '555 010 4477' });
+    expect(phone).toMatchObject({ status: 400, body: { ok: false, reason: 'bad-request' } });
+    const voice = await begin({ type: 'delivered', channel: 'voice', destination: '+15550104477' });
+    expect(voice).toMatchObject({ status: 400, body: { ok: false, reason: 'bad-request' } });
+    expect(outbox).toHaveLength(0);
+  });
 });

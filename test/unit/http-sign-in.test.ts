@@ -271,4 +271,24 @@ describe('CSRF on the sign-in routes', () => {
     expect((await send(app, browser, legacy)).status).toBe(200);
     expect(ORIGIN).toBe('https://app.example');
   });
+
+  it('the wrong code that reaches the hard lock is answered hard-locked at once', async () => {
+    const app = makeApp();
+    const { secret } = await enrollTotp(app, 'ada');
+    const browser = new Browser();
+    await passPassword(app, browser, 'ada');
+    const wrong = () => (totp(app, secret) === '000000' ? '111111' : '000000');
+    let last: Awaited<ReturnType<typeof send>> | undefined;
+    let lockedBefore = false;
+    for (let i = 0; i < 40 && last?.body.reason !== 'hard-locked'; i++) {
+      lockedBefore = (await app.twoFactor.throttleStatus('ada')).hardLocked;
+      await passPassword(app, browser, 'ada'); // a new ticket each time: the pauses outlast one
+      last = await send(app, browser, browser.request('POST', '/2fa/sign-in/verify', { code: wrong() }));
+      app.clock.advance(Number(last.body.retryAfterMs ?? 0));
+    }
+    // Said by the very code that locked it, not by the next one.
+    expect(lockedBefore).toBe(false);
+    expect(last).toMatchObject({ status: 403, body: { ok: false, reason: 'hard-locked' } });
+    expect((await app.twoFactor.throttleStatus('ada')).failures).toBe(20);
+  });
 });

@@ -116,6 +116,10 @@ const verify: SignInRoute = async (env, request, ctx, ticket, body) => {
   }
   const verified = await env.twoFactor.verify(ticket.userId, proof, factorId === undefined ? {} : { factorId });
   if (!verified.ok) {
+    // The wrong code that reached the hard lock is answered `invalid`: say the lock now, not after the right code.
+    if (verified.reason === 'invalid' && (await env.twoFactor.throttleStatus(ticket.userId)).hardLocked) {
+      return env.fail(request, { reason: 'hard-locked' });
+    }
     const type =
       factorId === undefined
         ? undefined
@@ -126,10 +130,11 @@ const verify: SignInRoute = async (env, request, ctx, ticket, body) => {
   return complete(env, request, ctx, ticket, answer, remember === true);
 };
 
-const sendCode: SignInRoute = async (env, request, _ctx, ticket, body) => {
+const sendCode: SignInRoute = async (env, request, ctx, ticket, body) => {
   const factorId = optionalString(body, 'factorId');
   if (typeof factorId !== 'string') return env.fail(request, { reason: 'bad-request' });
-  const sent = await env.twoFactor.sendCode(ticket.userId, { factorId });
+  const trustedSession = (await env.trustedSignIn(ticket.userId, request, ctx)) === true;
+  const sent = await env.twoFactor.sendCode(ticket.userId, { factorId, trustedSession });
   return sent.ok
     ? json({ ok: true, channel: sent.channel, expiresAt: sent.expiresAt })
     : env.fail(request, sent, 'delivered');
