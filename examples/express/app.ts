@@ -484,6 +484,7 @@ export function createExampleApp(options: ExampleAppOptions) {
 
   app.post('/logout', (req, res) => {
     if (req.session.userId) sessionIndex.remove(req.session.userId, req.sessionID);
+    applyHeaders(res, secondStep.signOut(toWebRequest(req))); // a step-up grant ends with the session
     req.session.destroy(() => res.clearCookie('factorkit.sid').redirect('/login'));
   });
 
