@@ -30,7 +30,6 @@ import { createSecondStep } from 'factorkit/http';
 import { type MessageSubject, message } from 'factorkit/messages';
 import { webauthn } from 'factorkit/webauthn';
 import { AuditLog } from './audit.js';
-import { csrfToken, requireCsrfToken } from './csrf.js';
 import { languageOf, say, switchLanguage } from './i18n.js';
 import type { Outbox } from './outbox.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
@@ -40,7 +39,6 @@ import * as views from './views.js';
 
 declare module 'express-session' {
   interface SessionData {
-    csrfToken: string;
     /** Ended from elsewhere (2FA turned on, a support reset...): the only field of an ended session. */
     endedBecause: EndedBecause;
     /** Signed in: both factors (or the password alone when 2FA is off) passed. */
@@ -274,21 +272,21 @@ export function createExampleApp(options: ExampleAppOptions) {
   });
   app.use((req, _res, next) => currentRequest.run(req, next));
   app.use(expressSecondStep(secondStep));
+  // The demo's own forms get factorkit/http's check (Sec-Fetch-Site, then Origin) too, after
+  // expressSecondStep so that its routes answer their own JSON 403.
+  const refused =
+    'Nothing was changed: this form was sent from another site, or by a client that does not say where it comes from. Open the page on this site and send it again.';
+  app.use((req, res, next) => {
+    if (secondStep.checkCsrf(toWebRequest(req)).ok) return next();
+    res.status(403).send(views.errorPage(ctx(req, res), 'Request refused', refused, true));
+  });
   app.use(express.urlencoded({ extended: false, limit: '10kb' }), express.json({ limit: '20kb' }));
-  const expired =
-    'Nothing was changed: the page this form came from belongs to a session that has ended or changed (you signed out, signed in again, or the page was open for long). Open the page again and repeat.';
-  app.use(
-    requireCsrfToken((req, res) =>
-      res.status(403).send(views.errorPage(ctx(req, res), 'This form has expired', expired, true)),
-    ),
-  );
   app.get('/lang/:tag', switchLanguage);
 
   function ctx(req: Request, res: Response, user?: User): views.PageContext {
     const flash = req.session.flash;
     delete req.session.flash;
     return {
-      csrfToken: csrfToken(req),
       lang: languageOf(req),
       // A form's result page has no address of its own to come back to: the switch goes home.
       path: req.method === 'GET' ? req.originalUrl : '/',

@@ -10,7 +10,6 @@ import type { ReceivedMail } from './mail.js';
 import type { PhoneEntry } from './outbox.js';
 
 export interface PageContext {
-  csrfToken: string;
   /** The language of factorkit's messages, picked with the header's switch. */
   lang: Language;
   /** This page's path, where the language switch comes back to. */
@@ -106,12 +105,11 @@ function account(ctx: PageContext): SafeHtml {
   if (ctx.username) {
     return html`<a href="/profile">Profile</a> ${ctx.isAdmin ? html`<a href="/users">All users</a> ` : ''}
     <span>Signed in as <b id="whoami">${ctx.username}</b></span>
-    <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`;
+    <form class="inline" method="post" action="/logout"><button type="submit">Log out</button></form>`;
   }
   return ctx.pending ? html`<span>Signing in</span>` : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`;
 }
 
-export const csrf = (ctx: PageContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
 const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
 const back = html`<p><a href="/profile">Back to my profile</a></p>`;
 
@@ -128,22 +126,22 @@ export function passwordPage(ctx: PageContext, signUp: boolean, notice?: Notice,
   return layout(
     ctx,
     title,
-    html`<form method="post" action="${signUp ? '/signup' : '/login'}">${csrf(ctx)}
+    html`<form method="post" action="${signUp ? '/signup' : '/login'}">
 <label for="username">User name${signUp ? ' (3 to 32 letters, digits, . _ -)' : ''}</label>
 <input id="username" name="username" type="text" autocomplete="username" required value="${username}"${username ? '' : trusted(' autofocus')}>
 <label for="password">Password${signUp ? ' (at least 10 characters)' : ''}</label>
 <input id="password" name="password" type="password" autocomplete="${signUp ? 'new' : 'current'}-password" required${username ? trusted(' autofocus') : ''}>
 <div><button type="submit">${title}</button></div>
 </form>
-${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey', csrf(ctx))}
+${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey')}
 <p>${signUp ? 'Already have an account?' : 'No account yet?'} <a href="/${other === 'Log in' ? 'login' : 'signup'}">${other}</a>.</p>`,
     notice,
   );
 }
 
 /** A form whose submit asks the browser for a credential (client.js) and sends it to `action`. */
-export function webauthnButton(action: string, options: string, label: string, fields: SafeHtml, body = {}): SafeHtml {
-  return html`<form method="post" action="${action}" data-api data-next="/profile" data-webauthn="${options}" data-options-body="${JSON.stringify(body)}">${fields}
+export function webauthnButton(action: string, options: string, label: string, body = {}): SafeHtml {
+  return html`<form method="post" action="${action}" data-api data-next="/profile" data-webauthn="${options}" data-options-body="${JSON.stringify(body)}">
 <div><button type="submit">${label}</button></div></form>`;
 }
 
@@ -190,9 +188,9 @@ authenticator app, a code we sent you, or one of your backup codes.</p>
 ${view.lastSent ? html`<p id="code-sent">${sentHow(view.lastSent.sendsBy ?? view.lastSent.channel, view.lastSent.maskedDestination)}. It still works: enter it below.</p>` : ''}
 <p id="nothing-sent" hidden>No new code was sent. A code we sent you in the last minutes, by call or message, still works: enter it.</p>
 ${verifyForm('Code or backup code')}
-${view.webauthn ? webauthnButton('/2fa/sign-in/verify', '/2fa/sign-in/webauthn-options', 'Use your security key or passkey', html``) : ''}
+${view.webauthn ? webauthnButton('/2fa/sign-in/verify', '/2fa/sign-in/webauthn-options', 'Use your security key or passkey') : ''}
 ${view.methods.length > 0 ? html`<h2>Or</h2><ul id="sign-in-methods">${view.methods.map(methodButton)}</ul>` : ''}
-<form method="post" action="/login/cancel">${csrf(ctx)}<button type="submit">Cancel</button></form>`,
+<form method="post" action="/login/cancel"><button type="submit">Cancel</button></form>`,
     notice,
   );
 }
@@ -667,7 +665,7 @@ ${view.factors.length > 0 ? factorTable(view.factors, false) : ''}
 ${
   failures > 0 || hardLocked || retryAfterMs > 0
     ? html`<p>Clears the wrong codes and any lock. The user keeps their sign-in methods and backup codes.</p>
-<form method="post" action="${path}/unlock">${csrf(ctx)}<button type="submit">Unlock</button></form>`
+<form method="post" action="${path}/unlock"><button type="submit">Unlock</button></form>`
     : html`<p>Nothing to unlock.</p>`
 }
 <h2>Reset 2FA</h2>
@@ -676,7 +674,7 @@ ${
     ? html`<p>2FA is off for this user: nothing to reset.</p>`
     : html`<p>For a user who lost their phone and their backup codes: removes ${only}, the backup codes and any lock,
 and ends their sessions. They sign in with their password and set up 2FA again.</p>
-<form method="post" action="${path}/reset">${csrf(ctx)}
+<form method="post" action="${path}/reset">
 <label><input type="checkbox" name="identityChecked" value="yes" required> I have verified this person's identity out of band</label>
 <div><button type="submit">Reset 2FA</button></div>
 </form>`
@@ -714,7 +712,7 @@ const ANSWERS = {
   denied: 'You denied this request.',
 };
 
-function phoneEntry(ctx: PageContext, entry: PhoneEntry): SafeHtml {
+function phoneEntry(entry: PhoneEntry): SafeHtml {
   const to = entry.channel === 'telegram' ? entry.chatId : entry.to;
   const name = { sms: 'SMS', telegram: 'Telegram', voice: 'Voice call' }[entry.channel];
   const head = html`<p><b>${name}</b> · ${clockTime(entry.at)} · to ${entry.channel === 'telegram' ? `chat ${to}` : to}</p>`;
@@ -728,13 +726,13 @@ a few of them the next code comes by text message instead.</p>`);
   }
   if (entry.channel === 'sms' || entry.kind === 'code') return item(html`<p class="message">${entry.text}</p>`);
   const button = (choice: string) =>
-    html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${csrf(ctx)}${hidden('matchNumber', choice)}<button type="submit" class="match-choice">${choice}</button></form>`;
+    html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${hidden('matchNumber', choice)}<button type="submit" class="match-choice">${choice}</button></form>`;
   return item(
     html`<p class="message">${entry.text}</p>${
       entry.answer
         ? html`<p class="answer">${ANSWERS[entry.answer]}</p>`
         : html`<p>${entry.matchChoices.map(button)}</p>
-<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny">${csrf(ctx)}<button type="submit">Deny</button></form>`
+<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny"><button type="submit">Deny</button></form>`
     }`,
   );
 }
@@ -764,6 +762,6 @@ ${
       )}</ol>`
 }
 <h2>Phone: text messages, Telegram and calls</h2>
-${phone.length === 0 ? html`<p>Nothing yet.</p>` : html`<ol id="phone" reversed>${[...phone].reverse().map((e) => phoneEntry(ctx, e))}</ol>`}`,
+${phone.length === 0 ? html`<p>Nothing yet.</p>` : html`<ol id="phone" reversed>${[...phone].reverse().map(phoneEntry)}</ol>`}`,
   );
 }
