@@ -105,13 +105,38 @@ function account(ctx: PageContext): SafeHtml {
   if (ctx.username) {
     return html`<a href="/profile">Profile</a> ${ctx.isAdmin ? html`<a href="/users">All users</a> ` : ''}
     <span>Signed in as <b id="whoami">${ctx.username}</b></span>
-    <form class="inline" method="post" action="/logout"><button type="submit">Log out</button></form>`;
+    ${postButton('/logout', 'Log out')}`;
   }
   return ctx.pending ? html`<span>Signing in</span>` : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`;
 }
 
-const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
+const hidden = (fields: Record<string, string>) =>
+  Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
+const submit = (label: string) => html`<div><button type="submit">${label}</button></div>`;
 const back = html`<p><a href="/profile">Back to my profile</a></p>`;
+
+/** A plain HTML form of one button: log out, cancel, the support page's and the outbox's actions. */
+const postButton = (action: string, label: string, fields: Record<string, string> = {}) =>
+  html`<form class="inline" method="post" action="${action}">${hidden(fields)}<button type="submit">${label}</button></form>`;
+
+/** client.js's settings of a form, each a data-* attribute (`codesTitle` is data-codes-title); false leaves one out. */
+type ApiSettings = Record<string, string | false | undefined>;
+
+/** A form that client.js sends as JSON to `action` (data-api), following its `settings`. */
+function apiForm(action: string, settings: ApiSettings, body: SafeHtml, inline = false): SafeHtml {
+  const attributes = Object.entries(settings).map(([key, value]) =>
+    value === undefined || value === false
+      ? ''
+      : html` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}="${value}"`,
+  );
+  return html`<form${inline ? trusted(' class="inline"') : ''} method="post" action="${action}" data-api${attributes}>
+${body}</form>`;
+}
+
+/** What a form asking for a new factor's code and a current one says when either is refused. */
+const twoCodesRefused = (newCode: string) =>
+  'One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused ' +
+  `backup code) and ${newCode}; a code that was already used does not work again.`;
 
 /** The first code field of a page takes the focus; a second one (currentCode) does not. */
 function codeField(label: string, name = 'code'): SafeHtml {
@@ -131,7 +156,7 @@ export function passwordPage(ctx: PageContext, signUp: boolean, notice?: Notice,
 <input id="username" name="username" type="text" autocomplete="username" required value="${username}"${username ? '' : trusted(' autofocus')}>
 <label for="password">Password${signUp ? ' (at least 10 characters)' : ''}</label>
 <input id="password" name="password" type="password" autocomplete="${signUp ? 'new' : 'current'}-password" required${username ? trusted(' autofocus') : ''}>
-<div><button type="submit">${title}</button></div>
+${submit(title)}
 </form>
 ${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey')}
 <p>${signUp ? 'Already have an account?' : 'No account yet?'} <a href="/${other === 'Log in' ? 'login' : 'signup'}">${other}</a>.</p>`,
@@ -140,9 +165,8 @@ ${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passke
 }
 
 /** A form whose submit asks the browser for a credential (client.js) and sends it to `action`. */
-export function webauthnButton(action: string, options: string, label: string, body = {}): SafeHtml {
-  return html`<form method="post" action="${action}" data-api data-next="/profile" data-webauthn="${options}" data-options-body="${JSON.stringify(body)}">
-<div><button type="submit">${label}</button></div></form>`;
+export function webauthnButton(action: string, options: string, label: string): SafeHtml {
+  return apiForm(action, { next: '/profile', webauthn: options, optionsBody: '{}' }, submit(label));
 }
 
 /** One of the user's delivered factors: how its next code goes out (a voice factor's SMS fallback). */
@@ -167,8 +191,10 @@ function methodButton(method: SignInMethod): SafeHtml {
       ? ['/2fa/sign-in/approval', '/login/2fa/wait?challengeId={challengeId}&match={matchNumber}&factorId={factorId}']
       : ['/2fa/sign-in/send-code', '/login/2fa/code?factorId={factorId}&sent={channel}'];
   const why = method.sendsBy === 'sms' ? ' (the calls went unanswered, so codes now come by text message)' : '';
-  return html`<li><form method="post" action="${action}" data-api data-next="${next}" data-failed="nothing-sent" data-long-wait="Meanwhile, use another method: an authenticator app, another of your methods or a backup code.">
-${hidden('factorId', method.factorId)}<button type="submit">${METHOD_LABELS[by]} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}</button>${why}</form></li>`;
+  const longWait = 'Meanwhile, use another method: an authenticator app, another of your methods or a backup code.';
+  const label = `${METHOD_LABELS[by]} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}`;
+  const button = html`${hidden({ factorId: method.factorId })}<button type="submit">${label}</button>${why}`;
+  return html`<li>${apiForm(action, { next, failed: 'nothing-sent', longWait }, button)}</li>`;
 }
 
 export interface SecondStepView {
@@ -190,17 +216,19 @@ ${view.lastSent ? html`<p id="code-sent">${sentHow(view.lastSent.sendsBy ?? view
 ${verifyForm('Code or backup code')}
 ${view.webauthn ? webauthnButton('/2fa/sign-in/verify', '/2fa/sign-in/webauthn-options', 'Use your security key or passkey') : ''}
 ${view.methods.length > 0 ? html`<h2>Or</h2><ul id="sign-in-methods">${view.methods.map(methodButton)}</ul>` : ''}
-<form method="post" action="/login/cancel"><button type="submit">Cancel</button></form>`,
+${postButton('/login/cancel', 'Cancel')}`,
     notice,
   );
 }
 
 function verifyForm(label: string, factorId?: string): SafeHtml {
-  return html`<form method="post" action="/2fa/sign-in/verify" data-api data-next="/profile?with={method}">
-${factorId ? hidden('factorId', factorId) : ''}${codeField(label)}
+  return apiForm(
+    '/2fa/sign-in/verify',
+    { next: '/profile?with={method}' },
+    html`${factorId ? hidden({ factorId }) : ''}${codeField(label)}
 <label><input type="checkbox" name="rememberDevice"> Remember this browser for 30 days</label>
-<div><button type="submit">Verify</button></div>
-</form>`;
+${submit('Verify')}`,
+  );
 }
 
 /** "We sent a code by e-mail to i***@example.test", "... by calling +*******4477: ..." */
@@ -219,6 +247,8 @@ const outboxHint = (ctx: PageContext) =>
     ? html`<p>This demo sends nothing out: the message is on the <a href="/dev/outbox" target="_blank">outbox</a> page, the stand-in for a real inbox and phone.</p>`
     : '';
 
+const newCodeButton = (factorId: string) => html`${hidden({ factorId })}<button type="submit">Send a new code</button>`;
+
 export function codeSentPage(ctx: PageContext, method: SignInMethod): string {
   const by = method.sendsBy ?? method.channel;
   return layout(
@@ -227,8 +257,7 @@ export function codeSentPage(ctx: PageContext, method: SignInMethod): string {
     html`<p id="code-sent">${sentHow(by, method.maskedDestination)}. It works once.</p>
 ${outboxHint(ctx)}
 ${verifyForm('Code', method.factorId)}
-<form method="post" action="/2fa/sign-in/send-code" data-api data-next="/login/2fa/code?factorId={factorId}&sent={channel}">
-${hidden('factorId', method.factorId)}<button type="submit">Send a new code</button></form>
+${apiForm('/2fa/sign-in/send-code', { next: '/login/2fa/code?factorId={factorId}&sent={channel}' }, newCodeButton(method.factorId))}
 <p><a href="/login/2fa">Use another method</a></p>`,
   );
 }
@@ -331,11 +360,21 @@ ${factorTable(view.factors, true)}
   );
 }
 
+function renameForm(f: FactorSummary): SafeHtml {
+  const fields = html`${hidden({ factorId: f.factorId })}
+<input type="text" name="name" required maxlength="64" value="${f.name}" aria-label="New name for ${f.name}">
+<button type="submit" aria-label="Rename ${f.name}">Rename</button>`;
+  return apiForm('/2fa/factors/rename', { next: '/security', done: `Renamed ${f.name} to {name}.` }, fields, true);
+}
+
 export function securityPage(
   ctx: PageContext,
   view: { factors: FactorSummary[]; devices: RememberedDeviceSummary[]; webauthn: boolean },
 ): string {
   const label = (device: RememberedDeviceSummary) => deviceLabel(device.label ?? undefined);
+  const forgot = (d: RememberedDeviceSummary) => `Forgot ${label(d)}: signing in there needs a code again.`;
+  const forget = (d: RememberedDeviceSummary) =>
+    html`${hidden({ deviceId: d.deviceId })}<button type="submit">Forget</button>`;
   return layout(
     ctx,
     'Security',
@@ -349,9 +388,7 @@ ${
         (
           f,
         ) => html`<tr><td class="name">${f.name}</td><td class="kind">${factorKind(f)}</td><td>${day(f.createdAt)}</td><td>
-<form class="inline" method="post" action="/2fa/factors/rename" data-api data-next="/security" data-done="Renamed ${f.name} to {name}.">
-${hidden('factorId', f.factorId)}<input type="text" name="name" required maxlength="64" value="${f.name}" aria-label="New name for ${f.name}">
-<button type="submit" aria-label="Rename ${f.name}">Rename</button></form> ${removeLink(f)}</td></tr>`,
+${renameForm(f)} ${removeLink(f)}</td></tr>`,
       )}</tbody>
 </table>
 <p><a href="/2fa/add">Add an authenticator app</a></p>`
@@ -376,8 +413,7 @@ ${
 <tbody>${view.devices.map(
         (d) =>
           html`<tr><td class="label">${label(d)}</td><td>${day(d.createdAt)}</td><td>${day(d.expiresAt)}</td><td>
-<form class="inline" method="post" action="/2fa/devices/forget" data-api data-next="/security" data-done="Forgot ${label(d)}: signing in there needs a code again.">
-${hidden('deviceId', d.deviceId)}<button type="submit">Forget</button></form></td></tr>`,
+${apiForm('/2fa/devices/forget', { next: '/security', done: forgot(d) }, forget(d), true)}</td></tr>`,
       )}</tbody>
 </table>`
 }
@@ -433,6 +469,15 @@ export interface EnrollmentView {
 export function enrollmentPage(ctx: PageContext, view: EnrollmentView, adding: boolean): string {
   const done =
     'Authenticator app added: codes of each of your apps now work. If it replaces an old phone, remove the old one below.';
+  const settings = {
+    firstInvalid: view.typo,
+    codesTitle: '2FA is on: your backup codes',
+    ...(adding && { next: '/profile', done, onInvalid: twoCodesRefused('the newest code of the new app') }),
+  };
+  const fields = html`${hidden({ factorId: view.factorId })}
+${codeField(adding ? '2. The six-digit code the new app shows' : '2. Enter the six-digit code the app shows')}
+${adding ? codeField('3. A code from your current app or a backup code', 'currentCode') : ''}
+${submit(adding ? 'Add this app' : 'Check')}`;
   return layout(
     ctx,
     adding ? 'Add an authenticator app' : 'Enable 2FA',
@@ -441,15 +486,7 @@ export function enrollmentPage(ctx: PageContext, view: EnrollmentView, adding: b
 <figure id="qr" aria-label="QR code for your authenticator app">${trusted(view.qrSvg)}</figure>
 <p>Cannot scan? Type this key instead (account <b>${view.issuer}: ${view.username}</b>, time-based):</p>
 <p><code id="manual-key">${view.manualKey}</code></p>
-<form method="post" action="/2fa/enrollment/confirm" data-api data-first-invalid="${view.typo}" data-codes-title="2FA is on: your backup codes"${
-      adding
-        ? html` data-next="/profile" data-done="${done}" data-on-invalid="One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused backup code) and the newest code of the new app; a code that was already used does not work again."`
-        : ''
-    }>
-${hidden('factorId', view.factorId)}${codeField(adding ? '2. The six-digit code the new app shows' : '2. Enter the six-digit code the app shows')}
-${adding ? codeField('3. A code from your current app or a backup code', 'currentCode') : ''}
-<div><button type="submit">${adding ? 'Add this app' : 'Check'}</button></div>
-</form>
+${apiForm('/2fa/enrollment/confirm', settings, fields)}
 ${adding ? html`<p>Lost your current phone and your backup codes? Contact support: they can reset your 2FA after checking who you are.</p>` : ''}
 </section>
 ${backupCodesSection(view.username)}`,
@@ -463,16 +500,15 @@ export function codeConfirmPage(
   sendTo: SignInMethod[],
   username: string,
 ): string {
+  const settings = { codesTitle: 'Your new backup codes', ...(form.done && { next: '/profile', done: form.done }) };
+  const fields = html`${form.factorId ? hidden({ factorId: form.factorId }) : ''}
+${codeField('A code from one of your sign-in methods, or a backup code')}
+${submit(form.button)}`;
   return layout(
     ctx,
     form.title,
     html`<section><p>${form.intro}</p>
-<form method="post" action="${form.action}" data-api data-codes-title="Your new backup codes"${
-      form.done ? html` data-next="/profile" data-done="${form.done}"` : ''
-    }>
-${form.factorId ? hidden('factorId', form.factorId) : ''}${codeField('A code from one of your sign-in methods, or a backup code')}
-<div><button type="submit">${form.button}</button></div>
-</form>
+${apiForm(form.action, settings, fields)}
 ${sendButtons(sendTo, 'Send a code to')}
 ${back}</section>
 ${backupCodesSection(username)}`,
@@ -483,12 +519,10 @@ ${backupCodesSection(username)}`,
 function sendButtons(methods: SignInMethod[], label: string): SafeHtml {
   if (methods.length === 0) return html``;
   return html`<p>Or use a code we send you:</p>
-<ul id="send-code">${methods.map(
-    (
-      m,
-    ) => html`<li><form method="post" action="/2fa/send-code" data-api data-done="We sent a code to ${m.maskedDestination}.">
-${hidden('factorId', m.factorId)}<button type="submit">${label} ${m.maskedDestination}</button></form></li>`,
-  )}</ul>`;
+<ul id="send-code">${methods.map((m) => {
+    const button = html`${hidden({ factorId: m.factorId })}<button type="submit">${label} ${m.maskedDestination}</button>`;
+    return html`<li>${apiForm('/2fa/send-code', { done: `We sent a code to ${m.maskedDestination}.` }, button)}</li>`;
+  })}</ul>`;
 }
 
 const DESTINATIONS: Record<Channel, { title: string; label: string; type: string; hint: string }> = {
@@ -520,16 +554,17 @@ const DESTINATIONS: Record<Channel, { title: string; label: string; type: string
 
 export function addDeliveredPage(ctx: PageContext, channel: Channel): string {
   const field = DESTINATIONS[channel];
+  const onBadRequest =
+    'That does not look right: an e-mail address, a phone number starting with + and the country code, or a Telegram chat id (digits).';
+  const settings = { next: '/2fa/delivered/confirm?factorId={factorId}', onBadRequest };
+  const fields = html`${hidden({ type: 'delivered', channel })}
+<label for="destination">${field.label}</label>
+<input id="destination" name="destination" type="${field.type}" autocomplete="off" required maxlength="254" autofocus>
+${submit('Send a code')}`;
   return layout(
     ctx,
     field.title,
-    html`<form method="post" action="/2fa/enrollment/begin" data-api data-next="/2fa/delivered/confirm?factorId={factorId}"
- data-on-bad-request="That does not look right: an e-mail address, a phone number starting with + and the country code, or a Telegram chat id (digits).">
-${hidden('type', 'delivered')}${hidden('channel', channel)}
-<label for="destination">${field.label}</label>
-<input id="destination" name="destination" type="${field.type}" autocomplete="off" required maxlength="254" autofocus>
-<div><button type="submit">Send a code</button></div>
-</form>
+    html`${apiForm('/2fa/enrollment/begin', settings, fields)}
 <p>${field.hint}</p>
 ${back}`,
   );
@@ -546,22 +581,24 @@ export interface ConfirmDeliveredView {
 
 export function confirmDeliveredPage(ctx: PageContext, view: ConfirmDeliveredView): string {
   const { factor } = view;
+  const settings = {
+    next: '/profile',
+    done: `Added ${factor.maskedDestination}: you can now sign in with it.`,
+    codesTitle: '2FA is on: your backup codes',
+    onInvalid: view.currentCode && twoCodesRefused(`the code we sent to ${factor.maskedDestination}`),
+  };
+  const current = 'A code from one of your current methods (app, e-mail, Telegram...) or a backup code';
+  const fields = html`${hidden({ factorId: factor.factorId })}${codeField('Code')}
+${view.currentCode ? codeField(current, 'currentCode') : ''}
+${submit('Confirm')}`;
   return layout(
     ctx,
     'Enter the code we sent',
     html`<section><p>${sentHow(factor.channel, factor.maskedDestination)}. Enter it to confirm that it reaches you.</p>
 ${outboxHint(ctx)}
-<form method="post" action="/2fa/enrollment/confirm" data-api data-next="/profile" data-done="Added ${factor.maskedDestination}: you can now sign in with it." data-codes-title="2FA is on: your backup codes"${
-      view.currentCode
-        ? html` data-on-invalid="One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused backup code) and the code we sent to ${factor.maskedDestination}; a code that was already used does not work again."`
-        : ''
-    }>
-${hidden('factorId', factor.factorId)}${codeField('Code')}
-${view.currentCode ? codeField('A code from one of your current methods (app, e-mail, Telegram...) or a backup code', 'currentCode') : ''}
-<div><button type="submit">Confirm</button></div>
-</form>
+${apiForm('/2fa/enrollment/confirm', settings, fields)}
 ${view.currentCode ? sendButtons(view.current, 'Send a current code to') : ''}
-<form method="post" action="/2fa/send-code" data-api data-done="We sent a new code.">${hidden('factorId', factor.factorId)}<button type="submit">Send a new code</button></form>
+${apiForm('/2fa/send-code', { done: 'We sent a new code.' }, newCodeButton(factor.factorId))}
 ${back}</section>
 ${backupCodesSection(view.username)}`,
   );
@@ -575,15 +612,16 @@ export function addWebAuthnPage(
 ) {
   const what = kind === 'passkey' ? 'a passkey' : 'a security key';
   const done = kind === 'passkey' ? 'Passkey added.' : 'Security key added.';
+  const optionsBody = JSON.stringify({ type: 'webauthn', kind, userName: username });
+  const settings = { next: '/security', done, codesTitle: '2FA is on', webauthn: '/2fa/enrollment/begin', optionsBody };
+  const fields = html`${currentCode ? codeField('A code from your authenticator app, or a backup code', 'currentCode') : ''}
+${submit(`Add ${what}`)}`;
   return layout(
     ctx,
     `Add ${what}`,
     html`<section><p>${currentCode ? 'Confirm it is you with a code of a factor you already have, then ' : ''}press the button and
 ${kind === 'passkey' ? 'unlock your passkey (fingerprint, face or PIN)' : 'touch your security key'} when the browser asks.</p>
-<form method="post" action="/2fa/enrollment/confirm" data-api data-next="/security" data-done="${done}" data-codes-title="2FA is on"
- data-webauthn="/2fa/enrollment/begin" data-options-body="${JSON.stringify({ type: 'webauthn', kind, userName: username })}">
-${currentCode ? codeField('A code from your authenticator app, or a backup code', 'currentCode') : ''}
-<div><button type="submit">Add ${what}</button></div></form>
+${apiForm('/2fa/enrollment/confirm', settings, fields)}
 <p><a href="/security">Back to the security page</a></p></section>
 ${backupCodesSection(username)}`,
   );
@@ -665,7 +703,7 @@ ${view.factors.length > 0 ? factorTable(view.factors, false) : ''}
 ${
   failures > 0 || hardLocked || retryAfterMs > 0
     ? html`<p>Clears the wrong codes and any lock. The user keeps their sign-in methods and backup codes.</p>
-<form method="post" action="${path}/unlock"><button type="submit">Unlock</button></form>`
+${postButton(`${path}/unlock`, 'Unlock')}`
     : html`<p>Nothing to unlock.</p>`
 }
 <h2>Reset 2FA</h2>
@@ -676,7 +714,7 @@ ${
 and ends their sessions. They sign in with their password and set up 2FA again.</p>
 <form method="post" action="${path}/reset">
 <label><input type="checkbox" name="identityChecked" value="yes" required> I have verified this person's identity out of band</label>
-<div><button type="submit">Reset 2FA</button></div>
+${submit('Reset 2FA')}
 </form>`
 }
 <h2>Audit log</h2>
@@ -726,13 +764,13 @@ a few of them the next code comes by text message instead.</p>`);
   }
   if (entry.channel === 'sms' || entry.kind === 'code') return item(html`<p class="message">${entry.text}</p>`);
   const button = (choice: string) =>
-    html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${hidden('matchNumber', choice)}<button type="submit" class="match-choice">${choice}</button></form>`;
+    html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${hidden({ matchNumber: choice })}<button type="submit" class="match-choice">${choice}</button></form>`;
   return item(
     html`<p class="message">${entry.text}</p>${
       entry.answer
         ? html`<p class="answer">${ANSWERS[entry.answer]}</p>`
         : html`<p>${entry.matchChoices.map(button)}</p>
-<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny"><button type="submit">Deny</button></form>`
+${postButton(`/dev/outbox/telegram/${entry.id}/deny`, 'Deny')}`
     }`,
   );
 }
