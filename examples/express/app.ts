@@ -311,6 +311,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     return undefined;
   }
 
+  /** A page for the signed-in user only; anyone else goes to the log-in page. */
+  function userPage(path: string, route: (req: Request, res: Response, user: User) => Promise<unknown>): void {
+    app.get(path, async (req, res) => {
+      const user = await requireUser(req, res);
+      if (user) await route(req, res, user);
+    });
+  }
+
   /** An admin with 2FA on (a stolen admin password alone opens nothing), or a 403. */
   async function requireAdmin(req: Request, res: Response): Promise<User | undefined> {
     const user = await requireUser(req, res);
@@ -486,9 +494,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     req.session.destroy(() => res.clearCookie('factorkit.sid').redirect('/login'));
   });
 
-  app.get('/profile', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/profile', async (req, res, user) => {
     const [status, remainingBackupCodes, factors] = await Promise.all([
       twoFactor.status(user.id),
       twoFactor.remainingBackupCodes(user.id),
@@ -508,9 +514,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   // The QR code is begun here, not by factorkit/http's /enrollment/begin from the page, so that a
   // reload shows the one the user already scanned (kept in the server-side session) until it is
   // confirmed or expires; the code is then confirmed through /2fa/enrollment/confirm.
-  async function enrollmentPage(req: Request, res: Response, adding: boolean): Promise<void> {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  async function enrollmentPage(req: Request, res: Response, user: User, adding: boolean): Promise<void> {
     const enabled = (await twoFactor.status(user.id)) === 'activated';
     if (enabled !== adding) return res.redirect(adding ? '/2fa/enable' : '/profile');
     const factors = await twoFactor.listFactors(user.id);
@@ -532,15 +536,13 @@ export function createExampleApp(options: ExampleAppOptions) {
     const view = { ...enrollment, issuer, username: user.username, typo };
     res.send(views.enrollmentPage(ctx(req, res, user), view, adding));
   }
-  app.get('/2fa/enable', (req, res) => enrollmentPage(req, res, false));
-  app.get('/2fa/add', (req, res) => enrollmentPage(req, res, true));
+  userPage('/2fa/enable', (req, res, user) => enrollmentPage(req, res, user, false));
+  userPage('/2fa/add', (req, res, user) => enrollmentPage(req, res, user, true));
 
   /** A page that asks for a code of any factor; its form goes to factorkit/http's `action`. */
   type CodeForm = Parameters<typeof views.codeConfirmPage>[1];
   function codePage(path: string, form: (req: Request, factors: FactorSummary[]) => CodeForm | undefined) {
-    app.get(path, async (req, res) => {
-      const user = await requireUser(req, res);
-      if (!user) return;
+    userPage(path, async (req, res, user) => {
       const factors = await active(user.id);
       const shown = form(req, factors);
       if (!shown) return page(req, res, 404, 'Not found', 'There is no such sign-in method.', user);
@@ -578,33 +580,26 @@ export function createExampleApp(options: ExampleAppOptions) {
     done: '2FA is now off for your account.',
   }));
 
-  app.get('/security', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/security', async (req, res, user) => {
     const [factors, devices] = await Promise.all([active(user.id), twoFactor.listRememberedDevices(user.id)]);
     res.send(views.securityPage(ctx(req, res, user), { factors, devices, webauthn: options.webauthn !== undefined }));
   });
 
-  app.get('/2fa/webauthn/add', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user || !options.webauthn) return user && page(req, res, 404, 'Not found', 'There is no page here.', user);
+  userPage('/2fa/webauthn/add', async (req, res, user) => {
+    if (!options.webauthn) return page(req, res, 404, 'Not found', 'There is no page here.', user);
     const currentCode = (await twoFactor.status(user.id)) === 'activated';
     const kind = req.query.kind === 'passkey' ? 'passkey' : 'security-key';
     res.send(views.addWebAuthnPage(ctx(req, res, user), kind, currentCode, user.username));
   });
 
   // Delivered codes: the destination goes to /2fa/enrollment/begin, the code to /enrollment/confirm.
-  app.get('/2fa/delivered/add', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/2fa/delivered/add', async (req, res, user) => {
     const channel = String(req.query.channel);
     if (!outbox || !CHANNELS.includes(channel)) return res.redirect('/profile');
     res.send(views.addDeliveredPage(ctx(req, res, user), channel as views.Channel));
   });
 
-  app.get('/2fa/delivered/confirm', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/2fa/delivered/confirm', async (req, res, user) => {
     const factors = await twoFactor.listFactors(user.id);
     const pending = factors.filter((f) => f.status === 'pending' && f.factorId === req.query.factorId);
     const [factor] = await deliveredMethods(user.id, pending);
