@@ -177,22 +177,26 @@ export interface SignInMethod {
   sendsBy?: Channel;
 }
 
-const METHOD_LABELS: Record<Channel, string> = {
-  email: 'E-mail me a code at',
-  sms: 'Text me a code at',
-  voice: 'Call me at',
-  telegram: 'Approve in Telegram (chat',
+/** Per channel: its name in the lists, the second step's button, and how a code went out. */
+const CHANNEL_TEXTS: Record<Channel, { name: string; button: string; sent: string }> = {
+  email: { name: 'E-mail', button: 'E-mail me a code at', sent: 'by e-mail to' },
+  sms: { name: 'Text message (SMS)', button: 'Text me a code at', sent: 'by text message to' },
+  telegram: { name: 'Telegram', button: 'Approve in Telegram (chat', sent: 'by Telegram to chat' },
+  voice: { name: 'Voice call', button: 'Call me at', sent: 'by calling' },
 };
+
+/** Where the second step goes once a code was sent (client.js fills the braces from the answer). */
+const SENT_PAGE = '/login/2fa/code?factorId={factorId}&sent={channel}';
 
 function methodButton(method: SignInMethod): SafeHtml {
   const by = method.sendsBy ?? method.channel;
   const [action, next] =
     by === 'telegram'
       ? ['/2fa/sign-in/approval', '/login/2fa/wait?challengeId={challengeId}&match={matchNumber}&factorId={factorId}']
-      : ['/2fa/sign-in/send-code', '/login/2fa/code?factorId={factorId}&sent={channel}'];
+      : ['/2fa/sign-in/send-code', SENT_PAGE];
   const why = method.sendsBy === 'sms' ? ' (the calls went unanswered, so codes now come by text message)' : '';
   const longWait = 'Meanwhile, use another method: an authenticator app, another of your methods or a backup code.';
-  const label = `${METHOD_LABELS[by]} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}`;
+  const label = `${CHANNEL_TEXTS[by].button} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}`;
   const button = html`${hidden({ factorId: method.factorId })}<button type="submit">${label}</button>${why}`;
   return html`<li>${apiForm(action, { next, failed: 'nothing-sent', longWait }, button)}</li>`;
 }
@@ -233,13 +237,8 @@ ${submit('Verify')}`,
 
 /** "We sent a code by e-mail to i***@example.test", "... by calling +*******4477: ..." */
 function sentHow(channel: Channel, masked: string): SafeHtml {
-  const to = html`<b class="masked-destination">${masked}</b>`;
-  return {
-    email: html`We sent a code by e-mail to ${to}`,
-    telegram: html`We sent a code by Telegram to chat ${to}`,
-    sms: html`We sent a code by text message to ${to}`,
-    voice: html`We sent a code by calling ${to}: the code is the last digits of the number calling you`,
-  }[channel];
+  const voice = channel === 'voice' ? ': the code is the last digits of the number calling you' : '';
+  return html`We sent a code ${CHANNEL_TEXTS[channel].sent} <b class="masked-destination">${masked}</b>${voice}`;
 }
 
 const outboxHint = (ctx: PageContext) =>
@@ -257,7 +256,7 @@ export function codeSentPage(ctx: PageContext, method: SignInMethod): string {
     html`<p id="code-sent">${sentHow(by, method.maskedDestination)}. It works once.</p>
 ${outboxHint(ctx)}
 ${verifyForm('Code', method.factorId)}
-${apiForm('/2fa/sign-in/send-code', { next: '/login/2fa/code?factorId={factorId}&sent={channel}' }, newCodeButton(method.factorId))}
+${apiForm('/2fa/sign-in/send-code', { next: SENT_PAGE }, newCodeButton(method.factorId))}
 <p><a href="/login/2fa">Use another method</a></p>`,
   );
 }
@@ -279,18 +278,11 @@ ${outboxHint(ctx)}
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-const CHANNEL_NAMES: Record<Channel, string> = {
-  email: 'E-mail',
-  sms: 'Text message (SMS)',
-  telegram: 'Telegram',
-  voice: 'Voice call',
-};
-
 /** "Authenticator app", "E-mail", "Telegram", "Security key"...: what kind of factor a row is. */
 export function factorKind(factor: FactorSummary): string {
   if (factor.type === 'webauthn') return factor.kind === 'passkey' ? 'Passkey' : 'Security key';
   if (factor.type === 'totp') return 'Authenticator app';
-  return CHANNEL_NAMES[factor.channel as Channel] ?? factor.channel ?? factor.type;
+  return CHANNEL_TEXTS[factor.channel as Channel]?.name ?? factor.channel ?? factor.type;
 }
 
 const removeLink = (factor: FactorSummary) =>
