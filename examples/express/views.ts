@@ -288,16 +288,22 @@ export function factorKind(factor: FactorSummary): string {
 const removeLink = (factor: FactorSummary) =>
   html`<a href="/2fa/factors/${encodeURIComponent(factor.factorId)}/remove" aria-label="Remove ${factor.name}">Remove</a>`;
 
-function factorTable(factors: FactorSummary[], removable: boolean): SafeHtml {
-  return html`<table id="authenticators">
-<thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
-<tbody>${factors.map(
-    (f) =>
-      html`<tr><td class="name">${f.name}</td><td class="kind">${factorKind(f)}</td><td class="destination">${f.maskedDestination ?? ''}</td><td>${day(
-        f.createdAt,
-      )}</td><td>${f.lastUsedAt === null ? 'never' : day(f.lastUsedAt)}</td>${removable ? html`<td>${removeLink(f)}</td>` : ''}</tr>`,
-  )}</tbody>
+/** A table of a header row and `rows` (each a `<tr>` of `td`s); a wide one scrolls inside itself. */
+const table = (id: string, head: string[], rows: SafeHtml[]) => html`<table id="${id}">
+<thead><tr>${head.map((name) => html`<th>${name}</th>`)}</tr></thead>
+<tbody>${rows}</tbody>
 </table>`;
+const td = (value: unknown, className?: string) =>
+  className ? html`<td class="${className}">${value}</td>` : html`<td>${value}</td>`;
+
+function factorTable(factors: FactorSummary[], removable: boolean): SafeHtml {
+  const head = ['Name', 'Kind', 'Sends to', 'Added', 'Last used', ...(removable ? [''] : [])];
+  const row = (f: FactorSummary) => {
+    const named = html`${td(f.name, 'name')}${td(factorKind(f), 'kind')}${td(f.maskedDestination ?? '', 'destination')}`;
+    const used = f.lastUsedAt === null ? 'never' : day(f.lastUsedAt);
+    return html`<tr>${named}${td(day(f.createdAt))}${td(used)}${removable ? td(removeLink(f)) : ''}</tr>`;
+  };
+  return table('authenticators', head, factors.map(row));
 }
 
 export interface ProfileView {
@@ -367,6 +373,12 @@ export function securityPage(
   const forgot = (d: RememberedDeviceSummary) => `Forgot ${label(d)}: signing in there needs a code again.`;
   const forget = (d: RememberedDeviceSummary) =>
     html`${hidden({ deviceId: d.deviceId })}<button type="submit">Forget</button>`;
+  const factorRow = (f: FactorSummary) =>
+    html`<tr>${td(f.name, 'name')}${td(factorKind(f), 'kind')}${td(day(f.createdAt))}<td>
+${renameForm(f)} ${removeLink(f)}</td></tr>`;
+  const deviceRow = (d: RememberedDeviceSummary) =>
+    html`<tr>${td(label(d), 'label')}${td(day(d.createdAt))}${td(day(d.expiresAt))}<td>
+${apiForm('/2fa/devices/forget', { next: '/security', done: forgot(d) }, forget(d), true)}</td></tr>`;
   return layout(
     ctx,
     'Security',
@@ -374,15 +386,7 @@ export function securityPage(
 ${
   view.factors.length === 0
     ? html`<p>No sign-in method: <a href="/2fa/enable">enable 2FA</a>.</p>`
-    : html`<table id="security-authenticators">
-<thead><tr><th>Name</th><th>Kind</th><th>Added</th><th></th></tr></thead>
-<tbody>${view.factors.map(
-        (
-          f,
-        ) => html`<tr><td class="name">${f.name}</td><td class="kind">${factorKind(f)}</td><td>${day(f.createdAt)}</td><td>
-${renameForm(f)} ${removeLink(f)}</td></tr>`,
-      )}</tbody>
-</table>
+    : html`${table('security-authenticators', ['Name', 'Kind', 'Added', ''], view.factors.map(factorRow))}
 <p><a href="/2fa/add">Add an authenticator app</a></p>`
 }
 ${
@@ -400,14 +404,7 @@ sign-in method, or turning 2FA off, forgets all of them.</p>
 ${
   view.devices.length === 0
     ? html`<p id="no-devices">No remembered browsers.</p>`
-    : html`<table id="devices">
-<thead><tr><th>Browser</th><th>Remembered on</th><th>Until</th><th></th></tr></thead>
-<tbody>${view.devices.map(
-        (d) =>
-          html`<tr><td class="label">${label(d)}</td><td>${day(d.createdAt)}</td><td>${day(d.expiresAt)}</td><td>
-${apiForm('/2fa/devices/forget', { next: '/security', done: forgot(d) }, forget(d), true)}</td></tr>`,
-      )}</tbody>
-</table>`
+    : table('devices', ['Browser', 'Remembered on', 'Until', ''], view.devices.map(deviceRow))
 }
 ${back}`,
   );
@@ -621,12 +618,13 @@ ${backupCodesSection(username)}`,
 
 export type UserFilter = 'all' | 'activated' | 'not-activated';
 
-export function usersPage(
-  ctx: PageContext,
-  filter: UserFilter,
-  rows: { username: string; status: string; createdAt: number }[],
-  notice?: Notice,
-): string {
+type UserRow = { username: string; status: string; createdAt: number };
+const userRow = (row: UserRow) => {
+  const link = html`<a href="/support/${encodeURIComponent(row.username)}">${row.username}</a>`;
+  return html`<tr>${td(link, 'username')}${td(row.status, 'status')}${td(day(row.createdAt))}</tr>`;
+};
+
+export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRow[], notice?: Notice): string {
   const filters: [UserFilter, string][] = [
     ['all', 'All'],
     ['activated', 'Activated'],
@@ -641,13 +639,7 @@ export function usersPage(
         ? html`<b aria-current="page">${label}</b> `
         : html`<a href="/users${value === 'all' ? '' : `?status=${value}`}">${label}</a> `,
     )}</nav>
-<table id="users">
-<thead><tr><th>User</th><th>2FA</th><th>Signed up</th></tr></thead>
-<tbody>${rows.map(
-      (row) =>
-        html`<tr><td class="username"><a href="/support/${encodeURIComponent(row.username)}">${row.username}</a></td><td class="status">${row.status}</td><td>${day(row.createdAt)}</td></tr>`,
-    )}</tbody>
-</table>
+${table('users', ['User', '2FA', 'Signed up'], rows.map(userRow))}
 <p id="user-count">${rows.length} ${rows.length === 1 ? 'user' : 'users'}</p>`,
     notice,
   );
@@ -667,6 +659,8 @@ export interface SupportView {
 }
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+const auditRow = (e: AuditEntry) => html`<tr>${td(utc(e.at))}${td(e.type, 'event')}${td(e.detail, 'detail')}</tr>`;
 
 export function supportPage(ctx: PageContext, view: SupportView, notice?: Notice): string {
   const path = `/support/${encodeURIComponent(view.username)}`;
@@ -713,12 +707,7 @@ ${submit('Reset 2FA')}
 ${
   view.audit.length === 0
     ? html`<p id="audit-empty">No 2FA events for this user since the app started.</p>`
-    : html`<table id="audit">
-<thead><tr><th>When</th><th>Event</th><th>What happened</th></tr></thead>
-<tbody>${view.audit.map(
-        (e) => html`<tr><td>${utc(e.at)}</td><td class="event">${e.type}</td><td class="detail">${e.detail}</td></tr>`,
-      )}</tbody>
-</table>`
+    : table('audit', ['When', 'Event', 'What happened'], view.audit.map(auditRow))
 }
 <p>The log is kept in memory (the last 200 events per user, lost on restart) and never holds a code.</p>
 <p><a href="/users">All users</a></p>`,
