@@ -30,7 +30,6 @@ import { createSecondStep } from 'factorkit/http';
 import { type MessageSubject, message } from 'factorkit/messages';
 import { webauthn } from 'factorkit/webauthn';
 import { AuditLog } from './audit.js';
-import { csrfToken, requireCsrfToken } from './csrf.js';
 import { languageOf, say, switchLanguage } from './i18n.js';
 import type { Outbox } from './outbox.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.js';
@@ -40,7 +39,6 @@ import * as views from './views.js';
 
 declare module 'express-session' {
   interface SessionData {
-    csrfToken: string;
     /** Ended from elsewhere (2FA turned on, a support reset...): the only field of an ended session. */
     endedBecause: EndedBecause;
     /** Signed in: both factors (or the password alone when 2FA is off) passed. */
@@ -274,21 +272,21 @@ export function createExampleApp(options: ExampleAppOptions) {
   });
   app.use((req, _res, next) => currentRequest.run(req, next));
   app.use(expressSecondStep(secondStep));
+  // The demo's own forms get factorkit/http's check (Sec-Fetch-Site, then Origin) too, after
+  // expressSecondStep so that its routes answer their own JSON 403.
+  const refused =
+    'Nothing was changed: this form was sent from another site, or by a client that does not say where it comes from. Open the page on this site and send it again.';
+  app.use((req, res, next) => {
+    if (secondStep.checkCsrf(toWebRequest(req)).ok) return next();
+    res.status(403).send(views.errorPage(ctx(req, res), 'Request refused', refused, true));
+  });
   app.use(express.urlencoded({ extended: false, limit: '10kb' }), express.json({ limit: '20kb' }));
-  const expired =
-    'Nothing was changed: the page this form came from belongs to a session that has ended or changed (you signed out, signed in again, or the page was open for long). Open the page again and repeat.';
-  app.use(
-    requireCsrfToken((req, res) =>
-      res.status(403).send(views.errorPage(ctx(req, res), 'This form has expired', expired, true)),
-    ),
-  );
   app.get('/lang/:tag', switchLanguage);
 
   function ctx(req: Request, res: Response, user?: User): views.PageContext {
     const flash = req.session.flash;
     delete req.session.flash;
     return {
-      csrfToken: csrfToken(req),
       lang: languageOf(req),
       // A form's result page has no address of its own to come back to: the switch goes home.
       path: req.method === 'GET' ? req.originalUrl : '/',
@@ -311,6 +309,14 @@ export function createExampleApp(options: ExampleAppOptions) {
     delete req.session.userId;
     res.redirect(req.session.pendingUserId ? '/login/2fa' : '/login');
     return undefined;
+  }
+
+  /** A page for the signed-in user only; anyone else goes to the log-in page. */
+  function userPage(path: string, route: (req: Request, res: Response, user: User) => Promise<unknown>): void {
+    app.get(path, async (req, res) => {
+      const user = await requireUser(req, res);
+      if (user) await route(req, res, user);
+    });
   }
 
   /** An admin with 2FA on (a stolen admin password alone opens nothing), or a 403. */
@@ -488,9 +494,7 @@ export function createExampleApp(options: ExampleAppOptions) {
     req.session.destroy(() => res.clearCookie('factorkit.sid').redirect('/login'));
   });
 
-  app.get('/profile', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/profile', async (req, res, user) => {
     const [status, remainingBackupCodes, factors] = await Promise.all([
       twoFactor.status(user.id),
       twoFactor.remainingBackupCodes(user.id),
@@ -510,9 +514,7 @@ export function createExampleApp(options: ExampleAppOptions) {
   // The QR code is begun here, not by factorkit/http's /enrollment/begin from the page, so that a
   // reload shows the one the user already scanned (kept in the server-side session) until it is
   // confirmed or expires; the code is then confirmed through /2fa/enrollment/confirm.
-  async function enrollmentPage(req: Request, res: Response, adding: boolean): Promise<void> {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  async function enrollmentPage(req: Request, res: Response, user: User, adding: boolean): Promise<void> {
     const enabled = (await twoFactor.status(user.id)) === 'activated';
     if (enabled !== adding) return res.redirect(adding ? '/2fa/enable' : '/profile');
     const factors = await twoFactor.listFactors(user.id);
@@ -534,15 +536,13 @@ export function createExampleApp(options: ExampleAppOptions) {
     const view = { ...enrollment, issuer, username: user.username, typo };
     res.send(views.enrollmentPage(ctx(req, res, user), view, adding));
   }
-  app.get('/2fa/enable', (req, res) => enrollmentPage(req, res, false));
-  app.get('/2fa/add', (req, res) => enrollmentPage(req, res, true));
+  userPage('/2fa/enable', (req, res, user) => enrollmentPage(req, res, user, false));
+  userPage('/2fa/add', (req, res, user) => enrollmentPage(req, res, user, true));
 
   /** A page that asks for a code of any factor; its form goes to factorkit/http's `action`. */
   type CodeForm = Parameters<typeof views.codeConfirmPage>[1];
   function codePage(path: string, form: (req: Request, factors: FactorSummary[]) => CodeForm | undefined) {
-    app.get(path, async (req, res) => {
-      const user = await requireUser(req, res);
-      if (!user) return;
+    userPage(path, async (req, res, user) => {
       const factors = await active(user.id);
       const shown = form(req, factors);
       if (!shown) return page(req, res, 404, 'Not found', 'There is no such sign-in method.', user);
@@ -580,33 +580,26 @@ export function createExampleApp(options: ExampleAppOptions) {
     done: '2FA is now off for your account.',
   }));
 
-  app.get('/security', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/security', async (req, res, user) => {
     const [factors, devices] = await Promise.all([active(user.id), twoFactor.listRememberedDevices(user.id)]);
     res.send(views.securityPage(ctx(req, res, user), { factors, devices, webauthn: options.webauthn !== undefined }));
   });
 
-  app.get('/2fa/webauthn/add', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user || !options.webauthn) return user && page(req, res, 404, 'Not found', 'There is no page here.', user);
+  userPage('/2fa/webauthn/add', async (req, res, user) => {
+    if (!options.webauthn) return page(req, res, 404, 'Not found', 'There is no page here.', user);
     const currentCode = (await twoFactor.status(user.id)) === 'activated';
     const kind = req.query.kind === 'passkey' ? 'passkey' : 'security-key';
     res.send(views.addWebAuthnPage(ctx(req, res, user), kind, currentCode, user.username));
   });
 
   // Delivered codes: the destination goes to /2fa/enrollment/begin, the code to /enrollment/confirm.
-  app.get('/2fa/delivered/add', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/2fa/delivered/add', async (req, res, user) => {
     const channel = String(req.query.channel);
     if (!outbox || !CHANNELS.includes(channel)) return res.redirect('/profile');
     res.send(views.addDeliveredPage(ctx(req, res, user), channel as views.Channel));
   });
 
-  app.get('/2fa/delivered/confirm', async (req, res) => {
-    const user = await requireUser(req, res);
-    if (!user) return;
+  userPage('/2fa/delivered/confirm', async (req, res, user) => {
     const factors = await twoFactor.listFactors(user.id);
     const pending = factors.filter((f) => f.status === 'pending' && f.factorId === req.query.factorId);
     const [factor] = await deliveredMethods(user.id, pending);

@@ -45,58 +45,40 @@ const methodName = (method: string) => {
   return name.charAt(0).toUpperCase() + name.slice(1);
 };
 
+type Describe = {
+  [T in TwoFactorEvent['type']]: (event: Extract<TwoFactorEvent, { type: T }>, kind?: string) => string;
+};
+
 /**
- * What an event means, in words. Every event type is listed, so a new one fails to compile here.
+ * What each event means, in words. Every event type is a key, so a new one fails to compile here.
  * `kind` names an added factor ("E-mail", "Security key"), which the event gives by type only.
  */
-export function describeEvent(event: TwoFactorEvent, kind?: string): string {
-  switch (event.type) {
-    case 'enabled':
-      return '2FA turned on';
-    case 'disabled':
-      return '2FA turned off by the user';
-    case 'factor-added':
-      return `${kind ?? factorType(event.factorType)} ${event.factorId} added`;
-    case 'factor-removed':
-      return `${kind ?? factorType(event.factorType)} ${event.factorId} removed`;
-    case 'device-remembered':
-      return `Browser ${event.deviceId} remembered: it may skip the second step`;
-    case 'device-forgotten':
-      return `Remembered browser ${event.deviceId} forgotten`;
-    case 'backup-codes-regenerated':
-      return `${event.count} new backup codes generated; the old ones stopped working`;
-    case 'backup-code-used':
-      return `Backup code used; ${event.remaining} left`;
-    case 'locked-out':
-      return `Too many wrong codes: locked for ${formatWait(event.retryAfterMs)}`;
-    case 'hard-locked':
-      return `Locked until support unlocks it, after ${event.failures} wrong codes in a row`;
-    case 'replay-refused':
-      return 'An already used code was tried again';
-    case 'verify-succeeded':
-      return `${methodName(event.method)} accepted (${OPERATIONS[event.operation]})`;
-    case 'verify-failed':
-      return `${methodName(event.method)} refused: ${event.reason} (${OPERATIONS[event.operation]})`;
-    case 'reset-by-admin':
-      return `2FA reset by ${event.actor}`;
-    case 'unlocked':
-      return `Unlocked by ${event.actor}`;
-    case 'code-sent':
-      return `A ${event.purpose} code was sent to ${event.factorId} by ${event.channel}`;
-    case 'approval-requested':
-      return `A sign-in approval was requested through ${event.factorId}`;
-    case 'approval-answered':
-      return `A sign-in approval was ${event.answer} through ${event.factorId}`;
-    case 'clone-suspected':
-      return event.suspended
-        ? `Security key ${event.factorId} suspended: its signature counter went backwards (a copy may be in use)`
-        : `Passkey ${event.factorId} reported a signature counter that went backwards`;
-    case 'sessions-should-end':
-      return `Other sessions ended (${event.change})`;
-    case 'factor-reactivated':
-      return `Suspended ${event.factorType} ${event.factorId} reactivated with another factor`;
-  }
-}
+const DESCRIBE: Describe = {
+  enabled: () => '2FA turned on',
+  disabled: () => '2FA turned off by the user',
+  'factor-added': (e, kind) => `${kind ?? factorType(e.factorType)} ${e.factorId} added`,
+  'factor-removed': (e, kind) => `${kind ?? factorType(e.factorType)} ${e.factorId} removed`,
+  'device-remembered': (e) => `Browser ${e.deviceId} remembered: it may skip the second step`,
+  'device-forgotten': (e) => `Remembered browser ${e.deviceId} forgotten`,
+  'backup-codes-regenerated': (e) => `${e.count} new backup codes generated; the old ones stopped working`,
+  'backup-code-used': (e) => `Backup code used; ${e.remaining} left`,
+  'locked-out': (e) => `Too many wrong codes: locked for ${formatWait(e.retryAfterMs)}`,
+  'hard-locked': (e) => `Locked until support unlocks it, after ${e.failures} wrong codes in a row`,
+  'replay-refused': () => 'An already used code was tried again',
+  'verify-succeeded': (e) => `${methodName(e.method)} accepted (${OPERATIONS[e.operation]})`,
+  'verify-failed': (e) => `${methodName(e.method)} refused: ${e.reason} (${OPERATIONS[e.operation]})`,
+  'reset-by-admin': (e) => `2FA reset by ${e.actor}`,
+  unlocked: (e) => `Unlocked by ${e.actor}`,
+  'code-sent': (e) => `A ${e.purpose} code was sent to ${e.factorId} by ${e.channel}`,
+  'approval-requested': (e) => `A sign-in approval was requested through ${e.factorId}`,
+  'approval-answered': (e) => `A sign-in approval was ${e.answer} through ${e.factorId}`,
+  'clone-suspected': (e) =>
+    e.suspended
+      ? `Security key ${e.factorId} suspended: its signature counter went backwards (a copy may be in use)`
+      : `Passkey ${e.factorId} reported a signature counter that went backwards`,
+  'sessions-should-end': (e) => `Other sessions ended (${e.change})`,
+  'factor-reactivated': (e) => `Suspended ${e.factorType} ${e.factorId} reactivated with another factor`,
+};
 
 export class AuditLog {
   readonly #byUser = new Map<string, AuditEntry[]>();
@@ -111,7 +93,8 @@ export class AuditLog {
     const known = 'factorId' in event ? this.#kinds.get(event.factorId) : undefined;
     const entries = this.#byUser.get(event.userId) ?? [];
     this.#byUser.set(event.userId, entries);
-    entries.push({ at: event.at, type: event.type, detail: describeEvent(event, kind ?? known) });
+    const describe = DESCRIBE[event.type] as (event: TwoFactorEvent, kind?: string) => string;
+    entries.push({ at: event.at, type: event.type, detail: describe(event, kind ?? known) });
     // Bounded, so a stream of wrong codes against one account cannot grow memory without end.
     if (entries.length > this.entriesPerUser) entries.splice(0, entries.length - this.entriesPerUser);
   }

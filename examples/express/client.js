@@ -40,11 +40,7 @@ async function post(url, body) {
 
 /** A security key or passkey: the options from data-webauthn, then the browser's credential. */
 async function withCredential(form, body) {
-  const { _csrf } = body;
-  const options = await post(form.dataset.webauthn, {
-    ...JSON.parse(form.dataset.optionsBody),
-    ...(_csrf && { _csrf }),
-  });
+  const options = await post(form.dataset.webauthn, JSON.parse(form.dataset.optionsBody));
   if (options === undefined || !options.ok) return options;
   try {
     const json = options.options;

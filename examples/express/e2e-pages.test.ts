@@ -272,7 +272,8 @@ describe('The Express demo as a person reads it', () => {
     expect(pathOf(other)).toBe('/login');
     expect(await textOf(other, '[role=status]')).toContain('support reset the two-factor authentication');
 
-    // A form from a session that no longer exists at all: an HTML page with an alert, not a bare 403.
+    // A form from a session that no longer exists at all: no token to expire, so it is handled
+    // like any form (a wrong password here), on an HTML page with an alert, never a bare 403.
     const stale = await (await newContext()).newPage();
     await stale.goto('/login');
     await stale.context().clearCookies();
@@ -282,10 +283,21 @@ describe('The Express demo as a person reads it', () => {
       stale.waitForResponse((r) => r.request().method() === 'POST'),
       stale.getByRole('button', { name: 'Log in' }).click(),
     ]);
-    expect(response.status()).toBe(403);
+    expect(response.status()).toBe(401);
     expect(response.headers()['content-type']).toContain('text/html');
     await stale.waitForLoadState('load');
-    expect(await textOf(stale, 'h1')).toBe('This form has expired');
+    expect(await textOf(stale, 'h1')).toBe('Log in');
+    expect(await textOf(stale, '[role=alert]')).toBe('Wrong user name or password.');
+    // The same form sent from another site is refused, also with an HTML page and an alert.
+    const forged = await stale.context().request.post('/login', {
+      form: { username: 'rex', password: 'whatever-it-is' },
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(forged.headers()['content-type']).toContain('text/html');
+    await stale.setContent(await forged.text());
+    expect(await textOf(stale, 'h1')).toBe('Request refused');
     expect(await textOf(stale, '[role=alert]')).toContain('Nothing was changed');
     await Promise.all([first.context().close(), other.context().close(), stale.context().close()]);
   }, 180_000);

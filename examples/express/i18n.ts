@@ -29,11 +29,7 @@ export function languageOf(req: Request): Language {
 }
 
 /** A refusal as a page shows it: factorkit/messages' text, in its language. */
-export interface Said {
-  kind: 'error';
-  text: string;
-  lang: Language;
-}
+export type Said = { kind: 'error'; text: string; lang: Language };
 
 export function say(req: Request, subject: MessageSubject, method?: MessageMethod): Said {
   const lang = languageOf(req);

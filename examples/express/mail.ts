@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 /** One message as the SMTP server received it, and as mailparser read it. */
 export interface ReceivedMail {
@@ -62,43 +62,35 @@ export async function startMailServer(options: MailServerOptions = {}): Promise<
     // Its logger would print whole SMTP transcripts, codes included.
     logger: false,
     onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', (error) => callback(error));
-      stream.on('end', () => {
-        if (stream.sizeExceeded) {
-          callback(Object.assign(new Error('Message too large'), { responseCode: 552 }));
-          return;
-        }
-        const raw = Buffer.concat(chunks);
-        simpleParser(raw).then(
-          (parsed) => {
-            lastId += 1;
-            messages.push({
-              id: lastId,
-              receivedAt: Date.now(),
-              envelope: {
-                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                to: session.envelope.rcptTo.map((recipient) => recipient.address),
-              },
-              from: parsed.from?.text ?? '',
-              to: [parsed.to ?? []]
-                .flat()
-                .map((address) => address.text)
-                .join(', '),
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              raw: raw.toString('utf8'),
-            });
-            if (messages.length > maxMessages) messages.splice(0, messages.length - maxMessages);
-            // Only now the 250 reply: once the sender's sendMail resolves, the message is listed.
-            callback();
-          },
-          (error: unknown) => callback(error instanceof Error ? error : new Error('Unreadable message')),
-        );
-      });
+      // Only once it is listed the 250 reply: when the sender's sendMail resolves, the message is there.
+      receive(stream, session).then(
+        () => callback(),
+        (error: unknown) => callback(error instanceof Error ? error : new Error('Unreadable message')),
+      );
     },
   });
+
+  async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    if (stream.sizeExceeded) throw Object.assign(new Error('Message too large'), { responseCode: 552 });
+    const raw = Buffer.concat(chunks);
+    const parsed = await simpleParser(raw);
+    const { mailFrom, rcptTo } = session.envelope;
+    const to = [parsed.to ?? []].flat().map((address) => address.text);
+    lastId += 1;
+    messages.push({
+      id: lastId,
+      receivedAt: Date.now(),
+      envelope: { from: mailFrom ? mailFrom.address : '', to: rcptTo.map((recipient) => recipient.address) },
+      from: parsed.from?.text ?? '',
+      to: to.join(', '),
+      subject: parsed.subject ?? '',
+      text: parsed.text ?? '',
+      raw: raw.toString('utf8'),
+    });
+    if (messages.length > maxMessages) messages.splice(0, messages.length - maxMessages);
+  }
 
   const port = await new Promise<number>((resolve, reject) => {
     smtp.once('error', reject);

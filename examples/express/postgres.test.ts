@@ -27,20 +27,20 @@ function databaseUrl(): string {
 /** A minimal cookie-keeping HTTP client that does not follow redirects. */
 class Client {
   readonly #cookies = new Map<string, string>();
-  csrf = '';
   constructor(private readonly baseUrl: string) {}
 
-  /** A GET, a form POST with the page's CSRF token, or (`json`) a POST to factorkit/http's routes as a page's script sends it. */
+  /** A GET, a form POST from the page (Sec-Fetch-Site: same-origin, as a browser sends it), or (`json`) a POST to factorkit/http's routes as a page's script sends it. */
   async request(path: string, form?: Record<string, string>, json?: Record<string, string>) {
     const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const headers: Record<string, string> = { cookie };
+    if (form || json) headers['sec-fetch-site'] = 'same-origin';
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    if (json) Object.assign(headers, { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' });
+    if (json) headers['content-type'] = 'application/json';
     const response = await fetch(this.baseUrl + path, {
       method: form || json ? 'POST' : 'GET',
       redirect: 'manual',
       headers,
-      ...(form && { body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString() }),
+      ...(form && { body: new URLSearchParams(form).toString() }),
       ...(json && { body: JSON.stringify(json) }),
     });
     for (const set of response.headers.getSetCookie()) {
@@ -49,7 +49,6 @@ class Client {
       else this.#cookies.set(name, value);
     }
     const body = await response.text();
-    this.csrf = /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? this.csrf;
     return { status: response.status, location: response.headers.get('location'), body };
   }
 }

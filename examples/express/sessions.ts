@@ -4,7 +4,7 @@
 //
 // An ended session is not simply deleted: it is replaced by a marker holding only why it ended,
 // so that its browser, on its next request (a reload, a form sent again), lands on the log-in
-// page saying so instead of a bare log-in page or a CSRF refusal (see `endedSessions` in app.ts).
+// page saying so instead of a bare one (the ended-session middleware in app.ts).
 import type { SessionData, Store } from 'express-session';
 import type { TwoFactorEvent } from 'factorkit';
 

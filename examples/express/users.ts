@@ -55,19 +55,8 @@ export class MemoryUserStore implements UserStore {
   }
 }
 
-interface UserRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  created_at: string; // bigint arrives as text from pg
-}
-
-const fromRow = (row: UserRow): User => ({
-  id: row.id,
-  username: row.username,
-  passwordHash: row.password_hash,
-  createdAt: Number(row.created_at),
-});
+/** The columns as User's fields; bigint arrives as text from pg, so created_at comes as float8. */
+const COLUMNS = 'id, username, password_hash AS "passwordHash", created_at::float8 AS "createdAt"';
 
 export class PostgresUserStore implements UserStore {
   constructor(private readonly pool: Pool) {}
@@ -82,26 +71,28 @@ export class PostgresUserStore implements UserStore {
   }
 
   async create(username: string, passwordHash: string, now: number): Promise<User | null> {
-    const result = await this.pool.query<UserRow>(
+    const result = await this.pool.query<User>(
       `INSERT INTO example_users (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (username) DO NOTHING RETURNING *`,
+       ON CONFLICT (username) DO NOTHING RETURNING ${COLUMNS}`,
       [randomUUID(), username, passwordHash, now],
     );
-    const row = result.rows[0];
-    return row ? fromRow(row) : null;
+    return result.rows[0] ?? null;
   }
 
-  async findById(id: string): Promise<User | null> {
-    const row = (await this.pool.query<UserRow>('SELECT * FROM example_users WHERE id = $1', [id])).rows[0];
-    return row ? fromRow(row) : null;
+  findById(id: string): Promise<User | null> {
+    return this.#findBy('id', id);
   }
 
-  async findByUsername(username: string): Promise<User | null> {
-    const row = (await this.pool.query<UserRow>('SELECT * FROM example_users WHERE username = $1', [username])).rows[0];
-    return row ? fromRow(row) : null;
+  findByUsername(username: string): Promise<User | null> {
+    return this.#findBy('username', username);
   }
 
   async list(): Promise<User[]> {
-    return (await this.pool.query<UserRow>('SELECT * FROM example_users ORDER BY username')).rows.map(fromRow);
+    return (await this.pool.query<User>(`SELECT ${COLUMNS} FROM example_users ORDER BY username`)).rows;
+  }
+
+  async #findBy(column: 'id' | 'username', value: string): Promise<User | null> {
+    const result = await this.pool.query<User>(`SELECT ${COLUMNS} FROM example_users WHERE ${column} = $1`, [value]);
+    return result.rows[0] ?? null;
   }
 }

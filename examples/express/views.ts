@@ -10,7 +10,6 @@ import type { ReceivedMail } from './mail.js';
 import type { PhoneEntry } from './outbox.js';
 
 export interface PageContext {
-  csrfToken: string;
   /** The language of factorkit's messages, picked with the header's switch. */
   lang: Language;
   /** This page's path, where the language switch comes back to. */
@@ -106,14 +105,38 @@ function account(ctx: PageContext): SafeHtml {
   if (ctx.username) {
     return html`<a href="/profile">Profile</a> ${ctx.isAdmin ? html`<a href="/users">All users</a> ` : ''}
     <span>Signed in as <b id="whoami">${ctx.username}</b></span>
-    <form class="inline" method="post" action="/logout">${csrf(ctx)}<button type="submit">Log out</button></form>`;
+    ${postButton('/logout', 'Log out')}`;
   }
   return ctx.pending ? html`<span>Signing in</span>` : html`<a href="/login">Log in</a> <a href="/signup">Sign up</a>`;
 }
 
-export const csrf = (ctx: PageContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}">`;
-const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
+const hidden = (fields: Record<string, string>) =>
+  Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
+const submit = (label: string) => html`<div><button type="submit">${label}</button></div>`;
 const back = html`<p><a href="/profile">Back to my profile</a></p>`;
+
+/** A plain HTML form of one button: log out, cancel, the support page's and the outbox's actions. */
+const postButton = (action: string, label: string, fields: Record<string, string> = {}) =>
+  html`<form class="inline" method="post" action="${action}">${hidden(fields)}<button type="submit">${label}</button></form>`;
+
+/** client.js's settings of a form, each a data-* attribute (`codesTitle` is data-codes-title); false leaves one out. */
+type ApiSettings = Record<string, string | false | undefined>;
+
+/** A form that client.js sends as JSON to `action` (data-api), following its `settings`. */
+function apiForm(action: string, settings: ApiSettings, body: SafeHtml, inline = false): SafeHtml {
+  const attributes = Object.entries(settings).map(([key, value]) =>
+    value === undefined || value === false
+      ? ''
+      : html` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}="${value}"`,
+  );
+  return html`<form${inline ? trusted(' class="inline"') : ''} method="post" action="${action}" data-api${attributes}>
+${body}</form>`;
+}
+
+/** What a form asking for a new factor's code and a current one says when either is refused. */
+const twoCodesRefused = (newCode: string) =>
+  'One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused ' +
+  `backup code) and ${newCode}; a code that was already used does not work again.`;
 
 /** The first code field of a page takes the focus; a second one (currentCode) does not. */
 function codeField(label: string, name = 'code'): SafeHtml {
@@ -128,23 +151,22 @@ export function passwordPage(ctx: PageContext, signUp: boolean, notice?: Notice,
   return layout(
     ctx,
     title,
-    html`<form method="post" action="${signUp ? '/signup' : '/login'}">${csrf(ctx)}
+    html`<form method="post" action="${signUp ? '/signup' : '/login'}">
 <label for="username">User name${signUp ? ' (3 to 32 letters, digits, . _ -)' : ''}</label>
 <input id="username" name="username" type="text" autocomplete="username" required value="${username}"${username ? '' : trusted(' autofocus')}>
 <label for="password">Password${signUp ? ' (at least 10 characters)' : ''}</label>
 <input id="password" name="password" type="password" autocomplete="${signUp ? 'new' : 'current'}-password" required${username ? trusted(' autofocus') : ''}>
-<div><button type="submit">${title}</button></div>
+${submit(title)}
 </form>
-${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey', csrf(ctx))}
+${signUp || !ctx.passkeys ? '' : webauthnButton('/login/passkey', '/login/passkey/options', 'Sign in with a passkey')}
 <p>${signUp ? 'Already have an account?' : 'No account yet?'} <a href="/${other === 'Log in' ? 'login' : 'signup'}">${other}</a>.</p>`,
     notice,
   );
 }
 
 /** A form whose submit asks the browser for a credential (client.js) and sends it to `action`. */
-export function webauthnButton(action: string, options: string, label: string, fields: SafeHtml, body = {}): SafeHtml {
-  return html`<form method="post" action="${action}" data-api data-next="/profile" data-webauthn="${options}" data-options-body="${JSON.stringify(body)}">${fields}
-<div><button type="submit">${label}</button></div></form>`;
+export function webauthnButton(action: string, options: string, label: string): SafeHtml {
+  return apiForm(action, { next: '/profile', webauthn: options, optionsBody: '{}' }, submit(label));
 }
 
 /** One of the user's delivered factors: how its next code goes out (a voice factor's SMS fallback). */
@@ -155,22 +177,28 @@ export interface SignInMethod {
   sendsBy?: Channel;
 }
 
-const METHOD_LABELS: Record<Channel, string> = {
-  email: 'E-mail me a code at',
-  sms: 'Text me a code at',
-  voice: 'Call me at',
-  telegram: 'Approve in Telegram (chat',
+/** Per channel: its name in the lists, the second step's button, and how a code went out. */
+const CHANNEL_TEXTS: Record<Channel, { name: string; button: string; sent: string }> = {
+  email: { name: 'E-mail', button: 'E-mail me a code at', sent: 'by e-mail to' },
+  sms: { name: 'Text message (SMS)', button: 'Text me a code at', sent: 'by text message to' },
+  telegram: { name: 'Telegram', button: 'Approve in Telegram (chat', sent: 'by Telegram to chat' },
+  voice: { name: 'Voice call', button: 'Call me at', sent: 'by calling' },
 };
+
+/** Where the second step goes once a code was sent (client.js fills the braces from the answer). */
+const SENT_PAGE = '/login/2fa/code?factorId={factorId}&sent={channel}';
 
 function methodButton(method: SignInMethod): SafeHtml {
   const by = method.sendsBy ?? method.channel;
   const [action, next] =
     by === 'telegram'
       ? ['/2fa/sign-in/approval', '/login/2fa/wait?challengeId={challengeId}&match={matchNumber}&factorId={factorId}']
-      : ['/2fa/sign-in/send-code', '/login/2fa/code?factorId={factorId}&sent={channel}'];
+      : ['/2fa/sign-in/send-code', SENT_PAGE];
   const why = method.sendsBy === 'sms' ? ' (the calls went unanswered, so codes now come by text message)' : '';
-  return html`<li><form method="post" action="${action}" data-api data-next="${next}" data-failed="nothing-sent" data-long-wait="Meanwhile, use another method: an authenticator app, another of your methods or a backup code.">
-${hidden('factorId', method.factorId)}<button type="submit">${METHOD_LABELS[by]} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}</button>${why}</form></li>`;
+  const longWait = 'Meanwhile, use another method: an authenticator app, another of your methods or a backup code.';
+  const label = `${CHANNEL_TEXTS[by].button} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}`;
+  const button = html`${hidden({ factorId: method.factorId })}<button type="submit">${label}</button>${why}`;
+  return html`<li>${apiForm(action, { next, failed: 'nothing-sent', longWait }, button)}</li>`;
 }
 
 export interface SecondStepView {
@@ -190,36 +218,35 @@ authenticator app, a code we sent you, or one of your backup codes.</p>
 ${view.lastSent ? html`<p id="code-sent">${sentHow(view.lastSent.sendsBy ?? view.lastSent.channel, view.lastSent.maskedDestination)}. It still works: enter it below.</p>` : ''}
 <p id="nothing-sent" hidden>No new code was sent. A code we sent you in the last minutes, by call or message, still works: enter it.</p>
 ${verifyForm('Code or backup code')}
-${view.webauthn ? webauthnButton('/2fa/sign-in/verify', '/2fa/sign-in/webauthn-options', 'Use your security key or passkey', html``) : ''}
+${view.webauthn ? webauthnButton('/2fa/sign-in/verify', '/2fa/sign-in/webauthn-options', 'Use your security key or passkey') : ''}
 ${view.methods.length > 0 ? html`<h2>Or</h2><ul id="sign-in-methods">${view.methods.map(methodButton)}</ul>` : ''}
-<form method="post" action="/login/cancel">${csrf(ctx)}<button type="submit">Cancel</button></form>`,
+${postButton('/login/cancel', 'Cancel')}`,
     notice,
   );
 }
 
 function verifyForm(label: string, factorId?: string): SafeHtml {
-  return html`<form method="post" action="/2fa/sign-in/verify" data-api data-next="/profile?with={method}">
-${factorId ? hidden('factorId', factorId) : ''}${codeField(label)}
+  return apiForm(
+    '/2fa/sign-in/verify',
+    { next: '/profile?with={method}' },
+    html`${factorId ? hidden({ factorId }) : ''}${codeField(label)}
 <label><input type="checkbox" name="rememberDevice"> Remember this browser for 30 days</label>
-<div><button type="submit">Verify</button></div>
-</form>`;
+${submit('Verify')}`,
+  );
 }
 
 /** "We sent a code by e-mail to i***@example.test", "... by calling +*******4477: ..." */
 function sentHow(channel: Channel, masked: string): SafeHtml {
-  const to = html`<b class="masked-destination">${masked}</b>`;
-  return {
-    email: html`We sent a code by e-mail to ${to}`,
-    telegram: html`We sent a code by Telegram to chat ${to}`,
-    sms: html`We sent a code by text message to ${to}`,
-    voice: html`We sent a code by calling ${to}: the code is the last digits of the number calling you`,
-  }[channel];
+  const voice = channel === 'voice' ? ': the code is the last digits of the number calling you' : '';
+  return html`We sent a code ${CHANNEL_TEXTS[channel].sent} <b class="masked-destination">${masked}</b>${voice}`;
 }
 
 const outboxHint = (ctx: PageContext) =>
   ctx.demoOutbox
     ? html`<p>This demo sends nothing out: the message is on the <a href="/dev/outbox" target="_blank">outbox</a> page, the stand-in for a real inbox and phone.</p>`
     : '';
+
+const newCodeButton = (factorId: string) => html`${hidden({ factorId })}<button type="submit">Send a new code</button>`;
 
 export function codeSentPage(ctx: PageContext, method: SignInMethod): string {
   const by = method.sendsBy ?? method.channel;
@@ -229,8 +256,7 @@ export function codeSentPage(ctx: PageContext, method: SignInMethod): string {
     html`<p id="code-sent">${sentHow(by, method.maskedDestination)}. It works once.</p>
 ${outboxHint(ctx)}
 ${verifyForm('Code', method.factorId)}
-<form method="post" action="/2fa/sign-in/send-code" data-api data-next="/login/2fa/code?factorId={factorId}&sent={channel}">
-${hidden('factorId', method.factorId)}<button type="submit">Send a new code</button></form>
+${apiForm('/2fa/sign-in/send-code', { next: SENT_PAGE }, newCodeButton(method.factorId))}
 <p><a href="/login/2fa">Use another method</a></p>`,
   );
 }
@@ -252,33 +278,32 @@ ${outboxHint(ctx)}
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-const CHANNEL_NAMES: Record<Channel, string> = {
-  email: 'E-mail',
-  sms: 'Text message (SMS)',
-  telegram: 'Telegram',
-  voice: 'Voice call',
-};
-
 /** "Authenticator app", "E-mail", "Telegram", "Security key"...: what kind of factor a row is. */
 export function factorKind(factor: FactorSummary): string {
   if (factor.type === 'webauthn') return factor.kind === 'passkey' ? 'Passkey' : 'Security key';
   if (factor.type === 'totp') return 'Authenticator app';
-  return CHANNEL_NAMES[factor.channel as Channel] ?? factor.channel ?? factor.type;
+  return CHANNEL_TEXTS[factor.channel as Channel]?.name ?? factor.channel ?? factor.type;
 }
 
 const removeLink = (factor: FactorSummary) =>
   html`<a href="/2fa/factors/${encodeURIComponent(factor.factorId)}/remove" aria-label="Remove ${factor.name}">Remove</a>`;
 
-function factorTable(factors: FactorSummary[], removable: boolean): SafeHtml {
-  return html`<table id="authenticators">
-<thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Added</th><th>Last used</th>${removable ? html`<th></th>` : ''}</tr></thead>
-<tbody>${factors.map(
-    (f) =>
-      html`<tr><td class="name">${f.name}</td><td class="kind">${factorKind(f)}</td><td class="destination">${f.maskedDestination ?? ''}</td><td>${day(
-        f.createdAt,
-      )}</td><td>${f.lastUsedAt === null ? 'never' : day(f.lastUsedAt)}</td>${removable ? html`<td>${removeLink(f)}</td>` : ''}</tr>`,
-  )}</tbody>
+/** A table of a header row and `rows` (each a `<tr>` of `td`s); a wide one scrolls inside itself. */
+const table = (id: string, head: string[], rows: SafeHtml[]) => html`<table id="${id}">
+<thead><tr>${head.map((name) => html`<th>${name}</th>`)}</tr></thead>
+<tbody>${rows}</tbody>
 </table>`;
+const td = (value: unknown, className?: string) =>
+  className ? html`<td class="${className}">${value}</td>` : html`<td>${value}</td>`;
+
+function factorTable(factors: FactorSummary[], removable: boolean): SafeHtml {
+  const head = ['Name', 'Kind', 'Sends to', 'Added', 'Last used', ...(removable ? [''] : [])];
+  const row = (f: FactorSummary) => {
+    const named = html`${td(f.name, 'name')}${td(factorKind(f), 'kind')}${td(f.maskedDestination ?? '', 'destination')}`;
+    const used = f.lastUsedAt === null ? 'never' : day(f.lastUsedAt);
+    return html`<tr>${named}${td(day(f.createdAt))}${td(used)}${removable ? td(removeLink(f)) : ''}</tr>`;
+  };
+  return table('authenticators', head, factors.map(row));
 }
 
 export interface ProfileView {
@@ -333,11 +358,27 @@ ${factorTable(view.factors, true)}
   );
 }
 
+function renameForm(f: FactorSummary): SafeHtml {
+  const fields = html`${hidden({ factorId: f.factorId })}
+<input type="text" name="name" required maxlength="64" value="${f.name}" aria-label="New name for ${f.name}">
+<button type="submit" aria-label="Rename ${f.name}">Rename</button>`;
+  return apiForm('/2fa/factors/rename', { next: '/security', done: `Renamed ${f.name} to {name}.` }, fields, true);
+}
+
 export function securityPage(
   ctx: PageContext,
   view: { factors: FactorSummary[]; devices: RememberedDeviceSummary[]; webauthn: boolean },
 ): string {
   const label = (device: RememberedDeviceSummary) => deviceLabel(device.label ?? undefined);
+  const forgot = (d: RememberedDeviceSummary) => `Forgot ${label(d)}: signing in there needs a code again.`;
+  const forget = (d: RememberedDeviceSummary) =>
+    html`${hidden({ deviceId: d.deviceId })}<button type="submit">Forget</button>`;
+  const factorRow = (f: FactorSummary) =>
+    html`<tr>${td(f.name, 'name')}${td(factorKind(f), 'kind')}${td(day(f.createdAt))}<td>
+${renameForm(f)} ${removeLink(f)}</td></tr>`;
+  const deviceRow = (d: RememberedDeviceSummary) =>
+    html`<tr>${td(label(d), 'label')}${td(day(d.createdAt))}${td(day(d.expiresAt))}<td>
+${apiForm('/2fa/devices/forget', { next: '/security', done: forgot(d) }, forget(d), true)}</td></tr>`;
   return layout(
     ctx,
     'Security',
@@ -345,17 +386,7 @@ export function securityPage(
 ${
   view.factors.length === 0
     ? html`<p>No sign-in method: <a href="/2fa/enable">enable 2FA</a>.</p>`
-    : html`<table id="security-authenticators">
-<thead><tr><th>Name</th><th>Kind</th><th>Added</th><th></th></tr></thead>
-<tbody>${view.factors.map(
-        (
-          f,
-        ) => html`<tr><td class="name">${f.name}</td><td class="kind">${factorKind(f)}</td><td>${day(f.createdAt)}</td><td>
-<form class="inline" method="post" action="/2fa/factors/rename" data-api data-next="/security" data-done="Renamed ${f.name} to {name}.">
-${hidden('factorId', f.factorId)}<input type="text" name="name" required maxlength="64" value="${f.name}" aria-label="New name for ${f.name}">
-<button type="submit" aria-label="Rename ${f.name}">Rename</button></form> ${removeLink(f)}</td></tr>`,
-      )}</tbody>
-</table>
+    : html`${table('security-authenticators', ['Name', 'Kind', 'Added', ''], view.factors.map(factorRow))}
 <p><a href="/2fa/add">Add an authenticator app</a></p>`
 }
 ${
@@ -373,15 +404,7 @@ sign-in method, or turning 2FA off, forgets all of them.</p>
 ${
   view.devices.length === 0
     ? html`<p id="no-devices">No remembered browsers.</p>`
-    : html`<table id="devices">
-<thead><tr><th>Browser</th><th>Remembered on</th><th>Until</th><th></th></tr></thead>
-<tbody>${view.devices.map(
-        (d) =>
-          html`<tr><td class="label">${label(d)}</td><td>${day(d.createdAt)}</td><td>${day(d.expiresAt)}</td><td>
-<form class="inline" method="post" action="/2fa/devices/forget" data-api data-next="/security" data-done="Forgot ${label(d)}: signing in there needs a code again.">
-${hidden('deviceId', d.deviceId)}<button type="submit">Forget</button></form></td></tr>`,
-      )}</tbody>
-</table>`
+    : table('devices', ['Browser', 'Remembered on', 'Until', ''], view.devices.map(deviceRow))
 }
 ${back}`,
   );
@@ -435,6 +458,15 @@ export interface EnrollmentView {
 export function enrollmentPage(ctx: PageContext, view: EnrollmentView, adding: boolean): string {
   const done =
     'Authenticator app added: codes of each of your apps now work. If it replaces an old phone, remove the old one below.';
+  const settings = {
+    firstInvalid: view.typo,
+    codesTitle: '2FA is on: your backup codes',
+    ...(adding && { next: '/profile', done, onInvalid: twoCodesRefused('the newest code of the new app') }),
+  };
+  const fields = html`${hidden({ factorId: view.factorId })}
+${codeField(adding ? '2. The six-digit code the new app shows' : '2. Enter the six-digit code the app shows')}
+${adding ? codeField('3. A code from your current app or a backup code', 'currentCode') : ''}
+${submit(adding ? 'Add this app' : 'Check')}`;
   return layout(
     ctx,
     adding ? 'Add an authenticator app' : 'Enable 2FA',
@@ -443,15 +475,7 @@ export function enrollmentPage(ctx: PageContext, view: EnrollmentView, adding: b
 <figure id="qr" aria-label="QR code for your authenticator app">${trusted(view.qrSvg)}</figure>
 <p>Cannot scan? Type this key instead (account <b>${view.issuer}: ${view.username}</b>, time-based):</p>
 <p><code id="manual-key">${view.manualKey}</code></p>
-<form method="post" action="/2fa/enrollment/confirm" data-api data-first-invalid="${view.typo}" data-codes-title="2FA is on: your backup codes"${
-      adding
-        ? html` data-next="/profile" data-done="${done}" data-on-invalid="One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused backup code) and the newest code of the new app; a code that was already used does not work again."`
-        : ''
-    }>
-${hidden('factorId', view.factorId)}${codeField(adding ? '2. The six-digit code the new app shows' : '2. Enter the six-digit code the app shows')}
-${adding ? codeField('3. A code from your current app or a backup code', 'currentCode') : ''}
-<div><button type="submit">${adding ? 'Add this app' : 'Check'}</button></div>
-</form>
+${apiForm('/2fa/enrollment/confirm', settings, fields)}
 ${adding ? html`<p>Lost your current phone and your backup codes? Contact support: they can reset your 2FA after checking who you are.</p>` : ''}
 </section>
 ${backupCodesSection(view.username)}`,
@@ -465,16 +489,15 @@ export function codeConfirmPage(
   sendTo: SignInMethod[],
   username: string,
 ): string {
+  const settings = { codesTitle: 'Your new backup codes', ...(form.done && { next: '/profile', done: form.done }) };
+  const fields = html`${form.factorId ? hidden({ factorId: form.factorId }) : ''}
+${codeField('A code from one of your sign-in methods, or a backup code')}
+${submit(form.button)}`;
   return layout(
     ctx,
     form.title,
     html`<section><p>${form.intro}</p>
-<form method="post" action="${form.action}" data-api data-codes-title="Your new backup codes"${
-      form.done ? html` data-next="/profile" data-done="${form.done}"` : ''
-    }>
-${form.factorId ? hidden('factorId', form.factorId) : ''}${codeField('A code from one of your sign-in methods, or a backup code')}
-<div><button type="submit">${form.button}</button></div>
-</form>
+${apiForm(form.action, settings, fields)}
 ${sendButtons(sendTo, 'Send a code to')}
 ${back}</section>
 ${backupCodesSection(username)}`,
@@ -485,12 +508,10 @@ ${backupCodesSection(username)}`,
 function sendButtons(methods: SignInMethod[], label: string): SafeHtml {
   if (methods.length === 0) return html``;
   return html`<p>Or use a code we send you:</p>
-<ul id="send-code">${methods.map(
-    (
-      m,
-    ) => html`<li><form method="post" action="/2fa/send-code" data-api data-done="We sent a code to ${m.maskedDestination}.">
-${hidden('factorId', m.factorId)}<button type="submit">${label} ${m.maskedDestination}</button></form></li>`,
-  )}</ul>`;
+<ul id="send-code">${methods.map((m) => {
+    const button = html`${hidden({ factorId: m.factorId })}<button type="submit">${label} ${m.maskedDestination}</button>`;
+    return html`<li>${apiForm('/2fa/send-code', { done: `We sent a code to ${m.maskedDestination}.` }, button)}</li>`;
+  })}</ul>`;
 }
 
 const DESTINATIONS: Record<Channel, { title: string; label: string; type: string; hint: string }> = {
@@ -522,16 +543,17 @@ const DESTINATIONS: Record<Channel, { title: string; label: string; type: string
 
 export function addDeliveredPage(ctx: PageContext, channel: Channel): string {
   const field = DESTINATIONS[channel];
+  const onBadRequest =
+    'That does not look right: an e-mail address, a phone number starting with + and the country code, or a Telegram chat id (digits).';
+  const settings = { next: '/2fa/delivered/confirm?factorId={factorId}', onBadRequest };
+  const fields = html`${hidden({ type: 'delivered', channel })}
+<label for="destination">${field.label}</label>
+<input id="destination" name="destination" type="${field.type}" autocomplete="off" required maxlength="254" autofocus>
+${submit('Send a code')}`;
   return layout(
     ctx,
     field.title,
-    html`<form method="post" action="/2fa/enrollment/begin" data-api data-next="/2fa/delivered/confirm?factorId={factorId}"
- data-on-bad-request="That does not look right: an e-mail address, a phone number starting with + and the country code, or a Telegram chat id (digits).">
-${hidden('type', 'delivered')}${hidden('channel', channel)}
-<label for="destination">${field.label}</label>
-<input id="destination" name="destination" type="${field.type}" autocomplete="off" required maxlength="254" autofocus>
-<div><button type="submit">Send a code</button></div>
-</form>
+    html`${apiForm('/2fa/enrollment/begin', settings, fields)}
 <p>${field.hint}</p>
 ${back}`,
   );
@@ -548,22 +570,24 @@ export interface ConfirmDeliveredView {
 
 export function confirmDeliveredPage(ctx: PageContext, view: ConfirmDeliveredView): string {
   const { factor } = view;
+  const settings = {
+    next: '/profile',
+    done: `Added ${factor.maskedDestination}: you can now sign in with it.`,
+    codesTitle: '2FA is on: your backup codes',
+    onInvalid: view.currentCode && twoCodesRefused(`the code we sent to ${factor.maskedDestination}`),
+  };
+  const current = 'A code from one of your current methods (app, e-mail, Telegram...) or a backup code';
+  const fields = html`${hidden({ factorId: factor.factorId })}${codeField('Code')}
+${view.currentCode ? codeField(current, 'currentCode') : ''}
+${submit('Confirm')}`;
   return layout(
     ctx,
     'Enter the code we sent',
     html`<section><p>${sentHow(factor.channel, factor.maskedDestination)}. Enter it to confirm that it reaches you.</p>
 ${outboxHint(ctx)}
-<form method="post" action="/2fa/enrollment/confirm" data-api data-next="/profile" data-done="Added ${factor.maskedDestination}: you can now sign in with it." data-codes-title="2FA is on: your backup codes"${
-      view.currentCode
-        ? html` data-on-invalid="One of the two codes was not accepted. Enter the newest code of a sign-in method you already have (or an unused backup code) and the code we sent to ${factor.maskedDestination}; a code that was already used does not work again."`
-        : ''
-    }>
-${hidden('factorId', factor.factorId)}${codeField('Code')}
-${view.currentCode ? codeField('A code from one of your current methods (app, e-mail, Telegram...) or a backup code', 'currentCode') : ''}
-<div><button type="submit">Confirm</button></div>
-</form>
+${apiForm('/2fa/enrollment/confirm', settings, fields)}
 ${view.currentCode ? sendButtons(view.current, 'Send a current code to') : ''}
-<form method="post" action="/2fa/send-code" data-api data-done="We sent a new code.">${hidden('factorId', factor.factorId)}<button type="submit">Send a new code</button></form>
+${apiForm('/2fa/send-code', { done: 'We sent a new code.' }, newCodeButton(factor.factorId))}
 ${back}</section>
 ${backupCodesSection(view.username)}`,
   );
@@ -577,15 +601,16 @@ export function addWebAuthnPage(
 ) {
   const what = kind === 'passkey' ? 'a passkey' : 'a security key';
   const done = kind === 'passkey' ? 'Passkey added.' : 'Security key added.';
+  const optionsBody = JSON.stringify({ type: 'webauthn', kind, userName: username });
+  const settings = { next: '/security', done, codesTitle: '2FA is on', webauthn: '/2fa/enrollment/begin', optionsBody };
+  const fields = html`${currentCode ? codeField('A code from your authenticator app, or a backup code', 'currentCode') : ''}
+${submit(`Add ${what}`)}`;
   return layout(
     ctx,
     `Add ${what}`,
     html`<section><p>${currentCode ? 'Confirm it is you with a code of a factor you already have, then ' : ''}press the button and
 ${kind === 'passkey' ? 'unlock your passkey (fingerprint, face or PIN)' : 'touch your security key'} when the browser asks.</p>
-<form method="post" action="/2fa/enrollment/confirm" data-api data-next="/security" data-done="${done}" data-codes-title="2FA is on"
- data-webauthn="/2fa/enrollment/begin" data-options-body="${JSON.stringify({ type: 'webauthn', kind, userName: username })}">
-${currentCode ? codeField('A code from your authenticator app, or a backup code', 'currentCode') : ''}
-<div><button type="submit">Add ${what}</button></div></form>
+${apiForm('/2fa/enrollment/confirm', settings, fields)}
 <p><a href="/security">Back to the security page</a></p></section>
 ${backupCodesSection(username)}`,
   );
@@ -593,12 +618,13 @@ ${backupCodesSection(username)}`,
 
 export type UserFilter = 'all' | 'activated' | 'not-activated';
 
-export function usersPage(
-  ctx: PageContext,
-  filter: UserFilter,
-  rows: { username: string; status: string; createdAt: number }[],
-  notice?: Notice,
-): string {
+type UserRow = { username: string; status: string; createdAt: number };
+const userRow = (row: UserRow) => {
+  const link = html`<a href="/support/${encodeURIComponent(row.username)}">${row.username}</a>`;
+  return html`<tr>${td(link, 'username')}${td(row.status, 'status')}${td(day(row.createdAt))}</tr>`;
+};
+
+export function usersPage(ctx: PageContext, filter: UserFilter, rows: UserRow[], notice?: Notice): string {
   const filters: [UserFilter, string][] = [
     ['all', 'All'],
     ['activated', 'Activated'],
@@ -613,13 +639,7 @@ export function usersPage(
         ? html`<b aria-current="page">${label}</b> `
         : html`<a href="/users${value === 'all' ? '' : `?status=${value}`}">${label}</a> `,
     )}</nav>
-<table id="users">
-<thead><tr><th>User</th><th>2FA</th><th>Signed up</th></tr></thead>
-<tbody>${rows.map(
-      (row) =>
-        html`<tr><td class="username"><a href="/support/${encodeURIComponent(row.username)}">${row.username}</a></td><td class="status">${row.status}</td><td>${day(row.createdAt)}</td></tr>`,
-    )}</tbody>
-</table>
+${table('users', ['User', '2FA', 'Signed up'], rows.map(userRow))}
 <p id="user-count">${rows.length} ${rows.length === 1 ? 'user' : 'users'}</p>`,
     notice,
   );
@@ -639,6 +659,8 @@ export interface SupportView {
 }
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+const auditRow = (e: AuditEntry) => html`<tr>${td(utc(e.at))}${td(e.type, 'event')}${td(e.detail, 'detail')}</tr>`;
 
 export function supportPage(ctx: PageContext, view: SupportView, notice?: Notice): string {
   const path = `/support/${encodeURIComponent(view.username)}`;
@@ -667,7 +689,7 @@ ${view.factors.length > 0 ? factorTable(view.factors, false) : ''}
 ${
   failures > 0 || hardLocked || retryAfterMs > 0
     ? html`<p>Clears the wrong codes and any lock. The user keeps their sign-in methods and backup codes.</p>
-<form method="post" action="${path}/unlock">${csrf(ctx)}<button type="submit">Unlock</button></form>`
+${postButton(`${path}/unlock`, 'Unlock')}`
     : html`<p>Nothing to unlock.</p>`
 }
 <h2>Reset 2FA</h2>
@@ -676,21 +698,16 @@ ${
     ? html`<p>2FA is off for this user: nothing to reset.</p>`
     : html`<p>For a user who lost their phone and their backup codes: removes ${only}, the backup codes and any lock,
 and ends their sessions. They sign in with their password and set up 2FA again.</p>
-<form method="post" action="${path}/reset">${csrf(ctx)}
+<form method="post" action="${path}/reset">
 <label><input type="checkbox" name="identityChecked" value="yes" required> I have verified this person's identity out of band</label>
-<div><button type="submit">Reset 2FA</button></div>
+${submit('Reset 2FA')}
 </form>`
 }
 <h2>Audit log</h2>
 ${
   view.audit.length === 0
     ? html`<p id="audit-empty">No 2FA events for this user since the app started.</p>`
-    : html`<table id="audit">
-<thead><tr><th>When</th><th>Event</th><th>What happened</th></tr></thead>
-<tbody>${view.audit.map(
-        (e) => html`<tr><td>${utc(e.at)}</td><td class="event">${e.type}</td><td class="detail">${e.detail}</td></tr>`,
-      )}</tbody>
-</table>`
+    : table('audit', ['When', 'Event', 'What happened'], view.audit.map(auditRow))
 }
 <p>The log is kept in memory (the last 200 events per user, lost on restart) and never holds a code.</p>
 <p><a href="/users">All users</a></p>`,
@@ -714,7 +731,7 @@ const ANSWERS = {
   denied: 'You denied this request.',
 };
 
-function phoneEntry(ctx: PageContext, entry: PhoneEntry): SafeHtml {
+function phoneEntry(entry: PhoneEntry): SafeHtml {
   const to = entry.channel === 'telegram' ? entry.chatId : entry.to;
   const name = { sms: 'SMS', telegram: 'Telegram', voice: 'Voice call' }[entry.channel];
   const head = html`<p><b>${name}</b> · ${clockTime(entry.at)} · to ${entry.channel === 'telegram' ? `chat ${to}` : to}</p>`;
@@ -728,13 +745,13 @@ a few of them the next code comes by text message instead.</p>`);
   }
   if (entry.channel === 'sms' || entry.kind === 'code') return item(html`<p class="message">${entry.text}</p>`);
   const button = (choice: string) =>
-    html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${csrf(ctx)}${hidden('matchNumber', choice)}<button type="submit" class="match-choice">${choice}</button></form>`;
+    html`<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/approve">${hidden({ matchNumber: choice })}<button type="submit" class="match-choice">${choice}</button></form>`;
   return item(
     html`<p class="message">${entry.text}</p>${
       entry.answer
         ? html`<p class="answer">${ANSWERS[entry.answer]}</p>`
         : html`<p>${entry.matchChoices.map(button)}</p>
-<form class="inline" method="post" action="/dev/outbox/telegram/${entry.id}/deny">${csrf(ctx)}<button type="submit">Deny</button></form>`
+${postButton(`/dev/outbox/telegram/${entry.id}/deny`, 'Deny')}`
     }`,
   );
 }
@@ -764,6 +781,6 @@ ${
       )}</ol>`
 }
 <h2>Phone: text messages, Telegram and calls</h2>
-${phone.length === 0 ? html`<p>Nothing yet.</p>` : html`<ol id="phone" reversed>${[...phone].reverse().map((e) => phoneEntry(ctx, e))}</ol>`}`,
+${phone.length === 0 ? html`<p>Nothing yet.</p>` : html`<ol id="phone" reversed>${[...phone].reverse().map(phoneEntry)}</ol>`}`,
   );
 }
