@@ -278,6 +278,12 @@ describe('Express demo: delivered codes and approvals in Chromium', () => {
     }
     expect(refusal).toMatch(/Wait \d+ hours before asking for a new one\. Meanwhile, use another method/);
     await shot(attacker, 'attacker-refused-for-the-day');
+    // In German the whole alert is German: factorkit's wait, then the demo's hint after it.
+    await attacker.goto('/lang/de?back=/login/2fa');
+    await andWait(attacker, attacker.getByRole('button', { name: /^E-mail me a code at / }).click());
+    expect(await textOf(attacker, '[role=alert]')).toMatch(/Nutzen Sie bis dahin eine andere Methode/);
+    expect(await attacker.getAttribute('[role=alert]', 'lang')).toBe('de');
+    await attacker.goto('/lang/en?back=/login/2fa');
     // Ten codes went to the address today (the enrolment's, the user's sign-in and the attacker's), no more.
     const sentToday = mailsTo(address).length;
     expect(sentToday).toBe(10);

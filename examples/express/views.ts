@@ -188,14 +188,26 @@ const CHANNEL_TEXTS: Record<Channel, { name: string; button: string; sent: strin
 /** Where the second step goes once a code was sent (client.js fills the braces from the answer). */
 const SENT_PAGE = '/login/2fa/code?factorId={factorId}&sent={channel}';
 
-function methodButton(method: SignInMethod): SafeHtml {
+/**
+ * Said after a refusal to send that asks to wait hours, in the language of the refusal before it:
+ * client.js puts both in one alert, which carries that language's `lang`.
+ */
+const LONG_WAIT: Record<Language, string> = {
+  en: 'Meanwhile, use another method: an authenticator app, another of your methods or a backup code.',
+  de: 'Nutzen Sie bis dahin eine andere Methode: eine Authenticator-App, eine andere Ihrer Methoden oder einen Backup-Code.',
+  fr: 'En attendant, utilisez une autre méthode : une application d’authentification, une autre de vos méthodes ou un code de secours.',
+  es: 'Mientras tanto, use otro método: una aplicación de autenticación, otro de sus métodos o un código de respaldo.',
+  ru: 'А пока воспользуйтесь другим способом: приложением-аутентификатором, другим вашим способом или резервным кодом.',
+};
+
+function methodButton(method: SignInMethod, lang: Language): SafeHtml {
   const by = method.sendsBy ?? method.channel;
   const [action, next] =
     by === 'telegram'
       ? ['/2fa/sign-in/approval', '/login/2fa/wait?challengeId={challengeId}&match={matchNumber}&factorId={factorId}']
       : ['/2fa/sign-in/send-code', SENT_PAGE];
   const why = method.sendsBy === 'sms' ? ' (the calls went unanswered, so codes now come by text message)' : '';
-  const longWait = 'Meanwhile, use another method: an authenticator app, another of your methods or a backup code.';
+  const longWait = LONG_WAIT[lang];
   const label = `${CHANNEL_TEXTS[by].button} ${method.maskedDestination}${by === 'telegram' ? ')' : ''}`;
   const button = html`${hidden({ factorId: method.factorId })}<button type="submit">${label}</button>${why}`;
   return html`<li>${apiForm(action, { next, failed: 'nothing-sent', longWait }, button)}</li>`;
@@ -219,7 +231,7 @@ ${view.lastSent ? html`<p id="code-sent">${sentHow(view.lastSent.sendsBy ?? view
 <p id="nothing-sent" hidden>No new code was sent. A code we sent you in the last minutes, by call or message, still works: enter it.</p>
 ${verifyForm('Code or backup code')}
 ${view.webauthn ? webauthnButton('/2fa/sign-in/verify', '/2fa/sign-in/webauthn-options', 'Use your security key or passkey') : ''}
-${view.methods.length > 0 ? html`<h2>Or</h2><ul id="sign-in-methods">${view.methods.map(methodButton)}</ul>` : ''}
+${view.methods.length > 0 ? html`<h2>Or</h2><ul id="sign-in-methods">${view.methods.map((method) => methodButton(method, ctx.lang))}</ul>` : ''}
 ${postButton('/login/cancel', 'Cancel')}`,
     notice,
   );
