@@ -18,9 +18,13 @@ async function activeFactors<Ctx>(env: Env<Ctx>, userId: string): Promise<Factor
  * grant), for a sign-in that starts again or ends: a grant proved in one session must not hold in
  * the next, whoever signs in then. The remembered device stays: it is meant to outlive sessions.
  */
-export function signInLeftovers<Ctx>(env: Env<Ctx>, request: Request): Headers {
+export function signInLeftovers<Ctx>(
+  env: Env<Ctx>,
+  request: Request,
+  kinds: readonly ('pending' | 'step-up')[] = ['pending', 'step-up'],
+): Headers {
   const headers = new Headers();
-  for (const kind of ['pending', 'step-up'] as const) {
+  for (const kind of kinds) {
     if (env.jar.read(request, kind) !== undefined) headers.append('set-cookie', env.jar.clear(kind));
   }
   return headers;
@@ -46,9 +50,8 @@ export async function startSignIn<Ctx>(
   const types = [...new Set(factors.map((factor) => factor.type))];
   const ticket = newTicket(userId, types, env.now(), env.ticketTtlMs);
   const cookie = env.jar.set('pending', await sealTicket(env.sealer, ticket), env.ticketTtlMs / 1000);
-  const headers = new Headers({ 'set-cookie': cookie });
   // A grant left from an earlier session of this browser goes now, not at the second step.
-  if (env.jar.read(request, 'step-up') !== undefined) headers.append('set-cookie', env.jar.clear('step-up'));
+  const headers = mergeHeaders(new Headers({ 'set-cookie': cookie }), signInLeftovers(env, request, ['step-up']));
   return {
     status: 'second-step',
     headers,
