@@ -48,8 +48,6 @@ const GENERATION_ID_BYTES = 16;
 const MIN_RANDOM_FIELD_BYTES = 16;
 const MAX_RANDOM_FIELD_BYTES = 64;
 const MAX_RANDOM_FIELD_CHARS = Math.ceil((MAX_RANDOM_FIELD_BYTES * 4) / 3);
-/** Unpadded base64url of a 32-byte digest. */
-const DIGEST_CHARS = 43;
 /** A real set serialises to under 4 KiB; refusing far larger text bounds parsing work. */
 const MAX_JSON_LENGTH = 64 * 1024;
 /** A user id, an email address or a tenant-qualified id fits; a megabyte of context does not. */
@@ -311,7 +309,18 @@ interface CheckedSet {
   set: BackupCodeSet;
   /** Versions 1 and 3: the set's salt; version 2: one per code. */
   salts: Uint8Array[];
-  digests: Uint8Array[];
+}
+
+/**
+ * A digest as stored: canonical unpadded base64url of exactly 32 bytes, i.e. 43 symbols whose
+ * last one carries 4 bits and two zero bits (A, E, I, ... 8). Checked as text rather than decoded:
+ * every record load validates the set, and only a backup-code check needs the bytes.
+ */
+const DIGEST_TEXT = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
+/** The digests of a set {@link checkSet} accepted (so every hash decodes). */
+function digestsOf(set: BackupCodeSet): Uint8Array[] {
+  return set.codes.map((entry) => decodeBase64url(entry.hash)!);
 }
 
 function invalidSet(message: string): FactorkitError {
@@ -356,7 +365,7 @@ function checkKdf(kdf: unknown): BackupCodeKdf {
 
 /**
  * The one validator behind every entry that takes a set: a fresh, plain copy of the set plus
- * its decoded salts and digests, or INVALID_BACKUP_SET. Anything unexpected is refused: a
+ * its decoded salts, or INVALID_BACKUP_SET. Anything unexpected is refused: a
  * partial or tampered set must never degrade into "every code is valid".
  */
 function checkSet(value: unknown): CheckedSet {
@@ -373,7 +382,6 @@ function checkSet(value: unknown): CheckedSet {
     throw invalidSet(`codes must be an array of ${MIN_COUNT} to ${MAX_COUNT} entries`);
   }
   const salts: Uint8Array[] = setSalt === undefined ? [] : [setSalt];
-  const digests: Uint8Array[] = [];
   const entries: Array<{ salt?: string; hash: string; usedAt: number | null }> = [];
   const seenDigests = new Set<string>();
   const seenSalts = new Set<string>();
@@ -382,13 +390,12 @@ function checkSet(value: unknown): CheckedSet {
     if (!isRecord(entry)) throw invalidSet(`codes[${i}] must be an object`);
     checkKeys(entry, version === 1 ? V1_CODE_KEYS : version === 2 ? V2_CODE_KEYS : V3_CODE_KEYS, `codes[${i}]`);
     const { hash, usedAt } = entry;
-    const digest = typeof hash === 'string' && hash.length === DIGEST_CHARS ? decodeBase64url(hash) : undefined;
-    if (digest === undefined || digest.length !== DIGEST_BYTES) {
+    if (typeof hash !== 'string' || !DIGEST_TEXT.test(hash)) {
       throw invalidSet(`codes[${i}].hash must be base64url of ${DIGEST_BYTES} bytes`);
     }
     // Distinct codes never share a digest, nor (version 2) a salt; a repeat means the set was edited.
-    if (seenDigests.has(hash as string)) throw invalidSet(`codes[${i}].hash repeats an earlier digest`);
-    seenDigests.add(hash as string);
+    if (seenDigests.has(hash)) throw invalidSet(`codes[${i}].hash repeats an earlier digest`);
+    seenDigests.add(hash);
     if (usedAt !== null && !checkTimestamp(usedAt)) {
       throw invalidSet(`codes[${i}].usedAt must be null or a non-negative number of milliseconds`);
     }
@@ -396,18 +403,17 @@ function checkSet(value: unknown): CheckedSet {
       salts.push(checkRandomField(entry.salt, `codes[${i}].salt`));
       if (seenSalts.has(entry.salt as string)) throw invalidSet(`codes[${i}].salt repeats an earlier salt`);
       seenSalts.add(entry.salt as string);
-      entries.push({ salt: entry.salt as string, hash: hash as string, usedAt: usedAt as number | null });
+      entries.push({ salt: entry.salt as string, hash, usedAt: usedAt as number | null });
     } else {
-      entries.push({ hash: hash as string, usedAt: usedAt as number | null });
+      entries.push({ hash, usedAt: usedAt as number | null });
     }
-    digests.push(digest);
   }
   const base = { generationId: generationId as string, createdAt, kdf };
   const set: BackupCodeSet =
     version === 2
       ? { version: 2, ...base, codes: entries as BackupCodeSetV2['codes'] }
       : { version, ...base, salt: value.salt as string, codes: entries };
-  return { set, salts, digests };
+  return { set, salts };
 }
 
 function checkCount(count: unknown): number {
@@ -616,7 +622,7 @@ export async function verifyBackupCode(
     if (typed.index >= codes.length) return { valid: false, reason: 'invalid' };
     const salt = kdfSaltV2(context, generationId, typed.index, checked.salts[typed.index]!);
     const derived = await derive(scrypt, typed.code, salt, kdf);
-    const matches = sameDigest(derived, checked.digests[typed.index]!);
+    const matches = sameDigest(derived, decodeBase64url(codes[typed.index]!.hash)!);
     derived.fill(0);
     if (!matches) return { valid: false, reason: 'invalid' };
     if (codes[typed.index]!.usedAt !== null) return { valid: false, reason: 'used' };
@@ -627,7 +633,7 @@ export async function verifyBackupCode(
   if (!isSymbols(compact, v3 ? CODE_LENGTH : LEGACY_CODE_LENGTH)) return { valid: false, reason: 'malformed' };
   const salt = v3 ? kdfSaltV3(context, generationId, checked.salts[0]!) : kdfSaltV1(generationId, checked.salts[0]!);
   const derived = await derive(scrypt, compact, salt, kdf);
-  const matchIndex = matchAmong(derived, checked.digests);
+  const matchIndex = matchAmong(derived, digestsOf(checked.set));
   derived.fill(0);
   if (matchIndex < 0) return { valid: false, reason: 'invalid' };
   if (codes[matchIndex]!.usedAt !== null) return { valid: false, reason: 'used' };

@@ -794,6 +794,28 @@ describe('stored form', () => {
       }),
     );
   });
+
+  it('accepts a digest only as the canonical base64url of 32 bytes (fast-check)', async () => {
+    const { set } = await generateBackupCodes({ ...FAST, count: 1 });
+    const withHash = (hash: string) => ({ ...set, codes: [{ ...set.codes[0]!, hash }] });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat({ max: 3 }), (bytes, extraBits) => {
+        const hash = b64url(bytes);
+        expect(parseBackupCodeSet(withHash(hash)).codes[0]!.hash).toBe(hash);
+        // 43 symbols carry 258 bits: the last symbol's two spare bits must be zero.
+        const last = BASE64URL.indexOf(hash.at(-1)!);
+        if (extraBits !== 0) {
+          expectCode(
+            () => parseBackupCodeSet(withHash(hash.slice(0, -1) + BASE64URL[last | extraBits])),
+            'INVALID_BACKUP_SET',
+          );
+        }
+        for (const other of [`${hash}=`, hash.slice(0, -1), `${hash}A`, Buffer.from(bytes).toString('base64')]) {
+          if (other !== hash) expectCode(() => parseBackupCodeSet(withHash(other)), 'INVALID_BACKUP_SET');
+        }
+      }),
+    );
+  });
 });
 
 type Mutation = [name: string, mutate: (set: any) => unknown];

@@ -62,6 +62,16 @@ export class ParsedStates {
 /** JSON text of frozen parts of a state, by identity: a part that did not change is not serialised again. */
 const serialised = new WeakMap<object, string>();
 
+/**
+ * `jsonOf` of a part that outlives most writes (a backup-code set is made once and then read by
+ * every sign-in): frozen first, so its text is kept from the write that made it instead of being
+ * serialised again by the next write. Parts that change on most writes (a factor's replay state,
+ * the throttle) go through `jsonOf` unfrozen: keeping their text would only feed the collector.
+ */
+export function lastingJsonOf(part: object | null): string {
+  return jsonOf(part === null ? null : deepFreeze(part));
+}
+
 /** `JSON.stringify(part)`, from the cache when the part is frozen (and so cannot have changed). */
 export function jsonOf(part: object | null): string {
   if (part === null || !Object.isFrozen(part)) return JSON.stringify(part);

@@ -28,7 +28,7 @@ import type {
   ThrottleState,
 } from '../kernel/record.js';
 import type { Registry } from './registry.js';
-import { jsonOf } from './state-cache.js';
+import { jsonOf, lastingJsonOf } from './state-cache.js';
 
 function sameCounts(stored: unknown, actual: Record<string, number>): boolean {
   if (!isObject(stored)) return false;
@@ -74,12 +74,12 @@ export function serializeState(state: RecordState): string {
   const factors = state.factors.map((factor) => jsonOf(factor)).join(',');
   return (
     `${ACTIVE_SUMMARY_PREFIX}${JSON.stringify(activeCounts(state.factors))},` +
-    `"factors":[${factors}],"backupCodes":${jsonOf(state.backupCodes)},` +
+    `"factors":[${factors}],"backupCodes":${lastingJsonOf(state.backupCodes)},` +
     `"throttle":${jsonOf(state.throttle)},"devices":${jsonOf(state.devices)},` +
     `"enrollmentSends":${jsonOf(state.enrollmentSends)}` +
     // Written only once there is one, so records without them keep their bytes.
     (state.sendHistory === undefined ? '' : `,"sendHistory":${jsonOf(state.sendHistory)}`) +
-    (state.issuedBackupCodes === undefined ? '' : `,"issuedBackupCodes":${jsonOf(state.issuedBackupCodes)}`) +
+    (state.issuedBackupCodes === undefined ? '' : `,"issuedBackupCodes":${lastingJsonOf(state.issuedBackupCodes)}`) +
     (state.redeemedTickets === undefined ? '}' : `,"redeemedTickets":${jsonOf(state.redeemedTickets)}}`)
   );
 }

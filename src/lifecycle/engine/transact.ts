@@ -108,7 +108,8 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
       // (frozen already) comes from state-cache.ts, and parts this decision made are not kept,
       // since most change again on the next write (a sign-in's replay state) and kept texts
       // cost more in garbage collection than they save. A part that does survive unchanged is
-      // kept the next time it is written.
+      // kept the next time it is written; a new backup-code set at once (lastingJsonOf), since
+      // it outlives many writes and is the longest part.
       const next = outcome.next.factors.some(stale) ? await rotate(userId, outcome.next) : outcome.next;
       const write = { status: statusOf(next), data: serializeState(next), updatedAt: nowMs };
       deepFreeze(next);
