@@ -52,7 +52,7 @@ interface TotpUser {
 // biome-ignore lint/suspicious/noExplicitAny: as createTwoFactor's own bound, any factor module
 export function benchLifecycle<const M extends readonly FactorModule<any>[] = []>(
   options: Pick<TwoFactorOptions, 'store'> & Partial<TwoFactorOptions> & { factors?: M },
-): TwoFactor & ModuleOperations<M> {
+): ModuleOperations<M> & TwoFactor {
   return createTwoFactor<M>({
     issuer: 'Bench',
     warn: () => {},

@@ -72,10 +72,13 @@ function notConfigured(): Promise<never> {
  * console.log(signIn.ok && signIn.method); // backup
  * ```
  */
+// The modules' operations come first in the return type: a module may type one of TwoFactor's
+// own methods more narrowly for its options (webauthn() types beginEnrollment's result), and
+// TypeScript tries an intersection's overloads in order.
 // biome-ignore lint/suspicious/noExplicitAny: each module has its own factor shape
 export function createTwoFactor<const M extends readonly FactorModule<any>[] = []>(
   options: TwoFactorOptions & { factors?: M },
-): TwoFactor & ModuleOperations<M> {
+): ModuleOperations<M> & TwoFactor {
   const resolved = resolveOptions(options);
   const registry = createRegistry(totpModule(resolved.issuer, resolved.totp), resolved.factors);
   const engine = createEngine(resolved, registry);

@@ -95,7 +95,9 @@ export interface TwoFactorOptions {
 /**
  * The operations the registered factor modules add to the {@link TwoFactor} object, as
  * {@link createTwoFactor} types them: a module declares them in its `operationsType` (a type
- * only, never set), e.g. `requestAssertion` for `webauthn()` from `factorkit/webauthn`.
+ * only, never set), e.g. `requestAssertion` for `webauthn()` from `factorkit/webauthn`. It may
+ * also declare a narrower overload of one of TwoFactor's own methods for its own options, tried
+ * before TwoFactor's: `webauthn()` types what `beginEnrollment` answers for WebAuthn options.
  *
  * @typeParam M - the `factors` given to createTwoFactor
  * @example

@@ -6,7 +6,7 @@
 // WebAuthn.getCredentials and planted again with a lower sign count) is caught. The page is
 // served on 127.0.0.1 by the test itself (test/support/webauthn-browser.ts).
 import { MemoryStore, type TwoFactorEvent, createTwoFactor } from 'factorkit';
-import { type WebAuthnEnrollmentResult, webauthn } from 'factorkit/webauthn';
+import { webauthn } from 'factorkit/webauthn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebAuthnBrowser, openWebAuthnBrowser } from '../support/webauthn-browser.js';
 
@@ -44,11 +44,11 @@ describe('WebAuthn in Chromium with virtual authenticators', () => {
     };
 
     await browser.use('security-key');
-    const key = (await twoFactor.beginEnrollment(user, {
+    const key = await twoFactor.beginEnrollment(user, {
       type: 'webauthn',
       kind: 'security-key',
       userName: 'ada@example.com',
-    })) as unknown as WebAuthnEnrollmentResult;
+    });
     const keyConfirmed = await twoFactor.confirmEnrollment(user, { webauthn: await browser.create(key.options) });
     expect(keyConfirmed).toMatchObject({ ok: true, factorId: key.factorId });
     const backupCodes = keyConfirmed.ok ? keyConfirmed.backupCodes : [];
@@ -68,11 +68,11 @@ describe('WebAuthn in Chromium with virtual authenticators', () => {
     );
 
     await browser.use('passkey');
-    const passkey = (await twoFactor.beginEnrollment(user, {
+    const passkey = await twoFactor.beginEnrollment(user, {
       type: 'webauthn',
       kind: 'passkey',
       userName: 'ada@example.com',
-    })) as unknown as WebAuthnEnrollmentResult;
+    });
     handles.set(passkey.userHandle, user);
     const passkeyConfirmed = await twoFactor.confirmEnrollment(
       user,

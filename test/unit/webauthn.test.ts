@@ -59,11 +59,11 @@ describe('webauthn() options', () => {
 describe('enrollment', () => {
   it('security key: attestation none, no resident key, UV discouraged; passkey: resident key and UV required; the user handle is not the user id', async () => {
     const s = setup();
-    const key = (await s.twoFactor.beginEnrollment(s.user, {
+    const key = await s.twoFactor.beginEnrollment(s.user, {
       type: 'webauthn',
       kind: 'security-key',
       userName: 'ada@example.com',
-    })) as unknown as WebAuthnEnrollmentResult;
+    });
     expect(key.options).toMatchObject({
       rp: { id: 'localhost' },
       user: { name: 'ada@example.com' },
@@ -75,14 +75,16 @@ describe('enrollment', () => {
         userVerification: 'discouraged',
       },
     });
+    // Typed by webauthn()'s overload: no cast between beginEnrollment and the browser's options.
+    expectTypeOf(key).toEqualTypeOf<WebAuthnEnrollmentResult>();
     expect(key.options.user.id).toBe(key.userHandle);
     expect(key.userHandle).not.toContain('user-1');
     expect(key.options.pubKeyCredParams.map((p) => p.alg)).toEqual([-8, -7, -257]);
-    const passkey = (await s.twoFactor.beginEnrollment(s.user, {
+    const passkey = await s.twoFactor.beginEnrollment(s.user, {
       type: 'webauthn',
       kind: 'passkey',
       userName: 'ada@example.com',
-    })) as unknown as WebAuthnEnrollmentResult;
+    });
     expect(passkey.options.authenticatorSelection).toMatchObject({
       residentKey: 'required',
       requireResidentKey: true,
@@ -95,11 +97,11 @@ describe('enrollment', () => {
   it("excludeCredentials lists the user's credentials with their transports; the second credential keeps the account's user handle", async () => {
     const s = setup();
     await enrollRecorded(s, s.user, 'security-key');
-    const begun = (await s.twoFactor.beginEnrollment(s.user, {
+    const begun = await s.twoFactor.beginEnrollment(s.user, {
       type: 'webauthn',
       kind: 'passkey',
       userName: 'ada',
-    })) as unknown as WebAuthnEnrollmentResult;
+    });
     expect(begun.options.excludeCredentials).toEqual([
       { id: KEY.registration.response.id, type: 'public-key', transports: ['usb'] },
     ]);

@@ -8,7 +8,7 @@
  */
 import type { FactorModule } from '../../kernel/factor.js';
 import { webauthnModule } from './module.js';
-import type { WebAuthnOperations, WebAuthnOptions } from './types.js';
+import type { WebAuthnEnrollmentTyping, WebAuthnOperations, WebAuthnOptions } from './types.js';
 
 export type * from './types.js';
 
@@ -40,6 +40,8 @@ export type * from './types.js';
  * console.log(begun.options); // for navigator.credentials.create, in the browser
  * ```
  */
-export function webauthn(options: WebAuthnOptions): FactorModule & { readonly operationsType?: WebAuthnOperations } {
+export function webauthn(
+  options: WebAuthnOptions,
+): FactorModule & { readonly operationsType?: WebAuthnOperations & WebAuthnEnrollmentTyping } {
   return webauthnModule(options);
 }

@@ -10,7 +10,12 @@ import { resolveWebAuthnOptions } from './options.js';
 import { beginPasskeySignIn, finishPasskeySignIn } from './passwordless.js';
 import { reactivateFactor } from './reactivate.js';
 import { type WebAuthnFactor, parseWebAuthnFactor } from './record.js';
-import type { AuthenticationResponseJSON, RequestAssertionOptions, WebAuthnOperations } from './types.js';
+import type {
+  AuthenticationResponseJSON,
+  RequestAssertionOptions,
+  WebAuthnEnrollmentTyping,
+  WebAuthnOperations,
+} from './types.js';
 
 const platformRandom: RandomSource = (_purpose, length) => randomBytes(length);
 
@@ -43,7 +48,7 @@ function summary(factor: WebAuthnFactor): Record<string, unknown> {
 export function webauthnModule(
   options: unknown,
   random: RandomSource = platformRandom,
-): FactorModule & { readonly operationsType?: WebAuthnOperations } {
+): FactorModule & { readonly operationsType?: WebAuthnOperations & WebAuthnEnrollmentTyping } {
   const config = resolveWebAuthnOptions(options);
   const module: RegisteredModule<WebAuthnFactor> = {
     type: 'webauthn',

@@ -191,6 +191,36 @@ export interface PasskeySignInStart {
 export type PasskeySignInResult = { ok: true; userId: string; factorId: string } | TwoFactorFailure;
 
 /**
+ * How `beginEnrollment` is typed on a lifecycle created with `webauthn()`: given WebAuthn
+ * options, it answers a {@link WebAuthnEnrollmentResult} (the creation options for the browser)
+ * without a cast. A type only: the method is the lifecycle's own `beginEnrollment`, which
+ * `webauthn()` does not replace.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore, createTwoFactor } from 'factorkit';
+ * import { webauthn } from 'factorkit/webauthn';
+ *
+ * const twoFactor = createTwoFactor({
+ *   store: new MemoryStore(),
+ *   issuer: 'Example',
+ *   keyring: { currentKeyId: 'k1', keys: { k1: crypto.getRandomValues(new Uint8Array(32)) } },
+ *   factors: [webauthn({ rpID: 'example.com', rpName: 'Example', origins: ['https://example.com'] })],
+ * });
+ * const begun = await twoFactor.beginEnrollment('user-1', { type: 'webauthn', kind: 'passkey', userName: 'ada' });
+ * console.log(begun.options.rp.id); // example.com
+ * ```
+ */
+export interface WebAuthnEnrollmentTyping {
+  /**
+   * Starts enrolling a security key or passkey: a pending factor and the options for
+   * `navigator.credentials.create`, listing the account's credentials to exclude.
+   * @throws `FactorkitError` `INVALID_ARGUMENT`, `TOO_MANY_FACTORS`, `STORE_ERROR`, `STORE_CONFLICT`, `CORRUPT_RECORD`
+   */
+  beginEnrollment(userId: string, options: WebAuthnEnrollmentOptions): Promise<WebAuthnEnrollmentResult>;
+}
+
+/**
  * The operations {@link webauthn} adds to the `TwoFactor` object (typed there when the module is
  * in `factors`).
  *
