@@ -98,6 +98,27 @@ describe('SecretSealer.openPrepared', () => {
   });
 });
 
+describe('SecretSealer: what it sealed it opens without decrypting', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('the sealed text opens from the cache, for that user only; an edited text is decrypted (and refused)', async () => {
+    const nodeCrypto = process.getBuiltinModule('node:crypto');
+    const decrypts = vi.spyOn(nodeCrypto, 'createDecipheriv');
+    const sealer = new SecretSealer({ currentKeyId: 'k', keys: { k: random(32) } });
+    const secret = random(20);
+    const sealed = await sealer.seal('ada', secret);
+    secret.fill(0); // the caller zeroes its bytes: the cache kept a copy
+    if (sealed.enc !== 'A256GCM') throw new Error('a keyring seals with AES-256-GCM');
+    const opened = await sealer.open('ada', { ...sealed });
+    expect(opened).not.toEqual(new Uint8Array(20));
+    expect(decrypts).not.toHaveBeenCalled();
+    await expect(sealer.open('bob', sealed)).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    const flipped = { ...sealed, ct: `${sealed.ct.slice(0, -2)}${sealed.ct.endsWith('AA') ? 'AB' : 'AA'}` };
+    await expect(sealer.open('ada', flipped)).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+    expect(decrypts).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('SecretSealer: the cache of opened secrets is bounded by bytes as well as entries (issue 28)', () => {
   const keyring = { currentKeyId: 'k', keys: { k: random(32) } };
   const prepare = (bytes: Uint8Array) => ({ first: bytes[0] });

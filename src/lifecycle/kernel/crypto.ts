@@ -140,7 +140,12 @@ export class SecretSealer {
     if (keyId === undefined) return { enc: 'none', secret: encodeBase64url(secret) };
     const iv = randomBytes(IV_BYTES);
     const ciphertext = await this.cipher!.encrypt(this.keyBytes.get(keyId)!, iv, aad(userId), secret);
-    return { enc: 'A256GCM', keyId, iv: encodeBase64url(iv), ct: encodeBase64url(ciphertext) };
+    const sealed = { enc: 'A256GCM', keyId, iv: encodeBase64url(iv), ct: encodeBase64url(ciphertext) } as const;
+    // What this sealer has just sealed it knows the plaintext of: kept as if opened, so the next
+    // read (the confirmation of a new secret, the sign-in after a security key's credential was
+    // re-sealed with its new counter) takes it without decrypting. A copy: callers zero theirs.
+    this.keep(userId, sealed, secret.slice());
+    return sealed;
   }
 
   /**
@@ -247,6 +252,11 @@ export class SecretSealer {
         },
       );
     }
+    return this.keep(userId, sealed, plain);
+  }
+
+  /** Keeps `plain` as the opened text of `sealed`, the newest entry of the cache. */
+  private keep(userId: string, sealed: Extract<SealedSecret, { enc: 'A256GCM' }>, plain: Uint8Array): OpenedSecret {
     const opened: OpenedSecret = { keyId: sealed.keyId, iv: sealed.iv, userId, plain, prepared: undefined };
     this.forget(sealed.ct);
     this.opened.set(sealed.ct, opened);

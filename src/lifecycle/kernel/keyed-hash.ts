@@ -1,4 +1,5 @@
-// Keyed hashes (HMAC-SHA256 from @noble/hashes) of what is delivered: the codes sent by e-mail,
+// Keyed hashes (HMAC-SHA256: node:crypto's where the runtime has it, else @noble/hashes', see
+// platform/hmac-sha256.ts) of what is delivered: the codes sent by e-mail,
 // SMS, Telegram or voice, and the approve / deny tokens. A 6-digit code has a million values,
 // so a plain hash in the database would fall to a million guesses in a millisecond; keyed with
 // a key derived from the keyring (which never sits in the database), the stored value tells
@@ -10,9 +11,8 @@
 // keyring, a hash stored without a key id never matches: that is what someone writing to the
 // database would leave.
 import { equalBytes } from '@noble/ciphers/utils.js';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64url, encodeBase64url } from '../../backup-codes/base64url.js';
+import { type HmacSha256, platformHmacSha256 } from '../../platform/hmac-sha256.js';
 import type { SecretSealer } from './crypto.js';
 
 /**
@@ -79,7 +79,11 @@ function message(purpose: HashPurpose, parts: readonly (string | number)[]): Uin
   return encoder.encode(JSON.stringify([`factorkit/${purpose}/v1`, ...parts]));
 }
 
-export function keyedHasher(sealer: SecretSealer): KeyedHasher {
+/**
+ * @param sealer - the keyring's sealer, which derives a key per purpose
+ * @param hmacSha256 - which HMAC-SHA256 (the tests compare them); default the runtime's own
+ */
+export function keyedHasher(sealer: SecretSealer, hmacSha256: HmacSha256 = platformHmacSha256()): KeyedHasher {
   const keyFor = (purpose: HashPurpose, keyId: string | null): Uint8Array | undefined => {
     if (keyId === null) return sealer.encrypts ? undefined : UNKEYED;
     return sealer.macKey(purpose, keyId);
@@ -88,13 +92,13 @@ export function keyedHasher(sealer: SecretSealer): KeyedHasher {
     hash(purpose, parts) {
       const keyId = sealer.currentKeyId ?? null;
       const key = keyFor(purpose, keyId)!;
-      return { keyId, hash: encodeBase64url(hmac(sha256, key, message(purpose, parts))) };
+      return { keyId, hash: encodeBase64url(hmacSha256.mac(key, message(purpose, parts))) };
     },
     matches(purpose, parts, stored) {
       const key = keyFor(purpose, stored.keyId);
       const expected = decodeBase64url(stored.hash);
       if (key === undefined || expected === undefined || expected.length !== 32) return false;
-      return equalBytes(hmac(sha256, key, message(purpose, parts)), expected);
+      return equalBytes(hmacSha256.mac(key, message(purpose, parts)), expected);
     },
   };
 }
