@@ -318,9 +318,9 @@ interface CheckedSet {
  */
 const DIGEST_TEXT = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
-/** The digests of a set {@link checkSet} accepted (so every hash decodes). */
-function digestsOf(set: BackupCodeSet): Uint8Array[] {
-  return set.codes.map((entry) => decodeBase64url(entry.hash)!);
+/** The digest of a code of a set {@link checkSet} accepted (so its hash decodes). */
+function digestOf(entry: { hash: string }): Uint8Array {
+  return decodeBase64url(entry.hash)!;
 }
 
 function invalidSet(message: string): FactorkitError {
@@ -622,7 +622,7 @@ export async function verifyBackupCode(
     if (typed.index >= codes.length) return { valid: false, reason: 'invalid' };
     const salt = kdfSaltV2(context, generationId, typed.index, checked.salts[typed.index]!);
     const derived = await derive(scrypt, typed.code, salt, kdf);
-    const matches = sameDigest(derived, decodeBase64url(codes[typed.index]!.hash)!);
+    const matches = sameDigest(derived, digestOf(codes[typed.index]!));
     derived.fill(0);
     if (!matches) return { valid: false, reason: 'invalid' };
     if (codes[typed.index]!.usedAt !== null) return { valid: false, reason: 'used' };
@@ -633,7 +633,7 @@ export async function verifyBackupCode(
   if (!isSymbols(compact, v3 ? CODE_LENGTH : LEGACY_CODE_LENGTH)) return { valid: false, reason: 'malformed' };
   const salt = v3 ? kdfSaltV3(context, generationId, checked.salts[0]!) : kdfSaltV1(generationId, checked.salts[0]!);
   const derived = await derive(scrypt, compact, salt, kdf);
-  const matchIndex = matchAmong(derived, digestsOf(checked.set));
+  const matchIndex = matchAmong(derived, codes.map(digestOf));
   derived.fill(0);
   if (matchIndex < 0) return { valid: false, reason: 'invalid' };
   if (codes[matchIndex]!.usedAt !== null) return { valid: false, reason: 'used' };
