@@ -25,11 +25,12 @@ module.exports = [
     // 1.1 KB (30.85 KB), its single-use sign-in tickets (redeemSignInTicket, checkSignInTicket
     // and the record's redeemedTickets) 0.65 KB more (31.5 KB); issue 28's active summary 0.25 KB
     // (31.75 KB), its native HMAC-SHA256 for keyed hashes (platform/hmac-sha256.ts) 0.13 KB
-    // (31.9 KB).
+    // (31.9 KB); the backup-code set's keyed binding (engine/backup-binding.ts: a set planted in
+    // the database is refused) 0.33 KB (32.23 KB).
     name: 'lifecycle, authenticator apps only: createTwoFactor, MemoryStore',
     path: 'dist/index.js',
     import: '{ createTwoFactor, MemoryStore }',
-    limit: '32 KB',
+    limit: '32.5 KB',
     gzip: true,
   },
   {

@@ -76,10 +76,12 @@ export interface TwoFactorOptions {
   warn?: (message: string) => void;
   /**
    * With a `keyring`: accept TOTP secrets stored unencrypted (records written before the app
-   * had a keyring) and encrypt them on their next write. Without it, such a secret is refused
-   * with `UNENCRYPTED_SECRET`: someone who can write to the database could otherwise plant a
-   * secret of their own in clear, or downgrade one, and the next write would erase the trace.
-   * Turn it on for the migration only, then off. Default false.
+   * had a keyring) and encrypt them on their next write, and backup-code sets without a keyed
+   * binding (written before bindings existed, or without a keyring) and bind them on their next
+   * write. Without it, such a secret is refused with `UNENCRYPTED_SECRET` and such a set with
+   * `CORRUPT_RECORD`: someone who can write to the database could otherwise plant a secret or a
+   * set of codes of their own, and the next write would erase the trace. Turn it on for the
+   * migration only, then off. Default false.
    */
   migratePlaintextSecrets?: boolean;
   /**

@@ -7,6 +7,7 @@ import { LEGACY_CODE_LENGTH, randomCode } from '../backup-codes/code.js';
 import { derive, kdfSaltV2, resolveScrypt } from '../backup-codes/kdf.js';
 import type { BackupCodeSetV2 } from '../backup-codes/index.js';
 import { decodeBase32 } from '../base32/index.js';
+import { isFactorkitError } from '../errors/index.js';
 import { generateTotp } from '../otp/index.js';
 import { randomBytes } from '../otp/secret.js';
 import type { TwoFactorStore } from '../stores/index.js';
@@ -83,12 +84,14 @@ export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): 
     it('a version-2 backup-code set stored by the previous version signs in with its positions, and is replaced by version 3', async () => {
       const clock = new TestClock();
       const store = await useStore();
-      const twoFactor = lifecycle(store, clock);
+      // A set written before sets had a keyed binding: read while the app migrates such records.
+      const twoFactor = lifecycle(store, clock, { migratePlaintextSecrets: true });
       const userId = `${uniquePrefix()}user`;
       const enrolled = await enroll(twoFactor, userId, clock);
       const old = await previousVersionSet(userId);
       const record = (await store.get(userId))!;
-      const data = JSON.stringify({ ...JSON.parse(record.data), backupCodes: old.set });
+      const { backupCodesBinding: _binding, ...unbound } = JSON.parse(record.data);
+      const data = JSON.stringify({ ...unbound, backupCodes: old.set });
       expect(await store.compareAndSet(userId, record.version, { status: record.status, data, updatedAt: 1 })).not.toBe(
         null,
       );
@@ -222,6 +225,9 @@ export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): 
         keys: { [fixture.keyring.currentKeyId]: hexBytes(fixture.keyring.keyHex) },
       };
       const twoFactor = lifecycle(store, clock, { keyring });
+      // Its backup-code set was made before sets had a keyed binding: it is accepted, and bound on
+      // the next write, while the app migrates such records.
+      const migrating = lifecycle(store, clock, { keyring, migratePlaintextSecrets: true });
       // The fixture's secrets are bound to its user id, so it lives under exactly that id.
       const userId = fixture.userId;
       const existing = await store.get(userId);
@@ -234,12 +240,15 @@ export function lifecycleFactorsSuite(useStore: () => Promise<TwoFactorStore>): 
         expect(factors.map((f) => `${f.factorId}:${f.status}`)).toEqual(['totp-1:active', 'totp-2:pending']);
         // Reading changed nothing; the first write migrates.
         expect((await store.get(userId))!.data).toBe(fixture.record.data);
-        const signedIn = await twoFactor.verify(userId, generateTotp(fixture.activeSecret, { time: clock.nowMs }));
+        const unbound = await twoFactor.verify(userId, fixture.backupCodes[1]!).catch((error: unknown) => error);
+        expect(isFactorkitError(unbound, 'CORRUPT_RECORD')).toBe(true);
+        const signedIn = await migrating.verify(userId, generateTotp(fixture.activeSecret, { time: clock.nowMs }));
         expect(signedIn).toMatchObject({ ok: true, method: 'totp', factorId: 'totp-1' });
         const migrated = JSON.parse((await store.get(userId))!.data);
         expect(migrated.v).toBe(2);
         expect(migrated.factors).toHaveLength(2);
-        // The used backup code stays used, the others work.
+        expect(migrated.backupCodesBinding.keyId).toBe(fixture.keyring.currentKeyId);
+        // Once bound, without the migration option: the used backup code stays used, the others work.
         expect(await twoFactor.verify(userId, fixture.backupCodes[0]!)).toEqual({ ok: false, reason: 'replayed' });
         expect(await twoFactor.verify(userId, fixture.backupCodes[1]!)).toMatchObject({ ok: true, method: 'backup' });
         // The pending enrollment of the old record can still be confirmed before it expires.

@@ -3,6 +3,7 @@
 // someone with write access to the database who edits a stored record and then calls the API.
 import { describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '../backup-codes/base64url.js';
+import { generateBackupCodes } from '../backup-codes/index.js';
 import { decodeBase32, encodeBase32 } from '../base32/index.js';
 import { isFactorkitError } from '../errors/index.js';
 import type { TwoFactorEvent, TwoFactorOptions } from '../lifecycle/index.js';
@@ -91,7 +92,7 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
       expect((await store.get(userId))!.data).toBe(tampered);
     });
 
-    it("one user's backup codes, copied into another user's record in the database, sign nobody in", async () => {
+    it("backup codes copied from another user's record, or planted, in the database sign nobody in", async () => {
       const clock = new TestClock();
       const store = await useStore();
       const twoFactor = lifecycle(store, clock);
@@ -100,13 +101,24 @@ export function lifecycleSecuritySuite(useStore: () => Promise<TwoFactorStore>):
       const aliceCodes = await enroll(twoFactor, alice, clock);
       await enroll(twoFactor, bob, clock);
       const aliceData = JSON.parse((await store.get(alice))!.data);
-      // The set alone...
+      // The set alone: it does not match Bob's keyed binding...
       await editRecord(store, bob, (data) => ({ ...data, backupCodes: aliceData.backupCodes }));
-      expect(await twoFactor.verify(bob, aliceCodes.backupCodes[0]!)).toEqual({ ok: false, reason: 'invalid' });
-      // ...and the whole record: the secret does not open for Bob, the codes do not match.
+      expect(await errorCode(twoFactor.verify(bob, aliceCodes.backupCodes[0]!))).toBe('CORRUPT_RECORD');
+      // ...with Alice's binding: that one binds Alice's user id...
+      await editRecord(store, bob, (data) => ({
+        ...data,
+        backupCodes: aliceData.backupCodes,
+        backupCodesBinding: aliceData.backupCodesBinding,
+      }));
+      expect(await errorCode(twoFactor.verify(bob, aliceCodes.backupCodes[0]!))).toBe('CORRUPT_RECORD');
+      // ...and the whole record: the secret does not open for Bob, the set is not his.
       await editRecord(store, bob, () => aliceData);
-      expect(await twoFactor.verify(bob, aliceCodes.backupCodes[1]!)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await errorCode(twoFactor.verify(bob, aliceCodes.backupCodes[1]!))).toBe('CORRUPT_RECORD');
       expect(await errorCode(twoFactor.verify(bob, totpNow(aliceCodes, clock)))).toBe('DECRYPTION_FAILED');
+      // Planting a set of codes the attacker made for Bob's id does not work either.
+      const planted = await generateBackupCodes({ context: bob, kdf: FAST_KDF, allowWeakKdf: true });
+      await editRecord(store, bob, (data) => ({ ...data, backupCodes: planted.set }));
+      expect(await errorCode(twoFactor.verify(bob, planted.codes[0]!))).toBe('CORRUPT_RECORD');
       // Alice's own codes still work for Alice.
       expect(await twoFactor.verify(alice, aliceCodes.backupCodes[2]!)).toMatchObject({ ok: true, method: 'backup' });
     });

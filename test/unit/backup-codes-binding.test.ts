@@ -1,11 +1,15 @@
-// Issue 14, item 3, as an attacker with write access to the database would try it: copy one
-// user's backup-code set (or whole record) into another user's record, then sign in as the
-// second user with the first user's codes. Version-2 sets are bound to the user id inside
-// every digest, so the copied codes are wrong codes there.
+// Issue 14, item 3, as an attacker with write access to the database (and not the keyring)
+// would try it: copy one user's backup-code set (or whole record) into another user's record,
+// plant a set of codes of their own, or mark a used code unused, then sign in with those codes.
+// Two defences: the lifecycle keeps a keyed binding of the user id and the set beside it
+// (engine/backup-binding.ts), so any such set is refused before a code is derived; and the
+// digests of version 2 and 3 sets are bound to the user id, so a copied set's codes are wrong
+// codes in another user's record even where no binding is checked (records being migrated).
 import { describe, expect, it } from 'vitest';
 import {
   MemoryStore,
   createTwoFactor,
+  generateBackupCodes,
   generateTotp,
   parseBackupCodeSet,
   type ScryptFunction,
@@ -15,14 +19,17 @@ import { scryptAsync } from '@noble/hashes/scrypt.js';
 
 const T0 = 1_767_225_600_000 + 10_000;
 
+const KEYRING = { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(1) } };
+const FAST_KDF = { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true } as const;
+
 async function twoUsers(store: TwoFactorStore, scrypt?: ScryptFunction) {
   const clock = { now: T0 };
   const twoFactor = createTwoFactor({
     store,
     issuer: 'Example',
     clock: () => clock.now,
-    keyring: { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(1) } },
-    backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true, ...(scrypt ? { scrypt } : {}) },
+    keyring: KEYRING,
+    backupCodes: { ...FAST_KDF, ...(scrypt ? { scrypt } : {}) },
     warn: () => {},
   });
   const codes: Record<string, string[]> = {};
@@ -37,7 +44,15 @@ async function twoUsers(store: TwoFactorStore, scrypt?: ScryptFunction) {
   const later = () => {
     clock.now += 16 * 60_000;
   };
-  return { twoFactor, later, codes: codes as { alice: string[]; bob: string[] } };
+  return { twoFactor, clock, later, codes: codes as { alice: string[]; bob: string[] } };
+}
+
+/** The `code` of the FactorkitError `call` rejects with (undefined when it resolves). */
+async function errorCode(call: Promise<unknown>): Promise<string | undefined> {
+  return call.then(
+    () => undefined,
+    (error: unknown) => (error as { code?: string }).code,
+  );
 }
 
 /** Overwrites `to`'s stored record data with `edit(from's data, to's data)`, as a database user could. */
@@ -50,26 +65,92 @@ async function tamper(store: TwoFactorStore, from: string, to: string, edit: (so
 }
 
 describe('backup codes are bound to their user', () => {
-  it("a set copied into another user's record verifies none of its codes there", async () => {
+  it("a set copied into another user's record is refused there, before any code is derived", async () => {
     const store = new MemoryStore();
-    const { twoFactor, later, codes } = await twoUsers(store);
+    const { twoFactor, codes } = await twoUsers(store);
     await tamper(store, 'alice', 'bob', (alice, bob) => ({ ...bob, backupCodes: alice.backupCodes }));
-    for (const code of codes.alice) {
-      later();
-      expect(await twoFactor.verify('bob', code)).toMatchObject({ ok: false, reason: 'invalid' });
-    }
-    // The codes still work for their own user.
+    const tampered = (await store.get('bob'))!.data;
+    for (const code of codes.alice) expect(await errorCode(twoFactor.verify('bob', code))).toBe('CORRUPT_RECORD');
+    // Nothing was written over the evidence; the codes still work for their own user.
+    expect((await store.get('bob'))!.data).toBe(tampered);
     expect(await twoFactor.verify('alice', codes.alice[0]!)).toMatchObject({ ok: true, method: 'backup' });
   });
 
   it("a whole record copied into another user's record does not let its codes in", async () => {
     const store = new MemoryStore();
-    const { twoFactor, later, codes } = await twoUsers(store);
+    const { twoFactor, codes } = await twoUsers(store);
     await tamper(store, 'alice', 'bob', (alice) => alice);
+    for (const code of codes.alice) expect(await errorCode(twoFactor.verify('bob', code))).toBe('CORRUPT_RECORD');
+  });
+
+  it('while records are migrated (bindings not required), a copied set still verifies none of its codes', async () => {
+    const store = new MemoryStore();
+    const { clock, later, codes } = await twoUsers(store);
+    const migrating = createTwoFactor({
+      store,
+      issuer: 'Example',
+      clock: () => clock.now,
+      keyring: KEYRING,
+      migratePlaintextSecrets: true,
+      backupCodes: FAST_KDF,
+      warn: () => {},
+    });
+    // The set without its binding, as a record written before bindings existed would hold it.
+    await tamper(store, 'alice', 'bob', (alice, bob) => {
+      const { backupCodesBinding: _binding, ...rest } = bob;
+      return { ...rest, backupCodes: alice.backupCodes };
+    });
     for (const code of codes.alice) {
       later();
-      expect(await twoFactor.verify('bob', code)).toMatchObject({ ok: false, reason: 'invalid' });
+      expect(await migrating.verify('bob', code)).toMatchObject({ ok: false, reason: 'invalid' });
     }
+  });
+
+  it("a set of the attacker's own codes, made for the victim's user id, is refused", async () => {
+    const store = new MemoryStore();
+    const { twoFactor } = await twoUsers(store);
+    const planted = await generateBackupCodes({ context: 'bob', ...FAST_KDF });
+    await tamper(store, 'bob', 'bob', (bob) => ({ ...bob, backupCodes: planted.set }));
+    expect(await errorCode(twoFactor.verify('bob', planted.codes[0]!))).toBe('CORRUPT_RECORD');
+    // Nor does dropping the binding help: a set without one is refused under a keyring.
+    await tamper(store, 'bob', 'bob', (bob) => {
+      const { backupCodesBinding: _binding, ...rest } = bob;
+      return rest;
+    });
+    expect(await errorCode(twoFactor.verify('bob', planted.codes[0]!))).toBe('CORRUPT_RECORD');
+  });
+
+  it('a used code marked unused again in the database is refused', async () => {
+    const store = new MemoryStore();
+    const { twoFactor, codes } = await twoUsers(store);
+    expect(await twoFactor.verify('bob', codes.bob[0]!)).toMatchObject({ ok: true, method: 'backup' });
+    expect(await twoFactor.verify('bob', codes.bob[0]!)).toEqual({ ok: false, reason: 'replayed' });
+    await tamper(store, 'bob', 'bob', (bob) => {
+      const reset = bob.backupCodes.codes.map((code: object) => ({ ...code, usedAt: null }));
+      return { ...bob, backupCodes: { ...bob.backupCodes, codes: reset } };
+    });
+    expect(await errorCode(twoFactor.verify('bob', codes.bob[0]!))).toBe('CORRUPT_RECORD');
+  });
+
+  it('a binding made under a retired key is made again under the current key on the next write', async () => {
+    const store = new MemoryStore();
+    const { clock, codes } = await twoUsers(store);
+    const k2 = new Uint8Array(32).fill(2);
+    const lifecycle = (keys: Record<string, Uint8Array>) =>
+      createTwoFactor({
+        store,
+        issuer: 'Example',
+        clock: () => clock.now,
+        keyring: { currentKeyId: 'k2', keys },
+        backupCodes: FAST_KDF,
+        warn: () => {},
+      });
+    // A write under the new key (a wrong code counted) re-makes the binding of the kept set...
+    expect(await lifecycle({ k1: KEYRING.keys.k1, k2 }).verify('bob', '000000')).toMatchObject({ ok: false });
+    expect(JSON.parse((await store.get('bob'))!.data).backupCodesBinding.keyId).toBe('k2');
+    // ...so the old key can leave the keyring and the codes still work.
+    clock.now += 16 * 60_000;
+    expect(await lifecycle({ k2 }).verify('bob', codes.bob[1]!)).toMatchObject({ ok: true, method: 'backup' });
   });
 
   it('the lifecycle binds new sets to the user id and checks them under it', async () => {

@@ -23,6 +23,7 @@ import type {
 import { isObject } from '../kernel/parse.js';
 import { type Outcome, type RecordState, activeFactors, replaceFactor } from '../kernel/record.js';
 import type { TwoFactorFailure } from '../types.js';
+import { checkBackupBinding } from './backup-binding.js';
 import type { ResolvedOptions } from './options.js';
 import type { Registry } from './registry.js';
 import { afterFailure, lockRefusal, resetThrottle } from './throttle.js';
@@ -118,6 +119,8 @@ export function codeChecker(
     }
     if (verifyBackup === undefined) return { kind: 'malformed', method: 'unknown' };
     if (state.backupCodes === null) return { kind: 'invalid', method: 'backup', spent: [] };
+    // Before any derivation: a set the keyring does not vouch for is never searched.
+    checkBackupBinding(options.hasher, options.sealer, userId, state.backupCodes, state.backupCodesBinding);
     const result = await verifyBackup(userId, state.backupCodes);
     if (result.valid) return { kind: 'backup', method: 'backup', index: result.index };
     if (result.reason === 'invalid') return { kind: 'invalid', method: 'backup', spent: [] };

@@ -27,6 +27,7 @@ import type {
   RememberedDevice,
   ThrottleState,
 } from '../kernel/record.js';
+import { STORED_HASH_LENGTH, type StoredHash } from '../kernel/keyed-hash.js';
 import type { Registry } from './registry.js';
 import { jsonOf, lastingJsonOf } from './state-cache.js';
 
@@ -66,7 +67,7 @@ export const ACTIVE_SUMMARY_PREFIX = '{"v":2,"active":';
 
 /**
  * The state as stored: the text `JSON.stringify` gives for `{ v: 2, active, factors,
- * backupCodes, throttle, devices, enrollmentSends }`, built from the parts so that parts which
+ * backupCodes, backupCodesBinding, throttle, devices, enrollmentSends }`, built from the parts so that parts which
  * did not change since they were cached (frozen) are not serialised again. `active` comes first
  * so that a listing finds it without parsing the rest.
  */
@@ -75,6 +76,7 @@ export function serializeState(state: RecordState): string {
   return (
     `${ACTIVE_SUMMARY_PREFIX}${JSON.stringify(activeCounts(state.factors))},` +
     `"factors":[${factors}],"backupCodes":${lastingJsonOf(state.backupCodes)},` +
+    (state.backupCodesBinding === undefined ? '' : `"backupCodesBinding":${jsonOf(state.backupCodesBinding)},`) +
     `"throttle":${jsonOf(state.throttle)},"devices":${jsonOf(state.devices)},` +
     `"enrollmentSends":${jsonOf(state.enrollmentSends)}` +
     // Written only once there is one, so records without them keep their bytes.
@@ -154,6 +156,20 @@ function parseRedeemedTickets(userId: string, raw: unknown): RedeemedTickets {
   return { floor: raw.floor, redeemed };
 }
 
+/** The set's keyed binding: absent in records written before bindings, and wherever there is no set. */
+function parseBinding(userId: string, raw: unknown, set: BackupCodeSet | null): { backupCodesBinding?: StoredHash } {
+  if (raw === undefined) return {};
+  if (
+    set === null ||
+    !isObject(raw) ||
+    !(raw.keyId === null || isShortText(raw.keyId, 64)) ||
+    !isShortText(raw.hash, STORED_HASH_LENGTH)
+  ) {
+    throw corrupt(userId, 'bad backup-code binding');
+  }
+  return { backupCodesBinding: { keyId: raw.keyId, hash: raw.hash } };
+}
+
 function parseBackupCodes(userId: string, value: unknown): BackupCodeSet | null {
   if (value === null) return null;
   try {
@@ -198,10 +214,12 @@ export function parseState(userId: string, data: string, registry: Registry): Re
   if (raw.active !== undefined && !sameCounts(raw.active, activeCounts(parsed))) {
     throw corrupt(userId, 'active factor counts do not match the factors');
   }
+  const backupCodes = parseBackupCodes(userId, raw.backupCodes);
   return {
     v: 2,
     factors: parsed,
-    backupCodes: parseBackupCodes(userId, raw.backupCodes),
+    backupCodes,
+    ...parseBinding(userId, raw.backupCodesBinding, backupCodes),
     throttle: parseThrottle(userId, raw.throttle),
     devices: devices.map((device) => parseDevice(userId, device)),
     enrollmentSends: raw.enrollmentSends === undefined ? [] : parseSends(userId, raw.enrollmentSends),

@@ -10,6 +10,7 @@ import type { FactorRecord } from '../kernel/factor.js';
 import type { Decide, RecordState } from '../kernel/record.js';
 import type { ResolvedOptions } from './options.js';
 import type { Registry } from './registry.js';
+import { withBackupBinding } from './backup-binding.js';
 import { ParsedStates, deepFreeze } from './state-cache.js';
 import { parseState, serializeState, statusOf } from './state.js';
 
@@ -58,7 +59,7 @@ function eventEmitter(options: ResolvedOptions): RecordAccess['emit'] {
 }
 
 export function recordAccess(options: ResolvedOptions, registry: Registry): RecordAccess {
-  const { store, sealer, now } = options;
+  const { store, sealer, hasher, now } = options;
 
   async function load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }> {
     const record = await storeCall(() => store.get(userId));
@@ -110,7 +111,8 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
       // cost more in garbage collection than they save. A part that does survive unchanged is
       // kept the next time it is written; a new backup-code set at once (lastingJsonOf), since
       // it outlives many writes and is the longest part.
-      const next = outcome.next.factors.some(stale) ? await rotate(userId, outcome.next) : outcome.next;
+      const rotated = outcome.next.factors.some(stale) ? await rotate(userId, outcome.next) : outcome.next;
+      const next = withBackupBinding(hasher, sealer, userId, state, rotated);
       const write = { status: statusOf(next), data: serializeState(next), updatedAt: nowMs };
       deepFreeze(next);
       const written =

@@ -92,8 +92,12 @@ export class SecretSealer {
   /** Derived keyed-hash keys, by key id and purpose: a handful at most. */
   private readonly macKeys = new Map<string, Uint8Array>();
   readonly currentKeyId: string | undefined;
-  /** With a keyring: whether a secret stored in clear is accepted (to be re-sealed on its next write). */
-  private readonly acceptsPlaintext: boolean;
+  /**
+   * Whether parts of a record the keyring does not protect yet are accepted, to be protected on
+   * their next write: a secret stored in clear, a backup-code set without its keyed binding.
+   * Always true without a keyring; with one, only while the app migrates (migratePlaintextSecrets).
+   */
+  readonly acceptsPlaintext: boolean;
   /** The runtime's AES-256-GCM, looked up once a keyring is given. */
   private readonly cipher: AesGcm | undefined;
 

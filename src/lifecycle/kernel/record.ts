@@ -38,6 +38,13 @@ export interface RecordState {
   factors: readonly FactorRecord[];
   /** The backup codes; null when no factor is active. */
   backupCodes: BackupCodeSet | null;
+  /**
+   * A keyed hash of the user id and the set's stored text (engine/backup-binding.ts): a set
+   * planted or edited by someone who can write to the database without the keyring does not
+   * match it. The engine makes it on each write that changes the set; absent with no set, and
+   * in records written before bindings existed.
+   */
+  backupCodesBinding?: StoredHash;
   throttle: ThrottleState;
   devices: readonly RememberedDevice[];
   /**
