@@ -101,7 +101,9 @@ export type FailureOutcome =
 
 /** The throttle state after one more failure, and the lock it starts. */
 export function afterFailure(throttle: ThrottleState, nowMs: number, config: ThrottleConfig): FailureOutcome {
-  const failures = throttle.failures + 1;
+  // A count edited to the largest the record may hold stays there: one more would be written as
+  // a count the next read refuses (CORRUPT_RECORD) while this process's cached copy still works.
+  const failures = Math.min(throttle.failures + 1, Number.MAX_SAFE_INTEGER);
   if (failures >= config.maxConsecutiveFailures) {
     return { throttle: { failures, lockedUntil: 0, hardLockedAt: nowMs }, lock: 'hard' };
   }

@@ -12,7 +12,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Registry } from './registry.js';
 import { withBackupBinding } from './backup-binding.js';
 import { ParsedStates, deepFreeze } from './state-cache.js';
-import { parseState, serializeState, statusOf } from './state.js';
+import { MAX_STORED_FACTORS, parseState, serializeState, statusOf } from './state.js';
 
 export type { Decide, Outcome } from '../kernel/record.js';
 
@@ -92,6 +92,18 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
     return { ...state, factors };
   }
 
+  /** The state a decision chose, as it is to be written: checked, secrets re-sealed, backup codes bound. */
+  async function toWrite(userId: string, read: RecordState | null, decided: RecordState): Promise<RecordState> {
+    // Each module caps its own active factors, but a record edited to hold more (up to what a
+    // read accepts) could be given one more: written, it would be CORRUPT_RECORD on every read.
+    if (decided.factors.length > MAX_STORED_FACTORS) {
+      throw new FactorkitError('TOO_MANY_FACTORS', `a user may have at most ${MAX_STORED_FACTORS} factors`);
+    }
+    // Awaited only when a secret is to be re-sealed: most writes have none.
+    const rotated = decided.factors.some(stale) ? await rotate(userId, decided) : decided;
+    return withBackupBinding(hasher, sealer, userId, read, rotated);
+  }
+
   const emit = eventEmitter(options);
   const parsed = new ParsedStates();
 
@@ -104,15 +116,13 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
         if (outcome.events !== undefined) await emit(outcome.events);
         return outcome.result;
       }
-      // Awaited only when a secret is to be re-sealed: most writes have none.
+      const next = await toWrite(userId, state, outcome.next);
       // Serialised before the new parts are frozen: the text of parts kept from the state read
       // (frozen already) comes from state-cache.ts, and parts this decision made are not kept,
       // since most change again on the next write (a sign-in's replay state) and kept texts
       // cost more in garbage collection than they save. A part that does survive unchanged is
       // kept the next time it is written; a new backup-code set at once (lastingJsonOf), since
       // it outlives many writes and is the longest part.
-      const rotated = outcome.next.factors.some(stale) ? await rotate(userId, outcome.next) : outcome.next;
-      const next = withBackupBinding(hasher, sealer, userId, state, rotated);
       const write = { status: statusOf(next), data: serializeState(next), updatedAt: nowMs };
       deepFreeze(next);
       const written =
