@@ -144,17 +144,28 @@ describe('record state format', async () => {
       })
       .map((entries) => entries.sort((a, b) => a.at - b.at)),
   });
-  const state: fc.Arbitrary<RecordState> = fc.record(
+  const withoutSet: fc.Arbitrary<RecordState> = fc.record(
     {
       v: fc.constant(2 as const),
       factors: fc.uniqueArray(fc.oneof(factor, deliveredFactor), { maxLength: 6, selector: (f) => f.id }),
-      backupCodes: fc.option(fc.constant(set)),
+      backupCodes: fc.constant(null),
       throttle: fc.record({ failures: fc.nat(), lockedUntil: time, hardLockedAt: fc.option(time) }),
       devices: fc.array(device, { maxLength: 4 }),
       enrollmentSends: sends,
       sendHistory,
     },
     { requiredKeys: ['v', 'factors', 'backupCodes', 'throttle', 'devices', 'enrollmentSends'] },
+  );
+  // A set, with its keyed binding or (written before bindings) without.
+  const state = fc.oneof(
+    withoutSet,
+    fc
+      .tuple(withoutSet, fc.option(fc.record({ keyId, hash }), { nil: undefined }))
+      .map(([s, binding]) => ({
+        ...s,
+        backupCodes: set,
+        ...(binding === undefined ? {} : { backupCodesBinding: binding }),
+      })),
   );
 
   it('parse(serialize(state)) is the same state', () => {
