@@ -16,11 +16,14 @@ import {
 import { cose, decodeClientDataJSON, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
 import { decodeBase64url, encodeBase64url } from '../../../backup-codes/base64url.js';
 import type { WebAuthnConfig } from './options.js';
-import type { StoredCredential } from './record.js';
+import { MAX_TRANSPORTS, type StoredCredential, TRANSPORTS, isStorableCredential } from './record.js';
 import type { WebAuthnKind } from './types.js';
 
 /** The bytes in an ArrayBuffer of their own, as simplewebauthn's types ask. */
 const own = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes);
+
+/** The longest credential id WebAuthn allows (§7.1: a relying party refuses a longer one). */
+const MAX_CREDENTIAL_ID_BYTES = 1023;
 
 /** EdDSA, ES256, RS256: what simplewebauthn verifies, strongest first. */
 const ALGORITHMS = [-8, -7, -257];
@@ -87,6 +90,17 @@ export function assertionOptions(
   });
 }
 
+/**
+ * The transports a registration reports that WebAuthn defines, each once. They are not signed
+ * and WebAuthn asks relying parties to ignore values they do not know; kept as sent, one unknown value
+ * (or a non-string) would make the stored record unreadable.
+ */
+function knownTransports(reported: unknown): string[] {
+  if (!Array.isArray(reported)) return [];
+  const known = reported.filter((transport): transport is string => TRANSPORTS.has(transport));
+  return [...new Set(known)].slice(0, MAX_TRANSPORTS);
+}
+
 /** A verified registration: the credential to store, and whether the user was verified. */
 export async function verifyRegistration(
   config: WebAuthnConfig,
@@ -106,18 +120,20 @@ export async function verifyRegistration(
     if (!verified.verified) return undefined;
     const info = verified.registrationInfo;
     const algorithm = decodeCredentialPublicKey(info.credential.publicKey).get(cose.COSEKEYS.alg);
-    if (typeof algorithm !== 'number') return undefined;
-    return {
+    const idBytes = decodeBase64url(info.credential.id)?.length ?? 0;
+    if (typeof algorithm !== 'number' || idBytes > MAX_CREDENTIAL_ID_BYTES) return undefined;
+    const credential: StoredCredential = {
       id: info.credential.id,
       publicKey: encodeBase64url(info.credential.publicKey),
       algorithm,
       counter: info.credential.counter,
-      transports: [...new Set((response as RegistrationResponseJSON).response.transports ?? [])].slice(0, 8),
+      transports: knownTransports((response as RegistrationResponseJSON).response.transports),
       aaguid: info.aaguid,
       backupEligible: info.credentialDeviceType === 'multiDevice',
       backupState: info.credentialBackedUp,
       userVerified: info.userVerified,
     };
+    return isStorableCredential(credential) ? credential : undefined;
   } catch {
     return undefined;
   }

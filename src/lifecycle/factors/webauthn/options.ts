@@ -29,14 +29,17 @@ function integerIn(name: string, value: unknown, fallback: number, min: number, 
 /** An origin as browsers write it in clientDataJSON: scheme, host and port only, https (or http on localhost). */
 function checkOrigin(value: unknown, index: number): string {
   const where = `origins[${index}]`;
+  const notAnOrigin = `${where} must be an origin such as https://example.com`;
+  // Checked before new URL, which converts with String(): a TypeError for an object without a prototype.
+  if (typeof value !== 'string') throw new FactorkitError('INVALID_ARGUMENT', notAnOrigin);
   let url: URL;
   try {
-    url = new URL(String(value));
+    url = new URL(value);
   } catch {
-    throw new FactorkitError('INVALID_ARGUMENT', `${where} must be an origin such as https://example.com`);
+    throw new FactorkitError('INVALID_ARGUMENT', notAnOrigin);
   }
   const local = url.hostname === 'localhost' || url.hostname.endsWith('.localhost');
-  if (typeof value !== 'string' || url.origin !== value || !(url.protocol === 'https:' || local)) {
+  if (url.origin !== value || !(url.protocol === 'https:' || local)) {
     throw new FactorkitError(
       'INVALID_ARGUMENT',
       `${where} must be an origin such as https://example.com (http only for localhost), without a path`,
@@ -58,7 +61,8 @@ export function resolveWebAuthnOptions(options: unknown): WebAuthnConfig {
   if (!Array.isArray(origins) || origins.length === 0 || origins.length > 16) {
     throw new FactorkitError('INVALID_ARGUMENT', 'origins must be an array of 1 to 16 origins');
   }
-  const checked = origins.map(checkOrigin);
+  // Array.from, not map: map skips the holes of a sparse array, which would reach new URL unchecked.
+  const checked = Array.from(origins as unknown[], checkOrigin);
   for (const origin of checked) {
     const host = new URL(origin).hostname;
     // The browser refuses an RP id that is not the origin's host or a parent of it.

@@ -13,7 +13,7 @@ import { replaceFactor } from '../../kernel/record.js';
 import { assertionOptions, challengeOf, verifyAssertion } from './ceremony.js';
 import { CHALLENGE_BYTES, type WebAuthnEngine, credentialsOf } from './enroll.js';
 import { responseOf } from './assertion.js';
-import { credentialIntact, findChallenge, hashChallenge, withChallenge } from './record.js';
+import { credentialIntact, findChallenge, hashChallenge, isUserHandle, withChallenge } from './record.js';
 import type { AuthenticationResponseJSON, PasskeySignInResult, PasskeySignInStart } from './types.js';
 
 const TOKEN_PURPOSE = 'webauthn-passkey-sign-in';
@@ -105,7 +105,9 @@ export async function finishPasskeySignIn(
   const parsed = parseToken(token);
   const challenge = challengeOf(response, 'webauthn.get');
   const handle = responseOf({ webauthn: response })?.response.userHandle;
-  if (parsed === undefined || challenge === undefined || typeof handle !== 'string' || handle.length === 0) {
+  // A handle factorkit never hands out names no account: the app's lookup (a database query)
+  // never sees a NUL, a lone surrogate or megabytes of unsigned client text.
+  if (parsed === undefined || challenge === undefined || !isUserHandle(handle)) {
     return { ok: false, reason: 'invalid' };
   }
   if (!w.engine.hasher.matches(TOKEN_PURPOSE, [challenge, parsed.expiresAt], parsed.mac)) {

@@ -68,9 +68,22 @@ export const CHALLENGE_PURPOSE = 'webauthn-challenge';
 export const MAX_STORED_CHALLENGES = 64;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const AAGUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+/** The transports a stored credential may list: WebAuthn's AuthenticatorTransport values. */
+export const TRANSPORTS: ReadonlySet<unknown> = new Set([
+  'ble',
+  'cable',
+  'hybrid',
+  'internal',
+  'nfc',
+  'smart-card',
+  'usb',
+]);
+/** Transports a stored credential lists at most. */
+export const MAX_TRANSPORTS = 8;
 
 const isBase64url = (value: unknown, max: number): value is string => isShortText(value, max) && BASE64URL.test(value);
+/** A WebAuthn user handle as stored: base64url of at most 64 bytes (WebAuthn's limit on user.id). */
+export const isUserHandle = (value: unknown): value is string => isBase64url(value, 86);
 
 function isStoredHash(value: unknown): value is StoredHash {
   return (
@@ -90,7 +103,7 @@ function parseCredential(raw: unknown): StoredCredential {
   if (!isCount(counter) || counter > 0xffffffff || typeof aaguid !== 'string' || !AAGUID.test(aaguid)) {
     throw new Error('bad credential counter or AAGUID');
   }
-  if (!Array.isArray(transports) || transports.length > 8 || !transports.every((t) => TRANSPORTS.has(t))) {
+  if (!Array.isArray(transports) || transports.length > MAX_TRANSPORTS || !transports.every((t) => TRANSPORTS.has(t))) {
     throw new Error('bad credential transports');
   }
   if (typeof backupEligible !== 'boolean' || typeof backupState !== 'boolean' || typeof userVerified !== 'boolean') {
@@ -109,6 +122,20 @@ function parseCredential(raw: unknown): StoredCredential {
   };
 }
 
+/**
+ * Whether a newly registered credential is one this parser reads back. Attestation 'none' signs
+ * nothing, so a client can register any credential id or key; one the parser refuses would make
+ * every later read of the account CORRUPT_RECORD.
+ */
+export function isStorableCredential(credential: StoredCredential): boolean {
+  try {
+    parseCredential(credential);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function parseChallenges(raw: unknown): StoredChallenge[] {
   if (!Array.isArray(raw) || raw.length > MAX_STORED_CHALLENGES) throw new Error('bad challenges');
   return raw.map((entry) => {
@@ -125,7 +152,7 @@ function parseChallenges(raw: unknown): StoredChallenge[] {
 export function parseWebAuthnFactor(raw: Record<string, unknown>, userId: string): WebAuthnFactor {
   const { kind, userHandle } = raw;
   if (kind !== 'security-key' && kind !== 'passkey') throw new Error('bad kind');
-  if (!isBase64url(userHandle, 86)) throw new Error('bad user handle');
+  if (!isUserHandle(userHandle)) throw new Error('bad user handle');
   const fields = { kind: kind as WebAuthnKind, userHandle, challenges: parseChallenges(raw.challenges) };
   if (raw.state === 'pending') {
     if (raw.credential !== null) throw new Error('a pending factor has no credential yet');
