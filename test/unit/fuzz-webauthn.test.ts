@@ -221,6 +221,51 @@ function signedParts(value: Json): unknown {
   return { id: v.id, data: bytes('authenticatorData'), client: bytes('clientDataJSON'), sig: bytes('signature') };
 }
 
+describe('bounded responses', () => {
+  const LIMIT = 64 * 1024;
+  const padded = (ceremony: RecordedCeremony, field: string, length: number) => {
+    const response = ceremony.response as { response: Record<string, unknown> };
+    return { ...response, response: { ...response.response, [field]: 'A'.repeat(length) } };
+  };
+
+  it('a field over 64 KiB is malformed at once, uncounted, for verify and confirmEnrollment; at 64 KiB it is checked', async () => {
+    const s = setup();
+    await keyAsked(s, KEY.assertions[0]!);
+    for (const field of ['clientDataJSON', 'authenticatorData', 'signature', 'userHandle']) {
+      const over = { webauthn: padded(KEY.assertions[0]!, field, LIMIT + 1) };
+      expect(await s.twoFactor.verify(s.user, over as never), field).toEqual({ ok: false, reason: 'malformed' });
+    }
+    expect((await s.twoFactor.throttleStatus(s.user)).failures).toBe(0);
+    const at = { webauthn: padded(KEY.assertions[0]!, 'signature', LIMIT) };
+    expect(await s.twoFactor.verify(s.user, at as never)).toEqual({ ok: false, reason: 'invalid' });
+    s.replay.next(KEY.registration);
+    await s.twoFactor.beginEnrollment(s.user, { type: 'webauthn', kind: 'passkey', userName: 'ada' });
+    const registration = { webauthn: padded(KEY.registration, 'attestationObject', LIMIT + 1) };
+    const confirmed = await s.twoFactor.confirmEnrollment(s.user, registration as never, { currentCode: 'x' });
+    expect(confirmed).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('finishPasskeySignIn answers invalid for a field over 64 KiB without looking the handle up', async () => {
+    let lookups = 0;
+    const findUserByHandle = async () => {
+      lookups++;
+      return USER;
+    };
+    const s = setup({ findUserByHandle });
+    await enrollRecorded(s, s.user, 'passkey');
+    s.replay.next(PASSKEY.passwordless[0]!);
+    const { challengeToken } = await s.twoFactor.beginPasskeySignIn();
+    const over = padded(PASSKEY.passwordless[0]!, 'authenticatorData', LIMIT + 1);
+    expect(await s.twoFactor.finishPasskeySignIn(over as never, { challengeToken })).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(lookups).toBe(0);
+    const genuine = PASSKEY.passwordless[0]!.response as never;
+    expect(await s.twoFactor.finishPasskeySignIn(genuine, { challengeToken })).toMatchObject({ ok: true });
+  });
+});
+
 describe('recorded registrations, mutated', () => {
   it('confirmEnrollment refuses them or throws typed errors, or (attestation none signs nothing) stores a credential that reads back; the genuine one confirms after a refusal', async () => {
     const base = KEY.registration.response;

@@ -65,11 +65,22 @@ export async function requestAssertion(
   });
 }
 
-/** The browser response inside a proof, when it is one: `{ webauthn: { id, response: {...} } }`. */
+/**
+ * The longest string a browser response's fields may hold (base64url of the client data, the
+ * authenticator data, the signature, an attestation with its certificates: a few kilobytes at
+ * most). Longer is refused before any decoding: 50 MB of client data cost seconds of CPU to
+ * decode, hash and verify, and was counted as a wrong answer.
+ */
+export const MAX_RESPONSE_FIELD_LENGTH = 64 * 1024;
+
+const withinBounds = (value: unknown) => typeof value !== 'string' || value.length <= MAX_RESPONSE_FIELD_LENGTH;
+
+/** The browser response inside a proof, when it is one: `{ webauthn: { id, response: {...} } }`, no field over its bound. */
 export function responseOf(proof: unknown): { id: string; response: Record<string, unknown> } | undefined {
   if (!isObject(proof) || !isObject(proof.webauthn)) return undefined;
   const { id, response } = proof.webauthn;
-  return typeof id === 'string' && isObject(response) ? { id, response } : undefined;
+  if (typeof id !== 'string' || !withinBounds(id) || !isObject(response)) return undefined;
+  return Object.values(response).every(withinBounds) ? { id, response } : undefined;
 }
 
 /** The user handle a passkey's assertion carries must be the account's (a security key may send none). */

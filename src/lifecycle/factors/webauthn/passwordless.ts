@@ -103,8 +103,10 @@ export async function finishPasskeySignIn(
     );
   }
   const parsed = parseToken(token);
-  const challenge = challengeOf(response, 'webauthn.get');
-  const handle = responseOf({ webauthn: response })?.response.userHandle;
+  // Not a response at all, or one with a field over its bound: nothing of it is decoded.
+  const answer = responseOf({ webauthn: response });
+  const challenge = answer === undefined ? undefined : challengeOf(response, 'webauthn.get');
+  const handle = answer?.response.userHandle;
   // A handle factorkit never hands out names no account: the app's lookup (a database query)
   // never sees a NUL, a lone surrogate or megabytes of unsigned client text.
   if (parsed === undefined || challenge === undefined || !isUserHandle(handle)) {
