@@ -409,8 +409,8 @@ function craftedAuthenticator() {
         response: { clientDataJSON, attestationObject: encodeBase64url(attestation), transports: c.transports },
       };
     },
-    assert(challenge: string, id: string, counter: number) {
-      const authenticatorData = concat(rpIdHash, new Uint8Array([0x01]), u32(counter));
+    assert(challenge: string, id: string, counter: number, flags = 0x01) {
+      const authenticatorData = concat(rpIdHash, new Uint8Array([flags]), u32(counter));
       const clientData = JSON.stringify({ type: 'webauthn.get', challenge, origin: FIXTURES.origin });
       const signed = concat(authenticatorData, sha256(clientData));
       const signature = new Uint8Array(createSign('sha256').update(signed).sign(privateKey));
@@ -441,6 +441,37 @@ const crafted: fc.Arbitrary<Crafted> = fc.record({
 });
 
 describe('registrations crafted with attestation none', () => {
+  it('a credential registered twice on one account still accepts each assertion once', async () => {
+    const s = setup();
+    const authenticator = craftedAuthenticator();
+    const c = { credentialId: new Uint8Array(16).fill(9), keyPadding: 0, flags: 0x01, counter: 0, transports: [] };
+    const listed: unknown[] = [];
+    const proofFor = async (counter: number) => {
+      const asked = await s.twoFactor.requestAssertion(s.user);
+      if (!asked.ok) throw new Error(asked.reason);
+      // Listed once: the browser is asked for the credential, not for each factor holding it.
+      listed.push(asked.options.allowCredentials?.length);
+      return {
+        webauthn: authenticator.assert(asked.options.challenge, encodeBase64url(c.credentialId), counter),
+      } as never;
+    };
+    for (const counter of [0, 1]) {
+      const begun = await s.twoFactor.beginEnrollment(s.user, {
+        type: 'webauthn',
+        kind: 'security-key',
+        userName: 'ada',
+      });
+      const proof = { webauthn: authenticator.register(begun.options.challenge, c) } as never;
+      const currentCode = counter === 0 ? undefined : await proofFor(counter);
+      expect(await s.twoFactor.confirmEnrollment(s.user, proof, { currentCode })).toMatchObject({ ok: true });
+    }
+    expect(await s.twoFactor.listFactors(s.user)).toHaveLength(2);
+    const proof = await proofFor(5);
+    expect(await s.twoFactor.verify(s.user, proof)).toMatchObject({ ok: true });
+    expect(await s.twoFactor.verify(s.user, proof)).toEqual({ ok: false, reason: 'replayed' });
+    expect(listed).toEqual([1, 1]);
+  });
+
   it('transports WebAuthn does not define are dropped, not stored (they are unsigned; one would make the record unreadable)', async () => {
     const s = setup();
     const begun = await s.twoFactor.beginEnrollment(s.user, {
@@ -647,3 +678,97 @@ async function withActiveFactor(registered: boolean): Promise<AnyLifecycle> {
   await enroll(twoFactor, USER, clock);
   return twoFactor;
 }
+
+/** Whether simplewebauthn parses and accepts an assertion with these flags: UP set, no AT or ED (no data follows), BS only with BE. */
+const acceptedFlags = (f: number) => (f & 0x01) !== 0 && (f & 0xc0) === 0 && !((f & 0x10) !== 0 && (f & 0x08) === 0);
+
+const signIns = fc.array(
+  fc.record({
+    counter: fc.oneof(fc.nat({ max: 5 }), fc.constantFrom(0xfffffffe, 0xffffffff), fc.nat({ max: 0xffffffff })),
+    flags: fc.oneof(fc.constantFrom(0x01, 0x05, 0x0d, 0x1d), fc.integer({ min: 0, max: 255 })),
+  }),
+  { minLength: 1, maxLength: 5 },
+);
+
+describe('assertions signed by a crafted authenticator', () => {
+  it('follow the documented counter rule, whatever the signed counter and flags; the record reads back after each', async () => {
+    const authenticator = craftedAuthenticator();
+    const registered = fc.record({ counter: fc.nat({ max: 3 }), synced: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(registered, signIns, async ({ counter, synced }, assertions) => {
+        const s = setup();
+        const begun = await s.twoFactor.beginEnrollment(s.user, {
+          type: 'webauthn',
+          kind: 'security-key',
+          userName: 'ada',
+        });
+        const c = {
+          credentialId: new Uint8Array(16).fill(3),
+          keyPadding: 0,
+          flags: synced ? 0x0d : 0x01,
+          counter,
+          transports: [],
+        };
+        const registration = authenticator.register(begun.options.challenge, c);
+        expect(await s.twoFactor.confirmEnrollment(s.user, { webauthn: registration } as never)).toMatchObject({
+          ok: true,
+        });
+        let stored = counter;
+        let suspended = false;
+        for (const a of assertions) {
+          const label = `registered ${counter}${synced ? ' synced' : ''}, then ${fc.stringify(assertions)}`;
+          const asked = await s.twoFactor.requestAssertion(s.user);
+          if (suspended) {
+            expect(asked, label).toEqual({ ok: false, reason: 'factor-suspended' });
+            break;
+          }
+          if (!asked.ok) throw new Error(`${label}: ${asked.reason}`);
+          const proof = {
+            webauthn: authenticator.assert(asked.options.challenge, registration.id, a.counter, a.flags),
+          };
+          const result = await s.twoFactor.verify(s.user, proof as never);
+          await s.twoFactor.unlock(s.user, { actor: 'fuzz' });
+          const regressed = (a.counter > 0 || stored > 0) && a.counter <= stored;
+          if (!acceptedFlags(a.flags)) expect(result, label).toEqual({ ok: false, reason: 'invalid' });
+          else if (regressed && !synced) {
+            expect(result, label).toEqual({ ok: false, reason: 'factor-suspended' });
+            suspended = true;
+          } else {
+            expect(result, label).toMatchObject({ ok: true });
+            stored = Math.max(stored, a.counter);
+          }
+          const listed = await anotherProcess(s).listFactors(s.user);
+          expect(listed, label).toMatchObject([{ suspended }]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("the module's own operations", () => {
+  it('requestAssertion, reactivateFactor and finishPasskeySignIn take any arguments: an answer or INVALID_ARGUMENT', async () => {
+    const s = setup({ findUserByHandle: async () => USER });
+    const { factorId } = await enrollRecorded(s, USER, 'security-key');
+    const arg = fc.oneof(hostile, fc.constantFrom<unknown>(USER, factorId, { factorId }, { challengeToken: 'x' }));
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: 2 }), arg, arg, arg, async (which, a, b, c) => {
+        const calls = [
+          () => s.twoFactor.requestAssertion(a as never, b as never),
+          () => s.twoFactor.reactivateFactor(a as never, b as never, c as never),
+          () => s.twoFactor.finishPasskeySignIn(a as never, b as never),
+        ];
+        const outcome = await settle<unknown>(calls[which]!);
+        const label = `${which}: ${show([a, b, c])}`;
+        if (outcome.value !== undefined && (outcome.value as { ok: boolean }).ok) {
+          // Only requestAssertion for the enrolled user can succeed on its own.
+          expect([which, a], label).toEqual([0, USER]);
+        } else {
+          expectRefusedOrTyped(outcome, CALL_CODES, label);
+        }
+        await s.twoFactor.unlock(USER, { actor: 'fuzz' });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -26,6 +26,16 @@ import {
 } from './record.js';
 import type { RequestAssertionOptions, RequestAssertionResult } from './types.js';
 
+/**
+ * The factors with the first of each credential id. Attestation 'none' lets a client register
+ * a credential the account already has (nothing enforces excludeCredentials); a challenge stored
+ * on both factors would accept one assertion twice, once on each.
+ */
+function firstOfEachCredential(factors: ActiveWebAuthnFactor[]): ActiveWebAuthnFactor[] {
+  const seen = new Set<string>();
+  return factors.filter((f) => !seen.has(f.credential.id) && seen.add(f.credential.id));
+}
+
 /** A challenge for the second step, stored on each credential it lists. */
 export async function requestAssertion(
   w: WebAuthnEngine,
@@ -44,7 +54,7 @@ export async function requestAssertion(
     if (named.length === 0) return { result: { ok: false, reason: 'unknown-factor' } };
     const locked = w.engine.lockRefusal(state, nowMs);
     if (locked !== undefined) return { result: locked };
-    const usable = named.filter((f) => f.suspendedAt === null);
+    const usable = firstOfEachCredential(named.filter((f) => f.suspendedAt === null));
     if (usable.length === 0) return { result: { ok: false, reason: 'factor-suspended' } };
     const entry: StoredChallenge = {
       hash: hashChallenge(w.engine.hasher, userId, challenge),
