@@ -420,7 +420,7 @@ function craftedAuthenticator() {
         response: { clientDataJSON, attestationObject: encodeBase64url(attestation), transports: c.transports },
       };
     },
-    assert(challenge: string, id: string, counter: number, flags = 0x01) {
+    assert(challenge: string, id: string, counter: number, flags = 0x01, userHandle?: string) {
       const authenticatorData = concat(rpIdHash, new Uint8Array([flags]), u32(counter));
       const clientData = JSON.stringify({ type: 'webauthn.get', challenge, origin: FIXTURES.origin });
       const signed = concat(authenticatorData, sha256(clientData));
@@ -429,6 +429,7 @@ function craftedAuthenticator() {
         clientDataJSON: json64(JSON.parse(clientData)),
         authenticatorData: encodeBase64url(authenticatorData),
         signature: encodeBase64url(signature),
+        ...(userHandle === undefined ? {} : { userHandle }),
       };
       return { id, rawId: id, type: 'public-key', clientExtensionResults: {}, response };
     },
@@ -780,6 +781,49 @@ describe("the module's own operations", () => {
         await s.twoFactor.unlock(USER, { actor: 'fuzz' });
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('passwordless answers signed by a crafted passkey', () => {
+  it('sign in only with user verification and a counter that moved (or none kept); otherwise the documented refusal', async () => {
+    const authenticator = craftedAuthenticator();
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), signIns, async (synced, answers) => {
+        let userHandle = '';
+        const s = setup({ findUserByHandle: async (handle: string) => (handle === userHandle ? USER : null) });
+        const begun = await s.twoFactor.beginEnrollment(s.user, { type: 'webauthn', kind: 'passkey', userName: 'ada' });
+        userHandle = begun.userHandle;
+        const c = {
+          credentialId: new Uint8Array(16).fill(4),
+          keyPadding: 0,
+          flags: synced ? 0x0d : 0x05,
+          counter: 0,
+          transports: [],
+        };
+        const registration = authenticator.register(begun.options.challenge, c);
+        expect(await s.twoFactor.confirmEnrollment(s.user, { webauthn: registration } as never)).toMatchObject({
+          ok: true,
+        });
+        let [stored, suspended] = [0, false];
+        for (const a of answers) {
+          const label = `${synced ? 'synced' : 'device-bound'}, ${fc.stringify(answers)}`;
+          const { options, challengeToken } = await s.twoFactor.beginPasskeySignIn();
+          const answer = authenticator.assert(options.challenge, registration.id, a.counter, a.flags, begun.userHandle);
+          const result = await s.twoFactor.finishPasskeySignIn(answer as never, { challengeToken });
+          await s.twoFactor.unlock(s.user, { actor: 'fuzz' });
+          const regressed = (a.counter > 0 || stored > 0) && a.counter <= stored;
+          let expected: object = { ok: true, userId: USER };
+          if (suspended) expected = { ok: false, reason: 'factor-suspended' };
+          else if (!acceptedFlags(a.flags)) expected = { ok: false, reason: 'invalid' };
+          else if ((a.flags & 0x04) === 0) expected = { ok: false, reason: 'user-verification-required' };
+          else if (regressed && !synced) [expected, suspended] = [{ ok: false, reason: 'factor-suspended' }, true];
+          else stored = Math.max(stored, a.counter);
+          expect(result, label).toMatchObject(expected);
+          expect(await anotherProcess(s).listFactors(s.user), label).toMatchObject([{ suspended }]);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });
