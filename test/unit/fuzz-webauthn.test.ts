@@ -103,8 +103,8 @@ const change: fc.Arbitrary<{ label: string; apply: (old: Json) => Json; remove?:
 function mutationsOf(base: Record<string, unknown>) {
   const paths = pathsOf(base);
   // Mostly a change where a path leads; now and then a key set at the top, as a hostile client adds one.
-  const addKey = fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 5, arbitrary: fc.constant(false) });
-  const step = fc.tuple(fc.nat(), change, addKey);
+  const atTop = fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 5, arbitrary: fc.constant(false) });
+  const step = fc.tuple(fc.nat(), change, atTop);
   return fc.array(step, { minLength: 1, maxLength: 3 }).map((steps) => {
     let value: Json = base;
     const labels: string[] = [];
