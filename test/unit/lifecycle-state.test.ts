@@ -159,13 +159,11 @@ describe('record state format', async () => {
   // A set, with its keyed binding or (written before bindings) without.
   const state = fc.oneof(
     withoutSet,
-    fc
-      .tuple(withoutSet, fc.option(fc.record({ keyId, hash }), { nil: undefined }))
-      .map(([s, binding]) => ({
-        ...s,
-        backupCodes: set,
-        ...(binding === undefined ? {} : { backupCodesBinding: binding }),
-      })),
+    fc.tuple(withoutSet, fc.option(fc.record({ keyId, hash }), { nil: undefined })).map(([s, binding]) => ({
+      ...s,
+      backupCodes: set,
+      ...(binding === undefined ? {} : { backupCodesBinding: binding }),
+    })),
   );
 
   it('parse(serialize(state)) is the same state', () => {
