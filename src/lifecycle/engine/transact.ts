@@ -58,22 +58,15 @@ function eventEmitter(options: ResolvedOptions): RecordAccess['emit'] {
   };
 }
 
-export function recordAccess(options: ResolvedOptions, registry: Registry): RecordAccess {
-  const { store, sealer, hasher, now } = options;
-
-  async function load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }> {
-    const record = await storeCall(() => store.get(userId));
-    if (record === null || record === undefined) return { record: null, state: null };
-    if (typeof record !== 'object' || typeof record.data !== 'string' || !Number.isSafeInteger(record.version)) {
-      throw new FactorkitError('STORE_ERROR', 'the 2FA store returned a malformed record');
-    }
-    const cached = parsed.get(userId, record.data);
-    if (cached !== undefined) return { record, state: cached };
-    const state = parseState(userId, record.data, registry);
-    parsed.set(userId, record.data, state);
-    return { record, state };
-  }
-
+/**
+ * What a decision's state becomes before it is written: checked, its secrets re-sealed under the
+ * current key (so every write completes a key rotation), its backup codes bound.
+ */
+function writePreparer(
+  options: ResolvedOptions,
+  registry: Registry,
+): (userId: string, read: RecordState | null, decided: RecordState) => Promise<RecordState> {
+  const { sealer, hasher } = options;
   const stale = (factor: FactorRecord): boolean => {
     const sealed = registry.moduleOf(factor).sealed;
     return sealed !== undefined && sealer.isStale(sealed.of(factor));
@@ -103,7 +96,26 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
     const rotated = decided.factors.some(stale) ? await rotate(userId, decided) : decided;
     return withBackupBinding(hasher, sealer, userId, read, rotated);
   }
+  return toWrite;
+}
 
+export function recordAccess(options: ResolvedOptions, registry: Registry): RecordAccess {
+  const { store, now } = options;
+
+  async function load(userId: string): Promise<{ record: StoredRecord | null; state: RecordState | null }> {
+    const record = await storeCall(() => store.get(userId));
+    if (record === null || record === undefined) return { record: null, state: null };
+    if (typeof record !== 'object' || typeof record.data !== 'string' || !Number.isSafeInteger(record.version)) {
+      throw new FactorkitError('STORE_ERROR', 'the 2FA store returned a malformed record');
+    }
+    const cached = parsed.get(userId, record.data);
+    if (cached !== undefined) return { record, state: cached };
+    const state = parseState(userId, record.data, registry);
+    parsed.set(userId, record.data, state);
+    return { record, state };
+  }
+
+  const toWrite = writePreparer(options, registry);
   const emit = eventEmitter(options);
   const parsed = new ParsedStates();
 
