@@ -25,7 +25,8 @@ function unstorable(value: string): boolean {
   return value.includes('\u0000') || !isWellFormed.call(value);
 }
 
-function checkStorableText(name: string, value: unknown): string {
+/** Text a store keeps or compares (a user id, a cursor): a string without U+0000 or a lone surrogate. */
+export function checkStorableText(name: string, value: unknown): string {
   if (typeof value !== 'string') {
     throw new FactorkitError('INVALID_ARGUMENT', `${name} must be a string`);
   }

@@ -91,7 +91,7 @@ export function replacerOf(
 
 /** The options of confirmEnrollment, checked. */
 function checkConfirmOptions(options: unknown): ConfirmEnrollmentOptions {
-  const { factorId, currentCode, retryKey } = (options ?? {}) as ConfirmEnrollmentOptions;
+  const { factorId, currentCode, retryKey } = checkOptionsObject(options) as ConfirmEnrollmentOptions;
   if (factorId !== undefined && typeof factorId !== 'string') {
     throw new FactorkitError('INVALID_ARGUMENT', 'factorId must be a string');
   }

@@ -3,6 +3,7 @@
 // secret in its session. Only modules that can make their display again (an authenticator's
 // Key URI and key) take part.
 import { FactorkitError } from '../../errors/index.js';
+import { checkOptionsObject } from '../../validation/index.js';
 import type { Engine } from '../engine/engine.js';
 import { checkUserId } from '../kernel/args.js';
 import type { PendingFactorRecord } from '../kernel/factor.js';
@@ -11,7 +12,7 @@ import type { PendingEnrollmentOptions, PendingEnrollmentResult } from '../types
 import { replacerOf } from './enrollment.js';
 
 function checkShowOptions(options: unknown): PendingEnrollmentOptions {
-  const { factorId, steppedUpAt } = (options ?? {}) as PendingEnrollmentOptions;
+  const { factorId, steppedUpAt } = checkOptionsObject(options) as PendingEnrollmentOptions;
   if (factorId !== undefined && typeof factorId !== 'string') {
     throw new FactorkitError('INVALID_ARGUMENT', 'factorId must be a string');
   }

@@ -1,6 +1,7 @@
 // Remembered devices ("trust this browser for 30 days"): the operations over the record; the
 // tokens themselves are in devices.ts.
 import { FactorkitError } from '../../errors/index.js';
+import { checkOptionsObject } from '../../validation/index.js';
 import type { Engine } from '../engine/engine.js';
 import { checkId, checkUserId, deviceLabel } from '../kernel/args.js';
 import { activeFactors } from '../kernel/record.js';
@@ -27,7 +28,7 @@ export async function rememberDevice(
   options?: RememberDeviceOptions,
 ): Promise<RememberDeviceResult> {
   checkUserId(userId);
-  const { label, ttlMs = DEFAULT_DEVICE_TTL_MS } = (options ?? {}) as { label?: unknown; ttlMs?: unknown };
+  const { label, ttlMs = DEFAULT_DEVICE_TTL_MS } = checkOptionsObject(options);
   const kept = label === undefined ? null : deviceLabel(label);
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < MIN_DEVICE_TTL_MS || ttlMs > MAX_DEVICE_TTL_MS) {
     throw new FactorkitError('INVALID_ARGUMENT', 'ttlMs must be from 1 minute to 400 days, in milliseconds');

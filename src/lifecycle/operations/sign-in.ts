@@ -1,6 +1,7 @@
 // The operations proven by a factor that change no factor: sign-in, step-up, new backup codes,
 // 2FA off.
 import { FactorkitError } from '../../errors/index.js';
+import { checkOptionsObject } from '../../validation/index.js';
 import { provenStrength, strongestActive } from '../engine/authority.js';
 import type { Engine } from '../engine/engine.js';
 import { unusedBackupCodes } from '../engine/state.js';
@@ -20,7 +21,7 @@ import { checkRetryKey, keepIssued, reissued } from './issued-codes.js';
 import { type Proven, lazyBackupCodes, switchedOff, withProof } from './proof.js';
 
 function checkFactorIdOption(options: unknown): string | undefined {
-  const factorId = (options as VerifyOptions | undefined)?.factorId;
+  const { factorId } = checkOptionsObject(options) as VerifyOptions;
   if (factorId !== undefined && typeof factorId !== 'string') {
     throw new FactorkitError('INVALID_ARGUMENT', 'factorId must be a string');
   }
@@ -55,7 +56,7 @@ export async function verify(
 }
 
 function checkStepUpOptions(options: unknown): { factorId: string | undefined; minimum: StrengthClass | undefined } {
-  const minimum = (options as StepUpOptions | undefined)?.minimum;
+  const { minimum } = checkOptionsObject(options) as StepUpOptions;
   if (minimum !== undefined && !isStrengthClass(minimum)) {
     throw new FactorkitError('INVALID_ARGUMENT', 'minimum must be a strength class');
   }
@@ -104,7 +105,7 @@ export async function regenerateBackupCodes(
   const call = {
     operation,
     proof,
-    retryKey: checkRetryKey((options as RegenerateBackupCodesOptions)?.retryKey),
+    retryKey: checkRetryKey((checkOptionsObject(options) as RegenerateBackupCodesOptions).retryKey),
   } as const;
   return withProof<BackupCodesResult>(engine, userId, proof, {
     operation,

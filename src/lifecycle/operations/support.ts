@@ -1,6 +1,8 @@
 // What an app's support staff and admin pages use: the status of an account, its throttle,
 // the list of users, and the two support actions (reset, unlock), each with its actor.
 import { FactorkitError } from '../../errors/index.js';
+import { checkOptionsObject } from '../../validation/index.js';
+import { checkStorableText } from '../../stores/args.js';
 import { isTwoFactorStatus } from '../../stores/status.js';
 import type { TwoFactorStatus } from '../../stores/index.js';
 import type { Engine } from '../engine/engine.js';
@@ -78,16 +80,15 @@ export async function throttleStatus(engine: Engine, userId: string): Promise<Th
 }
 
 function checkListOptions(options: unknown): Required<Pick<ListUsersOptions, 'limit'>> & ListUsersOptions {
-  const { status: wanted, limit = 50, cursor } = (options ?? {}) as ListUsersOptions;
+  const { status: wanted, limit = 50, cursor } = checkOptionsObject(options) as ListUsersOptions;
   if (wanted !== undefined && !isTwoFactorStatus(wanted)) {
     throw new FactorkitError('INVALID_ARGUMENT', "status must be 'activated', 'not-activated' or 'pending'");
   }
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new FactorkitError('INVALID_ARGUMENT', 'limit must be an integer from 1 to 1000');
   }
-  if (cursor !== undefined && typeof cursor !== 'string') {
-    throw new FactorkitError('INVALID_ARGUMENT', 'cursor must be a string');
-  }
+  // Checked as the store checks it: a store's own refusal would come back as STORE_ERROR.
+  if (cursor !== undefined) checkStorableText('cursor', cursor);
   return { limit, ...(wanted === undefined ? {} : { status: wanted }), ...(cursor === undefined ? {} : { cursor }) };
 }
 

@@ -1,0 +1,573 @@
+// Property-based fuzzing of the public call surface: every TwoFactor method on an enrolled user
+// (an authenticator app and an e-mail factor), and every JSON route of factorkit/http, fed
+// arbitrary arguments and bodies. The rule under test: bad input never crashes, corrupts or
+// half-writes anything; it gets a typed FactorkitError (or a 4xx answer), and no message or
+// answer ever carries the user's secret or codes.
+import fc from 'fast-check';
+import {
+  MemoryStore,
+  type StoredRecord,
+  type FactorkitErrorCode,
+  type TwoFactor,
+  createTwoFactor,
+  generateTotp,
+  isFactorkitError,
+} from 'factorkit';
+import { type DeliveryMessage, deliveredCodes } from 'factorkit/delivered';
+import { describe, expect, it } from 'vitest';
+import { Clock, KEYRING } from '../support/http-app.js';
+
+const SEED = 0x2fa;
+const RUNS = 200;
+/** Longer than any call on a MemoryStore takes: a call still pending then is a hang. */
+const HANG_MS = 5_000;
+
+/** The error a caller's own getter or Proxy trap throws: passing it through is the caller's doing. */
+const CALLER_ERROR = new Error('thrown by the caller’s own object');
+
+function throwingGetters(keys: readonly string[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const key of keys) {
+    Object.defineProperty(object, key, {
+      enumerable: true,
+      get() {
+        throw CALLER_ERROR;
+      },
+    });
+  }
+  return object;
+}
+
+function throwingProxy(): object {
+  const refuse = () => {
+    throw CALLER_ERROR;
+  };
+  return new Proxy({}, { get: refuse, has: refuse, ownKeys: refuse, getOwnPropertyDescriptor: refuse });
+}
+
+/**
+ * A stand-in for an object whose every read throws: fast-check prints and clones what it
+ * generates, which such an object would not survive, so the real one is made only for the call.
+ */
+class Hostile {
+  constructor(readonly kind: 'getters' | 'proxy') {}
+  [fc.toStringMethod](): string {
+    return `<hostile ${this.kind}>`;
+  }
+}
+
+/** The value with each Hostile stand-in, at any depth of plain objects and arrays, made real. */
+function materialize(value: unknown): unknown {
+  if (value instanceof Hostile) {
+    return value.kind === 'proxy'
+      ? throwingProxy()
+      : throwingGetters(['factorId', 'account', 'actor', 'label', 'ticketId', 'name', 'type', 'channel', 'webauthn']);
+  }
+  if (Array.isArray(value)) return value.map(materialize);
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy = {};
+  // defineProperty keeps an own `__proto__` key an own key, as JSON.parse made it.
+  for (const [key, inner] of Object.entries(value)) {
+    Object.defineProperty(copy, key, {
+      value: materialize(inner),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
+/** Keys a call reads, and keys that reach the prototype chain if an object is built carelessly. */
+const KEYS = [
+  'factorId',
+  'account',
+  'name',
+  'type',
+  'channel',
+  'destination',
+  'actor',
+  'label',
+  'ttlMs',
+  'currentCode',
+  'retryKey',
+  'steppedUpAt',
+  'minimum',
+  'ticketId',
+  'issuedAt',
+  'expiresAt',
+  'status',
+  'limit',
+  'cursor',
+  'trustedSession',
+  'matchNumber',
+  'userId',
+  'webauthn',
+  'code',
+  'deviceId',
+  'rememberDevice',
+  'currentCode',
+  '__proto__',
+  'constructor',
+  'toString',
+  'valueOf',
+  'toJSON',
+  'then',
+] as const;
+
+const SPECIAL_VALUES: unknown[] = [
+  undefined,
+  null,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  0,
+  -1,
+  1.5,
+  2 ** 53,
+  1e300,
+  0n,
+  -1n,
+  2n ** 64n,
+  true,
+  false,
+  Symbol('fuzz'),
+  () => 1,
+  new Date(Number.NaN),
+  new Uint8Array(20),
+  new ArrayBuffer(8),
+  new Map([['factorId', 'x']]),
+  Object.create(null),
+  JSON.parse('{"__proto__": {"factorId": "f_x", "account": "a"}}'),
+  { constructor: 'x', toString: 1, valueOf: null },
+  Object('123456'),
+  new Hostile('getters'),
+  new Hostile('proxy'),
+];
+
+const hugeStrings = fc.constantFrom(
+  'a'.repeat(65),
+  'a'.repeat(256),
+  '1'.repeat(100_000),
+  'x'.repeat(1_000_000),
+  `${'\u{1F600}'.repeat(40)}`,
+);
+
+/** Short strings of every kind: control characters, lone surrogates, NUL, bidi marks, digits. */
+const oddStrings = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom('', ' ', '\u0000', '\ud800', 'a\u202eb', '\t', '123456', ' 123 456 ', '12345678', '----'),
+  fc.stringMatching(/^[0-9 ]{0,12}$/),
+);
+
+const weird: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(...SPECIAL_VALUES),
+  oddStrings,
+  hugeStrings,
+  fc.anything({
+    maxDepth: 2,
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withTypedArray: true,
+    withSparseArray: true,
+  }),
+  fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(fc.constantFrom(...SPECIAL_VALUES), oddStrings), { maxKeys: 4 }),
+);
+
+/** An options object: its known keys each with a valid value or a weird one; sometimes not an object at all. */
+function optionsOf(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
+  const record = fc.record(
+    Object.fromEntries(Object.entries(fields).map(([key, valid]) => [key, fc.oneof(valid, weird)])),
+    { requiredKeys: [] },
+  );
+  return fc.oneof({ weight: 3, arbitrary: record }, { weight: 1, arbitrary: weird });
+}
+
+const USER = 'ada';
+
+interface Fixture {
+  store: MemoryStore;
+  twoFactor: TwoFactor;
+  clock: Clock;
+  outbox: DeliveryMessage[];
+  secret: string;
+  backupCodes: string[];
+  totpId: string;
+  emailId: string;
+}
+
+function deliveredCode(outbox: DeliveryMessage[]): string {
+  const message = outbox.at(-1);
+  if (message?.kind !== 'code') throw new Error('no code was delivered');
+  return message.code;
+}
+
+/** A user with 2FA on: an authenticator app, then an e-mail factor vouched for by a TOTP code. */
+async function enrolledFixture(): Promise<Fixture> {
+  const clock = new Clock();
+  const store = new MemoryStore();
+  const outbox: DeliveryMessage[] = [];
+  const twoFactor = createTwoFactor({
+    store,
+    issuer: 'Example',
+    keyring: KEYRING,
+    clock: clock.read,
+    backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
+    warn: () => {},
+    factors: [deliveredCodes({ deliver: async (message) => void outbox.push(message) })],
+  });
+  const begun = await twoFactor.beginEnrollment(USER, { account: 'ada@example.com' });
+  const confirmed = await twoFactor.confirmEnrollment(USER, generateTotp(begun.secret, { time: clock.nowMs }));
+  if (!confirmed.ok) throw new Error(confirmed.reason);
+  clock.advance(30_000);
+  const email = await twoFactor.beginEnrollment(USER, { channel: 'email', destination: 'ada@example.com' });
+  if (!email.ok) throw new Error(email.reason);
+  const currentCode = generateTotp(begun.secret, { time: clock.nowMs });
+  const added = await twoFactor.confirmEnrollment(USER, deliveredCode(outbox), {
+    factorId: email.factorId,
+    currentCode,
+  });
+  if (!added.ok) throw new Error(added.reason);
+  clock.advance(60_000);
+  const { secret, factorId: totpId } = begun;
+  return {
+    store,
+    twoFactor,
+    clock,
+    outbox,
+    secret,
+    backupCodes: confirmed.backupCodes,
+    totpId,
+    emailId: email.factorId,
+  };
+}
+
+/** What a method is called with, and the error codes its documentation allows for bad input. */
+interface MethodCase {
+  method: string;
+  args: (f: Fixture) => fc.Arbitrary<unknown[]>;
+  codes: readonly FactorkitErrorCode[];
+}
+
+const ARGUMENT: readonly FactorkitErrorCode[] = ['INVALID_ARGUMENT'];
+const ENROLLING: readonly FactorkitErrorCode[] = [
+  'INVALID_ARGUMENT',
+  'INVALID_NAME',
+  'INVALID_LABEL',
+  'INVALID_DESTINATION',
+  'VOICE_FALLBACK_ONLY',
+  'TOO_MANY_FACTORS',
+];
+
+const userId = fc.oneof({ weight: 4, arbitrary: fc.constant(USER) }, { weight: 1, arbitrary: weird });
+const proofArb = (f: Fixture) =>
+  fc.oneof(
+    weird,
+    fc.constantFrom(f.backupCodes[0]!.slice(0, 5), '000000', '12345678'),
+    weird.map((webauthn) => ({ webauthn })),
+  );
+const factorIdArb = (f: Fixture) => fc.oneof(fc.constantFrom(f.totpId, f.emailId), weird);
+const anyFactorOptions = (f: Fixture) => optionsOf({ factorId: factorIdArb(f) });
+const actorOptions = optionsOf({ actor: fc.constant('support:grace') });
+const ticketArb = optionsOf({
+  ticketId: fc.constant('t_fuzz'),
+  issuedAt: fc.integer({ min: 0, max: 2 ** 50 }),
+  expiresAt: fc.integer({ min: 0, max: 2 ** 50 }),
+});
+
+const METHODS: readonly MethodCase[] = [
+  {
+    method: 'beginEnrollment',
+    args: () =>
+      fc.tuple(
+        userId,
+        optionsOf({
+          account: fc.constant('ada@example.com'),
+          name: oddStrings,
+          type: fc.constantFrom('totp', 'delivered', 'pin'),
+          channel: fc.constantFrom('email', 'sms', 'voice', 'telegram'),
+          destination: fc.constantFrom('ada@example.com', '+15555550100', '111111111'),
+        }),
+      ),
+    codes: ENROLLING,
+  },
+  {
+    method: 'confirmEnrollment',
+    args: (f) =>
+      fc.tuple(userId, proofArb(f), optionsOf({ factorId: factorIdArb(f), currentCode: proofArb(f), retryKey: weird })),
+    codes: ['INVALID_ARGUMENT', 'VOICE_FALLBACK_ONLY'],
+  },
+  {
+    method: 'pendingEnrollment',
+    args: (f) => fc.tuple(userId, optionsOf({ factorId: factorIdArb(f), steppedUpAt: fc.constant(f.clock.nowMs) })),
+    codes: ARGUMENT,
+  },
+  { method: 'verify', args: (f) => fc.tuple(userId, proofArb(f), anyFactorOptions(f)), codes: ARGUMENT },
+  {
+    method: 'stepUp',
+    args: (f) =>
+      fc.tuple(
+        userId,
+        proofArb(f),
+        optionsOf({ factorId: factorIdArb(f), minimum: fc.constantFrom('email', 'authenticator-app') }),
+      ),
+    codes: ARGUMENT,
+  },
+  {
+    method: 'regenerateBackupCodes',
+    args: (f) => fc.tuple(userId, proofArb(f), optionsOf({ retryKey: fc.constant('r'.repeat(20)) })),
+    codes: ARGUMENT,
+  },
+  { method: 'disable', args: (f) => fc.tuple(userId, proofArb(f)), codes: ARGUMENT },
+  { method: 'status', args: () => fc.tuple(userId), codes: ARGUMENT },
+  { method: 'statusOf', args: () => fc.tuple(fc.oneof(weird, fc.array(userId, { maxLength: 5 }))), codes: ARGUMENT },
+  { method: 'remainingBackupCodes', args: () => fc.tuple(userId), codes: ARGUMENT },
+  { method: 'throttleStatus', args: () => fc.tuple(userId), codes: ARGUMENT },
+  {
+    method: 'listUsers',
+    args: () =>
+      fc.tuple(
+        optionsOf({
+          status: fc.constantFrom('activated', 'pending', 'not-activated'),
+          limit: fc.integer({ min: 1, max: 1000 }),
+          cursor: oddStrings,
+        }),
+      ),
+    codes: ARGUMENT,
+  },
+  { method: 'resetByAdmin', args: () => fc.tuple(userId, actorOptions), codes: ARGUMENT },
+  { method: 'unlock', args: () => fc.tuple(userId, actorOptions), codes: ARGUMENT },
+  { method: 'listFactors', args: () => fc.tuple(userId), codes: ARGUMENT },
+  {
+    method: 'renameFactor',
+    args: (f) => fc.tuple(userId, factorIdArb(f), fc.oneof(oddStrings, weird)),
+    codes: ARGUMENT,
+  },
+  { method: 'removeFactor', args: (f) => fc.tuple(userId, factorIdArb(f), proofArb(f)), codes: ARGUMENT },
+  {
+    method: 'rememberDevice',
+    args: () => fc.tuple(userId, optionsOf({ label: oddStrings, ttlMs: fc.integer({ min: 0, max: 2 ** 40 }) })),
+    codes: ARGUMENT,
+  },
+  { method: 'checkRememberedDevice', args: () => fc.tuple(userId, fc.oneof(oddStrings, weird)), codes: ARGUMENT },
+  { method: 'listRememberedDevices', args: () => fc.tuple(userId), codes: ARGUMENT },
+  { method: 'forgetDevice', args: () => fc.tuple(userId, weird), codes: ARGUMENT },
+  {
+    method: 'sendCode',
+    args: (f) => fc.tuple(userId, optionsOf({ factorId: factorIdArb(f), trustedSession: fc.boolean() })),
+    codes: ARGUMENT,
+  },
+  { method: 'requestApproval', args: (f) => fc.tuple(userId, anyFactorOptions(f)), codes: ARGUMENT },
+  {
+    method: 'approve',
+    args: () => fc.tuple(weird, optionsOf({ userId, matchNumber: fc.constantFrom('12', '00') })),
+    codes: ARGUMENT,
+  },
+  {
+    method: 'deny',
+    args: () => fc.tuple(weird, optionsOf({ userId, matchNumber: fc.constantFrom('12', '00') })),
+    codes: ARGUMENT,
+  },
+  { method: 'approvalStatus', args: () => fc.tuple(userId, weird), codes: ARGUMENT },
+  { method: 'redeemSignInTicket', args: () => fc.tuple(userId, ticketArb), codes: ARGUMENT },
+  { method: 'checkSignInTicket', args: () => fc.tuple(userId, ticketArb), codes: ARGUMENT },
+];
+
+/** Every message in the error's cause chain. */
+function messages(error: unknown): string[] {
+  const out: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) out.push(e.message);
+  return out;
+}
+
+/** The secrets of the fixture that no error or answer may show: the TOTP secret, backup and delivered codes. */
+function secretsOf(f: Fixture): string[] {
+  const delivered = f.outbox.flatMap((message) => (message.kind === 'code' ? [message.code] : []));
+  return [f.secret, ...f.backupCodes, ...delivered];
+}
+
+function expectNoSecret(text: string, secrets: readonly string[]): void {
+  for (const secret of secrets) expect(text.toUpperCase()).not.toContain(secret.toUpperCase());
+}
+
+async function withinTime<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} still pending after ${HANG_MS} ms`)), HANG_MS);
+  });
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Calls `method` as a JavaScript caller could, with whatever arguments: a synchronous throw is a failure too. */
+async function call(twoFactor: TwoFactor, method: string, args: unknown[]): Promise<Settled> {
+  const fn = (twoFactor as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
+  let pending: Promise<unknown>;
+  try {
+    pending = fn(...args);
+  } catch (error) {
+    throw new Error(`${method} threw synchronously instead of rejecting`, { cause: error });
+  }
+  expect(pending).toBeInstanceOf(Promise);
+  try {
+    return { ok: true, value: await withinTime(pending, method) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** The stored text of the users a call could have written. */
+async function snapshot(store: MemoryStore, ids: readonly unknown[]): Promise<string> {
+  const records = [];
+  for (const id of ids) {
+    if (typeof id !== 'string') continue;
+    try {
+      records.push([id, await store.get(id)]);
+    } catch {
+      // Not an id the store takes: nothing can be stored under it.
+    }
+  }
+  return JSON.stringify(records);
+}
+
+/**
+ * Refusals the lifecycle writes on purpose: a wrong code is counted on the throttle (and uses up an
+ * attempt of a delivered code it was compared with).
+ */
+const COUNTED = new Set(['invalid']);
+
+function refusalReason(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || (value as { ok?: unknown }).ok !== false) return undefined;
+  return String((value as { reason?: unknown }).reason);
+}
+
+function checkSettled(settled: Settled, testCase: MethodCase, secrets: readonly string[]): void {
+  if (settled.ok) return;
+  const { error } = settled;
+  if (error === CALLER_ERROR) return;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  expect(isFactorkitError(error), `${testCase.method} rejected with ${detail}`).toBe(true);
+  const { code } = error as { code: FactorkitErrorCode };
+  expect(testCase.codes, `${testCase.method} rejected with ${code}: ${detail}`).toContain(code);
+  for (const text of messages(error)) {
+    expect(text.length).toBeGreaterThan(0);
+    expectNoSecret(text, secrets);
+  }
+}
+
+/** The `userId` option of approve and deny, read as the test's own code may: never through a trap. */
+function namedUser(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null || options instanceof Hostile) return undefined;
+  const descriptor = Object.getOwnPropertyDescriptor(options, 'userId');
+  return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
+}
+
+/**
+ * Puts the user's record back as it was enrolled: a call that legitimately changed it (an admin
+ * reset, a counted wrong code) would leave the next run on another account. The same store and
+ * ids, so the arbitraries' valid factor ids stay valid.
+ */
+async function restore(store: MemoryStore, enrolled: StoredRecord): Promise<void> {
+  const current = await store.get(USER);
+  if (current?.data === enrolled.data && current.status === enrolled.status) return;
+  const { status, data, updatedAt } = enrolled;
+  const written =
+    current === null
+      ? await store.create(USER, { status, data, updatedAt })
+      : await store.compareAndSet(USER, current.version, { status, data, updatedAt });
+  if (written === null) throw new Error('could not restore the enrolled record');
+}
+
+async function fuzzMethod(testCase: MethodCase, runs: number): Promise<void> {
+  const fixture = await enrolledFixture();
+  const enrolled = (await fixture.store.get(USER))!;
+  await fc.assert(
+    fc.asyncProperty(testCase.args(fixture), async (args) => {
+      await restore(fixture.store, enrolled);
+      const written = [USER, args[0], namedUser(args[1])];
+      const before = await snapshot(fixture.store, written);
+      const settled = await call(fixture.twoFactor, testCase.method, args.map(materialize));
+      checkSettled(settled, testCase, secretsOf(fixture));
+      const reason = settled.ok ? refusalReason(settled.value) : 'rejected';
+      if (reason !== undefined && !COUNTED.has(reason)) {
+        expect(await snapshot(fixture.store, written), `${testCase.method} refused (${reason}) but wrote`).toBe(before);
+      }
+    }),
+    { seed: SEED, numRuns: runs },
+  );
+}
+
+/** Every method that takes an options object, with the arguments before it. */
+const OPTIONS_CALLS: ReadonlyArray<[string, readonly unknown[]]> = [
+  ['beginEnrollment', ['bob']],
+  ['confirmEnrollment', [USER, '000000']],
+  ['pendingEnrollment', [USER]],
+  ['verify', [USER, '000000']],
+  ['stepUp', [USER, '000000']],
+  ['regenerateBackupCodes', [USER, '000000']],
+  ['listUsers', []],
+  ['resetByAdmin', [USER]],
+  ['unlock', [USER]],
+  ['rememberDevice', [USER]],
+  ['sendCode', [USER]],
+  ['requestApproval', [USER]],
+  ['approve', ['t'.repeat(40)]],
+  ['deny', ['t'.repeat(40)]],
+  ['redeemSignInTicket', [USER]],
+  ['checkSignInTicket', [USER]],
+];
+
+/**
+ * What is no options object: read as one it holds no option, so `verify(userId, code, factorId)`
+ * would check every factor and `stepUp(userId, code, 'phishing-resistant')` no minimum.
+ */
+const notAnObject = fc.oneof(
+  fc.constantFrom(null, [], [{ factorId: 'f_x' }], () => ({}), new Uint8Array(4), Symbol('options'), 0n, true),
+  fc.string(),
+  fc.double(),
+  fc.bigInt(),
+  fc.array(fc.string(), { minLength: 1, maxLength: 3 }),
+);
+
+describe('every TwoFactor method, fuzzed on an enrolled user', () => {
+  it('covers every method the TwoFactor object has', async () => {
+    const { twoFactor } = await enrolledFixture();
+    const fuzzed = METHODS.map((m) => m.method).sort();
+    expect(Object.keys(twoFactor).sort()).toEqual(fuzzed);
+  });
+
+  for (const testCase of METHODS) {
+    it(`${testCase.method}: resolves, or rejects with a documented code; a refusal writes nothing`, async () => {
+      await fuzzMethod(testCase, RUNS);
+    });
+  }
+
+  it('an options argument that is not an object is INVALID_ARGUMENT, read and written nothing', async () => {
+    const fixture = await enrolledFixture();
+    const enrolled = (await fixture.store.get(USER))!;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...OPTIONS_CALLS), notAnObject, async ([method, before], options) => {
+        await restore(fixture.store, enrolled);
+        const settled = await call(fixture.twoFactor, method, [...before, options]);
+        const code = settled.ok
+          ? `resolved ${JSON.stringify(settled.value)}`
+          : (settled.error as { code?: unknown }).code;
+        expect(code, `${method}(..., ${fc.stringify(options)})`).toBe('INVALID_ARGUMENT');
+        expect(await fixture.store.get(USER)).toEqual(enrolled);
+      }),
+      { seed: SEED, numRuns: RUNS * 3 },
+    );
+  });
+});
