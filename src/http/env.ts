@@ -105,6 +105,8 @@ export async function guarded(request: Request, env: Env<unknown>, call: () => P
   } catch (error) {
     if (isFactorkitError(error, 'INVALID_ARGUMENT')) return env.fail(request, { reason: 'bad-request' });
     if (isFactorkitError(error, 'DELIVERY_NOT_CONFIGURED')) return env.fail(request, { reason: 'not-configured' });
+    // A factor name the user typed (blank, too long, a control character): answered as renameFactor answers it.
+    if (isFactorkitError(error, 'INVALID_NAME')) return env.fail(request, { reason: 'invalid-name' });
     // A destination the channel cannot use, a voice factor with nothing else, one factor too many: the user's input.
     for (const code of ['INVALID_DESTINATION', 'VOICE_FALLBACK_ONLY', 'TOO_MANY_FACTORS'] as const) {
       if (isFactorkitError(error, code)) return env.fail(request, { reason: 'bad-request' });

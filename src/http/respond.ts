@@ -7,6 +7,7 @@ import type { HttpFailure } from './types.js';
 
 const STATUS: Readonly<Record<string, number>> = {
   'bad-request': 400,
+  'invalid-name': 400,
   malformed: 400,
   expired: 400,
   'cross-origin': 403,
