@@ -15,6 +15,9 @@ import {
   isFactorkitError,
 } from 'factorkit';
 import { type DeliveryMessage, deliveredCodes } from 'factorkit/delivered';
+import { TestClock } from '../../src/testing/harness.js';
+import { askRecorded, enrollRecorded, makeLifecycle } from '../support/webauthn-conformance.js';
+import { FIXTURES } from '../support/webauthn-fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { type App, Browser, Clock, KEYRING, enrollTotp, makeApp, passPassword } from '../support/http-app.js';
 
@@ -823,4 +826,149 @@ describe('factorkit/http, fuzzed bodies on every route', () => {
       );
     });
   }
+});
+
+type Json = Record<string, unknown>;
+
+/** A change to one field of a browser's response: a new value (undefined deletes it), or its text altered. */
+type Mutation =
+  | { path: string; kind: 'set'; value: unknown }
+  | { path: string; kind: 'text'; how: 'flip' | 'cut' | 'append' | 'double'; at: number };
+
+/** Every field path of `object`, nested ones too (`response.clientDataJSON`). */
+function pathsOf(object: Json, prefix = ''): string[] {
+  return Object.entries(object).flatMap(([key, value]) => {
+    const path = `${prefix}${key}`;
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isObject ? [path, ...pathsOf(value as Json, `${path}.`)] : [path];
+  });
+}
+
+function mutations(response: Json): fc.Arbitrary<Mutation[]> {
+  const paths = [...pathsOf(response), 'response.transports', 'response.userHandle', 'toJSON'];
+  const path = fc.constantFrom(...paths);
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    oddStrings,
+    fc.constantFrom(undefined, '', 'A', 'x'.repeat(70_000), ['usb', 'bogus'], [{}], 'usb', ['usb', 'usb']),
+    fc.uint8Array({ maxLength: 80 }).map((bytes) => Buffer.from(bytes).toString('base64url')),
+  );
+  const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+    fc.record({ path, kind: fc.constant('set' as const), value }),
+    fc.record({
+      path,
+      kind: fc.constant('text' as const),
+      how: fc.constantFrom('flip' as const, 'cut' as const, 'append' as const, 'double' as const),
+      at: fc.nat(),
+    }),
+  );
+  return fc.array(mutation, { minLength: 1, maxLength: 3 });
+}
+
+function altered(text: string, how: 'flip' | 'cut' | 'append' | 'double', at: number): string {
+  const i = text.length === 0 ? 0 : at % text.length;
+  if (how === 'flip') return `${text.slice(0, i)}${text[i] === 'A' ? 'B' : 'A'}${text.slice(i + 1)}`;
+  if (how === 'cut') return text.slice(0, i);
+  if (how === 'append') return `${text}=+/`;
+  return text + text;
+}
+
+/** A deep copy of the response with the mutations applied; a client data field is changed inside its JSON. */
+function mutated(response: Json, changes: readonly Mutation[]): Json {
+  const copy = structuredClone(response);
+  for (const change of changes) {
+    const keys = change.path.split('.');
+    const last = keys.pop()!;
+    let parent: Json = copy;
+    for (const key of keys) {
+      const next = parent[key];
+      if (typeof next !== 'object' || next === null) break;
+      parent = next as Json;
+    }
+    const current = parent[last];
+    if (change.kind === 'set') parent[last] = change.value;
+    else if (typeof current === 'string') parent[last] = altered(current, change.how, change.at);
+  }
+  return copy;
+}
+
+const CLIENT_DATA_FIELDS = ['type', 'challenge', 'origin', 'crossOrigin', 'topOrigin'];
+
+/** The response with one field of its client data JSON replaced: still base64url of JSON, so the parsing goes deeper. */
+function withClientData(response: Json, field: string, value: unknown): Json {
+  const copy = structuredClone(response);
+  const inner = copy.response as Json;
+  const clientData = JSON.parse(Buffer.from(inner.clientDataJSON as string, 'base64url').toString('utf8'));
+  clientData[field] = value;
+  inner.clientDataJSON = Buffer.from(JSON.stringify(clientData) ?? '').toString('base64url');
+  return copy;
+}
+
+function responses(recorded: Json): fc.Arbitrary<Json> {
+  const clientData = fc
+    .tuple(fc.constantFrom(...CLIENT_DATA_FIELDS), fc.oneof(fc.jsonValue({ maxDepth: 1 }), oddStrings))
+    .map(([field, value]) => withClientData(recorded, field, value));
+  return fc.oneof(
+    { weight: 3, arbitrary: mutations(recorded).map((changes) => mutated(recorded, changes)) },
+    { weight: 1, arbitrary: clientData },
+  );
+}
+
+/** A fresh lifecycle over the same store reads the user's record: no write left it corrupt. */
+async function expectReadable(store: MemoryStore): Promise<void> {
+  const fresh = makeLifecycle(store, new TestClock());
+  await fresh.twoFactor.status(USER);
+  await fresh.twoFactor.listFactors(USER);
+  await fresh.twoFactor.throttleStatus(USER);
+}
+
+function expectArgumentErrorOnly(settled: Settled, what: string): void {
+  if (settled.ok) return;
+  const detail = settled.error instanceof Error ? settled.error.message : String(settled.error);
+  expect((settled.error as { code?: unknown }).code, `${what}: ${detail}`).toBe('INVALID_ARGUMENT');
+}
+
+const SECURITY_KEY = FIXTURES.kinds['security-key'];
+
+describe('factorkit/webauthn, fuzzed browser responses', () => {
+  it('a registration with any field changed is confirmed or refused, and leaves a record the next read accepts', async () => {
+    await fc.assert(
+      fc.asyncProperty(responses(SECURITY_KEY.registration.response as Json), async (response) => {
+        const store = new MemoryStore();
+        const l = makeLifecycle(store, new TestClock());
+        l.replay.next(SECURITY_KEY.registration);
+        const begun = await l.twoFactor.beginEnrollment(USER, {
+          type: 'webauthn',
+          kind: 'security-key',
+          userName: 'ada',
+        });
+        const settled = await call(l.twoFactor as unknown as TwoFactor, 'confirmEnrollment', [
+          USER,
+          { webauthn: response },
+          { factorId: begun.factorId },
+        ]);
+        expectArgumentErrorOnly(settled, 'confirmEnrollment');
+        await expectReadable(store);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('an assertion with any field changed is accepted or refused, and leaves a record the next read accepts', async () => {
+    const store = new MemoryStore();
+    const l = makeLifecycle(store, new TestClock());
+    await enrollRecorded(l, USER, 'security-key');
+    const enrolled = (await store.get(USER))!;
+    const [ceremony] = SECURITY_KEY.assertions;
+    await fc.assert(
+      fc.asyncProperty(responses(ceremony!.response as Json), async (response) => {
+        await restore(store, enrolled);
+        await askRecorded(l, USER, ceremony!);
+        const settled = await call(l.twoFactor as unknown as TwoFactor, 'verify', [USER, { webauthn: response }]);
+        expectArgumentErrorOnly(settled, 'verify');
+        await expectReadable(store);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
 });
