@@ -15,6 +15,7 @@ import {
   isFactorkitError,
 } from 'factorkit';
 import { type DeliveryMessage, deliveredCodes } from 'factorkit/delivered';
+import { isoCBOR, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { TestClock } from '../../src/testing/harness.js';
 import { askRecorded, enrollRecorded, makeLifecycle } from '../support/webauthn-conformance.js';
 import { FIXTURES } from '../support/webauthn-fixtures.js';
@@ -930,26 +931,75 @@ function expectArgumentErrorOnly(settled: Settled, what: string): void {
 
 const SECURITY_KEY = FIXTURES.kinds['security-key'];
 
+/** What a client may choose in a registration under attestation 'none', which signs none of it. */
+interface Crafted {
+  credentialIdBytes: number;
+  extraKeyBytes: number;
+  counter: number;
+  flags: number;
+}
+
+const crafted: fc.Arbitrary<Crafted> = fc.record({
+  credentialIdBytes: fc.oneof(fc.integer({ min: 1, max: 1200 }), fc.constantFrom(16, 1023, 1024)),
+  extraKeyBytes: fc.oneof(fc.integer({ min: 0, max: 2200 }), fc.constantFrom(0, 1400)),
+  counter: fc.oneof(fc.nat(), fc.constant(0xffffffff)),
+  // Attested credential data (0x40) and user presence (0x01) kept: the rest as the client likes.
+  flags: fc.integer({ min: 0, max: 255 }).map((flags) => flags | 0x41),
+});
+
+/** The recorded registration rebuilt with a credential id, a public key size, a counter and flags of the client's choosing. */
+function craftedRegistration(c: Crafted): Json {
+  const response = structuredClone(SECURITY_KEY.registration.response) as Json & { response: Json };
+  const attestation = isoCBOR.decodeFirst<Map<string, unknown>>(
+    Buffer.from(response.response.attestationObject as string, 'base64url'),
+  );
+  const authData = new Uint8Array(attestation.get('authData') as Uint8Array);
+  const parsed = parseAuthenticatorData(authData);
+  const key = isoCBOR.decodeFirst<Map<number, unknown>>(parsed.credentialPublicKey!);
+  // An extra COSE parameter: ignored by every check, but stored with the key.
+  if (c.extraKeyBytes > 0) key.set(-100, new Uint8Array(c.extraKeyBytes));
+  const credentialId = new Uint8Array(c.credentialIdBytes).fill(7);
+  const head = authData.slice(0, 37);
+  head[32] = c.flags & ~0x80;
+  new DataView(head.buffer, head.byteOffset).setUint32(33, c.counter);
+  const idLength = [credentialId.length >> 8, credentialId.length & 0xff];
+  const rebuilt = new Uint8Array([
+    ...head,
+    ...parsed.aaguid!,
+    ...idLength,
+    ...credentialId,
+    ...isoCBOR.encode(key as never),
+  ]);
+  const encoded = isoCBOR.encode(new Map([...attestation.entries(), ['authData', rebuilt]]) as never);
+  response.response.attestationObject = Buffer.from(encoded).toString('base64url');
+  response.id = Buffer.from(credentialId).toString('base64url');
+  response.rawId = response.id;
+  return response;
+}
+
 describe('factorkit/webauthn, fuzzed browser responses', () => {
   it('a registration with any field changed is confirmed or refused, and leaves a record the next read accepts', async () => {
     await fc.assert(
-      fc.asyncProperty(responses(SECURITY_KEY.registration.response as Json), async (response) => {
-        const store = new MemoryStore();
-        const l = makeLifecycle(store, new TestClock());
-        l.replay.next(SECURITY_KEY.registration);
-        const begun = await l.twoFactor.beginEnrollment(USER, {
-          type: 'webauthn',
-          kind: 'security-key',
-          userName: 'ada',
-        });
-        const settled = await call(l.twoFactor as unknown as TwoFactor, 'confirmEnrollment', [
-          USER,
-          { webauthn: response },
-          { factorId: begun.factorId },
-        ]);
-        expectArgumentErrorOnly(settled, 'confirmEnrollment');
-        await expectReadable(store);
-      }),
+      fc.asyncProperty(
+        fc.oneof(responses(SECURITY_KEY.registration.response as Json), crafted.map(craftedRegistration)),
+        async (response) => {
+          const store = new MemoryStore();
+          const l = makeLifecycle(store, new TestClock());
+          l.replay.next(SECURITY_KEY.registration);
+          const begun = await l.twoFactor.beginEnrollment(USER, {
+            type: 'webauthn',
+            kind: 'security-key',
+            userName: 'ada',
+          });
+          const settled = await call(l.twoFactor as unknown as TwoFactor, 'confirmEnrollment', [
+            USER,
+            { webauthn: response },
+            { factorId: begun.factorId },
+          ]);
+          expectArgumentErrorOnly(settled, 'confirmEnrollment');
+          await expectReadable(store);
+        },
+      ),
       { seed: SEED, numRuns: RUNS },
     );
   });
