@@ -977,7 +977,71 @@ function craftedRegistration(c: Crafted): Json {
   return response;
 }
 
+const PASSKEY = FIXTURES.kinds.passkey;
+
+/** Stands for the options `{ challengeToken }` with the token of a passwordless sign-in begun for the call. */
+const LIVE_TOKEN = 'the live challenge token';
+
+/** The module's own operations and a WebAuthn enrollment, with arbitrary arguments around plausible ones. */
+function webauthnCalls(factorId: string): fc.Arbitrary<[string, unknown[]]> {
+  const passwordless = fc.oneof(
+    fc.constant(PASSKEY.passwordless[0]!.response as Json),
+    responses(PASSKEY.passwordless[0]!.response as Json),
+    weird,
+  );
+  return fc.oneof(
+    fc.tuple(fc.constant('requestAssertion'), fc.tuple(userId, optionsOf({ factorId: fc.constant(factorId) }))),
+    fc.tuple(
+      fc.constant('reactivateFactor'),
+      fc.tuple(userId, fc.oneof(fc.constant(factorId), weird), fc.oneof(weird, fc.constant('000000'))),
+    ),
+    fc.tuple(
+      fc.constant('finishPasskeySignIn'),
+      fc.tuple(
+        passwordless,
+        fc.oneof({ weight: 2, arbitrary: fc.constant(LIVE_TOKEN) }, optionsOf({ challengeToken: oddStrings })),
+      ),
+    ),
+    fc.tuple(
+      fc.constant('beginEnrollment'),
+      fc.tuple(
+        userId,
+        optionsOf({
+          type: fc.constant('webauthn'),
+          kind: fc.constantFrom('security-key', 'passkey'),
+          userName: fc.oneof(fc.constant('ada'), oddStrings),
+          name: oddStrings,
+        }),
+      ),
+    ),
+  );
+}
+
 describe('factorkit/webauthn, fuzzed browser responses', () => {
+  it('its operations with arbitrary arguments: a result or a documented code, a readable record, nothing written by a refusal', async () => {
+    const store = new MemoryStore();
+    const findUserByHandle = async (handle: string) => (handle === FIXTURES.userHandle ? USER : null);
+    const l = makeLifecycle(store, new TestClock(), { findUserByHandle });
+    const { factorId } = await enrollRecorded(l, USER, 'passkey');
+    const enrolled = (await store.get(USER))!;
+    const codes: FactorkitErrorCode[] = [...ENROLLING, 'WEBAUTHN_NOT_CONFIGURED'];
+    await fc.assert(
+      fc.asyncProperty(webauthnCalls(factorId), async ([method, args]) => {
+        await restore(store, enrolled);
+        // A real passwordless challenge token, for the calls that keep the one given.
+        l.replay.next(PASSKEY.passwordless[0]!);
+        const { challengeToken } = await l.twoFactor.beginPasskeySignIn();
+        const given = args[1] === LIVE_TOKEN ? [args[0], { challengeToken }] : args;
+        const before = await snapshot(store, [USER]);
+        const settled = await call(l.twoFactor as unknown as TwoFactor, method, given.map(materialize));
+        checkSettled(settled, { method, args: () => fc.constant([]), codes }, []);
+        await expectReadable(store);
+        if (!settled.ok) expect(await snapshot(store, [USER]), `${method} refused but wrote`).toBe(before);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
   it('a registration with any field changed is confirmed or refused, and leaves a record the next read accepts', async () => {
     await fc.assert(
       fc.asyncProperty(
