@@ -15,12 +15,14 @@ import {
   isFactorkitError,
 } from 'factorkit';
 import { type DeliveryMessage, deliveredCodes } from 'factorkit/delivered';
+import { createSecondStep } from 'factorkit/http';
+import { webauthn } from 'factorkit/webauthn';
 import { isoCBOR, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { TestClock } from '../../src/testing/harness.js';
 import { askRecorded, enrollRecorded, makeLifecycle } from '../support/webauthn-conformance.js';
 import { FIXTURES } from '../support/webauthn-fixtures.js';
-import { describe, expect, it } from 'vitest';
-import { type App, Browser, Clock, KEYRING, enrollTotp, makeApp, passPassword } from '../support/http-app.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type App, Browser, Clock, KEYRING, ORIGIN, enrollTotp, makeApp, passPassword } from '../support/http-app.js';
 
 const SEED = 0x2fa;
 const RUNS = 200;
@@ -1082,6 +1084,111 @@ describe('factorkit/webauthn, fuzzed browser responses', () => {
         expectArgumentErrorOnly(settled, 'verify');
         await expectReadable(store);
       }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+});
+
+/** A factory called with `options`: its product, or the FactorkitError it threw; anything else fails the test. */
+function construct(name: string, make: () => unknown, codes: readonly FactorkitErrorCode[]): unknown {
+  try {
+    return make();
+  } catch (error) {
+    if (error === CALLER_ERROR) return undefined;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    expect(isFactorkitError(error), `${name} threw ${detail}`).toBe(true);
+    expect(codes, `${name} threw ${detail}`).toContain((error as { code: FactorkitErrorCode }).code);
+    expect(JSON.stringify(messages(error))).not.toContain(KEYRING_TEXT);
+    return undefined;
+  }
+}
+
+/** The options with one more, as an app adds its own; an object whose reads throw is passed as it is. */
+function adding(options: unknown, key: string, value: unknown): unknown {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  try {
+    return { ...options, [key]: value };
+  } catch {
+    return options;
+  }
+}
+
+const KEYRING_TEXT = Buffer.from(KEYRING.keys.k1).toString('hex');
+
+describe('the factories, fuzzed options', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('createTwoFactor, deliveredCodes, webauthn() and createSecondStep: built, or a typed error', async () => {
+    // Options without `warn` print the no-keyring warning on the console: not this test's concern.
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const keyring = fc.oneof(
+      fc.constant(KEYRING),
+      weird,
+      optionsOf({ currentKeyId: fc.constant('k1'), keys: fc.constant(KEYRING.keys) }),
+    );
+    const lifecycle = optionsOf({
+      issuer: fc.constant('Example'),
+      keyring,
+      clock: fc.constant(() => 1_767_225_600_000),
+      totp: optionsOf({ algorithm: fc.constant('SHA256'), digits: fc.constant(8), period: fc.constant(60) }),
+      enrollmentTtlMs: fc.integer({ min: 1, max: 2 ** 40 }),
+      backupCodes: optionsOf({
+        count: fc.nat(30),
+        kdf: fc.constant({ N: 16, r: 1, p: 1 }),
+        allowWeakKdf: fc.boolean(),
+      }),
+      throttle: optionsOf({ maxFailures: fc.nat(30), baseDelayMs: fc.nat(), maxConsecutiveFailures: fc.nat(120) }),
+      manage: fc.constantFrom('by-strength', 'any-factor'),
+      warn: fc.constant(() => {}),
+      migratePlaintextSecrets: fc.boolean(),
+    });
+    const delivered = optionsOf({
+      deliver: fc.constant(async () => {}),
+      codeTtlMs: fc.nat(),
+      maxAttemptsPerCode: fc.nat(20),
+      maxSendsPerHour: fc.nat(20),
+      voiceCallsBeforeSms: fc.nat(5),
+    });
+    const passkeys = optionsOf({
+      rpID: fc.constantFrom('example.com', 'localhost', ''),
+      rpName: fc.constant('Example'),
+      origins: fc.constantFrom(['https://example.com'], [], ['not a url'], 'https://example.com'),
+    });
+    const web = optionsOf({
+      keyring,
+      origins: fc.constantFrom([ORIGIN], [], ['*']),
+      basePath: fc.constantFrom('/2fa', '', '/', '2fa', '/a/../b'),
+      session: fc.constant({ currentUserId: () => undefined, establish: () => undefined, endOtherSessions: () => {} }),
+      ticketTtlMs: fc.integer(),
+      stepUpTtlMs: fc.integer(),
+    });
+    const factoryCodes: FactorkitErrorCode[] = [
+      'INVALID_ARGUMENT',
+      'INVALID_KEYRING',
+      'WEAK_KDF',
+      'INVALID_ALGORITHM',
+      'INVALID_DIGITS',
+      'INVALID_PERIOD',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        lifecycle,
+        delivered,
+        passkeys,
+        web,
+        async (options, deliveredOptions, passkeyOptions, webOptions) => {
+          const given = materialize(options);
+          const withStore = adding(given, 'store', new MemoryStore());
+          construct('deliveredCodes', () => deliveredCodes(materialize(deliveredOptions) as never), factoryCodes);
+          construct('webauthn', () => webauthn(materialize(passkeyOptions) as never), factoryCodes);
+          const twoFactor = construct('createTwoFactor', () => createTwoFactor(withStore as never), factoryCodes);
+          const webGiven = materialize(webOptions);
+          const withLifecycle = twoFactor === undefined ? webGiven : adding(webGiven, 'twoFactor', twoFactor);
+          construct('createSecondStep', () => createSecondStep(withLifecycle as never), factoryCodes);
+        },
+      ),
       { seed: SEED, numRuns: RUNS },
     );
   });
