@@ -20,7 +20,7 @@ import { webauthn } from 'factorkit/webauthn';
 import { isoCBOR, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { TestClock } from '../../src/testing/harness.js';
 import { askRecorded, enrollRecorded, makeLifecycle } from '../support/webauthn-conformance.js';
-import { FIXTURES } from '../support/webauthn-fixtures.js';
+import { FIXTURES, replayModule, replayRandom } from '../support/webauthn-fixtures.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type App, Browser, Clock, KEYRING, ORIGIN, enrollTotp, makeApp, passPassword } from '../support/http-app.js';
 
@@ -198,6 +198,9 @@ function optionsOf(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<
 }
 
 const USER = 'ada';
+/** The recorded WebAuthn ceremonies (test/fixtures/webauthn.json). */
+const SECURITY_KEY = FIXTURES.kinds['security-key'];
+const PASSKEY = FIXTURES.kinds.passkey;
 
 interface Fixture {
   store: MemoryStore;
@@ -592,8 +595,21 @@ interface WebFixture {
 /** The http app of test/support with delivered codes, and `ada` enrolled with an authenticator app and an e-mail factor. */
 async function webFixture(): Promise<WebFixture> {
   const outbox: DeliveryMessage[] = [];
-  const app = makeApp({}, [deliveredCodes({ deliver: async (message) => void outbox.push(message) })]);
+  const replay = replayRandom();
+  const app = makeApp({}, [
+    deliveredCodes({ deliver: async (message) => void outbox.push(message) }),
+    replayModule(replay.random),
+  ]);
   const { secret, backupCodes } = await enrollTotp(app, USER);
+  replay.next(PASSKEY.registration);
+  const passkey = await app.twoFactor.beginEnrollment(USER, { type: 'webauthn', kind: 'passkey', userName: 'ada' });
+  const registered = await app.twoFactor.confirmEnrollment(
+    USER,
+    { webauthn: PASSKEY.registration.response },
+    { factorId: passkey.factorId, currentCode: generateTotp(secret, { time: app.clock.nowMs }) },
+  );
+  if (!registered.ok) throw new Error(registered.reason);
+  app.clock.advance(30_000);
   const email = await app.twoFactor.beginEnrollment(USER, { channel: 'email', destination: 'ada@example.com' });
   if (!email.ok) throw new Error(email.reason);
   const currentCode = generateTotp(secret, { time: app.clock.nowMs });
@@ -612,7 +628,9 @@ async function webFixture(): Promise<WebFixture> {
 function routeFields(web: WebFixture): Record<string, Record<string, fc.Arbitrary<unknown>>> {
   const code = fc.constantFrom('000000', '123 456', web.backupCodes[0]!.slice(0, 4), 'x'.repeat(256));
   const factorId = fc.constantFrom(web.totpId, web.emailId, 'f_unknown');
-  const proof = { code, webauthn: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 })) };
+  const assertion = PASSKEY.assertions[0]!.response as Json;
+  const webauthnProof = fc.oneof(responses(assertion), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue()));
+  const proof = { code, webauthn: webauthnProof };
   return {
     'POST /sign-in/verify': { ...proof, factorId, rememberDevice: fc.boolean() },
     'POST /sign-in/send-code': { factorId },
@@ -624,6 +642,8 @@ function routeFields(web: WebFixture): Record<string, Record<string, fc.Arbitrar
     'POST /enrollment/begin': {
       type: fc.constantFrom('totp', 'delivered', 'webauthn', 'pin'),
       name: oddStrings,
+      kind: fc.constantFrom('security-key', 'passkey'),
+      userName: fc.oneof(fc.constant('ada'), oddStrings),
       channel: fc.constantFrom('email', 'sms', 'voice', 'telegram'),
       destination: fc.constantFrom('bob@example.com', '+15555550100', '111111111', 'not an address'),
     },
@@ -798,12 +818,32 @@ const AUTHENTICATION_REASONS = [
   'not-signed-in',
 ];
 /** The routes of docs/web.md; a test below checks the table has them all. */
-const ROUTE_NAMES = Object.keys(routeFields({ backupCodes: ['x'] } as WebFixture));
+const ROUTE_NAMES = [
+  'POST /sign-in/verify',
+  'POST /sign-in/send-code',
+  'POST /sign-in/webauthn-options',
+  'POST /sign-in/approval',
+  'GET /sign-in/approval',
+  'GET /sign-in',
+  'GET /status',
+  'POST /enrollment/begin',
+  'POST /enrollment/confirm',
+  'POST /backup-codes/regenerate',
+  'POST /disable',
+  'POST /step-up',
+  'POST /factors/rename',
+  'POST /factors/remove',
+  'POST /send-code',
+  'POST /webauthn-options',
+  'GET /devices',
+  'POST /devices/forget',
+];
 describe('factorkit/http, fuzzed bodies on every route', () => {
-  it('fuzzes every route docs/web.md lists', () => {
+  it('fuzzes every route docs/web.md lists, each with its fields', () => {
     const doc = readFileSync(new URL('../../docs/web.md', import.meta.url), 'utf8');
     const documented = [...doc.matchAll(/^\| `((?:GET|POST) \/[^`?]*)/gm)].map((match) => match[1]);
     expect([...new Set(documented)].sort()).toEqual([...ROUTE_NAMES].sort());
+    expect(Object.keys(routeFields({ backupCodes: ['x'] } as WebFixture)).sort()).toEqual([...ROUTE_NAMES].sort());
   });
 
   for (const route of ROUTE_NAMES) {
@@ -931,8 +971,6 @@ function expectArgumentErrorOnly(settled: Settled, what: string): void {
   expect((settled.error as { code?: unknown }).code, `${what}: ${detail}`).toBe('INVALID_ARGUMENT');
 }
 
-const SECURITY_KEY = FIXTURES.kinds['security-key'];
-
 /** What a client may choose in a registration under attestation 'none', which signs none of it. */
 interface Crafted {
   credentialIdBytes: number;
@@ -978,8 +1016,6 @@ function craftedRegistration(c: Crafted): Json {
   response.rawId = response.id;
   return response;
 }
-
-const PASSKEY = FIXTURES.kinds.passkey;
 
 /** Stands for the options `{ challengeToken }` with the token of a passwordless sign-in begun for the call. */
 const LIVE_TOKEN = 'the live challenge token';
