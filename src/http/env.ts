@@ -67,6 +67,15 @@ function checkSession<Ctx>(session: unknown): SessionCallbacks<Ctx> {
   return s as SessionCallbacks<Ctx>;
 }
 
+// A colon, a control character, a lone surrogate or edge whitespace cannot be in a Key URI
+// label, and every user id the stores accept (1 to 255 characters) must be able to enroll.
+const NOT_IN_LABEL = /[:\p{Cc}\p{Cs}]/gu;
+
+/** The default account name: the user id, with what a Key URI label cannot carry made a space. */
+function defaultAccountName(userId: string): string {
+  return userId.replace(NOT_IN_LABEL, ' ').trim() || 'account';
+}
+
 /** The options checked where they are given, so a mistake fails at start-up, not at a user's first sign-in. */
 export function createEnv<Ctx>(options: SecondStepOptions<Ctx>): Env<Ctx> {
   if (typeof options?.twoFactor?.verify !== 'function' || typeof options.twoFactor.redeemSignInTicket !== 'function') {
@@ -88,7 +97,7 @@ export function createEnv<Ctx>(options: SecondStepOptions<Ctx>): Env<Ctx> {
     deviceTtlMs: duration('rememberDeviceDays', options.rememberDeviceDays, 30, 1, 400) * DAY,
     stepUpTtlMs: duration('stepUpTtlMs', options.stepUpTtlMs, 10 * MINUTE, MINUTE, 60 * MINUTE),
     overrides,
-    accountName: options.accountName ?? ((userId) => userId),
+    accountName: options.accountName ?? defaultAccountName,
     trustedSignIn: options.trustedSignIn ?? (() => false),
     fail: (request, result, method, headers) => failure(request, result, { overrides, method, headers }),
     body: readBody,

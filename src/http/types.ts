@@ -75,7 +75,8 @@ export interface SecondStepOptions<Ctx = unknown> {
   stepUpTtlMs?: number;
   /**
    * The account name an authenticator app shows beside the issuer for a new TOTP factor (the
-   * user's e-mail address, say). Default: the user id.
+   * user's e-mail address, say). Default: the user id, with a colon or a control character
+   * (which a Key URI label cannot carry) shown as a space.
    */
   accountName?: (userId: string, request: Request) => string | Promise<string>;
   /** The app's own texts for factorkit/messages. */

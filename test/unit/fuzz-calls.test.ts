@@ -843,6 +843,30 @@ const ROUTE_NAMES = [
   'POST /devices/forget',
 ];
 describe('factorkit/http, fuzzed bodies on every route', () => {
+  it('POST /enrollment/begin enrolls a user of any id a store accepts, with the default account name', async () => {
+    // Ids with a colon ('github:42'), edge spaces or control characters are valid user ids.
+    const storableId = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 255 })
+      .filter((id) => !id.includes('\u0000') && !/[\ud800-\udfff]/u.test(id));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(storableId, fc.constantFrom('github:42', ' ada ', 'a\tb', ':')), async (id) => {
+        const app = makeApp();
+        const browser = new Browser();
+        browser.cookies.set('sid', app.sessions.create(id));
+        const call: WebCall = {
+          route: 'POST /enrollment/begin',
+          tamper: { kind: 'none' },
+          body: '{"type":"totp"}',
+          contentType: 'application/json',
+          query: '',
+        };
+        const { status, text } = await answerOf({ app } as WebFixture, browser, call);
+        expect(status, text).toBe(200);
+      }),
+      { seed: SEED, numRuns: RUNS / 2 },
+    );
+  });
+
   it('fuzzes every route docs/web.md lists, each with its fields', () => {
     const doc = readFileSync(new URL('../../docs/web.md', import.meta.url), 'utf8');
     const documented = [...doc.matchAll(/^\| `((?:GET|POST) \/[^`?]*)/gm)].map((match) => match[1]);
