@@ -882,8 +882,15 @@ describe('factorkit/http, fuzzed bodies on every route', () => {
           await restore(web.app.store, web.enrolled);
           const { account, signIn } = await browsers(web);
           const browser = call.route.includes('/sign-in') ? signIn : account;
+          const before = await snapshot(web.app.store, [USER]);
           const { status, text } = await answerOf(web, tampered(browser, call.tamper), call);
           const what = `${call.route} ${call.body.slice(0, 120)} -> ${text.slice(0, 200)}`;
+          // A refused request writes nothing, but a wrong code is counted: answered 401 invalid, 429 when
+          // it starts a lockout, and 403 hard-locked when it reaches the hard lock.
+          const counted = status === 401 || status === 429 || JSON.parse(text).reason === 'hard-locked';
+          if (status >= 400 && !counted) {
+            expect(await snapshot(web.app.store, [USER]), `${what} wrote`).toBe(before);
+          }
           expect(status, what).toBeGreaterThanOrEqual(200);
           expect(status, what).toBeLessThan(500);
           // 401 tells the page the user did not authenticate (docs/web.md): never the answer to a bad field.
