@@ -77,9 +77,12 @@ export function withBackupBinding(
   read: RecordState | null,
   next: RecordState,
 ): RecordState {
-  const { backupCodesBinding: binding, ...unbound } = next;
-  const set = next.backupCodes;
-  if (set === null) return binding === undefined ? next : unbound;
+  const { backupCodes: set, backupCodesBinding: binding } = next;
+  if (set === null) {
+    if (binding === undefined) return next;
+    const { backupCodesBinding: _dropped, ...unbound } = next;
+    return unbound;
+  }
   if (read !== null && set === read.backupCodes) {
     if (current(sealer, binding) || bindingProblem(hasher, sealer, userId, set, binding) !== undefined) return next;
   }

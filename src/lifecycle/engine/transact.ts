@@ -65,7 +65,7 @@ function eventEmitter(options: ResolvedOptions): RecordAccess['emit'] {
 function writePreparer(
   options: ResolvedOptions,
   registry: Registry,
-): (userId: string, read: RecordState | null, decided: RecordState) => Promise<RecordState> {
+): (userId: string, read: RecordState | null, decided: RecordState) => RecordState | Promise<RecordState> {
   const { sealer, hasher } = options;
   const stale = (factor: FactorRecord): boolean => {
     const sealed = registry.moduleOf(factor).sealed;
@@ -85,16 +85,19 @@ function writePreparer(
     return { ...state, factors };
   }
 
-  /** The state a decision chose, as it is to be written: checked, secrets re-sealed, backup codes bound. */
-  async function toWrite(userId: string, read: RecordState | null, decided: RecordState): Promise<RecordState> {
+  /**
+   * The state a decision chose, as it is to be written: checked, secrets re-sealed, backup codes
+   * bound. A promise only when a secret is to be re-sealed: most writes have none, and an await
+   * per write costs a sign-in measurably.
+   */
+  function toWrite(userId: string, read: RecordState | null, decided: RecordState): RecordState | Promise<RecordState> {
     // Each module caps its own active factors, but a record edited to hold more (up to what a
     // read accepts) could be given one more: written, it would be CORRUPT_RECORD on every read.
     if (decided.factors.length > MAX_STORED_FACTORS) {
       throw new FactorkitError('TOO_MANY_FACTORS', `a user may have at most ${MAX_STORED_FACTORS} factors`);
     }
-    // Awaited only when a secret is to be re-sealed: most writes have none.
-    const rotated = decided.factors.some(stale) ? await rotate(userId, decided) : decided;
-    return withBackupBinding(hasher, sealer, userId, read, rotated);
+    const bound = (state: RecordState) => withBackupBinding(hasher, sealer, userId, read, state);
+    return decided.factors.some(stale) ? rotate(userId, decided).then(bound) : bound(decided);
   }
   return toWrite;
 }
@@ -128,7 +131,8 @@ export function recordAccess(options: ResolvedOptions, registry: Registry): Reco
         if (outcome.events !== undefined) await emit(outcome.events);
         return outcome.result;
       }
-      const next = await toWrite(userId, state, outcome.next);
+      const prepared = toWrite(userId, state, outcome.next);
+      const next = isThenable(prepared) ? await prepared : prepared;
       // Serialised before the new parts are frozen: the text of parts kept from the state read
       // (frozen already) comes from state-cache.ts, and parts this decision made are not kept,
       // since most change again on the next write (a sign-in's replay state) and kept texts
