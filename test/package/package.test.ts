@@ -84,13 +84,18 @@ function bytesUnder(path: string, seen = new Set<string>()): number {
 }
 
 // Issue 24's budgets: the tarball was 1.1 MB (68 % source maps) and an install 11.7 MB.
-// docs/performance.md puts them beside otplib and otpauth, measured the same way.
+// docs/performance.md puts them beside otplib and otpauth, measured the same way. The tarball's
+// budget was 400 kB until 2026-12-08, when the backup-code binding and the typed refusals found by
+// fuzzing took it to 400.4 kB (after the ES module build's syntax was minified too; whitespace and
+// names are kept so stack traces read without maps). The same tree packs 1 kB apart from build
+// to build (esbuild's content-hashed chunk names change the tar's order and what gzip matches),
+// so a budget at the edge would fail at random: 405 kB.
 describe('weight', () => {
-  it('the tarball is at most 400 kB, and ships no source map without the sources it points to', () => {
+  it('the tarball is at most 405 kB, and ships no source map without the sources it points to', () => {
     const tarball = pack(root, { ignoreScripts: true });
     const unpacked = mkdtempSync(join(tmpdir(), 'factorkit-unpacked-'));
     try {
-      expect(statSync(tarball).size).toBeLessThanOrEqual(400_000);
+      expect(statSync(tarball).size).toBeLessThanOrEqual(405_000);
       const files = tarballFiles(tarball);
       expect(files.filter((file) => file.includes('metafile'))).toEqual([]);
       run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1'], root);

@@ -545,6 +545,8 @@ function comparable(op: Op, answer: Answer, known: Set<string>): unknown {
     JSON.stringify(answer.value ?? null, (key, value) => {
       if (key === 'backupCodes' && Array.isArray(value)) return value.length;
       if (key === 'token' || key === 'challengeId') return typeof value;
+      // An authenticator begun by the calls has a fresh secret in each run (pendingEnrollment shows it).
+      if ((key === 'secret' || key === 'uri' || key === 'manualKey') && typeof value === 'string') return typeof value;
       // Factors and devices the calls added have ids of their own in each run.
       if ((key === 'factorId' || key === 'deviceId' || key === 'id') && !known.has(value)) return typeof value;
       return value instanceof Map ? [...value] : value;
@@ -768,6 +770,8 @@ describe('stored records edited, then the API called', () => {
     expect(JSON.stringify(JSON.parse(fixtures.alice.data))).toBe(fixtures.alice.data);
   });
 
+  // Fixed seeds, as in fuzz-calls.test.ts: `npm test` must not pass or fail by chance. The first is
+  // the run that found two lifecycles' fresh enrollment secrets compared as if they had to agree.
   it('every call answers, or refuses with a typed error; no proof gets in that the edit did not let in', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -778,7 +782,7 @@ describe('stored records edited, then the API called', () => {
         fc.array(opChoice, { minLength: 3, maxLength: 10 }),
         (target, edits, later, choices) => editThenCall(fixtures, target, edits, later, choices),
       ),
-      { numRuns: 300 },
+      { numRuns: 300, seed: -787735416 },
     );
   });
 
@@ -791,7 +795,7 @@ describe('stored records edited, then the API called', () => {
         fc.array(opChoice, { minLength: 3, maxLength: 10 }),
         (target, edits, later, choices) => editThenCall(fixtures, target, edits, later, choices),
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 20_261_208 },
     );
   });
 });
