@@ -1,5 +1,6 @@
 // Rendering: the locale asked for resolved against the languages there are (built-in and the
 // app's own), the most specific key of the context looked up, and the wait put in.
+import { FactorkitError } from '../errors/index.js';
 import { messages } from './catalogue.js';
 import type { LocaleMessages, MessageKey, MessageMethod, MessageSubject, TextKey } from './keys.js';
 import { pluralize, waitAmount } from './wait.js';
@@ -113,6 +114,50 @@ function waitText(retryAfterMs: number | undefined, chain: readonly string[], ov
   return pluralize(value, amount.count, locale);
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A subject as the types describe it: a failure with a string reason (and a numeric wait, if
+ * any) or an approval status. Checked because pages pass on what they were given, and a
+ * TypeError from deep in the lookup would say nothing of what was wrong.
+ * @throws FactorkitError `INVALID_ARGUMENT`
+ */
+function checkSubject(subject: unknown): void {
+  if (isRecord(subject) && typeof subject.status === 'string') return;
+  if (
+    isRecord(subject) &&
+    typeof subject.reason === 'string' &&
+    (subject.retryAfterMs === undefined || typeof subject.retryAfterMs === 'number')
+  ) {
+    return;
+  }
+  throw new FactorkitError(
+    'INVALID_ARGUMENT',
+    'subject must be { reason: string, retryAfterMs?: number } or { status: string }',
+  );
+}
+
+/**
+ * Options as {@link WaitOptions} and {@link MessageOptions} describe them.
+ * @throws FactorkitError `INVALID_ARGUMENT`
+ */
+function checkOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (!isRecord(options)) throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
+  const { locale, method, overrides } = options;
+  const tags = typeof locale === 'string' ? [locale] : locale;
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'locale must be a language tag or a list of them');
+  }
+  if (method !== undefined && typeof method !== 'string') {
+    throw new FactorkitError('INVALID_ARGUMENT', 'method must be a string');
+  }
+  if (overrides !== undefined && !(isRecord(overrides) && Object.values(overrides).every(isRecord))) {
+    throw new FactorkitError('INVALID_ARGUMENT', 'overrides must be texts per locale: { [locale]: { [key]: text } }');
+  }
+}
+
 /** The keys to try for a subject, most specific first. */
 function keysOf(subject: MessageSubject, method: MessageMethod | undefined): TextKey[] {
   if ('status' in subject) {
@@ -135,6 +180,7 @@ function keysOf(subject: MessageSubject, method: MessageMethod | undefined): Tex
  * @param options - `locale` (a tag or a list; English when none has messages), `method` (what
  *   was typed) and `overrides` (your own texts).
  * @returns The text, one or two sentences.
+ * @throws FactorkitError `INVALID_ARGUMENT` (from `factorkit`) for a subject or options not of these shapes
  *
  * @example
  * ```ts
@@ -145,6 +191,8 @@ function keysOf(subject: MessageSubject, method: MessageMethod | undefined): Tex
  * ```
  */
 export function message(subject: MessageSubject, options: MessageOptions = {}): string {
+  checkSubject(subject);
+  checkOptions(options);
   const chain = localeChain(options.locale, options.overrides);
   const text = lookup(keysOf(subject, options.method), chain, options.overrides).value;
   const retryAfterMs = 'status' in subject ? undefined : subject.retryAfterMs;
@@ -165,6 +213,7 @@ export function message(subject: MessageSubject, options: MessageOptions = {}): 
  * @param retryAfterMs - The `retryAfterMs` of a result, in milliseconds.
  * @param options - `locale` and `overrides`, as for {@link message}.
  * @returns The wait, to put after "wait" (in Russian its accusative form, after "подождите").
+ * @throws FactorkitError `INVALID_ARGUMENT` (from `factorkit`) for a wait that is not a number, or bad options
  *
  * @example
  * ```ts
@@ -176,5 +225,7 @@ export function message(subject: MessageSubject, options: MessageOptions = {}): 
  * ```
  */
 export function formatWait(retryAfterMs: number, options: WaitOptions = {}): string {
+  if (typeof retryAfterMs !== 'number') throw new FactorkitError('INVALID_ARGUMENT', 'retryAfterMs must be a number');
+  checkOptions(options);
   return waitText(retryAfterMs, localeChain(options.locale, options.overrides), options.overrides);
 }

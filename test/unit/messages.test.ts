@@ -327,3 +327,42 @@ describe('factorkit/messages: context, overrides, fallback', () => {
     expect(message({ ok: false, reason: 'hard-locked' })).toBe(messages.en['hard-locked']);
   });
 });
+
+describe('bad arguments', () => {
+  const badSubjects: unknown[] = [null, undefined, 'invalid', 42, [], {}, { reason: 7 }, { status: null }];
+  const badOptions: unknown[] = [
+    null,
+    'de',
+    [],
+    { locale: {} },
+    { locale: ['de', 7] },
+    { method: 3 },
+    { overrides: 'x' },
+    { overrides: { en: 'text' } },
+  ];
+
+  it('message refuses a subject or options not of their shapes with INVALID_ARGUMENT, never a TypeError', () => {
+    for (const subject of badSubjects) {
+      expect(() => message(subject as never), JSON.stringify(subject)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+    for (const options of badOptions) {
+      expect(() => message({ ok: false, reason: 'invalid' }, options as never), JSON.stringify(options)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      );
+    }
+    expect(() => message({ ok: false, reason: 'locked', retryAfterMs: '5' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+  });
+
+  it('formatWait refuses a wait that is not a number, and bad options, with INVALID_ARGUMENT', () => {
+    for (const wait of ['5', null, undefined, {}]) {
+      expect(() => formatWait(wait as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    for (const options of badOptions) {
+      expect(() => formatWait(1000, options as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+});
