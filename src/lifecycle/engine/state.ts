@@ -15,6 +15,7 @@ import {
   isCount,
   isObject,
   isShortText,
+  isStoredHash,
   isTime,
   parseSealed,
   parseSendHistory,
@@ -27,7 +28,7 @@ import type {
   RememberedDevice,
   ThrottleState,
 } from '../kernel/record.js';
-import { STORED_HASH_LENGTH, type StoredHash } from '../kernel/keyed-hash.js';
+import type { StoredHash } from '../kernel/keyed-hash.js';
 import type { Registry } from './registry.js';
 import { jsonOf, lastingJsonOf } from './state-cache.js';
 
@@ -162,14 +163,7 @@ function parseRedeemedTickets(userId: string, raw: unknown): RedeemedTickets {
 /** The set's keyed binding: absent in records written before bindings, and wherever there is no set. */
 function parseBinding(userId: string, raw: unknown, set: BackupCodeSet | null): { backupCodesBinding?: StoredHash } {
   if (raw === undefined) return {};
-  if (
-    set === null ||
-    !isObject(raw) ||
-    !(raw.keyId === null || isShortText(raw.keyId, 64)) ||
-    !isShortText(raw.hash, STORED_HASH_LENGTH)
-  ) {
-    throw corrupt(userId, 'bad backup-code binding');
-  }
+  if (set === null || !isStoredHash(raw)) throw corrupt(userId, 'bad backup-code binding');
   return { backupCodesBinding: { keyId: raw.keyId, hash: raw.hash } };
 }
 

@@ -2,7 +2,7 @@
 // value that fails one is CORRUPT_RECORD, never a silent default.
 import { FactorkitError } from '../../errors/index.js';
 import type { SealedSecret } from './crypto.js';
-import { STORED_HASH_LENGTH } from './keyed-hash.js';
+import { STORED_HASH_LENGTH, type StoredHash } from './keyed-hash.js';
 import type { ApprovalRequestEntry, SendHistory, UnverifiedDestination } from './record.js';
 
 export function corrupt(userId: string, what: string, cause?: unknown): FactorkitError {
@@ -18,6 +18,12 @@ export const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 export const isShortText = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= max;
+/** A keyed hash as stored (keyed-hash.ts): a key id (null: no keyring) and an HMAC of its length. */
+export const isStoredHash = (value: unknown): value is StoredHash & Record<string, unknown> =>
+  isObject(value) &&
+  (value.keyId === null || isShortText(value.keyId, 64)) &&
+  typeof value.hash === 'string' &&
+  value.hash.length === STORED_HASH_LENGTH;
 
 export function parseSealed(userId: string, value: unknown): SealedSecret {
   if (isObject(value)) {
@@ -61,13 +67,7 @@ export function checkFactorBase(userId: string, raw: Record<string, unknown>): v
 }
 
 function parseUnverified(userId: string, raw: unknown): UnverifiedDestination {
-  if (
-    !isObject(raw) ||
-    !isTime(raw.at) ||
-    !(raw.keyId === null || isShortText(raw.keyId, 64)) ||
-    typeof raw.hash !== 'string' ||
-    raw.hash.length !== STORED_HASH_LENGTH
-  ) {
+  if (!isStoredHash(raw) || !isTime(raw.at)) {
     throw corrupt(userId, 'bad send history');
   }
   return { at: raw.at, keyId: raw.keyId, hash: raw.hash };

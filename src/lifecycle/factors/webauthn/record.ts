@@ -6,8 +6,7 @@
 import type { SealedSecret } from '../../kernel/crypto.js';
 import type { ActiveFactorRecord, FactorContext, PendingFactorRecord } from '../../kernel/factor.js';
 import type { KeyedHasher, StoredHash } from '../../kernel/keyed-hash.js';
-import { STORED_HASH_LENGTH } from '../../kernel/keyed-hash.js';
-import { isCount, isObject, isShortText, isTime, parseSealed } from '../../kernel/parse.js';
+import { isCount, isObject, isShortText, isStoredHash, isTime, parseSealed } from '../../kernel/parse.js';
 import type { WebAuthnKind } from './types.js';
 
 /** What is kept of a registered credential: what verifying its assertions needs, and what a security page shows. */
@@ -84,15 +83,6 @@ export const MAX_TRANSPORTS = 8;
 const isBase64url = (value: unknown, max: number): value is string => isShortText(value, max) && BASE64URL.test(value);
 /** A WebAuthn user handle as stored: base64url of at most 64 bytes (WebAuthn's limit on user.id). */
 export const isUserHandle = (value: unknown): value is string => isBase64url(value, 86);
-
-function isStoredHash(value: unknown): value is StoredHash {
-  return (
-    isObject(value) &&
-    (value.keyId === null || isShortText(value.keyId, 64)) &&
-    typeof value.hash === 'string' &&
-    value.hash.length === STORED_HASH_LENGTH
-  );
-}
 
 function parseCredential(raw: unknown): StoredCredential {
   if (!isObject(raw)) throw new Error('bad credential');
