@@ -1,6 +1,7 @@
 // Rendering: the locale asked for resolved against the languages there are (built-in and the
 // app's own), the most specific key of the context looked up, and the wait put in.
 import { FactorkitError } from '../errors/index.js';
+import { checkOptionsObject } from '../validation/index.js';
 import { messages } from './catalogue.js';
 import type { LocaleMessages, MessageKey, MessageMethod, MessageSubject, TextKey } from './keys.js';
 import { pluralize, waitAmount } from './wait.js';
@@ -143,9 +144,7 @@ function checkSubject(subject: unknown): void {
  * @throws FactorkitError `INVALID_ARGUMENT`
  */
 function checkOptions(options: unknown): void {
-  if (options === undefined) return;
-  if (!isRecord(options)) throw new FactorkitError('INVALID_ARGUMENT', 'options must be an object');
-  const { locale, method, overrides } = options;
+  const { locale, method, overrides } = checkOptionsObject(options);
   const tags = typeof locale === 'string' ? [locale] : locale;
   if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) {
     throw new FactorkitError('INVALID_ARGUMENT', 'locale must be a language tag or a list of them');
