@@ -43,10 +43,9 @@ export interface App {
   secondStep: SecondStep<undefined>;
 }
 
-export function makeApp(extra: Partial<SecondStepOptions<undefined>> = {}, factors: FactorModule<any>[] = []): App {
-  const clock = new Clock();
-  const store = new MemoryStore();
-  const twoFactor = createTwoFactor({
+/** The lifecycle the apps here run on: over `store`, with the test keyring and clock and fast backup codes. */
+export function testLifecycle(store: MemoryStore, clock: Clock, factors: FactorModule<any>[] = []): TwoFactor {
+  return createTwoFactor({
     store,
     issuer: 'Example',
     keyring: KEYRING,
@@ -55,6 +54,12 @@ export function makeApp(extra: Partial<SecondStepOptions<undefined>> = {}, facto
     warn: () => {},
     factors,
   });
+}
+
+export function makeApp(extra: Partial<SecondStepOptions<undefined>> = {}, factors: FactorModule<any>[] = []): App {
+  const clock = new Clock();
+  const store = new MemoryStore();
+  const twoFactor = testLifecycle(store, clock, factors);
   const sessions = new Sessions();
   const secondStep = createSecondStep<undefined>({
     twoFactor,

@@ -23,7 +23,17 @@ import { TestClock } from '../../src/testing/harness.js';
 import { askRecorded, enrollRecorded, makeLifecycle } from '../support/webauthn-conformance.js';
 import { FIXTURES, replayModule, replayRandom } from '../support/webauthn-fixtures.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type App, Browser, Clock, KEYRING, ORIGIN, enrollTotp, makeApp, passPassword } from '../support/http-app.js';
+import {
+  type App,
+  Browser,
+  Clock,
+  KEYRING,
+  ORIGIN,
+  enrollTotp,
+  makeApp,
+  passPassword,
+  testLifecycle,
+} from '../support/http-app.js';
 
 const SEED = 0x2fa;
 const RUNS = 200;
@@ -224,15 +234,9 @@ async function enrolledFixture(): Promise<Fixture> {
   const clock = new Clock();
   const store = new MemoryStore();
   const outbox: DeliveryMessage[] = [];
-  const twoFactor = createTwoFactor({
-    store,
-    issuer: 'Example',
-    keyring: KEYRING,
-    clock: clock.read,
-    backupCodes: { kdf: { N: 16, r: 1, p: 1 }, allowWeakKdf: true },
-    warn: () => {},
-    factors: [deliveredCodes({ deliver: async (message) => void outbox.push(message) })],
-  });
+  const twoFactor = testLifecycle(store, clock, [
+    deliveredCodes({ deliver: async (message) => void outbox.push(message) }),
+  ]);
   const begun = await twoFactor.beginEnrollment(USER, { account: 'ada@example.com' });
   const confirmed = await twoFactor.confirmEnrollment(USER, generateTotp(begun.secret, { time: clock.nowMs }));
   if (!confirmed.ok) throw new Error(confirmed.reason);
