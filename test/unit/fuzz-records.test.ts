@@ -770,33 +770,27 @@ describe('stored records edited, then the API called', () => {
     expect(JSON.stringify(JSON.parse(fixtures.alice.data))).toBe(fixtures.alice.data);
   });
 
+  /** Random edits of one user's record, then 3-10 calls at the moment it was taken or past the resend cooldown. */
+  const editsThenCalls = (edits: fc.Arbitrary<Edit[]>, runs: { numRuns: number; seed: number }) =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...USERS),
+        edits,
+        fc.constantFrom(0, 31_000),
+        fc.array(opChoice, { minLength: 3, maxLength: 10 }),
+        (target, chosen, later, choices) => editThenCall(fixtures, target, chosen, later, choices),
+      ),
+      runs,
+    );
+
   // Fixed seeds, as in fuzz-calls.test.ts: `npm test` must not pass or fail by chance. The first is
   // the run that found two lifecycles' fresh enrollment secrets compared as if they had to agree.
   it('every call answers, or refuses with a typed error; no proof gets in that the edit did not let in', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...USERS),
-        fc.array(edit, { minLength: 0, maxLength: 3 }),
-        // The calls at the moment the record was taken, or past the resend cooldown.
-        fc.constantFrom(0, 31_000),
-        fc.array(opChoice, { minLength: 3, maxLength: 10 }),
-        (target, edits, later, choices) => editThenCall(fixtures, target, edits, later, choices),
-      ),
-      { numRuns: 300, seed: -787735416 },
-    );
+    await editsThenCalls(fc.array(edit, { minLength: 0, maxLength: 3 }), { numRuns: 300, seed: -787735416 });
   });
 
   it('edits to the bounds the parsers check (counts, times, list lengths) never make the lifecycle write what it cannot read', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...USERS),
-        fc.array(boundEdit, { minLength: 1, maxLength: 4 }),
-        fc.constantFrom(0, 31_000),
-        fc.array(opChoice, { minLength: 3, maxLength: 10 }),
-        (target, edits, later, choices) => editThenCall(fixtures, target, edits, later, choices),
-      ),
-      { numRuns: 200, seed: 20_261_208 },
-    );
+    await editsThenCalls(fc.array(boundEdit, { minLength: 1, maxLength: 4 }), { numRuns: 200, seed: 20_261_208 });
   });
 });
 
